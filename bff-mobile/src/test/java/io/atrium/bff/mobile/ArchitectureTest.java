@@ -1,0 +1,18 @@
+package io.atrium.bff.mobile;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The module dependency rule of ARCHITECTURE.md, as it applies to this module's production code. */
+@AnalyzeClasses(packages = "io.atrium.bff.mobile", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule respectsModuleBoundaries = noClasses()
+            .should().dependOnClassesThat().resideInAnyPackage("io.atrium.edge..", "io.atrium.router..", "io.atrium.bff.web..", "io.atrium.examples..", "io.grpc..")
+            .because("apps never depend on each other, and protocol translation lives in the router");
+}
