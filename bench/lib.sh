@@ -1,0 +1,83 @@
+# Shared helpers for the benchmarks in bench/: bounded loads on loopback only, references measured in the same run.
+# Sourced by bench/<name>/run.sh; expects ROOT (repository root) and WORK (scratch folder) to be set.
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+# Debian packages the benchmarks need (wrk, nginx). Installs them when missing and we may (root, apt-get).
+need_debian_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    command -v "$pkg" >/dev/null 2>&1 || [ -x "/usr/sbin/$pkg" ] || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]}; install them with your package manager"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  say "Installing ${missing[*]} (Debian packages) ..."
+  $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null ||
+    die "could not install ${missing[*]}"
+}
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { printf '%s' "$port"; return; }
+  done
+}
+
+wait_http() { # url [seconds]: until it answers 2xx
+  local url=$1 limit=${2:-60} start=$SECONDS
+  until curl -fsS -m 2 -o /dev/null "$url" 2>/dev/null; do
+    [ $((SECONDS - start)) -lt "$limit" ] || die "$url did not come up within ${limit}s"
+    sleep 0.2
+  done
+}
+
+# CPU time (clock ticks, user + system) of a set of PIDs, from /proc.
+cpu_ticks() {
+  local total=0 pid fields
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] || continue
+    fields=$(sed 's/^.*) //' "/proc/$pid/stat")
+    total=$((total + $(echo "$fields" | awk '{print $12 + $13}')))
+  done
+  printf '%s' "$total"
+}
+
+rss_kib() { awk '/^VmRSS:/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# run_wrk <label> <pids-of-the-process-under-test> -- <wrk args...>
+# Prints one line: label rps p50_ms p99_ms cpu_us_per_request
+run_wrk() {
+  local label=$1; shift
+  local pids=()
+  while [ "$1" != "--" ]; do pids+=("$1"); shift; done
+  shift
+  local before after out rps p50 p99 requests hz
+  hz=$(getconf CLK_TCK)
+  before=$(cpu_ticks "${pids[@]}")
+  out=$(wrk "$@" --latency 2>&1) || die "wrk failed: $out"
+  after=$(cpu_ticks "${pids[@]}")
+  rps=$(echo "$out" | awk '/^Requests\/sec:/{print $2}')
+  requests=$(echo "$out" | awk '/requests in/{print $1}')
+  p50=$(echo "$out" | awk '$1=="50%"{print $2}')
+  p99=$(echo "$out" | awk '$1=="99%"{print $2}')
+  if echo "$out" | grep -q "Non-2xx or 3xx responses"; then
+    die "$label: some responses were errors: $(echo "$out" | grep 'Non-2xx')"
+  fi
+  awk -v l="$label" -v r="$rps" -v p50="$(to_ms "$p50")" -v p99="$(to_ms "$p99")" -v t=$((after - before)) -v hz="$hz" -v n="$requests" \
+    'BEGIN { printf "%s %.0f %.3f %.3f %.1f\n", l, r, p50, p99, (n > 0 ? t / hz * 1e6 / n : 0) }'
+}
+
+to_ms() { # wrk's 1.23ms / 456.00us / 1.02s -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    if (v ~ /us$/) { sub(/us$/, "", v); print v / 1000 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); print v + 0 }
+    else if (v ~ /s$/) { sub(/s$/, "", v); print v * 1000 }
+    else print 0 }'
+}
+
+# median of the numbers on stdin
+median() { sort -g | awk '{a[NR]=$1} END { if (NR == 0) print 0; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2 }'; }

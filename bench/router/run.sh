@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# ./atrium bench router — the Atrium router against @apollo/gateway and Hive Gateway (JS planner, and the Rust planner
+# from @graphql-hive/router-runtime) over the same sample subgraphs, the same supergraph and the same query, with the
+# same wrk settings, measured in one run on loopback. Rounds are interleaved so machine noise hits every gateway alike;
+# medians are reported, with each gateway process's CPU time per request (from /proc), which carries across machines
+# better than RPS. Inbound request de-duplication is off in every gateway (it would turn this into a cache test).
+# Env: WARMUP (40 s for the JVM, a quarter of it for the others), ROUNDS (3), DURATION (10), CONNECTIONS (50),
+#      THREADS (2), GATEWAYS (default "atrium apollo-gateway hive-gateway hive-gateway-rust").
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE="$ROOT/bench/router"
+WORK="$ROOT/bench/.work/router"
+# shellcheck source=../lib.sh
+source "$ROOT/bench/lib.sh"
+
+WARMUP=${WARMUP:-40}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-50}
+THREADS=${THREADS:-2}
+GATEWAYS=${GATEWAYS:-atrium apollo-gateway hive-gateway hive-gateway-rust}
+VERSION=0.1.0-SNAPSHOT
+EXAMPLES_JAR="$ROOT/examples/target/atrium-examples-$VERSION-all.jar"
+ROUTER_JAR="$ROOT/federation-router/target/atrium-federation-router-$VERSION.jar"
+SUPERGRAPH="$ROOT/config/supergraph/examples.graphql"
+JAVA=${JAVA_HOME:?JAVA_HOME must name a JDK 25 (./atrium bench sets it)}/bin/java
+
+need_debian_packages wrk curl
+command -v node >/dev/null 2>&1 || die "the reference gateways need Node.js 20+ and npm"
+[ -f "$EXAMPLES_JAR" ] && [ -f "$ROUTER_JAR" ] || die "build first: ./atrium build"
+if [ ! -d "$HERE/node_modules/@apollo/gateway" ]; then
+  say "Installing the reference gateways (npm ci in bench/router) ..."
+  (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+fi
+rm -rf "$WORK" && mkdir -p "$WORK"
+
+pids_to_stop=()
+cleanup() { for pid in "${pids_to_stop[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+# Subgraphs on free ports; the supergraph copy points at them.
+cp "$SUPERGRAPH" "$WORK/supergraph.graphql"
+for pair in accounts:4001 products:4002 inventory:4003 reviews:4004; do
+  name=${pair%%:*}; default_port=${pair##*:}
+  port=$(free_port)
+  sed -i "s#127.0.0.1:$default_port/#127.0.0.1:$port/#" "$WORK/supergraph.graphql"
+  "$JAVA" -Xmx256m -jar "$EXAMPLES_JAR" "$name" --port "$port" > "$WORK/$name.log" 2>&1 &
+  pids_to_stop+=("$!")
+  wait_http "http://127.0.0.1:$port/health" 90
+done
+
+declare -A PORT PID
+start_gateway() {
+  local name=$1 port
+  port=$(free_port)
+  case $name in
+    atrium)
+      "$JAVA" ${ROUTER_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC} -jar "$ROUTER_JAR" \
+        --supergraph "$WORK/supergraph.graphql" --port "$port" > "$WORK/$name.log" 2>&1 & ;;
+    apollo-gateway)
+      node "$HERE/apollo-gateway.mjs" "$WORK/supergraph.graphql" "$port" > "$WORK/$name.log" 2>&1 & ;;
+    hive-gateway)
+      (cd "$WORK" && exec "$HERE/node_modules/.bin/hive-gateway" supergraph "$WORK/supergraph.graphql" \
+        --host 127.0.0.1 --port "$port" --disable-websockets) > "$WORK/$name.log" 2>&1 & ;;
+    hive-gateway-rust)
+      (cd "$WORK" && exec "$HERE/node_modules/.bin/hive-gateway" supergraph "$WORK/supergraph.graphql" \
+        --host 127.0.0.1 --port "$port" --disable-websockets --hive-router-runtime) > "$WORK/$name.log" 2>&1 & ;;
+    *) die "unknown gateway $name" ;;
+  esac
+  PID[$name]=$!
+  PORT[$name]=$port
+  pids_to_stop+=("$!")
+}
+
+# The request body, and each gateway's answer for a correctness check before any timing.
+node -e 'const fs=require("fs");process.stdout.write(JSON.stringify({query:fs.readFileSync(process.argv[1],"utf8"),operationName:"TestQuery"}))' \
+  "$HERE/query.graphql" > "$WORK/request.json"
+export BENCH_QUERY_JSON="$WORK/request.json"
+for gw in $GATEWAYS; do start_gateway "$gw"; done
+for gw in $GATEWAYS; do
+  until curl -fsS -m 5 -o "$WORK/$gw.answer.json" -H 'content-type: application/json' --data-binary @"$WORK/request.json" \
+      "http://127.0.0.1:${PORT[$gw]}/graphql" 2>/dev/null; do
+    kill -0 "${PID[$gw]}" 2>/dev/null || die "$gw exited; see $WORK/$gw.log"
+    sleep 0.5
+  done
+done
+reference=""
+for gw in $GATEWAYS; do
+  node -e 'const fs=require("fs");const a=JSON.parse(fs.readFileSync(process.argv[1]));
+    if (a.errors) { console.error(JSON.stringify(a.errors).slice(0,500)); process.exit(1) }
+    fs.writeFileSync(process.argv[1]+".canonical", JSON.stringify(a))' "$WORK/$gw.answer.json" ||
+    die "$gw answered with errors ($WORK/$gw.answer.json)"
+  if [ -z "$reference" ]; then reference=$gw; continue; fi
+  cmp -s "$WORK/$reference.answer.json.canonical" "$WORK/$gw.answer.json.canonical" ||
+    die "$gw and $reference answer differently ($WORK/*.answer.json)"
+done
+say "All gateways give the same answer ($(wc -c < "$WORK/$reference.answer.json.canonical") bytes of JSON)."
+
+say "Warming up ..."
+for gw in $GATEWAYS; do
+  seconds=$WARMUP
+  [ "$gw" = atrium ] || seconds=$((WARMUP / 4 + 1))
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" -s "$HERE/query.lua" "http://127.0.0.1:${PORT[$gw]}/graphql" >/dev/null
+done
+
+results="$WORK/results.txt"
+: > "$results"
+for round in $(seq 1 "$ROUNDS"); do
+  say "Round $round/$ROUNDS ..."
+  for gw in $GATEWAYS; do
+    run_wrk "$gw" "${PID[$gw]}" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$HERE/query.lua" \
+      "http://127.0.0.1:${PORT[$gw]}/graphql" >> "$results"
+  done
+done
+
+stat() { awk -v l="$1" -v c="$2" '$1==l {print $c}' "$results" | median; }
+say ""
+say "gateway              rps(median)  p50_ms   p99_ms  cpu_ms/req  rss_MiB"
+for gw in $GATEWAYS; do
+  printf '%-20s %11.1f %7.2f %8.2f %11.2f %8d\n' "$gw" "$(stat "$gw" 2)" "$(stat "$gw" 3)" "$(stat "$gw" 4)" \
+    "$(awk -v us="$(stat "$gw" 5)" 'BEGIN { print us / 1000 }')" $(( $(rss_kib "${PID[$gw]}") / 1024 ))
+done
+ratio() { awk -v a="$(stat "$1" 2)" -v b="$(stat "$2" 2)" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+say "router rps ratio: vs-apollo-gateway=$(ratio atrium apollo-gateway) vs-hive-gateway-rust=$(ratio atrium hive-gateway-rust)"
