@@ -1,0 +1,71 @@
+package io.atrium.policy.ratelimit;
+
+/**
+ * The generic cell rate algorithm over several limits at once. State per limit is one number, the theoretical
+ * arrival time (TAT, microseconds). A request at {@code now} is allowed by a limit when
+ * {@code max(tat, now) + emission - now <= tolerance}; it is allowed when every limit allows it, and only then
+ * are all TATs advanced (all-or-nothing, so a refused request costs nothing).
+ *
+ * <p>The Redis store runs the same rule in Lua and returns the TATs it read, so headers are computed here for both
+ * stores.
+ */
+public final class Gcra {
+
+    private static final long MICROS_PER_SECOND = 1_000_000L;
+
+    private Gcra() {
+    }
+
+    /** True when every limit allows a request at {@code now} given the stored TATs (0 = no state). */
+    public static boolean allows(LimitSet limits, long now, long[] tats) {
+        for (int i = 0; i < limits.size(); i++) {
+            if (Math.max(tats[i], now) + limits.emission[i] - now > limits.tolerance[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Advances every TAT for an allowed request, in place. */
+    public static void advance(LimitSet limits, long now, long[] tats) {
+        for (int i = 0; i < limits.size(); i++) {
+            tats[i] = Math.max(tats[i], now) + limits.emission[i];
+        }
+    }
+
+    /**
+     * The result for a request at {@code now} given the TATs read before the decision. Allowed: the limit with the
+     * fewest remaining requests is reported. Refused: the limit that needs the longest wait is reported.
+     */
+    public static RateLimitResult result(LimitSet limits, long now, long[] tatsBefore) {
+        boolean allowed = allows(limits, now, tatsBefore);
+        int chosen = -1;
+        long best = 0;
+        for (int i = 0; i < limits.size(); i++) {
+            long newTat = Math.max(tatsBefore[i], now) + limits.emission[i];
+            if (allowed) {
+                long remaining = (limits.tolerance[i] - (newTat - now)) / limits.emission[i];
+                if (chosen < 0 || remaining < best) {
+                    chosen = i;
+                    best = remaining;
+                }
+            } else {
+                long wait = newTat - now - limits.tolerance[i];
+                if (chosen < 0 || wait > best) {
+                    chosen = i;
+                    best = wait;
+                }
+            }
+        }
+        long newTat = Math.max(tatsBefore[chosen], now) + limits.emission[chosen];
+        if (allowed) {
+            return new RateLimitResult(true, limits.requests[chosen], best, ceilSeconds(newTat - now), 0);
+        }
+        long resetMicros = Math.max(tatsBefore[chosen], now) - now;
+        return new RateLimitResult(false, limits.requests[chosen], 0, ceilSeconds(resetMicros), Math.max(1, ceilSeconds(best)));
+    }
+
+    private static long ceilSeconds(long micros) {
+        return micros <= 0 ? 0 : (micros + MICROS_PER_SECOND - 1) / MICROS_PER_SECOND;
+    }
+}
