@@ -1,5 +1,7 @@
 package io.atrium.policy;
 
+import io.atrium.policy.error.ProblemTypes;
+
 import io.atrium.policy.error.Problem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -152,7 +154,7 @@ public final class PolicyChain {
         Decision apply(Decision decision, Throwable failure, PolicyContext context) {
             if (failure != null || decision == null) {
                 LOG.error("policy {} failed on route {}", policy.name(), routeId, failure);
-                decision = new Decision.Reply("failed", Problem.of(PolicyProblems.POLICY_FAILED,
+                decision = new Decision.Reply("failed", Problem.of(ProblemTypes.POLICY_FAILED,
                         "The " + policy.name() + " policy failed; the request was not forwarded.",
                         context.request().path(), context.requestId()), List.of());
             }

@@ -1,5 +1,7 @@
 package io.atrium.policy;
 
+import io.atrium.policy.error.ProblemTypes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atrium.policy.error.Problem;
@@ -34,7 +36,7 @@ class PolicyChainTest {
     }
 
     private static Decision.Reply deny(String outcome) {
-        return new Decision.Reply(outcome, Problem.of(PolicyProblems.FORBIDDEN, "no", "/x", null), List.of(new HttpHeader("X-Deny", "1")));
+        return new Decision.Reply(outcome, Problem.of(ProblemTypes.FORBIDDEN, "no", "/x", null), List.of(new HttpHeader("X-Deny", "1")));
     }
 
     private static Decision run(PolicyChain chain) {

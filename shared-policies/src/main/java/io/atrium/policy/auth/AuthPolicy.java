@@ -5,7 +5,7 @@ import io.atrium.policy.HttpHeader;
 import io.atrium.policy.Identity;
 import io.atrium.policy.Policy;
 import io.atrium.policy.PolicyContext;
-import io.atrium.policy.PolicyProblems;
+import io.atrium.policy.error.ProblemTypes;
 import io.atrium.policy.PolicyRequest;
 import io.atrium.policy.error.Problem;
 import io.atrium.policy.error.ProblemType;
@@ -80,12 +80,12 @@ public final class AuthPolicy implements Policy {
             Identity identity = apiKeys.authenticate(key);
             if (identity == null) {
                 String description = "The API key is not valid.";
-                return Decision.completed(reply(context, "invalid_api_key", PolicyProblems.UNAUTHENTICATED, description,
+                return Decision.completed(reply(context, "invalid_api_key", ProblemTypes.UNAUTHENTICATED, description,
                         challenge("invalid_token", description, null)));
             }
             return Decision.completed(authorize(identity, context));
         }
-        return Decision.completed(reply(context, "missing_credentials", PolicyProblems.UNAUTHENTICATED,
+        return Decision.completed(reply(context, "missing_credentials", ProblemTypes.UNAUTHENTICATED,
                 "This route needs credentials: " + (jwt != null ? "a bearer token in the Authorization header" : "")
                         + (jwt != null && apiKeys != null ? " or " : "")
                         + (apiKeys != null ? "an API key in the " + apiKeys.config().header() + " header" : "") + ".",
@@ -95,7 +95,7 @@ public final class AuthPolicy implements Policy {
     private Decision decide(JwtResult result, PolicyContext context) {
         return switch (result) {
             case JwtResult.Valid valid -> authorize(valid.identity(), context);
-            case JwtResult.Invalid invalid -> reply(context, "invalid_token", PolicyProblems.UNAUTHENTICATED,
+            case JwtResult.Invalid invalid -> reply(context, "invalid_token", ProblemTypes.UNAUTHENTICATED,
                     invalid.description(), challenge("invalid_token", invalid.description(), null));
         };
     }
@@ -105,7 +105,7 @@ public final class AuthPolicy implements Policy {
             return new Decision.Continue("authenticated", identity, List.of(), List.of());
         }
         String description = "This route needs scopes " + access.requiredScopes() + " and roles " + access.requiredRoles() + ".";
-        return reply(context, "insufficient_scope", PolicyProblems.FORBIDDEN, description,
+        return reply(context, "insufficient_scope", ProblemTypes.FORBIDDEN, description,
                 challenge("insufficient_scope", description, String.join(" ", access.requiredScopes())));
     }
 

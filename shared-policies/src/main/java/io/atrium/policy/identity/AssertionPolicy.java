@@ -4,7 +4,7 @@ import io.atrium.policy.Decision;
 import io.atrium.policy.HttpHeader;
 import io.atrium.policy.Policy;
 import io.atrium.policy.PolicyContext;
-import io.atrium.policy.PolicyProblems;
+import io.atrium.policy.error.ProblemTypes;
 import io.atrium.policy.PolicyRequest;
 import io.atrium.policy.auth.JwtResult;
 import io.atrium.policy.error.Problem;
@@ -63,7 +63,7 @@ public final class AssertionPolicy implements Policy {
     }
 
     private static Decision reply(PolicyContext context, String outcome, String detail) {
-        return new Decision.Reply(outcome, Problem.of(PolicyProblems.UNAUTHENTICATED, detail, context.request().path(), context.requestId()),
+        return new Decision.Reply(outcome, Problem.of(ProblemTypes.UNAUTHENTICATED, detail, context.request().path(), context.requestId()),
                 CHALLENGE);
     }
 }

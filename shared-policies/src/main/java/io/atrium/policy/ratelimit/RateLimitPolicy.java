@@ -5,7 +5,7 @@ import io.atrium.policy.HttpHeader;
 import io.atrium.policy.Identity;
 import io.atrium.policy.Policy;
 import io.atrium.policy.PolicyContext;
-import io.atrium.policy.PolicyProblems;
+import io.atrium.policy.error.ProblemTypes;
 import io.atrium.policy.PolicyRequest;
 import io.atrium.policy.error.Problem;
 import java.net.InetAddress;
@@ -71,7 +71,7 @@ public final class RateLimitPolicy implements Policy {
                     new HttpHeader(REMAINING, Long.toString(result.remaining())),
                     new HttpHeader(RESET, Long.toString(result.resetSeconds()))));
         }
-        Problem problem = Problem.of(PolicyProblems.RATE_LIMITED,
+        Problem problem = Problem.of(ProblemTypes.RATE_LIMITED,
                 "Rate limit exceeded; retry after " + result.retryAfterSeconds() + " s.", context.request().path(), context.requestId());
         return new Decision.Reply("limited", problem, List.of(
                 new HttpHeader(RETRY_AFTER, Long.toString(result.retryAfterSeconds())),
@@ -84,7 +84,7 @@ public final class RateLimitPolicy implements Policy {
         if (config.onStoreFailure() == RateLimitConfig.FailureMode.OPEN) {
             return FAILED_OPEN;
         }
-        Problem problem = Problem.of(PolicyProblems.RATE_LIMIT_UNAVAILABLE,
+        Problem problem = Problem.of(ProblemTypes.RATE_LIMIT_UNAVAILABLE,
                 "Rate limiting is temporarily unavailable; retry shortly.", context.request().path(), context.requestId());
         return new Decision.Reply("store_unavailable_closed", problem, List.of(new HttpHeader(RETRY_AFTER, "1")));
     }

@@ -1,0 +1,27 @@
+package io.atrium.edge;
+
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one start-up line: bound ports, route and cluster counts, config source. */
+@Singleton
+final class StartupLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.atrium.edge");
+
+    private final EdgeDataPlane dataPlane;
+
+    StartupLog(EdgeDataPlane dataPlane) {
+        this.dataPlane = dataPlane;
+    }
+
+    @EventListener
+    void onStartup(ServerStartupEvent event) {
+        LOG.info("event=edge_started http_port={} admin_port={} transport={} routes={} clusters={} config={}",
+                dataPlane.port(), event.getSource().getPort(), dataPlane.transport(), dataPlane.config().routes().size(),
+                dataPlane.config().clusters().size(), dataPlane.configSource());
+    }
+}

@@ -1,0 +1,26 @@
+package io.atrium.edge.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * An upstream cluster.
+ *
+ * @param name the key under {@code clusters}
+ * @param endpoints {@code endpoints}: one or more {@code http://host[:port]} addresses, used round-robin
+ * @param connectTimeout {@code connect_timeout}, default 2s: TCP connect limit; exceeded means 502
+ * @param responseTimeout {@code response_timeout}, default 30s: from the end of the client request to the upstream
+ *     response head; exceeded means 504
+ * @param maxConnections {@code max_connections}, default 1024: open connections (busy plus idle keep-alive) per endpoint;
+ *     requests beyond it wait for a connection to be released. Split evenly over the data-path I/O threads.
+ */
+public record ClusterConfig(String name, List<Endpoint> endpoints, Duration connectTimeout, Duration responseTimeout, int maxConnections) {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+
+    public ClusterConfig {
+        endpoints = List.copyOf(endpoints);
+    }
+}

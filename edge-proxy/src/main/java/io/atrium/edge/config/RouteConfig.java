@@ -1,0 +1,15 @@
+package io.atrium.edge.config;
+
+import java.util.Optional;
+
+/**
+ * A route.
+ *
+ * @param name unique route name (for logs and metrics)
+ * @param pathPrefix {@code match.path_prefix}: segment-aware prefix; {@code /a/b} matches {@code /a/b}, {@code /a/b/c}
+ *     and {@code /a/b?x} but not {@code /a/bc}. The longest matching prefix wins.
+ * @param cluster the cluster that serves the route
+ * @param prefixRewrite {@code prefix_rewrite}: replaces the matched prefix; {@code /} strips it; absent keeps the path
+ */
+public record RouteConfig(String name, String pathPrefix, String cluster, Optional<String> prefixRewrite) {
+}

@@ -1,0 +1,46 @@
+package io.atrium.edge.proxy;
+
+/**
+ * A route resolved for the data path.
+ *
+ * @param prefix the matched path prefix
+ * @param rewrite replacement for the prefix, or null to keep the path unchanged
+ */
+public record Route(String name, String prefix, Cluster cluster, String rewrite) {
+
+    /**
+     * Whether this route matches a request target (origin-form, path plus optional query):
+     * the prefix followed by the end, a {@code /} or a {@code ?}.
+     */
+    public boolean matches(String target) {
+        if (!target.startsWith(prefix)) {
+            return false;
+        }
+        int end = prefix.length();
+        if (end == target.length() || prefix.charAt(end - 1) == '/') {
+            return true;
+        }
+        char next = target.charAt(end);
+        return next == '/' || next == '?';
+    }
+
+    /** The request target to send upstream, for a target this route {@link #matches}. */
+    public String upstreamTarget(String target) {
+        if (rewrite == null) {
+            return target;
+        }
+        String rest = target.substring(prefix.length());
+        if (rest.isEmpty()) {
+            return rewrite;
+        }
+        boolean rewriteEndsWithSlash = rewrite.charAt(rewrite.length() - 1) == '/';
+        if (rest.charAt(0) == '/') {
+            return rewriteEndsWithSlash ? rewrite + rest.substring(1) : rewrite + rest;
+        }
+        if (rest.charAt(0) == '?') {
+            return rewrite + rest;
+        }
+        // The prefix ended with '/' and the rest is a segment: keep them separated.
+        return rewriteEndsWithSlash ? rewrite + rest : rewrite + "/" + rest;
+    }
+}

@@ -1,0 +1,35 @@
+package io.atrium.edge.proxy.internal;
+
+import io.atrium.edge.proxy.Cluster;
+import io.netty.channel.EventLoop;
+
+/** Per-event-loop state: one connection pool per cluster endpoint and round-robin cursors. Used by that loop only. */
+final class LoopResources {
+
+    private final EndpointPool[][] pools;
+    private final int[] cursors;
+
+    LoopResources(EventLoop loop, DataPath dataPath) {
+        var clusters = dataPath.routes().clusters();
+        this.pools = new EndpointPool[clusters.size()][];
+        this.cursors = new int[clusters.size()];
+        for (Cluster cluster : clusters) {
+            UpstreamAddress[] addresses = dataPath.addresses(cluster);
+            EndpointPool[] endpointPools = new EndpointPool[addresses.length];
+            int perLoop = Math.max(1, (cluster.maxConnections() + dataPath.ioThreads() - 1) / dataPath.ioThreads());
+            for (int i = 0; i < addresses.length; i++) {
+                endpointPools[i] = new EndpointPool(loop, dataPath.transport(), addresses[i], cluster.connectTimeoutMillis(), perLoop, dataPath.stats());
+            }
+            pools[cluster.index()] = endpointPools;
+        }
+    }
+
+    EndpointPool pick(Cluster cluster) {
+        EndpointPool[] candidates = pools[cluster.index()];
+        if (candidates.length == 1) {
+            return candidates[0];
+        }
+        int cursor = cursors[cluster.index()]++;
+        return candidates[Math.floorMod(cursor, candidates.length)];
+    }
+}

@@ -1,0 +1,86 @@
+package io.atrium.edge.proxy.internal;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+
+import java.util.List;
+
+/** Header rewriting between client and upstream: hop-by-hop removal, forwarding headers, Via, request id. */
+final class ProxyHeaders {
+
+    static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+    static final String VIA_VALUE = "1.1 atrium";
+    private static final String HTTP = "http";
+
+    private ProxyHeaders() {
+    }
+
+    /** Prepares a client request's headers for the upstream (in place). */
+    static void toUpstream(HttpHeaders headers, String clientIp, String requestId, String upstreamAuthority) {
+        String originalHost = headers.get(HttpHeaderNames.HOST);
+        removeHopByHop(headers);
+        headers.remove(HttpHeaderNames.EXPECT);
+        List<String> forwardedFor = headers.getAll(X_FORWARDED_FOR);
+        if (forwardedFor.isEmpty()) {
+            headers.set(X_FORWARDED_FOR, clientIp);
+        } else {
+            headers.set(X_FORWARDED_FOR, String.join(", ", forwardedFor) + ", " + clientIp);
+        }
+        headers.set(X_FORWARDED_PROTO, HTTP);
+        if (originalHost != null) {
+            headers.set(X_FORWARDED_HOST, originalHost);
+        } else {
+            headers.remove(X_FORWARDED_HOST);
+        }
+        headers.set(X_REQUEST_ID, requestId);
+        appendVia(headers);
+        headers.set(HttpHeaderNames.HOST, upstreamAuthority);
+    }
+
+    /** Prepares an upstream response's headers for the client (in place). */
+    static void toClient(HttpHeaders headers, String requestId) {
+        removeHopByHop(headers);
+        appendVia(headers);
+        headers.set(X_REQUEST_ID, requestId);
+    }
+
+    /**
+     * Removes {@code Connection}, the headers it names and the fixed hop-by-hop set. Framing headers named in
+     * {@code Connection} are kept: removing them would change how the message is delimited.
+     */
+    static void removeHopByHop(HttpHeaders headers) {
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                for (String token : value.split(",")) {
+                    String name = token.trim();
+                    if (!name.isEmpty() && !isFraming(name)) {
+                        headers.remove(name);
+                    }
+                }
+            }
+            headers.remove(HttpHeaderNames.CONNECTION);
+        }
+        headers.remove(HttpHeaderNames.KEEP_ALIVE);
+        headers.remove(HttpHeaderNames.TE);
+        headers.remove(HttpHeaderNames.TRAILER);
+        headers.remove(HttpHeaderNames.UPGRADE);
+        headers.remove(PROXY_CONNECTION);
+        headers.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
+    }
+
+    private static boolean isFraming(String name) {
+        return HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
+                || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)
+                || HttpHeaderNames.HOST.contentEqualsIgnoreCase(name);
+    }
+
+    private static void appendVia(HttpHeaders headers) {
+        String via = headers.get(HttpHeaderNames.VIA);
+        headers.set(HttpHeaderNames.VIA, via == null ? VIA_VALUE : via + ", " + VIA_VALUE);
+    }
+}

@@ -1,0 +1,137 @@
+package io.atrium.edge.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EdgeConfigLoaderTest {
+
+    private static final String MINIMAL = """
+            format_version: 1
+            clusters:
+              orders:
+                endpoints: [ "http://127.0.0.1:4010" ]
+            routes:
+              - name: orders
+                match: { path_prefix: /api/v1/orders }
+                cluster: orders
+            """;
+
+    @Test
+    void appliesDocumentedDefaults() {
+        EdgeConfig config = EdgeConfigLoader.parse(MINIMAL, "test");
+
+        assertThat(config.http()).isEqualTo(new ListenerConfig("0.0.0.0", 8080));
+        ClusterConfig orders = config.clusters().get("orders");
+        assertThat(orders.endpoints()).containsExactly(new Endpoint("127.0.0.1", 4010));
+        assertThat(orders.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(orders.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(orders.maxConnections()).isEqualTo(1024);
+        assertThat(config.routes()).containsExactly(new RouteConfig("orders", "/api/v1/orders", "orders", Optional.empty()));
+    }
+
+    @Test
+    void readsEveryOption() {
+        EdgeConfig config = EdgeConfigLoader.parse("""
+                format_version: 1
+                listeners:
+                  http: { host: 127.0.0.1, port: 0 }
+                clusters:
+                  a:
+                    endpoints: [ "http://a:81", "http://b" ]
+                    connect_timeout: 250ms
+                    response_timeout: 2m
+                    max_connections: 8
+                routes:
+                  - name: r
+                    match: { path_prefix: /x }
+                    cluster: a
+                    prefix_rewrite: /
+                """, "test");
+
+        assertThat(config.http()).isEqualTo(new ListenerConfig("127.0.0.1", 0));
+        assertThat(config.clusters().get("a")).isEqualTo(new ClusterConfig("a", List.of(new Endpoint("a", 81), new Endpoint("b", 80)),
+                Duration.ofMillis(250), Duration.ofMinutes(2), 8));
+        assertThat(config.routes().getFirst().prefixRewrite()).hasValue("/");
+    }
+
+    @Test
+    void unknownKeyFailsWithItsPath() {
+        String yaml = MINIMAL.replace("    cluster: orders", "    cluster: orders\n    upstream: { timout: 5s }")
+                .replace("  - name: orders", "  - name: first\n    match: { path_prefix: /a }\n    cluster: orders\n  - name: orders");
+        assertThatThrownBy(() -> EdgeConfigLoader.parse(yaml, "routes.yaml"))
+                .isInstanceOf(EdgeConfigException.class)
+                .hasMessage("routes.yaml: routes[1].upstream: unknown key (allowed: name, match, cluster, prefix_rewrite)");
+    }
+
+    @Test
+    void misspelledNestedKeyFailsWithItsPath() {
+        String yaml = MINIMAL.replace("endpoints: [ \"http://127.0.0.1:4010\" ]", "endpoints: [ \"http://127.0.0.1:4010\" ]\n    respons_timeout: 5s");
+        assertThatThrownBy(() -> EdgeConfigLoader.parse(yaml, "f"))
+                .hasMessageStartingWith("f: clusters.orders.respons_timeout: unknown key");
+    }
+
+    @Test
+    void routeToMissingClusterFails() {
+        String yaml = MINIMAL.replace("    cluster: orders", "    cluster: payments");
+        assertThatThrownBy(() -> EdgeConfigLoader.parse(yaml, "f"))
+                .isInstanceOf(EdgeConfigException.class)
+                .hasMessage("f: routes[0].cluster: unknown cluster 'payments' (defined: orders)");
+    }
+
+    @Test
+    void rejectsBadValuesWithTheirPath() {
+        assertThatThrownBy(() -> EdgeConfigLoader.parse(MINIMAL.replace("format_version: 1", "format_version: 2"), "f"))
+                .hasMessageContaining("format_version: unsupported format version 2");
+        assertThatThrownBy(() -> EdgeConfigLoader.parse(MINIMAL.replace("format_version: 1\n", ""), "f"))
+                .hasMessage("f: format_version: required key is missing");
+        assertThatThrownBy(() -> EdgeConfigLoader.parse(MINIMAL.replace("4010\" ]", "4010\" ]\n    connect_timeout: 5"), "f"))
+                .hasMessageContaining("clusters.orders.connect_timeout: must be a duration with a unit");
+        assertThatThrownBy(() -> EdgeConfigLoader.parse(MINIMAL.replace("4010\" ]", "4010\" ]\n    connect_timeout: 5d"), "f"))
+                .hasMessageContaining("clusters.orders.connect_timeout: unknown duration unit");
+        assertThatThrownBy(() -> EdgeConfigLoader.parse(MINIMAL.replace("http://127.0.0.1:4010", "https://x"), "f"))
+                .hasMessageContaining("clusters.orders.endpoints[0]: 'https://x': only http:// endpoints are supported");
+        assertThatThrownBy(() -> EdgeConfigLoader.parse(MINIMAL.replace("/api/v1/orders", "api"), "f"))
+                .hasMessageContaining("routes[0].match.path_prefix: must start with '/'");
+        assertThatThrownBy(() -> EdgeConfigLoader.parse(MINIMAL + "listeners: { http: { port: 70000 } }\n", "f"))
+                .hasMessageContaining("listeners.http.port: must be between 0 and 65535");
+        assertThatThrownBy(() -> EdgeConfigLoader.parse(MINIMAL + "clusters: {}\n", "f"))
+                .hasMessageContaining("not valid YAML");
+    }
+
+    @Test
+    void duplicateRoutePrefixFails() {
+        String yaml = MINIMAL + """
+                  - name: again
+                    match: { path_prefix: /api/v1/orders }
+                    cluster: orders
+                """;
+        assertThatThrownBy(() -> EdgeConfigLoader.parse(yaml, "f"))
+                .hasMessageContaining("routes[1].match.path_prefix: another route already matches '/api/v1/orders'");
+    }
+
+    @Test
+    void shippedRouteFilesAreValidAndAgree() {
+        EdgeConfig bundled = EdgeConfigLoader.loadDefault();
+        EdgeConfig local = EdgeConfigLoader.load(Path.of("../config/edge/local.yaml"));
+        EdgeConfig compose = EdgeConfigLoader.load(Path.of("../config/edge/compose.yaml"));
+
+        assertThat(bundled).isEqualTo(local);
+        assertThat(compose.routes()).isEqualTo(local.routes());
+        assertThat(local.routes()).extracting(RouteConfig::pathPrefix, RouteConfig::cluster, r -> r.prefixRewrite().orElse(null))
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("/api/v1/orders", "orders", "/orders"),
+                        org.assertj.core.groups.Tuple.tuple("/graphql", "federation-router", null),
+                        org.assertj.core.groups.Tuple.tuple("/web/graphql", "bff-web", "/graphql"),
+                        org.assertj.core.groups.Tuple.tuple("/mobile/graphql", "bff-mobile", "/graphql"));
+        assertThat(local.clusters().values()).extracting(c -> c.endpoints().getFirst().port()).containsExactly(4010, 4000, 8081, 8082);
+        assertThat(compose.clusters().values()).extracting(c -> c.endpoints().getFirst().toString())
+                .containsExactly("http://orders:4010", "http://federation-router:4000", "http://bff-web:8081", "http://bff-mobile:8082");
+    }
+}
