@@ -20,6 +20,13 @@ public final class ProblemTypes {
     /** 400: the request could not be parsed or is not acceptable as HTTP. */
     public static final ProblemType BAD_REQUEST = ProblemType.of(BAD_REQUEST_CODE, 400, "Malformed request");
 
+    // Resilience (circuit breaking).
+    public static final String UPSTREAM_CIRCUIT_OPEN_CODE = "UPSTREAM_CIRCUIT_OPEN";
+
+    /** 503: the cluster's circuit breaker is open after too many failures; {@code Retry-After} says when it may close. */
+    public static final ProblemType UPSTREAM_CIRCUIT_OPEN =
+            ProblemType.of(UPSTREAM_CIRCUIT_OPEN_CODE, 503, "Upstream circuit open");
+
     // Policies (auth, rate limiting, the chain itself).
     public static final String UNAUTHENTICATED_CODE = "UNAUTHENTICATED";
     public static final String FORBIDDEN_CODE = "FORBIDDEN";

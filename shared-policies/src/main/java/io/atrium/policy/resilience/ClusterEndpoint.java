@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ClusterEndpoint {
 
     private final String id;
+    private final int index;
     private final int weight;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile HealthState health = HealthState.HEALTHY;
@@ -31,8 +32,9 @@ public final class ClusterEndpoint {
     int consecutiveProbeFailures;
     long nextProbeAtNanos;
 
-    ClusterEndpoint(String id, int weight) {
+    ClusterEndpoint(String id, int index, int weight) {
         this.id = Objects.requireNonNull(id, "id");
+        this.index = index;
         if (weight < 1) {
             throw new IllegalArgumentException("endpoint " + id + ": weight must be at least 1, was " + weight);
         }
@@ -44,6 +46,14 @@ public final class ClusterEndpoint {
     /** The endpoint's name, e.g. {@code orders-1:8080}; used as the {@code endpoint} metric tag. */
     public String id() {
         return id;
+    }
+
+    /**
+     * The endpoint's position in the cluster's configuration order (0-based): lets the caller keep its own
+     * per-endpoint state (e.g. connection pools per event loop) in arrays instead of maps.
+     */
+    public int index() {
+        return index;
     }
 
     public int weight() {
