@@ -1,12 +1,53 @@
 package io.atrium.router;
 
 import io.micronaut.runtime.Micronaut;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+/**
+ * Standalone use: {@code java -jar federation-router.jar --supergraph path [--port 4000] [--config router.yaml]}.
+ */
 public final class Application {
+    private static final String HELP = """
+            Atrium federation router
+
+            Usage: java -jar federation-router.jar --supergraph <file> [--port <port>] [--config <router.yaml>]
+
+              --supergraph <file>   supergraph SDL to serve (hot-reloaded when it changes)
+              --config <file>       strict router config (format_version: 1); --supergraph overrides its 'supergraph'
+              --port <port>         HTTP port (default 4000, or ATRIUM_PORT)
+              --help                print this help
+            """;
+
     private Application() {
     }
 
     public static void main(String[] args) {
-        Micronaut.run(Application.class, args);
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--help", "-h" -> {
+                    System.out.print(HELP);
+                    return;
+                }
+                case "--supergraph" -> properties.put("atrium.router.supergraph", value(args, ++i, arg));
+                case "--config" -> properties.put("atrium.router.config", value(args, ++i, arg));
+                case "--port" -> properties.put("micronaut.server.port", Integer.parseInt(value(args, ++i, arg)));
+                default -> {
+                    System.err.println("unknown argument '" + arg + "'\n\n" + HELP);
+                    System.exit(2);
+                }
+            }
+        }
+        Micronaut.build(new String[0]).mainClass(Application.class).properties(properties).start();
+    }
+
+    private static String value(String[] args, int index, String flag) {
+        if (index >= args.length) {
+            System.err.println(flag + " needs a value\n\n" + HELP);
+            System.exit(2);
+        }
+        return args[index];
     }
 }

@@ -1,0 +1,173 @@
+package io.atrium.router.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Loads the strict router YAML config: unknown keys fail with their path.
+ *
+ * <pre>
+ * format_version: 1
+ * supergraph: config/router/supergraph.graphql
+ * hot_reload: true
+ * introspection: true
+ * query_plan_header: x-atrium-query-plan     # absent = plans never returned
+ * subgraph_defaults:
+ *   timeout_ms: 30000
+ *   forward_headers: [authorization, x-atrium-identity]   # default: none
+ * subgraphs:
+ *   accounts:
+ *     url: http://localhost:4001/graphql
+ *     timeout_ms: 2000
+ * </pre>
+ */
+public final class RouterConfigLoader {
+    private static final Set<String> SUBGRAPH_DEFAULTS = Set.of("timeout_ms", "forward_headers");
+    private static final Set<String> TOP = Set.of("format_version", "supergraph", "hot_reload", "introspection",
+            "query_plan_header", "subgraph_defaults", "subgraphs");
+
+    private RouterConfigLoader() {
+    }
+
+    public static RouterConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read router config " + file + ": " + e.getMessage());
+        }
+        RouterConfig config = parse(text);
+        if (config.supergraph() != null && !Path.of(config.supergraph()).isAbsolute()) {
+            Path base = file.toAbsolutePath().getParent();
+            return config.withSupergraph(base.resolve(config.supergraph()).normalize().toString());
+        }
+        return config;
+    }
+
+    public static RouterConfig parse(String yaml) {
+        Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+        if (root == null) {
+            throw new ConfigException("router config is empty: it needs at least 'format_version: 1'");
+        }
+        Map<String, Object> map = map(root, "");
+        checkKeys(map, TOP, "");
+        Object version = map.get("format_version");
+        if (!Integer.valueOf(1).equals(version)) {
+            throw new ConfigException("format_version: expected 1, got " + version);
+        }
+        RouterConfig defaults = RouterConfig.defaults();
+        Duration defaultTimeout = defaults.defaultTimeout();
+        java.util.List<String> forwardHeaders = java.util.List.of();
+        if (map.containsKey("subgraph_defaults")) {
+            Map<String, Object> sd = map(map.get("subgraph_defaults"), "subgraph_defaults");
+            checkKeys(sd, SUBGRAPH_DEFAULTS, "subgraph_defaults");
+            if (sd.containsKey("timeout_ms")) {
+                defaultTimeout = millis(sd.get("timeout_ms"), "subgraph_defaults.timeout_ms");
+            }
+            if (sd.containsKey("forward_headers")) {
+                forwardHeaders = headerNames(sd.get("forward_headers"), "subgraph_defaults.forward_headers");
+            }
+        }
+        Map<String, RouterConfig.SubgraphOverride> subgraphs = new LinkedHashMap<>();
+        if (map.containsKey("subgraphs")) {
+            Map<String, Object> all = map(map.get("subgraphs"), "subgraphs");
+            for (Map.Entry<String, Object> entry : all.entrySet()) {
+                String path = "subgraphs." + entry.getKey();
+                Map<String, Object> sub = map(entry.getValue(), path);
+                checkKeys(sub, Set.of("url", "timeout_ms"), path);
+                URI url = sub.containsKey("url") ? uri(sub.get("url"), path + ".url") : null;
+                Duration timeout = sub.containsKey("timeout_ms") ? millis(sub.get("timeout_ms"), path + ".timeout_ms") : null;
+                subgraphs.put(entry.getKey(), new RouterConfig.SubgraphOverride(url, timeout));
+            }
+        }
+        return new RouterConfig(
+                string(map.get("supergraph"), "supergraph"),
+                bool(map, "hot_reload", defaults.hotReload()),
+                bool(map, "introspection", defaults.introspection()),
+                string(map.get("query_plan_header"), "query_plan_header"),
+                defaultTimeout,
+                subgraphs,
+                forwardHeaders);
+    }
+
+    private static java.util.List<String> headerNames(Object value, String path) {
+        if (!(value instanceof java.util.List<?> list)) {
+            throw new ConfigException(path + ": expected a list of header names");
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof String name) || name.isBlank()) {
+                throw new ConfigException(path + ": expected header names, got " + item);
+            }
+            names.add(name.toLowerCase(java.util.Locale.ROOT));
+        }
+        return names;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value, String path) {
+        if (value instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        throw new ConfigException((path.isEmpty() ? "router config" : path) + ": expected a mapping");
+    }
+
+    private static void checkKeys(Map<String, Object> map, Set<String> allowed, String path) {
+        for (String key : map.keySet()) {
+            if (!allowed.contains(key)) {
+                throw new ConfigException("unknown key '" + (path.isEmpty() ? key : path + "." + key)
+                        + "'; allowed here: " + allowed.stream().sorted().toList());
+            }
+        }
+    }
+
+    private static String string(Object value, String path) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof String s) {
+            return s;
+        }
+        throw new ConfigException(path + ": expected a string");
+    }
+
+    private static boolean bool(Map<String, Object> map, String key, boolean fallback) {
+        Object value = map.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        throw new ConfigException(key + ": expected true or false");
+    }
+
+    private static Duration millis(Object value, String path) {
+        if (value instanceof Integer i && i > 0) {
+            return Duration.ofMillis(i);
+        }
+        throw new ConfigException(path + ": expected a positive number of milliseconds");
+    }
+
+    private static URI uri(Object value, String path) {
+        try {
+            URI uri = new URI(string(value, path));
+            if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
+                throw new ConfigException(path + ": expected an http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException(path + ": not a URL: " + e.getMessage());
+        }
+    }
+}

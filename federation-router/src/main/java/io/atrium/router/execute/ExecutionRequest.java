@@ -1,0 +1,18 @@
+package io.atrium.router.execute;
+
+import io.atrium.router.plan.QueryPlan;
+import io.atrium.router.supergraph.Supergraph;
+import java.util.Map;
+
+/**
+ * Everything one execution needs.
+ *
+ * @param variables          the client's variables as sent (JSON values), forwarded to subgraphs
+ * @param effectiveVariables the variables with defaults applied, for {@code @skip}/{@code @include} and conditions
+ * @param introspection      root response key → value for introspection fields answered by the router
+ * @param headers            client headers to forward to every subgraph request
+ */
+public record ExecutionRequest(Supergraph supergraph, QueryPlan plan, Map<String, Object> variables,
+                               Map<String, Object> effectiveVariables, Map<String, Object> introspection,
+                               Map<String, String> headers) {
+}

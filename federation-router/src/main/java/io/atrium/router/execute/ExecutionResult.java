@@ -1,0 +1,21 @@
+package io.atrium.router.execute;
+
+import java.util.List;
+import java.util.Map;
+
+/** The client response: {@code data} in the client's field order (null after root-level null propagation). */
+public record ExecutionResult(Map<String, Object> data, List<Map<String, Object>> errors) {
+    public ExecutionResult {
+        errors = List.copyOf(errors);
+    }
+
+    /** The response body as JSON values: data, then errors when there are any. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("data", data);
+        if (!errors.isEmpty()) {
+            body.put("errors", errors);
+        }
+        return body;
+    }
+}

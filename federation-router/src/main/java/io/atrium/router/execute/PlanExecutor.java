@@ -1,0 +1,288 @@
+package io.atrium.router.execute;
+
+import io.atrium.router.plan.PlanNode;
+import io.atrium.router.plan.QueryPlan;
+import io.atrium.router.supergraph.Supergraph;
+import io.atrium.router.transport.SubgraphFetchException;
+import io.atrium.router.transport.SubgraphRequest;
+import io.atrium.router.transport.SubgraphResponse;
+import io.atrium.router.transport.SubgraphTransport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Interprets a {@link QueryPlan}: runs fetches (Parallel branches concurrently), batches and de-duplicates entity
+ * representations per Flatten, merges results into one response tree and finally shapes the client's response.
+ */
+public final class PlanExecutor {
+    private final SubgraphTransport transport;
+    private final Map<String, SubgraphEndpoint> endpoints;
+
+    /** @param endpoints subgraph name → endpoint */
+    public PlanExecutor(SubgraphTransport transport, Map<String, SubgraphEndpoint> endpoints) {
+        this.transport = transport;
+        this.endpoints = Map.copyOf(endpoints);
+    }
+
+    public CompletionStage<ExecutionResult> execute(ExecutionRequest request) {
+        Supergraph supergraph = request.supergraph();
+        QueryPlan plan = request.plan();
+        Map<String, Object> effectiveVariables = request.effectiveVariables();
+        Map<String, Object> introspection = request.introspection();
+        RequestState state = new RequestState(supergraph, request.variables(), effectiveVariables, request.headers());
+        CompletionStage<Void> done = plan.root() == null ? CompletableFuture.completedFuture(null) : run(plan.root(), state);
+        return done.thenApply(ignored -> {
+            synchronized (state) {
+                Map<String, Object> data = new ResponseBuilder(supergraph, effectiveVariables, state.errors)
+                        .build(plan.shape(), state.data, introspection);
+                return new ExecutionResult(data, state.errors);
+            }
+        });
+    }
+
+    private static final class RequestState {
+        final Supergraph supergraph;
+        final Map<String, Object> variables;
+        final Map<String, Object> effectiveVariables;
+        final Map<String, String> headers;
+        final Map<String, Object> data = new LinkedHashMap<>();
+        final List<Map<String, Object>> errors = new ArrayList<>();
+
+        RequestState(Supergraph supergraph, Map<String, Object> variables, Map<String, Object> effectiveVariables,
+                     Map<String, String> headers) {
+            this.supergraph = supergraph;
+            this.variables = variables;
+            this.effectiveVariables = effectiveVariables;
+            this.headers = headers;
+        }
+    }
+
+    private CompletionStage<Void> run(PlanNode node, RequestState state) {
+        return switch (node) {
+            case PlanNode.Fetch fetch -> rootFetch(fetch, state);
+            case PlanNode.Flatten flatten -> entityFetch(flatten.paths(), (PlanNode.Fetch) flatten.node(), state);
+            case PlanNode.Sequence sequence -> {
+                CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+                for (PlanNode child : sequence.nodes()) {
+                    chain = chain.thenCompose(ignored -> run(child, state));
+                }
+                yield chain;
+            }
+            case PlanNode.Parallel parallel -> {
+                CompletableFuture<?>[] all = new CompletableFuture<?>[parallel.nodes().size()];
+                for (int i = 0; i < all.length; i++) {
+                    all[i] = run(parallel.nodes().get(i), state).toCompletableFuture();
+                }
+                yield CompletableFuture.allOf(all);
+            }
+            case PlanNode.Condition condition -> {
+                PlanNode branch = Boolean.TRUE.equals(state.effectiveVariables.get(condition.variable()))
+                        ? condition.ifTrue() : condition.ifFalse();
+                yield branch == null ? CompletableFuture.completedFuture(null) : run(branch, state);
+            }
+        };
+    }
+
+    private CompletionStage<Void> rootFetch(PlanNode.Fetch fetch, RequestState state) {
+        Map<String, Object> variables = variablesFor(fetch, state);
+        return send(fetch, variables, state).handle((response, failure) -> {
+            synchronized (state) {
+                if (failure != null) {
+                    state.errors.add(fetchError(fetch, failure, null));
+                    return null;
+                }
+                if (response.data() != null) {
+                    Merge.deepMerge(state.data, response.data());
+                }
+                for (Map<String, Object> error : response.errors()) {
+                    state.errors.add(subgraphError(fetch, error, null));
+                }
+                return null;
+            }
+        });
+    }
+
+    private record Target(Map<String, Object> object, List<Object> path, int representation) {
+    }
+
+    private CompletionStage<Void> entityFetch(List<List<String>> paths, PlanNode.Fetch fetch, RequestState state) {
+        List<Target> targets = new ArrayList<>();
+        List<Object> representations = new ArrayList<>();
+        synchronized (state) {
+            Map<Map<String, Object>, Integer> seen = new LinkedHashMap<>();
+            Visitor visitor = (object, concretePath) -> {
+                Map<String, Object> representation = Representations.project(object, fetch.requires(), fetch.typenameRewrites(), state.supergraph);
+                if (representation == null) {
+                    return;
+                }
+                Integer index = seen.get(representation);
+                if (index == null) {
+                    index = representations.size();
+                    seen.put(representation, index);
+                    representations.add(representation);
+                }
+                targets.add(new Target(object, concretePath, index));
+            };
+            for (List<String> path : paths) {
+                collect(state.data, path, 0, new ArrayList<>(), visitor);
+            }
+        }
+        if (representations.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Map<String, Object> variables = variablesFor(fetch, state);
+        variables.put("representations", representations);
+        return send(fetch, variables, state).handle((response, failure) -> {
+            synchronized (state) {
+                if (failure != null) {
+                    state.errors.add(fetchError(fetch, failure, null));
+                    return null;
+                }
+                mergeEntities(fetch, response, targets, state);
+                return null;
+            }
+        });
+    }
+
+    private static void mergeEntities(PlanNode.Fetch fetch, SubgraphResponse response, List<Target> targets,
+                                      RequestState state) {
+        List<?> entities = response.data() != null && response.data().get("_entities") instanceof List<?> list
+                ? list : List.of();
+        for (Target target : targets) {
+            if (target.representation() < entities.size()
+                    && entities.get(target.representation()) instanceof Map<?, ?> entity) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> source = (Map<String, Object>) entity;
+                Merge.mergeEntity(target.object(), source, state.supergraph);
+            }
+        }
+        for (Map<String, Object> error : response.errors()) {
+            state.errors.add(subgraphError(fetch, error, targets));
+        }
+    }
+
+    interface Visitor {
+        void visit(Map<String, Object> object, List<Object> path);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void collect(Object value, List<String> path, int index, List<Object> concrete, Visitor visitor) {
+        if (value == null) {
+            return;
+        }
+        if (index == path.size()) {
+            if (value instanceof List<?> list) {
+                for (int i = 0; i < list.size(); i++) {
+                    concrete.add(i);
+                    collect(list.get(i), path, index, concrete, visitor);
+                    concrete.removeLast();
+                }
+            } else if (value instanceof Map<?, ?> map) {
+                visitor.visit((Map<String, Object>) map, List.copyOf(concrete));
+            }
+            return;
+        }
+        String step = path.get(index);
+        if (step.equals("@")) {
+            if (value instanceof List<?> list) {
+                for (int i = 0; i < list.size(); i++) {
+                    concrete.add(i);
+                    collect(list.get(i), path, index + 1, concrete, visitor);
+                    concrete.removeLast();
+                }
+            }
+            return;
+        }
+        if (value instanceof Map<?, ?> map) {
+            concrete.add(step);
+            collect(map.get(step), path, index + 1, concrete, visitor);
+            concrete.removeLast();
+        }
+    }
+
+    private Map<String, Object> variablesFor(PlanNode.Fetch fetch, RequestState state) {
+        Map<String, Object> variables = new LinkedHashMap<>();
+        for (String name : fetch.variableUsages()) {
+            if (state.variables.containsKey(name)) {
+                variables.put(name, state.variables.get(name));
+            }
+        }
+        return variables;
+    }
+
+    private CompletionStage<SubgraphResponse> send(PlanNode.Fetch fetch, Map<String, Object> variables,
+                                                   RequestState state) {
+        SubgraphEndpoint endpoint = endpoints.get(fetch.serviceName());
+        if (endpoint == null) {
+            return CompletableFuture.failedFuture(new SubgraphFetchException(
+                    "no URL configured for subgraph '" + fetch.serviceName() + "'"));
+        }
+        try {
+            return transport.fetch(new SubgraphRequest(fetch.serviceName(), endpoint.url(), fetch.operation(),
+                    fetch.operationName(), variables, endpoint.timeout(), state.headers));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static Map<String, Object> fetchError(PlanNode.Fetch fetch, Throwable failure, List<Object> path) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Map<String, Object> error = new LinkedHashMap<>();
+        String message = cause instanceof SubgraphFetchException ? cause.getMessage()
+                : "HTTP fetch failed from '" + fetch.serviceName() + "': " + cause;
+        error.put("message", message);
+        if (path != null) {
+            error.put("path", path);
+        }
+        Map<String, Object> extensions = new LinkedHashMap<>();
+        extensions.put("code", ErrorCodes.SUBGRAPH_REQUEST_FAILED);
+        extensions.put("serviceName", fetch.serviceName());
+        error.put("extensions", extensions);
+        return error;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> subgraphError(PlanNode.Fetch fetch, Map<String, Object> original,
+                                                     List<Target> targets) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", original.getOrDefault("message", "subgraph error"));
+        Object path = original.get("path");
+        if (path instanceof List<?> list && !list.isEmpty()) {
+            List<Object> repathed = repath((List<Object>) list, targets);
+            if (repathed != null) {
+                error.put("path", repathed);
+            }
+        }
+        Map<String, Object> extensions = new LinkedHashMap<>();
+        if (original.get("extensions") instanceof Map<?, ?> ext) {
+            extensions.putAll((Map<String, Object>) ext);
+        }
+        extensions.putIfAbsent("code", ErrorCodes.DOWNSTREAM_SERVICE_ERROR);
+        extensions.put("serviceName", fetch.serviceName());
+        error.put("extensions", extensions);
+        return error;
+    }
+
+    /** Maps {@code ["_entities", i, ...rest]} to the client path of the first object that sent representation i. */
+    private static List<Object> repath(List<Object> path, List<Target> targets) {
+        if (targets == null) {
+            return path;
+        }
+        if (path.size() < 2 || !"_entities".equals(path.get(0)) || !(path.get(1) instanceof Number number)) {
+            return null;
+        }
+        for (Target target : targets) {
+            if (target.representation() == number.intValue()) {
+                List<Object> result = new ArrayList<>(target.path());
+                result.addAll(path.subList(2, path.size()));
+                return result;
+            }
+        }
+        return null;
+    }
+}

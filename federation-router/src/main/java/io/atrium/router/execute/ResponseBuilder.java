@@ -1,0 +1,197 @@
+package io.atrium.router.execute;
+
+import io.atrium.router.plan.ResponseShape;
+import io.atrium.router.supergraph.Supergraph;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Walks the client's operation over the merged response tree: picks fields in the client's order under their
+ * response keys, applies fragments by runtime type and {@code @skip}/{@code @include}, and propagates nulls in
+ * non-null positions to the nearest nullable parent.
+ */
+final class ResponseBuilder {
+    /** Marks a null in a non-null position; never leaves this class. */
+    private static final Object BUBBLE = new Object();
+
+    private final Supergraph supergraph;
+    private final Map<String, Object> variables;
+    private final List<Map<String, Object>> errors;
+    private final List<Object> path = new ArrayList<>();
+    /** Field collection per (field, runtime type) for the common case of a response key selected once. */
+    private final Map<ResponseShape.Field, Map<String, Map<String, List<ResponseShape.Field>>>> collected =
+            new java.util.IdentityHashMap<>();
+
+    /** @param errors the response's errors so far; a null in a non-null position nobody explained adds one */
+    ResponseBuilder(Supergraph supergraph, Map<String, Object> variables, List<Map<String, Object>> errors) {
+        this.supergraph = supergraph;
+        this.variables = variables;
+        this.errors = errors;
+    }
+
+    Map<String, Object> build(ResponseShape shape, Map<String, Object> data, Map<String, Object> introspection) {
+        Map<String, List<ResponseShape.Field>> fields = new LinkedHashMap<>();
+        collect(shape.selections(), shape.rootType(), fields);
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<ResponseShape.Field>> entry : fields.entrySet()) {
+            ResponseShape.Field field = entry.getValue().getFirst();
+            Object value;
+            if (field.introspection()) {
+                value = introspection.get(entry.getKey());
+            } else if (field.fieldName().equals("__typename")) {
+                value = shape.rootType();
+            } else {
+                path.add(entry.getKey());
+                value = complete(field.type(), data.get(field.dataKey()), entry.getValue());
+                if (value == BUBBLE) {
+                    nonNullViolation(shape.rootType(), field);
+                    return null;
+                }
+                path.removeLast();
+            }
+            out.put(entry.getKey(), value);
+        }
+        return out;
+    }
+
+    private Object complete(ResponseShape.TypeRef type, Object value, List<ResponseShape.Field> fields) {
+        return switch (type) {
+            case ResponseShape.NonNull nonNull -> {
+                Object inner = complete(nonNull.inner(), value, fields);
+                yield inner == null || inner == BUBBLE ? BUBBLE : inner;
+            }
+            case ResponseShape.ListOf list -> {
+                if (!(value instanceof List<?> items)) {
+                    yield null;
+                }
+                List<Object> out = new ArrayList<>(items.size());
+                for (int i = 0; i < items.size(); i++) {
+                    path.add(i);
+                    Object completed = complete(list.inner(), items.get(i), fields);
+                    if (completed == BUBBLE) {
+                        path.removeLast();
+                        yield null;
+                    }
+                    path.removeLast();
+                    out.add(completed);
+                }
+                yield out;
+            }
+            case ResponseShape.Named named -> {
+                if (value == null) {
+                    yield null;
+                }
+                if (!named.composite()) {
+                    yield value;
+                }
+                if (!(value instanceof Map<?, ?> map)) {
+                    yield null;
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> object = (Map<String, Object>) map;
+                yield completeObject(named, object, fields);
+            }
+        };
+    }
+
+    private Object completeObject(ResponseShape.Named type, Map<String, Object> object, List<ResponseShape.Field> fields) {
+        String typename = object.get("__typename") instanceof String t ? t : (type.objectType() ? type.name() : null);
+        if (typename == null) {
+            return null;
+        }
+        Map<String, List<ResponseShape.Field>> subfields = subfields(fields, typename);
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<ResponseShape.Field>> entry : subfields.entrySet()) {
+            ResponseShape.Field field = entry.getValue().getFirst();
+            if (field.fieldName().equals("__typename")) {
+                out.put(entry.getKey(), typename);
+                continue;
+            }
+            path.add(entry.getKey());
+            Object value = complete(field.type(), object.get(field.dataKey()), entry.getValue());
+            if (value == BUBBLE) {
+                nonNullViolation(typename, field);
+                path.removeLast();
+                return null;
+            }
+            path.removeLast();
+            out.put(entry.getKey(), value);
+        }
+        return out;
+    }
+
+    private Map<String, List<ResponseShape.Field>> subfields(List<ResponseShape.Field> fields, String typename) {
+        if (fields.size() == 1) {
+            return collected.computeIfAbsent(fields.getFirst(), f -> new java.util.HashMap<>(4))
+                    .computeIfAbsent(typename, t -> collectSubfields(fields, t));
+        }
+        return collectSubfields(fields, typename);
+    }
+
+    private Map<String, List<ResponseShape.Field>> collectSubfields(List<ResponseShape.Field> fields, String typename) {
+        Map<String, List<ResponseShape.Field>> result = new LinkedHashMap<>();
+        for (ResponseShape.Field field : fields) {
+            if (field.selections() != null) {
+                collect(field.selections(), typename, result);
+            }
+        }
+        return result;
+    }
+
+    /** Adds an error for a null in a non-null position unless an error at or below this path explains it. */
+    private void nonNullViolation(String parentType, ResponseShape.Field field) {
+        for (Map<String, Object> error : errors) {
+            if (error.get("path") instanceof List<?> errorPath && startsWith(errorPath, path)) {
+                return;
+            }
+            if (!(error.get("path") instanceof List<?>)) {
+                return; // a failed fetch explains every null it caused
+            }
+        }
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", "Cannot return null for non-nullable field " + parentType + "." + field.fieldName() + ".");
+        error.put("path", List.copyOf(path));
+        errors.add(error);
+    }
+
+    private static boolean startsWith(List<?> list, List<Object> prefix) {
+        if (list.size() < prefix.size()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.size(); i++) {
+            if (!String.valueOf(list.get(i)).equals(String.valueOf(prefix.get(i)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void collect(List<ResponseShape.Selection> selections, String typename,
+                         Map<String, List<ResponseShape.Field>> out) {
+        for (ResponseShape.Selection selection : selections) {
+            if (!passes(selection.conditions())) {
+                continue;
+            }
+            switch (selection) {
+                case ResponseShape.Field field ->
+                        out.computeIfAbsent(field.responseKey(), k -> new ArrayList<>(1)).add(field);
+                case ResponseShape.Fragment fragment -> {
+                    if (fragment.typeCondition() == null || supergraph.isSubtype(typename, fragment.typeCondition())) {
+                        collect(fragment.selections(), typename, out);
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean passes(List<ResponseShape.Condition> conditions) {
+        for (ResponseShape.Condition condition : conditions) {
+            if (!condition.passes(variables)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

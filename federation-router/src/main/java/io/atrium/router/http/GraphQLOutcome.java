@@ -1,0 +1,19 @@
+package io.atrium.router.http;
+
+import java.util.Map;
+
+/**
+ * The result of handling a request.
+ *
+ * @param kind what the status code should reflect under {@code application/graphql-response+json}
+ */
+public record GraphQLOutcome(Kind kind, Map<String, Object> body) {
+    public enum Kind {
+        /** Executed (possibly with errors and partial data). */
+        EXECUTED,
+        /** The request was not executed: parse, validation or variable errors. */
+        REQUEST_ERROR,
+        /** A mutation over GET. */
+        METHOD_NOT_ALLOWED
+    }
+}

@@ -1,0 +1,105 @@
+package io.atrium.router.http;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import graphql.GraphQL;
+import io.atrium.router.config.RouterConfig;
+import io.atrium.router.execute.PlanExecutor;
+import io.atrium.router.execute.SubgraphEndpoint;
+import io.atrium.router.plan.QueryPlan;
+import io.atrium.router.supergraph.Subgraph;
+import io.atrium.router.supergraph.Supergraph;
+import io.atrium.router.transport.SubgraphTransport;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything built once per supergraph version: the model, its executor (subgraph endpoints resolved), the
+ * introspection engine and the document and plan caches (keyed within this version, so a swap drops them).
+ */
+public final class LiveSupergraph {
+    private final Supergraph supergraph;
+    private final PlanExecutor executor;
+    private final GraphQL introspection;
+    private final Cache<String, ParsedOperation> documents;
+    private final Cache<PlanKey, QueryPlan> plans;
+    private final Map<String, Double> percentLabels;
+
+    record PlanKey(String query, String operationName, java.util.Set<String> labels) {
+    }
+
+    public LiveSupergraph(Supergraph supergraph, RouterConfig config, SubgraphTransport transport) {
+        this.supergraph = supergraph;
+        Map<String, SubgraphEndpoint> endpoints = new LinkedHashMap<>();
+        for (Subgraph subgraph : supergraph.subgraphs().values()) {
+            RouterConfig.SubgraphOverride override = config.subgraphs().get(subgraph.name());
+            URI url = override != null && override.url() != null ? override.url()
+                    : subgraph.url().isEmpty() ? null : URI.create(subgraph.url());
+            var timeout = override != null && override.timeout() != null ? override.timeout() : config.defaultTimeout();
+            if (url != null) {
+                endpoints.put(subgraph.name(), new SubgraphEndpoint(url, timeout));
+            }
+        }
+        this.executor = new PlanExecutor(transport, endpoints);
+        this.introspection = GraphQL.newGraphQL(supergraph.apiSchema()).build();
+        this.percentLabels = percentLabels(supergraph);
+        this.documents = Caffeine.newBuilder().maximumSize(2_000).build();
+        this.plans = Caffeine.newBuilder().maximumSize(2_000).build();
+    }
+
+    /** Progressive override labels {@code percent(N)} of the supergraph → N. */
+    private static Map<String, Double> percentLabels(Supergraph supergraph) {
+        Map<String, Double> labels = new LinkedHashMap<>();
+        for (var type : supergraph.types().values()) {
+            for (var field : type.fields().values()) {
+                for (var in : field.graphs().values()) {
+                    String label = in.overrideLabel();
+                    if (label != null && label.startsWith("percent(") && label.endsWith(")")) {
+                        try {
+                            labels.put(label, Double.parseDouble(label.substring(8, label.length() - 1)));
+                        } catch (NumberFormatException ignored) {
+                            // not a percentage label: only enabled when a request enables it explicitly
+                        }
+                    }
+                }
+            }
+        }
+        return Map.copyOf(labels);
+    }
+
+    /** The override labels enabled for one request: each {@code percent(N)} label is on for N% of requests. */
+    public java.util.Set<String> rollOverrideLabels() {
+        if (percentLabels.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> enabled = new java.util.HashSet<>();
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        percentLabels.forEach((label, percent) -> {
+            if (random.nextDouble(100.0) < percent) {
+                enabled.add(label);
+            }
+        });
+        return enabled;
+    }
+
+    public Supergraph supergraph() {
+        return supergraph;
+    }
+
+    PlanExecutor executor() {
+        return executor;
+    }
+
+    GraphQL introspection() {
+        return introspection;
+    }
+
+    Cache<String, ParsedOperation> documents() {
+        return documents;
+    }
+
+    Cache<PlanKey, QueryPlan> plans() {
+        return plans;
+    }
+}

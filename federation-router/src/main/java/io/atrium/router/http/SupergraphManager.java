@@ -1,0 +1,128 @@
+package io.atrium.router.http;
+
+import io.atrium.router.config.RouterConfig;
+import io.atrium.router.config.RouterConfigLoader;
+import io.atrium.router.supergraph.Supergraph;
+import io.atrium.router.supergraph.SupergraphException;
+import io.atrium.router.supergraph.SupergraphReader;
+import io.atrium.router.transport.HttpSubgraphTransport;
+import io.atrium.router.transport.SubgraphTransport;
+import io.micronaut.context.annotation.Value;
+import jakarta.annotation.PreDestroy;
+import io.micronaut.context.annotation.Context;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the live supergraph: loads it at start-up, and (hot reload) polls the file, reads and validates a changed
+ * version and swaps it in atomically; a version that fails keeps the old one live and logs why.
+ */
+@Context
+public final class SupergraphManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SupergraphManager.class);
+
+    private final RouterConfig config;
+    private final HttpSubgraphTransport transport = new HttpSubgraphTransport();
+    private final AtomicReference<LiveSupergraph> live = new AtomicReference<>();
+    private final GraphQLHandler handler;
+    private final java.util.concurrent.atomic.AtomicLong reloadFailures = new java.util.concurrent.atomic.AtomicLong();
+    private ScheduledExecutorService watcher;
+    private FileTime lastModified;
+
+    public SupergraphManager(@Value("${atrium.router.config:}") Optional<String> configFile,
+                             @Value("${atrium.router.supergraph:}") Optional<String> supergraphFile) {
+        RouterConfig base = configFile.filter(s -> !s.isBlank())
+                .map(f -> RouterConfigLoader.load(Path.of(f)))
+                .orElse(RouterConfig.defaults());
+        this.config = supergraphFile.filter(s -> !s.isBlank()).map(base::withSupergraph).orElse(base);
+        this.handler = new GraphQLHandler(config.introspection());
+        if (config.supergraph() != null) {
+            Path path = Path.of(config.supergraph());
+            reload(path, true);
+            if (config.hotReload()) {
+                watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread thread = new Thread(r, "supergraph-watch");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                watcher.scheduleWithFixedDelay(() -> poll(path), 500, 500, TimeUnit.MILLISECONDS);
+            }
+        } else {
+            LOG.warn("no supergraph configured (atrium.router.supergraph or 'supergraph' in the router config); "
+                    + "/health stays 503 until one is loaded");
+        }
+    }
+
+    public RouterConfig config() {
+        return config;
+    }
+
+    public GraphQLHandler handler() {
+        return handler;
+    }
+
+    /** The live supergraph, or null before one loaded. */
+    public LiveSupergraph current() {
+        return live.get();
+    }
+
+    public SubgraphTransport transport() {
+        return transport;
+    }
+
+    /** How many changed supergraph files were refused since start-up. */
+    public long reloadFailures() {
+        return reloadFailures.get();
+    }
+
+    private void poll(Path path) {
+        try {
+            FileTime modified = Files.getLastModifiedTime(path);
+            if (!modified.equals(lastModified)) {
+                reload(path, false);
+            }
+        } catch (IOException e) {
+            LOG.warn("supergraph file {} cannot be checked: {}", path, e.getMessage());
+        }
+    }
+
+    private void reload(Path path, boolean startup) {
+        try {
+            lastModified = Files.getLastModifiedTime(path);
+            String sdl = Files.readString(path);
+            LiveSupergraph current = live.get();
+            if (current != null && current.supergraph().sdl().equals(sdl)) {
+                return;
+            }
+            Supergraph supergraph = SupergraphReader.read(sdl);
+            live.set(new LiveSupergraph(supergraph, config, transport));
+            LOG.info("supergraph {} loaded from {} ({} subgraphs)", supergraph.version(), path,
+                    supergraph.subgraphs().size());
+        } catch (IOException | SupergraphException e) {
+            if (startup) {
+                LOG.error("supergraph {} not loaded: {}", path, e.getMessage());
+            } else {
+                reloadFailures.incrementAndGet();
+                LOG.error("supergraph {} changed but was not loaded, keeping the current one: {}", path, e.getMessage());
+            }
+        }
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
+        transport.close();
+    }
+}

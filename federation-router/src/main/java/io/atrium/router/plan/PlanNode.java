@@ -1,0 +1,70 @@
+package io.atrium.router.plan;
+
+import java.util.List;
+
+/** A node of a query plan. The executor interprets these; the text form prints them. */
+public sealed interface PlanNode {
+
+    /**
+     * One subgraph request.
+     *
+     * @param serviceName    the subgraph name
+     * @param graph          the subgraph's join__Graph enum value
+     * @param operation      the operation text sent to the subgraph
+     * @param operationName  the operation name sent, or null
+     * @param variableUsages client variables the operation uses (sent along with the values the client gave)
+     * @param requires       for entity fetches: the representation selection ({@code ... on T { __typename key }}), else empty
+     * @param selections     what the fetch selects, as in the operation (under {@code _entities} for entity fetches)
+     * @param typenameRewrites entity types (interfaces) whose representations are sent with {@code __typename} set
+     *                       to the type itself, as a subgraph that models the interface as an object expects
+     */
+    record Fetch(
+            String serviceName,
+            String graph,
+            String operation,
+            String operationName,
+            List<String> variableUsages,
+            List<SelectionItem> requires,
+            List<SelectionItem> selections,
+            List<String> typenameRewrites) implements PlanNode {
+        public Fetch {
+            typenameRewrites = List.copyOf(typenameRewrites);
+            variableUsages = List.copyOf(variableUsages);
+            requires = List.copyOf(requires);
+            selections = List.copyOf(selections);
+        }
+
+        public boolean isEntityFetch() {
+            return !requires.isEmpty();
+        }
+    }
+
+    /** Children run one after the other. */
+    record Sequence(List<PlanNode> nodes) implements PlanNode {
+        public Sequence {
+            nodes = List.copyOf(nodes);
+        }
+    }
+
+    /** Children run concurrently. */
+    record Parallel(List<PlanNode> nodes) implements PlanNode {
+        public Parallel {
+            nodes = List.copyOf(nodes);
+        }
+    }
+
+    /**
+     * Runs an entity fetch for every object found at any of {@code paths} in the response so far
+     * ({@code @} steps into every element of a list). Several paths means one batched request to the subgraph
+     * for objects found at different places of the response.
+     */
+    record Flatten(List<List<String>> paths, PlanNode node) implements PlanNode {
+        public Flatten {
+            paths = paths.stream().map(List::copyOf).toList();
+        }
+    }
+
+    /** Runs {@code ifTrue} when the boolean variable is true, {@code ifFalse} otherwise (either may be null). */
+    record Condition(String variable, PlanNode ifTrue, PlanNode ifFalse) implements PlanNode {
+    }
+}

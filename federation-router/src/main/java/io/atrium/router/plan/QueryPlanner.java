@@ -1,0 +1,827 @@
+package io.atrium.router.plan;
+
+import graphql.language.Definition;
+import graphql.language.Directive;
+import graphql.language.Document;
+import graphql.language.Field;
+import graphql.language.FragmentDefinition;
+import graphql.language.FragmentSpread;
+import graphql.language.InlineFragment;
+import graphql.language.OperationDefinition;
+import graphql.language.Selection;
+import graphql.language.SelectionSet;
+import graphql.language.VariableDefinition;
+import io.atrium.router.supergraph.EntityKey;
+import io.atrium.router.supergraph.FieldInGraph;
+import io.atrium.router.supergraph.FieldMeta;
+import io.atrium.router.supergraph.Supergraph;
+import io.atrium.router.supergraph.TypeInGraph;
+import io.atrium.router.supergraph.TypeKind;
+import io.atrium.router.supergraph.TypeMeta;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Plans a client operation over a supergraph: a pure function of (supergraph, document, operation name,
+ * enabled override labels). Fields stay in the subgraph already being fetched whenever it can resolve them;
+ * everything else becomes an entity fetch per (subgraph, response path), ordered after the fetches that
+ * provide its keys and {@code @requires} fields.
+ */
+public final class QueryPlanner {
+    private static final int MAX_KEY_HOPS = 4;
+
+    private final Supergraph supergraph;
+    private final Set<String> labels;
+    private final Map<String, FragmentDefinition> fragments = new HashMap<>();
+    private final Map<String, VariableDefinition> variableDefinitions = new LinkedHashMap<>();
+    private final List<FetchGroup> groups = new ArrayList<>();
+    private final List<FetchGroup> roots = new ArrayList<>();
+    private int keyHops;
+    /** Above zero while key fields are being planned. */
+    private int keyDepth;
+    /** Variable conditions ({@code @skip}/{@code @include}) around the selection being planned. */
+    private final java.util.Deque<ResponseShape.Condition> conditions = new java.util.ArrayDeque<>();
+
+    private QueryPlanner(Supergraph supergraph, Set<String> labels) {
+        this.supergraph = supergraph;
+        this.labels = labels;
+    }
+
+    /** Plans {@code operationName} (or the only operation) of an already validated document. */
+    public static QueryPlan plan(Supergraph supergraph, Document document, String operationName, Set<String> labels) {
+        return new QueryPlanner(supergraph, Set.copyOf(labels)).run(document, operationName);
+    }
+
+    /**
+     * Where a selection is planned: into {@code target} of {@code group}, at response {@code path}, with the fields a
+     * {@code @provides} makes available there; every group that supplies a planned field joins {@code providers}.
+     */
+    private record Site(FetchGroup group, SelNode target, List<String> path, SelectionSet provided,
+                        Set<FetchGroup> providers) {
+        Site into(SelNode node) {
+            return new Site(group, node, path, provided, providers);
+        }
+
+        /** The same place, recording suppliers in {@code others} (dependencies of a fetch being created). */
+        Site supplying(Set<FetchGroup> others) {
+            return new Site(group, target, path, provided, others);
+        }
+
+        /** The {@code ... on type} selection of entity fetch {@code child} for objects at this path. */
+        Site inEntityFetch(FetchGroup child, String type) {
+            return new Site(child, child.selection.fragment(type, ""), path, null, providers);
+        }
+    }
+
+    /** Selects the operation a request runs, or throws {@link PlanningException}. */
+    public static OperationDefinition selectOperation(Document document, String operationName) {
+        OperationDefinition found = null;
+        int count = 0;
+        for (Definition<?> definition : document.getDefinitions()) {
+            if (definition instanceof OperationDefinition op) {
+                count++;
+                if (operationName == null || operationName.equals(op.getName())) {
+                    found = op;
+                }
+            }
+        }
+        if (operationName == null && count > 1) {
+            throw new PlanningException("the document has several operations; name one with operationName");
+        }
+        if (found == null) {
+            throw new PlanningException(operationName == null ? "the document has no operation"
+                    : "unknown operation named '" + operationName + "'");
+        }
+        return found;
+    }
+
+    private QueryPlan run(Document document, String operationName) {
+        OperationDefinition operation = selectOperation(document, operationName);
+        for (Definition<?> definition : document.getDefinitions()) {
+            if (definition instanceof FragmentDefinition fragment) {
+                fragments.put(fragment.getName(), fragment);
+            }
+        }
+        for (VariableDefinition variable : operation.getVariableDefinitions()) {
+            variableDefinitions.put(variable.getName(), variable);
+        }
+        String rootType = switch (operation.getOperation()) {
+            case QUERY -> supergraph.queryType();
+            case MUTATION -> supergraph.mutationType();
+            case SUBSCRIPTION -> throw new PlanningException("subscriptions are not supported by this router yet");
+        };
+        if (rootType == null) {
+            throw new PlanningException("the schema has no " + operation.getOperation().name().toLowerCase() + " type");
+        }
+        boolean mutation = operation.getOperation() == OperationDefinition.Operation.MUTATION;
+        planRoot(rootType, collectRootFields(rootType, operation.getSelectionSet()), mutation);
+        ResponseShape shape = new ShapeBuilder(supergraph, fragments).build(rootType, operation.getSelectionSet());
+        String kind = mutation ? "mutation" : "query";
+        PlanAssembler assembler = new PlanAssembler(supergraph, variableDefinitions, roots);
+        List<PlanNode> rootNodes = new ArrayList<>();
+        for (FetchGroup root : roots) {
+            rootNodes.add(assembler.node(root, operation.getName(), kind));
+        }
+        PlanNode rootNode;
+        PlanNode batched = mutation ? null : assembler.batchedByLevel(operation.getName());
+        if (batched != null) {
+            rootNode = batched;
+        } else if (rootNodes.isEmpty()) {
+            rootNode = null;
+        } else if (rootNodes.size() == 1) {
+            rootNode = rootNodes.getFirst();
+        } else {
+            rootNode = mutation ? new PlanNode.Sequence(rootNodes) : new PlanNode.Parallel(rootNodes);
+        }
+        return new QueryPlan(rootNode, shape);
+    }
+
+    /** Root fields with the fragments around them flattened (directives of fragments kept on the fields). */
+    private List<Field> collectRootFields(String rootType, SelectionSet set) {
+        List<Field> fields = new ArrayList<>();
+        collectRootFields(rootType, set, List.of(), fields);
+        return fields;
+    }
+
+    private void collectRootFields(String rootType, SelectionSet set, List<Directive> inherited, List<Field> out) {
+        for (Selection<?> selection : set.getSelections()) {
+            switch (selection) {
+                case Field field -> {
+                    if (inherited.isEmpty()) {
+                        out.add(field);
+                    } else {
+                        List<Directive> directives = new ArrayList<>(inherited);
+                        directives.addAll(field.getDirectives());
+                        out.add(field.transform(b -> b.directives(directives)));
+                    }
+                }
+                case InlineFragment inline -> collectRootFields(rootType, inline.getSelectionSet(),
+                        concat(inherited, inline.getDirectives()), out);
+                case FragmentSpread spread -> collectRootFields(rootType, fragment(spread).getSelectionSet(),
+                        concat(inherited, spread.getDirectives()), out);
+                default -> { }
+            }
+        }
+    }
+
+    private static List<Directive> concat(List<Directive> a, List<Directive> b) {
+        List<Directive> result = new ArrayList<>(a);
+        result.addAll(b);
+        return result;
+    }
+
+    private void planRoot(String rootType, List<Field> fields, boolean mutation) {
+        TypeMeta root = supergraph.type(rootType);
+        FetchGroup last = null;
+        for (Field field : fields) {
+            if (field.getName().startsWith("__")) {
+                continue;
+            }
+            FieldMeta meta = root.field(field.getName());
+            if (meta == null) {
+                throw new PlanningException("unknown field " + rootType + "." + field.getName());
+            }
+            int pushed = pushConditions(field.getDirectives());
+            if (pushed < 0) {
+                continue;
+            }
+            FetchGroup group = mutation ? rootGroupForMutation(meta, last) : rootGroupForQuery(meta, field);
+            last = group;
+            try {
+                addField(new Site(group, group.selection, List.of(), null, new LinkedHashSet<>()), field, meta);
+            } finally {
+                popConditions(pushed);
+            }
+        }
+    }
+
+    private FetchGroup rootGroupForMutation(FieldMeta meta, FetchGroup last) {
+        if (last != null && meta.resolvableIn(last.graph, labels)) {
+            return last;
+        }
+        FetchGroup group = newGroup(firstResolvingGraph(meta), List.of(), false);
+        roots.add(group);
+        return group;
+    }
+
+    private FetchGroup rootGroupForQuery(FieldMeta meta, Field field) {
+        for (FetchGroup root : roots) {
+            if (meta.resolvableIn(root.graph, labels)
+                    && subtreeReachable(root.graph, meta, field, PlanningSupport.childProvided(root.graph, meta, field, null))) {
+                return root;
+            }
+        }
+        String best = null;
+        int bestScore = -2;
+        for (String graph : meta.graphs().keySet()) {
+            if (!meta.resolvableIn(graph, labels)) {
+                continue;
+            }
+            int score = localScore(graph, meta.namedType(), field.getSelectionSet());
+            if (!subtreeReachable(graph, meta, field, PlanningSupport.childProvided(graph, meta, field, null))) {
+                score = -1;
+            }
+            if (score > bestScore) {
+                best = graph;
+                bestScore = score;
+            }
+        }
+        if (best == null) {
+            throw new PlanningException("no subgraph can resolve root field " + meta.name());
+        }
+        FetchGroup group = newGroup(best, List.of(), false);
+        roots.add(group);
+        return group;
+    }
+
+    /** How many of the directly selected fields a subgraph resolves itself: a cheap proxy for fewer jumps. */
+    private int localScore(String graph, String typeName, SelectionSet set) {
+        TypeMeta type = supergraph.type(typeName);
+        if (set == null || type == null) {
+            return 0;
+        }
+        int score = 0;
+        for (Selection<?> selection : set.getSelections()) {
+            if (selection instanceof Field field) {
+                FieldMeta meta = type.field(field.getName());
+                if (meta != null && meta.resolvableIn(graph, labels)) {
+                    score++;
+                }
+            }
+        }
+        return score;
+    }
+
+    private String firstResolvingGraph(FieldMeta meta) {
+        for (String graph : meta.graphs().keySet()) {
+            if (meta.resolvableIn(graph, labels)) {
+                return graph;
+            }
+        }
+        throw new PlanningException("no subgraph can resolve field " + meta.name());
+    }
+
+    private FetchGroup newGroup(String graph, List<String> path, boolean entity) {
+        FetchGroup group = new FetchGroup(groups.size(), graph, path, entity);
+        groups.add(group);
+        return group;
+    }
+
+    // ---- selections on an object type -------------------------------------------------------------
+
+    /**
+     * Plans {@code selections} on object type {@code typeName} into {@code target} of {@code group}, adding every
+     * group that supplies some of the fields to {@code providers}.
+     */
+    private void planObject(Site site, String typeName, List<Selection> selections) {
+        TypeMeta type = supergraph.type(typeName);
+        for (Selection<?> selection : selections) {
+            switch (selection) {
+                case Field field -> planField(site, type, field);
+                case InlineFragment inline -> {
+                    String condition = inline.getTypeCondition() == null ? typeName : inline.getTypeCondition().getName();
+                    planFragment(site, typeName, condition, inline.getDirectives(), inline.getSelectionSet());
+                }
+                case FragmentSpread spread -> {
+                    FragmentDefinition definition = fragment(spread);
+                    planFragment(site, typeName, definition.getTypeCondition().getName(), spread.getDirectives(),
+                            definition.getSelectionSet());
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private void planFragment(Site site, String typeName, String condition, List<Directive> directives,
+                              SelectionSet set) {
+        if (!supergraph.isSubtype(typeName, condition)) {
+            return;
+        }
+        int pushed = pushConditions(directives);
+        if (pushed < 0) {
+            return;
+        }
+        try {
+            List<Directive> kept = PlanningSupport.conditionalDirectives(directives);
+            SelNode into = kept.isEmpty() ? site.target() : site.target().fragment(typeName, PlanningSupport.printDirectives(kept, site.group()));
+            planObject(site.into(into), typeName, set.getSelections());
+        } finally {
+            popConditions(pushed);
+        }
+    }
+
+    /**
+     * Pushes the variable {@code @skip}/{@code @include} conditions of a selection; entity fetches created below
+     * run only when they hold. Returns the number pushed, or -1 when a literal condition excludes the selection.
+     */
+    private int pushConditions(List<Directive> directives) {
+        int pushed = 0;
+        for (ResponseShape.Condition condition : ShapeBuilder.conditions(directives)) {
+            if (condition.variable() == null) {
+                if (condition.include() != condition.literal()) {
+                    popConditions(pushed);
+                    return -1;
+                }
+                continue;
+            }
+            conditions.push(condition);
+            pushed++;
+        }
+        return pushed;
+    }
+
+    private void popConditions(int count) {
+        for (int i = 0; i < count; i++) {
+            conditions.pop();
+        }
+    }
+
+    private void planField(Site site, TypeMeta type, Field field) {
+        int pushed = pushConditions(field.getDirectives());
+        if (pushed < 0) {
+            return;
+        }
+        try {
+            planIncludedField(site, type, field);
+        } finally {
+            popConditions(pushed);
+        }
+    }
+
+    private void planIncludedField(Site site, TypeMeta type, Field field) {
+        FetchGroup group = site.group();
+        if (field.getName().equals("__typename")) {
+            site.target().leaf(alias(field), "__typename", "", PlanningSupport.printDirectives(PlanningSupport.conditionalDirectives(field.getDirectives()), group));
+            site.providers().add(group);
+            return;
+        }
+        if (field.getName().startsWith("__")) {
+            return;
+        }
+        FieldMeta meta = type.field(field.getName());
+        if (meta == null) {
+            throw new PlanningException("unknown field " + type.name() + "." + field.getName());
+        }
+        if (isLocal(group.graph, meta, field.getName(), site.provided())
+                && subtreeReachable(group.graph, meta, field, PlanningSupport.childProvided(group.graph, meta, field, site.provided()))) {
+            addField(site, field, meta);
+        } else {
+            jump(site, type.name(), field, meta);
+        }
+    }
+
+    private boolean isLocal(String graph, FieldMeta meta, String name, SelectionSet provided) {
+        FieldInGraph in = meta.graphs().get(graph);
+        if (in == null) {
+            return false;
+        }
+        if (keyDepth > 0 && in.requires() == null) {
+            return true;
+        }
+        if (in.external()) {
+            return PlanningSupport.providedField(provided, name) != null;
+        }
+        return meta.resolvableIn(graph, labels) && in.requires() == null;
+    }
+
+    /**
+     * Below a field, entities can always be left with an entity fetch, but value types (no key anywhere) cannot:
+     * a subgraph that lacks some selected field of a value type must not resolve the field that returns it.
+     */
+    private boolean subtreeReachable(String graph, FieldMeta meta, Field field, SelectionSet provided) {
+        TypeMeta type = supergraph.type(meta.namedType());
+        if (type == null || !type.kind().isComposite() || field.getSelectionSet() == null || isEntity(type)) {
+            return true;
+        }
+        return valueSelectionLocal(graph, type, field.getSelectionSet(), provided, 0);
+    }
+
+    private boolean isEntity(TypeMeta type) {
+        for (TypeInGraph in : type.graphs().values()) {
+            if (in.hasResolvableKey()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean valueSelectionLocal(String graph, TypeMeta type, SelectionSet set, SelectionSet provided, int depth) {
+        if (depth > 32) {
+            return true;
+        }
+        for (Selection<?> selection : set.getSelections()) {
+            switch (selection) {
+                case Field field -> {
+                    if (field.getName().equals("__typename")) {
+                        continue;
+                    }
+                    List<String> owners = type.kind() == TypeKind.OBJECT ? List.of(type.name())
+                            : supergraph.possibleTypesIn(type.name(), graph);
+                    for (String owner : owners) {
+                        FieldMeta meta = supergraph.type(owner).field(field.getName());
+                        if (meta == null) {
+                            continue;
+                        }
+                        if (!isLocal(graph, meta, field.getName(), provided)) {
+                            return false;
+                        }
+                        TypeMeta fieldType = supergraph.type(meta.namedType());
+                        if (field.getSelectionSet() != null && fieldType != null && fieldType.kind().isComposite()
+                                && !isEntity(fieldType) && !valueSelectionLocal(graph, fieldType, field.getSelectionSet(),
+                                PlanningSupport.childProvided(graph, meta, field, provided), depth + 1)) {
+                            return false;
+                        }
+                    }
+                }
+                case InlineFragment inline -> {
+                    TypeMeta condition = inline.getTypeCondition() == null ? type
+                            : supergraph.type(inline.getTypeCondition().getName());
+                    if (condition != null && !isEntity(condition)
+                            && !valueSelectionLocal(graph, condition, inline.getSelectionSet(), provided, depth + 1)) {
+                        return false;
+                    }
+                }
+                case FragmentSpread spread -> {
+                    FragmentDefinition definition = fragment(spread);
+                    TypeMeta condition = supergraph.type(definition.getTypeCondition().getName());
+                    if (condition != null && !isEntity(condition)
+                            && !valueSelectionLocal(graph, condition, definition.getSelectionSet(), provided, depth + 1)) {
+                        return false;
+                    }
+                }
+                default -> { }
+            }
+        }
+        return true;
+    }
+
+    /** Adds a field the group's subgraph resolves, then plans its sub-selection (if any) in the same group. */
+    private void addField(Site site, Field field, FieldMeta meta) {
+        FetchGroup group = site.group();
+        site.providers().add(group);
+        String arguments = PlanningSupport.printArguments(field.getArguments(), group);
+        String directives = PlanningSupport.printDirectives(PlanningSupport.conditionalDirectives(field.getDirectives()), group);
+        TypeMeta fieldType = supergraph.type(meta.namedType());
+        if (fieldType == null || !fieldType.kind().isComposite() || field.getSelectionSet() == null) {
+            site.target().leaf(alias(field), field.getName(), arguments, directives);
+            return;
+        }
+        SelNode sub = site.target().composite(alias(field), field.getName(), arguments, directives);
+        Site below = new Site(group, sub, childPath(site.path(), field, meta),
+                PlanningSupport.childProvided(group.graph, meta, field, site.provided()), site.providers());
+        planComposite(below, fieldType, field.getSelectionSet().getSelections());
+    }
+
+    private void planComposite(Site site, TypeMeta type, List<Selection> selections) {
+        String graph = site.group().graph;
+        if (type.kind() == TypeKind.OBJECT) {
+            planObject(site, type.name(), selections);
+            return;
+        }
+        if (type.kind() == TypeKind.INTERFACE && type.isInterfaceObjectIn(graph)) {
+            planInterfaceObject(site, type, selections);
+            return;
+        }
+        site.target().leaf(null, "__typename", "", "");
+        List<String> possible = supergraph.possibleTypesIn(type.name(), graph);
+        if (type.kind() == TypeKind.INTERFACE && abstractFieldsLocal(graph, type, possible, selections, site.provided())) {
+            for (Selection<?> selection : selections) {
+                planField(site, type, (Field) selection);
+            }
+            return;
+        }
+        for (String objectType : possible) {
+            planObject(site.into(site.target().fragment(objectType, "")), objectType, selections);
+        }
+    }
+
+    /** True when every selection is a field the subgraph resolves on the interface and on each implementation. */
+    private boolean abstractFieldsLocal(String graph, TypeMeta type, List<String> possible, List<Selection> selections,
+                                        SelectionSet provided) {
+        if (!type.definedIn(graph) || type.isInterfaceObjectIn(graph)) {
+            return false;
+        }
+        for (Selection<?> selection : selections) {
+            if (!(selection instanceof Field field)) {
+                return false;
+            }
+            if (field.getName().equals("__typename")) {
+                continue;
+            }
+            FieldMeta meta = type.field(field.getName());
+            if (meta == null || !isLocal(graph, meta, field.getName(), provided)) {
+                return false;
+            }
+            for (String objectType : possible) {
+                FieldMeta objectField = supergraph.type(objectType).field(field.getName());
+                if (objectField == null || !isLocal(graph, objectField, field.getName(), provided)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    // ---- entity jumps --------------------------------------------------------------------------------
+
+    private void jump(Site site, String typeName, Field field, FieldMeta meta) {
+        List<String> candidates = new ArrayList<>();
+        List<String> partial = new ArrayList<>();
+        for (String graph : meta.graphs().keySet()) {
+            if (meta.resolvableIn(graph, labels) && supergraph.type(typeName).definedIn(graph)) {
+                boolean whole = subtreeReachable(graph, meta, field, PlanningSupport.childProvided(graph, meta, field, null));
+                (whole ? candidates : partial).add(graph);
+            }
+        }
+        if (candidates.isEmpty()) {
+            candidates.addAll(partial);
+        }
+        if (candidates.isEmpty()) {
+            if (!jumpViaInterfaceObject(site, typeName, field)) {
+                throw new PlanningException("no subgraph can resolve " + typeName + "." + field.getName());
+            }
+            return;
+        }
+        candidates.sort((a, b) -> Boolean.compare(hasGroupAt(b, site.path()), hasGroupAt(a, site.path())));
+        for (String graph : candidates) {
+            EntityKey key = localKey(site.group().graph, typeName, graph, site.provided());
+            if (key != null) {
+                jumpWithKey(site, typeName, field, meta, key);
+                return;
+            }
+        }
+        if (keyHops >= MAX_KEY_HOPS) {
+            throw new PlanningException("cannot reach " + typeName + "." + field.getName() + " from subgraph "
+                    + supergraph.subgraph(site.group().graph).name() + ": no usable @key");
+        }
+        for (String graph : candidates) {
+            EntityKey key = anyResolvableKey(typeName, graph);
+            if (key != null) {
+                keyHops++;
+                try {
+                    jumpWithKey(site, typeName, field, meta, key);
+                } finally {
+                    keyHops--;
+                }
+                return;
+            }
+        }
+        throw new PlanningException("cannot reach " + typeName + "." + field.getName() + ": no subgraph that resolves it"
+                + " has a resolvable @key for " + typeName);
+    }
+
+    /**
+     * A field no subgraph resolves on object type {@code typeName} itself but one resolves on an interface of it
+     * modelled there as an {@code @interfaceObject}: fetch it as that interface, representations renamed to it.
+     */
+    private boolean jumpViaInterfaceObject(Site site, String typeName, Field field) {
+        for (String interfaceName : supergraph.type(typeName).interfaces()) {
+            TypeMeta iface = supergraph.type(interfaceName);
+            FieldMeta meta = iface.field(field.getName());
+            if (meta == null) {
+                continue;
+            }
+            for (String graph : meta.graphs().keySet()) {
+                if (!iface.isInterfaceObjectIn(graph) || !meta.resolvableIn(graph, labels)) {
+                    continue;
+                }
+                EntityKey key = localKey(site.group().graph, interfaceName, graph, site.provided());
+                if (key == null) {
+                    continue;
+                }
+                FetchGroup child = interfaceEntityGroup(site, typeName, interfaceName, key);
+                addField(site.inEntityFetch(child, interfaceName), field, meta);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The entity group that fetches {@code interfaceName} (by key) from {@code graph} for objects at {@code path}. */
+    private FetchGroup interfaceEntityGroup(Site site, String parentType, String interfaceName, EntityKey key) {
+        Set<FetchGroup> dependencies = new LinkedHashSet<>();
+        site.target().leaf(null, "__typename", "", "");
+        keyDepth++;
+        try {
+            planObjectOrInterface(site.supplying(dependencies), parentType, key.selection().getSelections());
+        } finally {
+            keyDepth--;
+        }
+        dependencies.add(site.group());
+        FetchGroup child = entityGroup(key.graph(), site.path(), dependencies);
+        SelNode representation = child.requires.computeIfAbsent(interfaceName, k -> new SelNode());
+        representation.leaf(null, "__typename", "", "");
+        PlanningSupport.addPlain(representation, key.selection());
+        child.typenameRewrites.add(interfaceName);
+        return child;
+    }
+
+    /** Key fields of an interface object: plain fields of the type as the current subgraph sees it. */
+    private void planObjectOrInterface(Site site, String typeName, List<Selection> selections) {
+        TypeMeta type = supergraph.type(typeName);
+        for (Selection<?> selection : selections) {
+            if (selection instanceof Field field) {
+                planField(site, type, field);
+            }
+        }
+    }
+
+    /**
+     * Values of an interface coming from a subgraph that models it as an object ({@code @interfaceObject}): their
+     * {@code __typename} is the interface's name there. Fields that subgraph has stay local; the real type and
+     * everything else come from a subgraph where the interface is an entity with a key.
+     */
+    private void planInterfaceObject(Site site, TypeMeta type, List<Selection> selections) {
+        String current = site.group().graph;
+        site.target().leaf(null, "__typename", "", "");
+        List<Selection> remote = new ArrayList<>();
+        for (Selection<?> selection : selections) {
+            if (selection instanceof Field field && !field.getName().equals("__typename")) {
+                FieldMeta meta = type.field(field.getName());
+                if (meta != null && isLocal(current, meta, field.getName(), site.provided())) {
+                    addField(site, field, meta);
+                    continue;
+                }
+            }
+            remote.add(selection);
+        }
+        if (remote.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, TypeInGraph> entry : type.graphs().entrySet()) {
+            String graph = entry.getKey();
+            if (entry.getValue().interfaceObject() || graph.equals(current)) {
+                continue;
+            }
+            EntityKey key = localKey(current, type.name(), graph, site.provided());
+            if (key == null) {
+                continue;
+            }
+            FetchGroup child = interfaceEntityGroup(site, type.name(), type.name(), key);
+            planComposite(site.inEntityFetch(child, type.name()), type, remote);
+            return;
+        }
+        throw new PlanningException("cannot resolve the concrete type of interface " + type.name() + " from subgraph "
+                + supergraph.subgraph(current).name() + ": no subgraph has it as an entity interface with a key");
+    }
+
+    private boolean hasGroupAt(String graph, List<String> path) {
+        for (FetchGroup group : groups) {
+            if (group.entity && group.graph.equals(graph) && group.path.equals(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void jumpWithKey(Site site, String typeName, Field field, FieldMeta meta, EntityKey key) {
+        Set<FetchGroup> dependencies = new LinkedHashSet<>();
+        site.target().leaf(null, "__typename", "", "");
+        planKey(site.supplying(dependencies), typeName, key);
+        FieldInGraph in = meta.graphs().get(key.graph());
+        int savedKeyDepth = keyDepth;
+        keyDepth = 0;
+        try {
+            if (in.requires() != null) {
+                planObject(site.supplying(dependencies), typeName, in.requires().getSelections());
+            }
+            dependencies.add(site.group());
+            FetchGroup child = entityGroup(key.graph(), site.path(), dependencies);
+            SelNode representation = child.requires.computeIfAbsent(typeName, k -> new SelNode());
+            representation.leaf(null, "__typename", "", "");
+            PlanningSupport.addPlain(representation, key.selection());
+            if (in.requires() != null) {
+                PlanningSupport.addPlain(representation, in.requires());
+                child.requiresTypes.add(typeName);
+            }
+            addField(site.inEntityFetch(child, typeName), field, meta);
+        } finally {
+            keyDepth = savedKeyDepth;
+        }
+    }
+
+    /**
+     * Key fields are planned like client fields, except that a subgraph always returns the key fields it knows,
+     * even when it declares them {@code @external} (an entity reference carries its key).
+     */
+    private void planKey(Site site, String typeName, EntityKey key) {
+        keyDepth++;
+        try {
+            planObject(site, typeName, key.selection().getSelections());
+        } finally {
+            keyDepth--;
+        }
+    }
+
+    /** A resolvable key of {@code typeName} in {@code toGraph} whose fields {@code fromGraph} can supply. */
+    private EntityKey localKey(String fromGraph, String typeName, String toGraph, SelectionSet provided) {
+        TypeInGraph target = supergraph.type(typeName).graphs().get(toGraph);
+        if (target == null) {
+            return null;
+        }
+        for (EntityKey key : target.keys()) {
+            if (key.resolvable() && canSupply(fromGraph, typeName, key.selection(), provided)) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    private EntityKey anyResolvableKey(String typeName, String graph) {
+        TypeInGraph target = supergraph.type(typeName).graphs().get(graph);
+        if (target == null) {
+            return null;
+        }
+        for (EntityKey key : target.keys()) {
+            if (key.resolvable()) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    /** True when a subgraph can return all fields of a key selection itself (key fields may be external there). */
+    private boolean canSupply(String graph, String typeName, SelectionSet set, SelectionSet provided) {
+        TypeMeta type = supergraph.type(typeName);
+        if (type == null || !type.definedIn(graph)) {
+            return false;
+        }
+        for (Selection<?> selection : set.getSelections()) {
+            if (!(selection instanceof Field field)) {
+                return false;
+            }
+            if (field.getName().equals("__typename")) {
+                continue;
+            }
+            FieldMeta meta = type.field(field.getName());
+            if (meta == null || !meta.definedIn(graph) || meta.graphs().get(graph).requires() != null) {
+                return false;
+            }
+            if (field.getSelectionSet() != null && !canSupply(graph, meta.namedType(), field.getSelectionSet(),
+                    PlanningSupport.subProvided(PlanningSupport.providedField(provided, field.getName())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The entity group for (graph, path) that runs after all {@code dependencies}: reused when possible. */
+    private FetchGroup entityGroup(String graph, List<String> path, Set<FetchGroup> dependencies) {
+        FetchGroup latest = PlanningSupport.latest(dependencies);
+        for (FetchGroup candidate : groups) {
+            if (!candidate.entity || !candidate.graph.equals(graph) || !candidate.path.equals(path)) {
+                continue;
+            }
+            if (PlanningSupport.isAncestorOrSelf(candidate, latest)) {
+                continue;
+            }
+            if (PlanningSupport.isAncestorOrSelf(latest, candidate.parent)) {
+                candidate.constrain(conditions);
+                return candidate;
+            }
+            if (PlanningSupport.isAncestorOrSelf(candidate.parent, latest)) {
+                candidate.parent.children.remove(candidate);
+                candidate.parent = latest;
+                latest.children.add(candidate);
+                candidate.constrain(conditions);
+                return candidate;
+            }
+        }
+        FetchGroup group = newGroup(graph, path, true);
+        group.parent = latest;
+        latest.children.add(group);
+        group.constrain(conditions);
+        return group;
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------
+
+    private FragmentDefinition fragment(FragmentSpread spread) {
+        FragmentDefinition definition = fragments.get(spread.getName());
+        if (definition == null) {
+            throw new PlanningException("unknown fragment " + spread.getName());
+        }
+        return definition;
+    }
+
+    /** The alias to send for a client field (see {@link Supergraph#dataKey}), or null. */
+    private String alias(Field field) {
+        String key = supergraph.dataKey(field.getAlias(), field.getName());
+        return key.equals(field.getName()) ? null : key;
+    }
+
+    private List<String> childPath(List<String> path, Field field, FieldMeta meta) {
+        List<String> child = new ArrayList<>(path);
+        child.add(supergraph.dataKey(field.getAlias(), field.getName()));
+        for (int i = 0; i < PlanningSupport.listDepth(meta.type()); i++) {
+            child.add("@");
+        }
+        return child;
+    }
+
+}
