@@ -78,7 +78,7 @@ routes:
     cluster: upstream
 CONF
 ATRIUM_EDGE_CONFIG="$WORK/edge.yaml" ATRIUM_PORT=$EDGE_ADMIN_PORT \
-  "$JAVA" ${EDGE_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC} -jar "$EDGE_JAR" > "$WORK/edge.log" 2>&1 &
+  "$JAVA" ${EDGE_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED} -jar "$EDGE_JAR" > "$WORK/edge.log" 2>&1 &
 EDGE_PID=$!
 pids_to_stop+=("$EDGE_PID")
 wait_http "http://127.0.0.1:$EDGE_PORT/" 90

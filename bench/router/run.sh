@@ -44,7 +44,7 @@ for pair in accounts:4001 products:4002 inventory:4003 reviews:4004; do
   name=${pair%%:*}; default_port=${pair##*:}
   port=$(free_port)
   sed -i "s#127.0.0.1:$default_port/#127.0.0.1:$port/#" "$WORK/supergraph.graphql"
-  "$JAVA" -Xmx256m -jar "$EXAMPLES_JAR" "$name" --port "$port" > "$WORK/$name.log" 2>&1 &
+  "$JAVA" -Xmx256m --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar "$EXAMPLES_JAR" "$name" --port "$port" > "$WORK/$name.log" 2>&1 &
   pids_to_stop+=("$!")
   wait_http "http://127.0.0.1:$port/health" 90
 done
@@ -55,7 +55,7 @@ start_gateway() {
   port=$(free_port)
   case $name in
     atrium)
-      "$JAVA" ${ROUTER_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC} -jar "$ROUTER_JAR" \
+      "$JAVA" ${ROUTER_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED} -jar "$ROUTER_JAR" \
         --supergraph "$WORK/supergraph.graphql" --port "$port" > "$WORK/$name.log" 2>&1 & ;;
     apollo-gateway)
       node "$HERE/apollo-gateway.mjs" "$WORK/supergraph.graphql" "$port" > "$WORK/$name.log" 2>&1 & ;;

@@ -40,7 +40,7 @@ public final class Application {
                 }
             }
         }
-        Micronaut.build(new String[0]).mainClass(Application.class).properties(properties).start();
+        Micronaut.build(new String[0]).mainClass(Application.class).banner(false).properties(properties).start();
     }
 
     private static String value(String[] args, int index, String flag) {
