@@ -1,41 +1,155 @@
 package io.atrium.edge;
 
 import io.atrium.edge.config.EdgeConfig;
+import io.atrium.edge.config.EdgeConfigException;
 import io.atrium.edge.config.EdgeConfigLoader;
+import io.atrium.edge.observe.EdgeMetrics;
+import io.atrium.edge.policy.EdgePolicies;
 import io.atrium.edge.proxy.EdgeServer;
 import io.atrium.edge.proxy.ProxyStats;
+import io.atrium.edge.proxy.RouteTable;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Starts the data-path listener when the application context starts and drains it when the context stops.
+ * Starts the data-path listeners when the application context starts and drains them when the context stops, and
+ * reloads the route file on demand ({@code POST /config/reload}) or when it changes on disk.
  * The route file is named by {@code atrium.edge.config} (env {@code ATRIUM_EDGE_CONFIG}); without it the bundled
- * default (local-stack routes) is used. Invalid config fails start-up.
+ * default (local-stack routes) is used. Invalid config fails start-up; an invalid reload changes nothing.
  */
 @Context
 public final class EdgeDataPlane implements AutoCloseable {
 
-    private final EdgeConfig config;
-    private final String configSource;
-    private final EdgeServer server;
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeDataPlane.class);
 
-    EdgeDataPlane(@Value("${atrium.edge.config:}") String configPath) {
-        if (configPath.isBlank()) {
-            this.config = EdgeConfigLoader.loadDefault();
-            this.configSource = "classpath:" + EdgeConfigLoader.DEFAULT_RESOURCE;
-        } else {
-            this.config = EdgeConfigLoader.load(Path.of(configPath));
-            this.configSource = configPath;
+    /** The outcome of a reload. */
+    public sealed interface ReloadResult {
+        /** The new config serves every request that starts from now on. */
+        record Applied(int routes, int clusters) implements ReloadResult {
         }
-        this.server = EdgeServer.start(config);
+
+        /** Nothing changed; every error names its key's path. */
+        record Rejected(List<String> errors) implements ReloadResult {
+            public Rejected {
+                errors = List.copyOf(errors);
+            }
+        }
+    }
+
+    private final Path configFile;
+    private final String configSource;
+    private final MeterRegistry registry;
+    private final EdgeMetrics metrics;
+    private final EdgeServer server;
+    private final ConfigWatcher watcher;
+    private volatile EdgeConfig config;
+    private volatile EdgePolicies policies;
+
+    EdgeDataPlane(@Value("${atrium.edge.config:}") String configPath, @Value("${atrium.edge.watch-config:true}") boolean watchConfig,
+                  MeterRegistry registry) {
+        this.configFile = configPath.isBlank() ? null : Path.of(configPath);
+        this.configSource = configFile == null ? "classpath:" + EdgeConfigLoader.DEFAULT_RESOURCE : configPath;
+        this.registry = registry;
+        this.metrics = new EdgeMetrics(registry);
+        this.config = load();
+        this.policies = EdgePolicies.create(config.gateway(), registry, null);
+        try {
+            this.server = EdgeServer.start(config, policies::chainFor, metrics);
+        } catch (RuntimeException e) {
+            policies.close();
+            throw e;
+        }
+        this.watcher = configFile != null && watchConfig ? ConfigWatcher.start(configFile, this::reloadFromWatch) : null;
+    }
+
+    private EdgeConfig load() {
+        return configFile == null ? EdgeConfigLoader.loadDefault() : EdgeConfigLoader.load(configFile);
+    }
+
+    /**
+     * Reads the route file again, validates it and swaps the route table atomically. Requests in flight finish on the
+     * old table. Listener, {@code limits.max_header_size} and {@code access_log} changes need a restart and are refused.
+     */
+    public synchronized ReloadResult reload() {
+        EdgeConfig next;
+        try {
+            next = load();
+        } catch (EdgeConfigException e) {
+            return new ReloadResult.Rejected(e.errors());
+        }
+        List<String> restart = needsRestart(config, next);
+        if (!restart.isEmpty()) {
+            return new ReloadResult.Rejected(restart);
+        }
+        EdgePolicies previous = policies;
+        EdgePolicies nextPolicies;
+        RouteTable table;
+        try {
+            nextPolicies = EdgePolicies.create(next.gateway(), registry, previous);
+        } catch (RuntimeException e) {
+            return new ReloadResult.Rejected(List.of(configSource + ": " + e.getMessage()));
+        }
+        try {
+            table = RouteTable.compile(next, nextPolicies::chainFor, metrics);
+        } catch (RuntimeException e) {
+            nextPolicies.closeReplacedBy(previous);
+            return new ReloadResult.Rejected(List.of(configSource + ": " + e.getMessage()));
+        }
+        server.swap(table);
+        policies = nextPolicies;
+        config = next;
+        // Requests in flight may still use the old policies (their rate-limit store) for up to the drain timeout.
+        CompletableFuture.delayedExecutor(EdgeServer.DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> previous.closeReplacedBy(nextPolicies));
+        LOG.info("edge config reloaded from {}: {} routes, {} clusters", configSource, next.routes().size(), next.clusters().size());
+        return new ReloadResult.Applied(next.routes().size(), next.clusters().size());
+    }
+
+    private void reloadFromWatch() {
+        ReloadResult result = reload();
+        if (result instanceof ReloadResult.Rejected rejected) {
+            LOG.warn("edge config {} changed but is invalid; still serving the previous config: {}", configSource, rejected.errors());
+        }
+    }
+
+    private static List<String> needsRestart(EdgeConfig current, EdgeConfig next) {
+        List<String> errors = new ArrayList<>();
+        if (!current.http().equals(next.http()) || !current.https().equals(next.https())) {
+            errors.add("listeners: changed; restart the edge to apply listener changes");
+        }
+        if (current.maxHeaderSize() != next.maxHeaderSize()) {
+            errors.add("limits.max_header_size: changed; restart the edge to apply it");
+        }
+        if (current.accessLog() != next.accessLog()) {
+            errors.add("access_log.enabled: changed; restart the edge to apply it");
+        }
+        return errors;
+    }
+
+    /** The public keys of the internal identity assertion (a JWKS document). */
+    public String assertionJwks() {
+        return policies.assertionJwks();
     }
 
     /** The bound data port (useful when the route file asks for port 0). */
     public int port() {
         return server.port();
+    }
+
+    /** The bound HTTPS port, or -1 when no HTTPS listener is configured. */
+    public int tlsPort() {
+        return server.tlsPort();
     }
 
     public boolean isListening() {
@@ -47,6 +161,7 @@ public final class EdgeDataPlane implements AutoCloseable {
         return server.transport();
     }
 
+    /** The config serving requests now. */
     public EdgeConfig config() {
         return config;
     }
@@ -62,6 +177,10 @@ public final class EdgeDataPlane implements AutoCloseable {
     @PreDestroy
     @Override
     public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
         server.close();
+        Objects.requireNonNull(policies).close();
     }
 }

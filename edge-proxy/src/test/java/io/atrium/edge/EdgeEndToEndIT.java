@@ -45,6 +45,7 @@ class EdgeEndToEndIT {
                     match: { path_prefix: /api/v1/orders }
                     cluster: orders
                     prefix_rewrite: /orders
+                    auth: { public: true }
                 """.formatted(orders.port()));
         client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }

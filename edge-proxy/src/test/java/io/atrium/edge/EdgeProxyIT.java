@@ -60,20 +60,25 @@ class EdgeProxyIT {
                   - name: orders
                     match: { path_prefix: /api/v1/orders }
                     cluster: echo
+                    auth: { public: true }
                     prefix_rewrite: /orders
                   - name: strip
                     match: { path_prefix: /strip }
                     cluster: echo
+                    auth: { public: true }
                     prefix_rewrite: /
                   - name: plain
                     match: { path_prefix: /plain }
                     cluster: echo
+                    auth: { public: true }
                   - name: dead
                     match: { path_prefix: /dead }
                     cluster: dead
+                    auth: { public: true }
                   - name: hang
                     match: { path_prefix: /hang }
                     cluster: hanging
+                    auth: { public: true }
                 """.formatted(upstream.url(), deadPort, hanging.getLocalPort(), HANG_TIMEOUT_MS));
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }

@@ -1,11 +1,23 @@
 package io.atrium.edge;
 
 import io.atrium.edge.config.EdgeConfigException;
+import io.atrium.edge.testing.Edge;
+import io.atrium.edge.testing.H2cPriorKnowledgeClient;
 import io.atrium.edge.testing.RawHttpClient;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +35,7 @@ class LifecycleIT {
                 format_version: 1
                 listeners: { http: { host: 127.0.0.1, port: 0 } }
                 clusters: { a: { endpoints: [ "http://127.0.0.1:9" ] } }
-                routes: [ { name: a, match: { path_prefix: /a }, cluster: a } ]
+                routes: [ { name: a, match: { path_prefix: /a }, cluster: a, auth: { public: true } } ]
                 """);
         int port;
         try (ApplicationContext context = ApplicationContext.run(Map.of("atrium.edge.config", file.toString(), "micronaut.server.port", 0))) {
@@ -53,6 +65,48 @@ class LifecycleIT {
                     .hasMessageEndingWith("clusters.a.timout: unknown key (allowed: endpoints, connect_timeout, response_timeout, max_connections)");
         } finally {
             Files.delete(file);
+        }
+    }
+
+    @Test
+    void drainingSendsGoAwayToHttp2ClientsAndLetsTheirOpenStreamsFinish() throws Exception {
+        try (ServerSocket slow = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Edge edge = Edge.start("""
+                    format_version: 1
+                    listeners: { http: { host: 127.0.0.1, port: 0 } }
+                    clusters: { slow: { endpoints: [ "http://127.0.0.1:%d" ] } }
+                    routes: [ { name: slow, match: { path_prefix: /slow }, cluster: slow, auth: { public: true } } ]
+                    """.formatted(slow.getLocalPort()));
+            Thread closer = null;
+            try (H2cPriorKnowledgeClient client = new H2cPriorKnowledgeClient(edge.port())) {
+                CompletableFuture<H2cPriorKnowledgeClient.Response> response = client.sendAsync("GET", "/slow/x", new DefaultHttp2Headers(), null);
+                try (Socket upstream = slow.accept()) {
+                    BufferedReader reader = new BufferedReader(new InputStreamReader(upstream.getInputStream(), StandardCharsets.US_ASCII));
+                    String line;
+                    while ((line = reader.readLine()) != null && !line.isEmpty()) {
+                        // the request head reached the upstream: the stream is in flight
+                    }
+                    closer = Thread.ofVirtual().start(() -> {
+                        try {
+                            edge.close();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                    client.goAway().get(5, TimeUnit.SECONDS);
+                    upstream.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone".getBytes(StandardCharsets.US_ASCII));
+                    upstream.getOutputStream().flush();
+                    H2cPriorKnowledgeClient.Response done = response.get(5, TimeUnit.SECONDS);
+                    assertThat(done.status()).isEqualTo(200);
+                    assertThat(done.bodyText()).isEqualTo("done");
+                }
+            } finally {
+                if (closer == null) {
+                    edge.close();
+                } else {
+                    closer.join();
+                }
+            }
         }
     }
 

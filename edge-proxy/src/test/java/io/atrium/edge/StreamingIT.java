@@ -48,6 +48,8 @@ class StreamingIT {
                   - name: files
                     match: { path_prefix: /files }
                     cluster: files
+                    auth: { public: true }
+                    max_request_body: 64MiB       # the default (10 MiB) is below the 20 MiB these tests stream
                 """.formatted(upstream.url()));
     }
 

@@ -24,7 +24,7 @@ class UpstreamFailureIT {
                 clusters:
                   up: { endpoints: [ "%s" ] }
                 routes:
-                  - { name: up, match: { path_prefix: / }, cluster: up }
+                  - { name: up, match: { path_prefix: / }, cluster: up, auth: { public: true } }
                 """.formatted(url);
     }
 

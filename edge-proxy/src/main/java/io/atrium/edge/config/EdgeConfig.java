@@ -4,16 +4,24 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The edge's declarative configuration (route file, {@code format_version: 1}), validated.
  *
  * @param formatVersion the file's format version (always {@link #FORMAT_VERSION})
- * @param http the plain-HTTP data listener
+ * @param http the plain-HTTP data listener (HTTP/1.1 and h2c)
+ * @param https the HTTPS data listener, when configured
  * @param clusters upstream clusters by name, in file order
  * @param routes routes in file order (matching is longest prefix first, not file order)
+ * @param gateway gateway-wide policy set-up (authenticators, assertion, rate-limit store)
+ * @param accessLog {@code access_log.enabled}, default true: one JSON line per exchange on logger {@code io.atrium.edge.access}
+ * @param maxHeaderSize {@code limits.max_header_size}, default 16 KiB: request line plus headers; larger gets 431
  */
-public record EdgeConfig(int formatVersion, ListenerConfig http, Map<String, ClusterConfig> clusters, List<RouteConfig> routes) {
+public record EdgeConfig(int formatVersion, ListenerConfig http, Optional<TlsListenerConfig> https, Map<String, ClusterConfig> clusters,
+                         List<RouteConfig> routes, GatewayPolicies gateway, int maxHeaderSize, boolean accessLog) {
+
+    public static final int DEFAULT_MAX_HEADER_SIZE = 16 * 1024;
 
     public static final int FORMAT_VERSION = 1;
 

@@ -1,5 +1,6 @@
 package io.atrium.edge.config;
 
+import io.atrium.edge.config.internal.PolicyReader;
 import io.atrium.edge.config.internal.YamlNode;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,7 +72,31 @@ public final class EdgeConfigLoader {
         try {
             return read(YamlNode.root(document));
         } catch (EdgeConfigException e) {
-            throw new EdgeConfigException(source + ": " + e.getMessage());
+            throw new EdgeConfigException(source, e.errors());
+        }
+    }
+
+    /** Collects errors of independent parts (each listener, block, cluster and route) so that one load reports them all. */
+    private static final class Errors {
+        private final List<String> messages = new ArrayList<>();
+
+        <T> T attempt(java.util.function.Supplier<T> part, T fallback) {
+            try {
+                return part.get();
+            } catch (EdgeConfigException e) {
+                messages.addAll(e.errors());
+                return fallback;
+            }
+        }
+
+        void add(String message) {
+            messages.add(message);
+        }
+
+        void throwIfAny() {
+            if (!messages.isEmpty()) {
+                throw new EdgeConfigException(messages);
+            }
         }
     }
 
@@ -80,18 +106,68 @@ public final class EdgeConfigLoader {
         if (!(version.value() instanceof Integer v) || v != EdgeConfig.FORMAT_VERSION) {
             throw version.error("unsupported format version " + version.value() + " (this edge reads format_version: 1)");
         }
-        ListenerConfig http = top.optional("listeners").map(EdgeConfigLoader::readListeners).orElse(ListenerConfig.defaults());
-        Map<String, ClusterConfig> clusters = readClusters(top.required("clusters"));
-        List<RouteConfig> routes = top.optional("routes").map(n -> readRoutes(n, clusters)).orElse(List.of());
-        top.finish();
-        return new EdgeConfig(EdgeConfig.FORMAT_VERSION, http, clusters, routes);
+        Errors errors = new Errors();
+        ListenerConfig http = ListenerConfig.defaults();
+        Optional<TlsListenerConfig> https = Optional.empty();
+        Optional<YamlNode> listenersNode = top.optional("listeners");
+        if (listenersNode.isPresent()) {
+            YamlNode.Obj listeners = errors.attempt(() -> listenersNode.get().object(), null);
+            if (listeners != null) {
+                http = errors.attempt(() -> listeners.optional("http").map(EdgeConfigLoader::readListener).orElse(ListenerConfig.defaults()), http);
+                https = errors.attempt(() -> listeners.optional("https").map(EdgeConfigLoader::readTlsListener), https);
+                errors.attempt(() -> {
+                    listeners.finish();
+                    return null;
+                }, null);
+            }
+        }
+        PolicyReader.Globals globals = errors.attempt(() -> PolicyReader.readGlobals(top), null);
+        boolean accessLog = errors.attempt(() -> top.optional("access_log").map(EdgeConfigLoader::readAccessLog).orElse(true), true);
+        Map<String, ClusterConfig> clusters = new LinkedHashMap<>();
+        Set<String> clusterNames = new LinkedHashSet<>();
+        errors.attempt(() -> readClusters(top.required("clusters"), clusters, clusterNames, errors), null);
+        List<RouteConfig> routes = globals == null ? List.of()
+                : errors.attempt(() -> top.optional("routes").map(n -> readRoutes(n, clusterNames, globals, errors)).orElse(List.of()), List.of());
+        errors.attempt(() -> {
+            top.finish();
+            return null;
+        }, null);
+        if (https.isEmpty()) {
+            for (int i = 0; i < routes.size(); i++) {
+                if (routes.get(i).policies().protection().redirectToHttps()) {
+                    errors.add("routes[" + i + "].redirect_to_https: needs an HTTPS listener (listeners.https)");
+                }
+            }
+        }
+        errors.throwIfAny();
+        return new EdgeConfig(EdgeConfig.FORMAT_VERSION, http, https, clusters, routes, globals.gateway(), globals.maxHeaderSize(), accessLog);
     }
 
-    private static ListenerConfig readListeners(YamlNode node) {
-        YamlNode.Obj listeners = node.object();
-        ListenerConfig http = listeners.optional("http").map(EdgeConfigLoader::readListener).orElse(ListenerConfig.defaults());
-        listeners.finish();
-        return http;
+    private static boolean readAccessLog(YamlNode node) {
+        YamlNode.Obj block = node.object();
+        boolean enabled = block.optional("enabled").map(YamlNode::bool).orElse(true);
+        block.finish();
+        return enabled;
+    }
+
+    private static TlsListenerConfig readTlsListener(YamlNode node) {
+        YamlNode.Obj listener = node.object();
+        String host = listener.optional("host").map(YamlNode::nonBlankString).orElse(ListenerConfig.DEFAULT_HOST);
+        int port = listener.optional("port").map(n -> n.integer(0, 65535)).orElse(TlsListenerConfig.DEFAULT_PORT);
+        Optional<Path> cert = listener.optional("cert_file").map(n -> Path.of(n.nonBlankString()));
+        Optional<Path> key = listener.optional("key_file").map(n -> Path.of(n.nonBlankString()));
+        Optional<Integer> redirectPort = listener.optional("redirect_port").map(n -> n.integer(1, 65535));
+        Path devDir = listener.optional("dev_cert_dir").map(n -> Path.of(n.nonBlankString())).orElse(TlsListenerConfig.DEFAULT_DEV_CERT_DIR);
+        listener.finish();
+        if (cert.isPresent() != key.isPresent()) {
+            throw node.error("cert_file and key_file go together (leave both out for a generated development certificate)");
+        }
+        for (Optional<Path> file : List.of(cert, key)) {
+            if (file.isPresent() && !Files.isReadable(file.get())) {
+                throw node.error("cannot read " + file.get().toAbsolutePath());
+            }
+        }
+        return new TlsListenerConfig(host, port, cert, key, redirectPort, devDir);
     }
 
     private static ListenerConfig readListener(YamlNode node) {
@@ -102,15 +178,19 @@ public final class EdgeConfigLoader {
         return new ListenerConfig(host, port);
     }
 
-    private static Map<String, ClusterConfig> readClusters(YamlNode node) {
-        Map<String, ClusterConfig> clusters = new LinkedHashMap<>();
-        for (Map.Entry<String, YamlNode> entry : node.object().entries()) {
-            clusters.put(entry.getKey(), readCluster(entry.getKey(), entry.getValue()));
+    private static Void readClusters(YamlNode node, Map<String, ClusterConfig> clusters, Set<String> names, Errors errors) {
+        List<Map.Entry<String, YamlNode>> entries = node.object().entries();
+        for (Map.Entry<String, YamlNode> entry : entries) {
+            names.add(entry.getKey());
+            ClusterConfig cluster = errors.attempt(() -> readCluster(entry.getKey(), entry.getValue()), null);
+            if (cluster != null) {
+                clusters.put(entry.getKey(), cluster);
+            }
         }
-        if (clusters.isEmpty()) {
+        if (entries.isEmpty()) {
             throw node.error("at least one cluster is required");
         }
-        return clusters;
+        return null;
     }
 
     private static ClusterConfig readCluster(String name, YamlNode node) {
@@ -152,24 +232,27 @@ public final class EdgeConfigLoader {
         return new Endpoint(host, uri.getPort() == -1 ? 80 : uri.getPort());
     }
 
-    private static List<RouteConfig> readRoutes(YamlNode node, Map<String, ClusterConfig> clusters) {
+    private static List<RouteConfig> readRoutes(YamlNode node, Set<String> clusters, PolicyReader.Globals globals, Errors errors) {
         List<RouteConfig> routes = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Set<String> prefixes = new HashSet<>();
         for (YamlNode routeNode : node.list()) {
-            RouteConfig route = readRoute(routeNode, clusters);
+            RouteConfig route = errors.attempt(() -> readRoute(routeNode, clusters, globals), null);
+            if (route == null) {
+                continue;
+            }
             if (!names.add(route.name())) {
-                throw new EdgeConfigException(routeNode.path() + ".name: duplicate route name '" + route.name() + "'");
+                errors.add(routeNode.path() + ".name: duplicate route name '" + route.name() + "'");
+            } else if (!prefixes.add(route.pathPrefix())) {
+                errors.add(routeNode.path() + ".match.path_prefix: another route already matches '" + route.pathPrefix() + "'");
+            } else {
+                routes.add(route);
             }
-            if (!prefixes.add(route.pathPrefix())) {
-                throw new EdgeConfigException(routeNode.path() + ".match.path_prefix: another route already matches '" + route.pathPrefix() + "'");
-            }
-            routes.add(route);
         }
         return routes;
     }
 
-    private static RouteConfig readRoute(YamlNode node, Map<String, ClusterConfig> clusters) {
+    private static RouteConfig readRoute(YamlNode node, Set<String> clusters, PolicyReader.Globals globals) {
         YamlNode.Obj route = node.object();
         String name = route.required("name").nonBlankString();
         YamlNode.Obj match = route.required("match").object();
@@ -178,12 +261,13 @@ public final class EdgeConfigLoader {
         match.finish();
         YamlNode clusterNode = route.required("cluster");
         String cluster = clusterNode.nonBlankString();
-        if (!clusters.containsKey(cluster)) {
-            throw clusterNode.error("unknown cluster '" + cluster + "' (defined: " + String.join(", ", clusters.keySet()) + ")");
+        if (!clusters.contains(cluster)) {
+            throw clusterNode.error("unknown cluster '" + cluster + "' (defined: " + String.join(", ", clusters) + ")");
         }
         Optional<String> rewrite = route.optional("prefix_rewrite").map(EdgeConfigLoader::path);
+        RoutePolicies policies = PolicyReader.readRoute(route, globals);
         route.finish();
-        return new RouteConfig(name, prefix, cluster, rewrite);
+        return new RouteConfig(name, prefix, cluster, rewrite, policies);
     }
 
     private static String path(YamlNode node) {

@@ -10,6 +10,7 @@ import java.util.Optional;
  *     and {@code /a/b?x} but not {@code /a/bc}. The longest matching prefix wins.
  * @param cluster the cluster that serves the route
  * @param prefixRewrite {@code prefix_rewrite}: replaces the matched prefix; {@code /} strips it; absent keeps the path
+ * @param policies auth, rate limit and protection, global defaults merged in
  */
-public record RouteConfig(String name, String pathPrefix, String cluster, Optional<String> prefixRewrite) {
+public record RouteConfig(String name, String pathPrefix, String cluster, Optional<String> prefixRewrite, RoutePolicies policies) {
 }

@@ -1,10 +1,21 @@
 package io.atrium.edge.proxy;
 
 import io.atrium.edge.config.EdgeConfig;
+import io.atrium.edge.config.RouteConfig;
+import io.atrium.edge.config.TlsListenerConfig;
+import io.atrium.edge.observe.AccessLog;
+import io.atrium.edge.observe.EdgeMetrics;
+import io.atrium.edge.tls.ServerTls;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.ssl.SslContext;
+import io.atrium.policy.PolicyChain;
 import io.atrium.edge.proxy.internal.DataPath;
 import io.atrium.edge.proxy.internal.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -13,6 +24,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The data-path listener: our own Netty pipeline ({@code HttpServerCodec} plus the streaming proxy handler), independent
@@ -24,18 +36,23 @@ public final class EdgeServer implements AutoCloseable {
     /** How long {@link #close()} waits for requests in flight before cutting connections. */
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
-    private final RouteTable routes;
+    private final EdgeMetrics metrics;
     private final ProxyStats stats;
     private final DataPath dataPath;
     private final EventLoopGroup group;
     private final Channel listener;
+    private final Channel tlsListener;
     private final int port;
+    private final int tlsPort;
     private final String transport;
     private volatile boolean closed;
 
-    private EdgeServer(RouteTable routes, ProxyStats stats, DataPath dataPath, EventLoopGroup group, Channel listener, String transport) {
+    private EdgeServer(ProxyStats stats, DataPath dataPath, EventLoopGroup group, Channel listener, Channel tlsListener,
+                       String transport, EdgeMetrics metrics) {
+        this.metrics = metrics;
         this.transport = transport;
-        this.routes = routes;
+        this.tlsListener = tlsListener;
+        this.tlsPort = tlsListener == null ? -1 : ((InetSocketAddress) tlsListener.localAddress()).getPort();
         this.stats = stats;
         this.dataPath = dataPath;
         this.group = group;
@@ -43,33 +60,94 @@ public final class EdgeServer implements AutoCloseable {
         this.port = ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
-    /** Binds the listener of {@code config} with one I/O thread per available processor; blocks until bound. */
-    public static EdgeServer start(EdgeConfig config) {
-        return start(config, Runtime.getRuntime().availableProcessors());
+    /**
+     * Binds the listener of {@code config} with one I/O thread per available processor; blocks until bound.
+     * {@code policies} builds each route's policy chain once.
+     */
+    public static EdgeServer start(EdgeConfig config, Function<RouteConfig, PolicyChain> policies, EdgeMetrics metrics) {
+        return start(config, policies, metrics, Runtime.getRuntime().availableProcessors());
     }
 
-    public static EdgeServer start(EdgeConfig config, int ioThreads) {
-        RouteTable routes = RouteTable.compile(config);
+    public static EdgeServer start(EdgeConfig config, Function<RouteConfig, PolicyChain> policies, EdgeMetrics metrics, int ioThreads) {
+        RouteTable routes = RouteTable.compile(config, policies, metrics);
         ProxyStats stats = new ProxyStats();
         Transport transport = Transport.best();
-        DataPath dataPath = new DataPath(routes, stats, ioThreads, transport);
+        SslContext ssl = config.https().map(ServerTls::context).orElse(null);
+        int redirectPort = config.https().map(h -> h.redirectPort().orElse(h.port())).orElse(-1);
+        AccessLog accessLog = config.accessLog() ? new AccessLog(metrics) : null;
+        DataPath dataPath = new DataPath(routes, stats, ioThreads, transport, config.maxHeaderSize(), redirectPort, metrics, accessLog);
+        registerGauges(metrics, dataPath, stats, routes);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("atrium-edge-io"), transport.ioHandlerFactory());
+        Channel listener = null;
         try {
-            Channel listener = new ServerBootstrap()
-                    .group(group)
-                    .channel(transport.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(dataPath.clientInitializer())
-                    .bind(config.http().host(), config.http().port())
-                    .syncUninterruptibly()
-                    .channel();
-            return new EdgeServer(routes, stats, dataPath, group, listener, transport.name());
+            listener = bind(group, transport, dataPath.clientInitializer(), config.http().host(), config.http().port());
+            Channel tlsListener = null;
+            if (ssl != null) {
+                TlsListenerConfig https = config.https().orElseThrow();
+                tlsListener = bind(group, transport, dataPath.tlsInitializer(ssl), https.host(), https.port());
+                if (redirectPort == 0) {
+                    dataPath.httpsRedirectPort(((InetSocketAddress) tlsListener.localAddress()).getPort());
+                }
+            }
+            return new EdgeServer(stats, dataPath, group, listener, tlsListener, transport.name(), metrics);
         } catch (RuntimeException e) {
+            if (listener != null) {
+                listener.close();
+            }
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (accessLog != null) {
+                accessLog.close();
+            }
             throw e;
         }
+    }
+
+    private static Channel bind(EventLoopGroup group, Transport transport, ChannelHandler initializer, String host, int port) {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer)
+                .bind(host, port)
+                .syncUninterruptibly()
+                .channel();
+    }
+
+    private static void registerGauges(EdgeMetrics metrics, DataPath dataPath, ProxyStats stats, RouteTable routes) {
+        MeterRegistry registry = metrics.registry();
+        Gauge.builder("atrium.edge.exchanges.active", dataPath, DataPath::activeExchanges)
+                .description("Requests between their first byte and the end of their response").strongReference(false).register(registry);
+        FunctionCounter.builder("atrium.edge.upstream.connections.opened", stats, ProxyStats::upstreamConnectionsOpened)
+                .description("Upstream TCP connections opened").register(registry);
+        registerClusterGauges(metrics, dataPath, routes);
+    }
+
+    /** One gauge per cluster name, reading the current route table (so it follows reloads; 0 once a cluster is gone). */
+    private static void registerClusterGauges(EdgeMetrics metrics, DataPath dataPath, RouteTable routes) {
+        MeterRegistry registry = metrics.registry();
+        for (Cluster cluster : routes.clusters()) {
+            String name = cluster.name();
+            if (metrics.firstRegistration("cluster.endpoints:" + name)) {
+                Gauge.builder("atrium.edge.cluster.endpoints", dataPath, dp -> endpointCount(dp.routes(), name))
+                        .description("Endpoints configured per cluster").tag("cluster", name).strongReference(false).register(registry);
+            }
+        }
+    }
+
+    private static int endpointCount(RouteTable routes, String cluster) {
+        for (Cluster c : routes.clusters()) {
+            if (c.name().equals(cluster)) {
+                return c.endpoints().size();
+            }
+        }
+        return 0;
+    }
+
+    /** The bound HTTPS port, or -1 without an HTTPS listener. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /** The bound data port (the actual one when the config asked for port 0). */
@@ -82,8 +160,18 @@ public final class EdgeServer implements AutoCloseable {
         return transport;
     }
 
+    /** The route table new requests use (replaced by {@link #swap}). */
     public RouteTable routes() {
-        return routes;
+        return dataPath.routes();
+    }
+
+    /**
+     * Installs a new route table built from {@code config} (only routes, clusters and route policies change; listeners
+     * and limits need a restart). Exchanges in flight finish on the old table.
+     */
+    public void swap(RouteTable next) {
+        dataPath.swap(next);
+        registerClusterGauges(metrics, dataPath, next);
     }
 
     public ProxyStats stats() {
@@ -106,6 +194,9 @@ public final class EdgeServer implements AutoCloseable {
         closed = true;
         dataPath.startDraining();
         listener.close().syncUninterruptibly();
+        if (tlsListener != null) {
+            tlsListener.close().syncUninterruptibly();
+        }
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
         while (dataPath.activeExchanges() > 0 && System.nanoTime() < deadline) {
             try {
@@ -116,5 +207,6 @@ public final class EdgeServer implements AutoCloseable {
             }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        dataPath.closeAccessLog();
     }
 }

@@ -1,12 +1,27 @@
 package io.atrium.edge.proxy;
 
+import io.atrium.edge.config.Protection;
+import io.atrium.edge.observe.EdgeMetrics;
+import io.atrium.policy.PolicyChain;
+
+import java.util.Objects;
+
 /**
  * A route resolved for the data path.
  *
  * @param prefix the matched path prefix
  * @param rewrite replacement for the prefix, or null to keep the path unchanged
+ * @param policies the route's policy chain (auth, rate limit, identity propagation), or null when it has nothing to run
+ * @param protection body limit, IP filter, HTTPS redirect
+ * @param cors the route's CORS answers precomputed, or null when the route does no CORS
+ * @param meters the route's request and upstream timers
  */
-public record Route(String name, String prefix, Cluster cluster, String rewrite) {
+public record Route(String name, String prefix, Cluster cluster, String rewrite, PolicyChain policies, Protection protection, CorsRule cors,
+                    EdgeMetrics.RouteMeters meters) {
+
+    public Route {
+        Objects.requireNonNull(protection, "protection");
+    }
 
     /**
      * Whether this route matches a request target (origin-form, path plus optional query):

@@ -2,13 +2,17 @@ package io.atrium.edge.proxy;
 
 import io.atrium.edge.config.ClusterConfig;
 import io.atrium.edge.config.EdgeConfig;
+import io.atrium.edge.config.Protection;
+import io.atrium.edge.observe.EdgeMetrics;
 import io.atrium.edge.config.RouteConfig;
+import io.atrium.policy.PolicyChain;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The immutable route table built once from the config: routes ordered longest prefix first, clusters by index.
@@ -24,7 +28,11 @@ public final class RouteTable {
         this.clusters = List.copyOf(clusters);
     }
 
-    public static RouteTable compile(EdgeConfig config) {
+    /**
+     * Compiles {@code config}; {@code policies} builds each route's chain once (null when the route has nothing to run),
+     * {@code metrics} provides each route's meters.
+     */
+    public static RouteTable compile(EdgeConfig config, Function<RouteConfig, PolicyChain> policies, EdgeMetrics metrics) {
         List<Cluster> clusters = new ArrayList<>();
         Map<String, Cluster> byName = new HashMap<>();
         for (ClusterConfig c : config.clusters().values()) {
@@ -39,7 +47,10 @@ public final class RouteTable {
             if (cluster == null) {
                 throw new IllegalArgumentException("route " + r.name() + " references unknown cluster " + r.cluster());
             }
-            routes.add(new Route(r.name(), r.pathPrefix(), cluster, r.prefixRewrite().orElse(null)));
+            Protection protection = r.policies().protection();
+            CorsRule cors = protection.cors().map(CorsRule::new).orElse(null);
+            routes.add(new Route(r.name(), r.pathPrefix(), cluster, r.prefixRewrite().orElse(null), policies.apply(r), protection, cors,
+                    metrics.route(r.name(), cluster.name())));
         }
         routes.sort(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed());
         return new RouteTable(routes, clusters);

@@ -21,6 +21,7 @@ class EdgeConfigLoaderTest {
               - name: orders
                 match: { path_prefix: /api/v1/orders }
                 cluster: orders
+                auth: { public: true }
             """;
 
     @Test
@@ -33,7 +34,11 @@ class EdgeConfigLoaderTest {
         assertThat(orders.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(orders.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(orders.maxConnections()).isEqualTo(1024);
-        assertThat(config.routes()).containsExactly(new RouteConfig("orders", "/api/v1/orders", "orders", Optional.empty()));
+        assertThat(config.routes()).extracting(RouteConfig::name, RouteConfig::pathPrefix, RouteConfig::cluster, RouteConfig::prefixRewrite)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("orders", "/api/v1/orders", "orders", Optional.empty()));
+        assertThat(config.maxHeaderSize()).isEqualTo(16 * 1024);
+        assertThat(config.routes().getFirst().policies().protection().maxRequestBody()).isEqualTo(10L * 1024 * 1024);
+        assertThat(config.routes().getFirst().policies().rateLimit()).isEmpty();
     }
 
     @Test
@@ -52,6 +57,7 @@ class EdgeConfigLoaderTest {
                   - name: r
                     match: { path_prefix: /x }
                     cluster: a
+                    auth: { public: true }
                     prefix_rewrite: /
                 """, "test");
 
@@ -64,10 +70,11 @@ class EdgeConfigLoaderTest {
     @Test
     void unknownKeyFailsWithItsPath() {
         String yaml = MINIMAL.replace("    cluster: orders", "    cluster: orders\n    upstream: { timout: 5s }")
-                .replace("  - name: orders", "  - name: first\n    match: { path_prefix: /a }\n    cluster: orders\n  - name: orders");
+                .replace("  - name: orders", "  - name: first\n    match: { path_prefix: /a }\n    cluster: orders\n    auth: { public: true }\n  - name: orders");
         assertThatThrownBy(() -> EdgeConfigLoader.parse(yaml, "routes.yaml"))
                 .isInstanceOf(EdgeConfigException.class)
-                .hasMessage("routes.yaml: routes[1].upstream: unknown key (allowed: name, match, cluster, prefix_rewrite)");
+                .hasMessage("routes.yaml: routes[1].upstream: unknown key (allowed: name, match, cluster, prefix_rewrite, auth, rate_limit, "
+                        + "max_request_body, cors, ip_filter, redirect_to_https)");
     }
 
     @Test
@@ -111,6 +118,7 @@ class EdgeConfigLoaderTest {
                   - name: again
                     match: { path_prefix: /api/v1/orders }
                     cluster: orders
+                    auth: { public: true }
                 """;
         assertThatThrownBy(() -> EdgeConfigLoader.parse(yaml, "f"))
                 .hasMessageContaining("routes[1].match.path_prefix: another route already matches '/api/v1/orders'");

@@ -1,6 +1,8 @@
 package io.atrium.edge.proxy;
 
 import io.atrium.edge.config.EdgeConfigLoader;
+import io.atrium.edge.observe.EdgeMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,11 +15,11 @@ class RouteTableTest {
               a: { endpoints: [ "http://127.0.0.1:1" ] }
               b: { endpoints: [ "http://127.0.0.1:2" ] }
             routes:
-              - { name: api, match: { path_prefix: /api }, cluster: a }
-              - { name: orders, match: { path_prefix: /api/v1/orders }, cluster: b, prefix_rewrite: /orders }
-              - { name: strip, match: { path_prefix: /strip }, cluster: a, prefix_rewrite: / }
-              - { name: dir, match: { path_prefix: /dir/ }, cluster: a, prefix_rewrite: /x }
-            """, "test"));
+              - { name: api, match: { path_prefix: /api }, cluster: a, auth: { public: true } }
+              - { name: orders, match: { path_prefix: /api/v1/orders }, cluster: b, prefix_rewrite: /orders, auth: { public: true } }
+              - { name: strip, match: { path_prefix: /strip }, cluster: a, prefix_rewrite: /, auth: { public: true } }
+              - { name: dir, match: { path_prefix: /dir/ }, cluster: a, prefix_rewrite: /x, auth: { public: true } }
+            """, "test"), route -> null, new EdgeMetrics(new SimpleMeterRegistry()));
 
     @Test
     void longestPrefixWinsAndMatchingIsSegmentAware() {

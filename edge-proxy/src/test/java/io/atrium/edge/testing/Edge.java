@@ -24,11 +24,32 @@ public final class Edge implements AutoCloseable {
 
     /** Starts an edge whose route file is {@code yaml} (use {@code port: 0} for the listener). */
     public static Edge start(String yaml) throws IOException {
+        return start(yaml, Map.of());
+    }
+
+    /** As {@link #start(String)} with further Micronaut properties (e.g. {@code atrium.edge.admin.token}). */
+    public static Edge start(String yaml, Map<String, Object> properties) throws IOException {
         Path file = Files.createTempFile("atrium-edge-", ".yaml");
         Files.writeString(file, yaml);
-        EmbeddedServer admin = ApplicationContext.run(EmbeddedServer.class,
-                Map.of("atrium.edge.config", file.toString(), "micronaut.server.port", 0));
-        return new Edge(file, admin);
+        Map<String, Object> all = new java.util.HashMap<>(properties);
+        all.put("atrium.edge.config", file.toString());
+        all.put("micronaut.server.port", 0);
+        try {
+            EmbeddedServer admin = ApplicationContext.run(EmbeddedServer.class, all);
+            return new Edge(file, admin);
+        } catch (RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+
+    /** The route file the edge was started from (rewrite it to test reloads). */
+    public Path configFile() {
+        return configFile;
+    }
+
+    public String adminUrl() {
+        return "http://127.0.0.1:" + adminPort();
     }
 
     public int port() {

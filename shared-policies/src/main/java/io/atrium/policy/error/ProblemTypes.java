@@ -20,6 +20,31 @@ public final class ProblemTypes {
     /** 400: the request could not be parsed or is not acceptable as HTTP. */
     public static final ProblemType BAD_REQUEST = ProblemType.of(BAD_REQUEST_CODE, 400, "Malformed request");
 
+    // Request protection (limits, framing, CORS, address filters).
+    public static final String PAYLOAD_TOO_LARGE_CODE = "PAYLOAD_TOO_LARGE";
+    public static final String REQUEST_HEADERS_TOO_LARGE_CODE = "REQUEST_HEADERS_TOO_LARGE";
+    public static final String URI_TOO_LONG_CODE = "URI_TOO_LONG";
+    public static final String CLIENT_ADDRESS_DENIED_CODE = "CLIENT_ADDRESS_DENIED";
+    public static final String CORS_REJECTED_CODE = "CORS_REJECTED";
+
+    /** 413: the request body is larger than the route's {@code max_request_body}. */
+    public static final ProblemType PAYLOAD_TOO_LARGE = ProblemType.of(PAYLOAD_TOO_LARGE_CODE, 413, "Request body too large");
+    /** 431: the request headers are larger than {@code limits.max_header_size}. */
+    public static final ProblemType REQUEST_HEADERS_TOO_LARGE = ProblemType.of(REQUEST_HEADERS_TOO_LARGE_CODE, 431, "Request headers too large");
+    /** 414: the request line is longer than the edge accepts. */
+    public static final ProblemType URI_TOO_LONG = ProblemType.of(URI_TOO_LONG_CODE, 414, "Request target too long");
+    /** 403: the client address is denied by the route's {@code ip_filter}. */
+    public static final ProblemType CLIENT_ADDRESS_DENIED = ProblemType.of(CLIENT_ADDRESS_DENIED_CODE, 403, "Client address not allowed");
+    /** 403: a CORS preflight asked for an origin, method or header the route does not allow. */
+    public static final ProblemType CORS_REJECTED = ProblemType.of(CORS_REJECTED_CODE, 403, "CORS request not allowed");
+
+    // Admin API.
+    public static final String CONFIG_INVALID_CODE = "CONFIG_INVALID";
+    public static final String ADMIN_UNAUTHORIZED_CODE = "ADMIN_UNAUTHORIZED";
+
+    /** 401: the admin API needs the configured bearer token. */
+    public static final ProblemType ADMIN_UNAUTHORIZED = ProblemType.of(ADMIN_UNAUTHORIZED_CODE, 401, "Admin token required");
+
     // Resilience (circuit breaking).
     public static final String UPSTREAM_CIRCUIT_OPEN_CODE = "UPSTREAM_CIRCUIT_OPEN";
 

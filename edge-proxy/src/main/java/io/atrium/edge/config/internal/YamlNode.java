@@ -67,6 +67,66 @@ public record YamlNode(String path, Object value) {
         return i;
     }
 
+    public boolean bool() {
+        if (!(value instanceof Boolean b)) {
+            throw error("must be true or false, was " + describe(value));
+        }
+        return b;
+    }
+
+    /** A list of non-blank strings (a single string is not accepted: lists stay lists). */
+    public List<String> stringList() {
+        List<String> out = new ArrayList<>();
+        for (YamlNode item : list()) {
+            out.add(item.nonBlankString());
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * A byte size: an integer (bytes) or a number with a unit {@code B}, {@code KiB}, {@code MiB}, {@code GiB}
+     * (also {@code KB}, {@code MB}, {@code GB}, read as powers of 1024), at most {@code max}.
+     */
+    public long byteSize(long min, long max) {
+        long bytes;
+        if (value instanceof Integer i) {
+            bytes = i;
+        } else if (value instanceof Long l) {
+            bytes = l;
+        } else if (value instanceof String s) {
+            int unitStart = 0;
+            while (unitStart < s.length() && Character.isDigit(s.charAt(unitStart))) {
+                unitStart++;
+            }
+            if (unitStart == 0 || unitStart > 12) {
+                throw error("must be a size such as 512KiB or 10MiB, was '" + s + "'");
+            }
+            long amount = Long.parseLong(s.substring(0, unitStart));
+            long unit = switch (s.substring(unitStart).strip()) {
+                case "", "B" -> 1L;
+                case "KiB", "KB", "k", "K" -> 1024L;
+                case "MiB", "MB", "m", "M" -> 1024L * 1024;
+                case "GiB", "GB", "g", "G" -> 1024L * 1024 * 1024;
+                default -> throw error("unknown size unit in '" + s + "' (use B, KiB, MiB or GiB)");
+            };
+            bytes = amount * unit;
+        } else {
+            throw error("must be a size such as 512KiB or 10MiB, was " + describe(value));
+        }
+        if (bytes < min || bytes > max) {
+            throw error("must be between " + min + " and " + max + " bytes, was " + bytes);
+        }
+        return bytes;
+    }
+
+    /** A duration that may be zero ({@code 0s}). */
+    public Duration durationOrZero() {
+        if (value instanceof String s && s.matches("0+(ms|s|m|h)")) {
+            return Duration.ZERO;
+        }
+        return duration();
+    }
+
     /** A positive duration written as a number and a unit: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}. */
     public Duration duration() {
         if (!(value instanceof String s)) {

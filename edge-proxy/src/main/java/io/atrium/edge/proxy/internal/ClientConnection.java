@@ -1,7 +1,18 @@
 package io.atrium.edge.proxy.internal;
 
+import io.atrium.edge.config.Protection;
+import io.atrium.edge.proxy.CorsRule;
 import io.atrium.edge.proxy.ProxyStats;
 import io.atrium.edge.proxy.Route;
+import io.atrium.edge.observe.AccessLog;
+import io.atrium.edge.observe.EdgeMetrics;
+import io.atrium.edge.observe.TraceContext;
+import io.atrium.policy.Decision;
+import io.atrium.policy.Identity;
+import io.atrium.policy.HttpHeader;
+import io.atrium.policy.PolicyChain;
+import io.atrium.policy.PolicyContext;
+import io.atrium.policy.error.Problem;
 import io.atrium.policy.error.ProblemType;
 import io.atrium.policy.error.ProblemTypes;
 import io.netty.buffer.Unpooled;
@@ -10,6 +21,16 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -23,25 +44,40 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection and the exchange (request plus response) in progress on it. Exchanges run one at a time:
  * pipelined requests wait until the previous response is complete. Everything runs on the connection's event loop.
  *
+ * <p>One class on purpose (it is longer than our usual files): the exchange is a single state machine confined to one
+ * event loop, and splitting it would spread that state over objects that all need each other.
+ *
  * <p>Bodies stream chunk by chunk. Backpressure: the client is read only while the upstream is writable, the upstream
  * only while the client is writable. Upstream connections come from the same loop's {@link EndpointPool}.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
 
+    /** At most this much of a refused request body is read and discarded before the connection is closed anyway. */
+    static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
+    static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private final DataPath dataPath;
-    private final LoopResources loop;
+    /** The config generation of the last exchange and its pools on this connection's loop. */
+    private Generation generation;
+    private LoopResources loop;
     private final ProxyStats stats;
+    /** Whether the client connected over TLS (sets X-Forwarded-Proto; redirect_to_https routes are served). */
+    private final boolean secure;
     private Channel ch;
     private String clientIp = "unknown";
+    private InetAddress clientAddress;
 
     /** Pipelined messages that arrived while an earlier exchange was still being answered. */
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>(2);
@@ -72,23 +108,61 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private Channel upstream;
     private UpstreamHandler upstreamHandler;
     private ScheduledFuture<?> timeout;
+    /** Headers the policies (rate-limit state) and CORS add to this exchange's response. */
+    private List<HttpHeader> responseHeaders = List.of();
+    private List<HttpHeader> corsHeaders = List.of();
+    private boolean awaitingPolicy;
+    /** After an edge reply that ends the connection: the rest of the request body is discarded, then the connection closes. */
+    private boolean closeAfterDrain;
+    private long drained;
+    // Observation of the current exchange (metrics and access log).
+    private long startNanos;
+    private long upstreamSentNanos;
+    private long upstreamNanos;
+    private int status;
+    private long bytesOut;
+    private String consumer;
+    private String traceparent;
+    private String protocol;
+    private long maxBody;
+    private long bodyBytesSeen;
 
-    ClientConnection(DataPath dataPath, LoopResources loop) {
+    ClientConnection(DataPath dataPath, boolean secure) {
+        this.secure = secure;
         this.dataPath = dataPath;
-        this.loop = loop;
         this.stats = dataPath.stats();
     }
 
     // ---------------------------------------------------------------- client side events
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // Added after activation on TLS connections (once ALPN chose HTTP/1.1), so channelActive may never come.
+        bind(ctx.channel());
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ch = ctx.channel();
+        bind(ctx.channel());
+        ctx.fireChannelActive();
+    }
+
+    private void bind(Channel channel) {
+        ch = channel;
         SocketAddress remote = ch.remoteAddress();
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            clientIp = inet.getAddress().getHostAddress();
+            clientAddress = inet.getAddress();
+            clientIp = clientAddress.getHostAddress();
         }
-        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof HttpServerUpgradeHandler.UpgradeEvent || evt instanceof CleartextHttp2ServerUpgradeHandler.PriorKnowledgeUpgradeEvent) {
+            // The connection now speaks HTTP/2: each stream has its own ClientConnection; this one has nothing left to do.
+            ctx.pipeline().remove(this);
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -135,6 +209,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(Object msg) {
+        if (msg instanceof FullHttpRequest full && full.decoderResult().isSuccess()) {
+            // HTTP/2 streams ending with their headers and h2c upgrade requests arrive whole; the exchange streams a
+            // head and then its body, so split them (the head must not carry the body it would write a second time).
+            HttpRequest headOnly = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+            startExchange(headOnly);
+            LastHttpContent body = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
+            if (closing) {
+                body.release();
+            } else {
+                onRequestContent(body);
+            }
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             startExchange(request);
             if (msg instanceof HttpContent content && !closing) {
@@ -170,10 +257,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         retried = false;
         route = null;
         pool = null;
+        responseHeaders = List.of();
+        corsHeaders = List.of();
+        awaitingPolicy = false;
+        closeAfterDrain = false;
+        startNanos = System.nanoTime();
+        upstreamNanos = -1;
+        status = 0;
+        bytesOut = 0;
+        consumer = null;
+        traceparent = null;
+        protocol = ch instanceof Http2StreamChannel ? "HTTP/2" : request.protocolVersion().text();
+        maxBody = Long.MAX_VALUE;
+        bodyBytesSeen = 0;
 
         if (request.decoderResult().isFailure()) {
             target = null; // the decoder's placeholder, not what the client sent
-            reply(ProblemTypes.BAD_REQUEST, "The request could not be parsed: " + reason(request.decoderResult().cause()), true);
+            rejectUnparseable(request.decoderResult().cause());
             return;
         }
         keepAlive = HttpUtil.isKeepAlive(request) && !dataPath.draining();
@@ -183,17 +283,149 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             reply(ProblemTypes.BAD_REQUEST, "Bad request target: " + targetProblem + ".", !bodyless);
             return;
         }
-        route = dataPath.routes().resolve(target);
+        Generation current = dataPath.generation();
+        if (current != generation) {
+            generation = current;
+            loop = current.loop(ch.eventLoop(), dataPath);
+        }
+        route = current.routes().resolve(target);
         if (route == null) {
             reply(ProblemTypes.ROUTE_NOT_FOUND, "No route matches path " + ProblemResponses.pathOf(target) + ".", !bodyless);
             return;
         }
+        Protection protection = route.protection();
+        if (!secure && protection.redirectToHttps()) {
+            redirectToHttps(request);
+            return;
+        }
+        if (!protection.ipFilter().isEmpty() && !protection.ipFilter().permits(clientAddress)) {
+            reply(ProblemTypes.CLIENT_ADDRESS_DENIED, "Route " + route.name() + " does not accept requests from " + clientIp + ".", !bodyless);
+            return;
+        }
+        maxBody = protection.maxRequestBody();
+        long declared = HttpUtil.getContentLength(request, -1L);
+        if (declared > maxBody) {
+            reply(ProblemTypes.PAYLOAD_TOO_LARGE, "The request body of " + declared + " bytes exceeds the limit of " + maxBody
+                    + " bytes of route " + route.name() + ".", true);
+            return;
+        }
+        if (route.cors() != null && answeredCors(request)) {
+            return;
+        }
+        ProxyHeaders.stripInternal(request.headers());
+        PolicyChain chain = route.policies();
+        if (chain != null) {
+            CompletionStage<Decision> stage = chain.evaluate(
+                    PolicyContext.of(new NettyPolicyRequest(request, target, clientAddress, route.name()), requestId));
+            Decision now = Decision.now(stage);
+            if (now == null) {
+                awaitingPolicy = true;
+                int forExchange = exchange;
+                stage.whenComplete((decision, failure) -> ch.eventLoop().execute(() -> onDecision(forExchange, decision, failure)));
+                updateClientRead();
+                return;
+            }
+            if (!apply(now, !bodyless)) {
+                return;
+            }
+        }
+        forward();
+    }
+
+    /** 308 to the same target on the HTTPS listener, for routes that only serve HTTPS. */
+    private void redirectToHttps(HttpRequest request) {
+        String host = RequestTargets.hostWithoutPort(request.headers().get(HttpHeaderNames.HOST));
+        if (host == null) {
+            reply(ProblemTypes.BAD_REQUEST, "Route " + route.name() + " is served over HTTPS only, and the request has no usable Host header to redirect to.", !bodyless);
+            return;
+        }
+        int port = dataPath.httpsRedirectPort();
+        String location = "https://" + host + (port == 443 ? "" : ":" + port) + target;
+        send(ProblemResponses.empty(HttpResponseStatus.PERMANENT_REDIRECT, List.of(new HttpHeader("Location", location)), requestId,
+                !bodyless || !keepAlive, http11Client), !bodyless);
+    }
+
+    private void rejectUnparseable(Throwable cause) {
+        if (cause instanceof TooLongHttpHeaderException) {
+            replyAndClose(ProblemTypes.REQUEST_HEADERS_TOO_LARGE, "The request headers exceed " + dataPath.maxHeaderSize() + " bytes.");
+        } else if (cause instanceof TooLongHttpLineException) {
+            replyAndClose(ProblemTypes.URI_TOO_LONG, "The request line exceeds " + DataPath.MAX_INITIAL_LINE + " bytes.");
+        } else {
+            replyAndClose(ProblemTypes.BAD_REQUEST, "The request could not be parsed: " + reason(cause));
+        }
+    }
+
+    /** CORS: answers preflights (true) and remembers the headers for an allowed origin's actual request (false). */
+    private boolean answeredCors(HttpRequest request) {
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (origin == null) {
+            return false;
+        }
+        CorsRule cors = route.cors();
+        boolean allowed = cors.allowsOrigin(origin);
+        String preflightMethod = request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
+        if (!HttpMethod.OPTIONS.equals(request.method()) || preflightMethod == null) {
+            if (allowed) {
+                corsHeaders = cors.actualHeaders(origin);
+            }
+            return false;
+        }
+        if (!allowed || !cors.allowsPreflight(preflightMethod, request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS))) {
+            reply(ProblemTypes.CORS_REJECTED, "Route " + route.name() + " does not allow origin " + origin + " with method "
+                    + preflightMethod + " and the requested headers.", !bodyless);
+            return true;
+        }
+        send(ProblemResponses.empty(HttpResponseStatus.NO_CONTENT, cors.preflightHeaders(origin), requestId, !bodyless || !keepAlive, http11Client),
+                !bodyless);
+        return true;
+    }
+
+    /** Applies a policy decision: true to go on upstream, false when the exchange was answered. */
+    private boolean apply(Decision decision, boolean closeOnReply) {
+        if (decision instanceof Decision.Reply reply) {
+            send(ProblemResponses.problem(reply.problem(), reply.headers(), corsHeaders, requestId, closeOnReply || !keepAlive, http11Client),
+                    closeOnReply);
+            return false;
+        }
+        Decision.Continue cont = (Decision.Continue) decision;
+        HttpHeaders headers = head.headers();
+        for (HttpHeader header : cont.upstreamHeaders()) {
+            headers.set(header.name(), header.value());
+        }
+        responseHeaders = cont.responseHeaders();
+        Identity identity = cont.identity();
+        if (identity != null) {
+            consumer = identity.consumer() != null ? identity.consumer() : identity.subject();
+        }
+        return true;
+    }
+
+    private void onDecision(int forExchange, Decision decision, Throwable failure) {
+        if (forExchange != exchange || !inExchange || !awaitingPolicy || closing) {
+            return;
+        }
+        awaitingPolicy = false;
+        if (failure != null || decision == null) {
+            reply(ProblemTypes.POLICY_FAILED, "A policy of route " + route.name() + " failed: " + reason(failure) + ".", !requestComplete);
+            return;
+        }
+        if (apply(decision, !requestComplete)) {
+            forward();
+        }
+    }
+
+    private void forward() {
+        HttpRequest request = head;
         if (HttpUtil.is100ContinueExpected(request)) {
             // Answered here rather than by the upstream: the body is streamed anyway and the upstream may be HTTP/1.0.
             ch.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
         }
+        // Hook points for io.atrium.policy.resilience: endpoint choice (load balancing, health, outlier ejection, circuit
+        // breaking) replaces LoopResources.pick; retries extend onUpstreamLost; a response cache answers before this point.
         pool = loop.pick(route.cluster());
-        ProxyHeaders.toUpstream(request.headers(), clientIp, requestId, pool.authority());
+        ProxyHeaders.toUpstream(request.headers(), clientIp, requestId, pool.authority(), secure);
+        traceparent = TraceContext.next(request.headers().get(TraceContext.TRACEPARENT));
+        request.headers().set(TraceContext.TRACEPARENT, traceparent);
         request.setUri(route.upstreamTarget(target));
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         Channel ready = pool.acquire(this, exchange);
@@ -207,7 +439,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void onRequestContent(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
         if (rejected) {
+            drained += content.content().readableBytes();
             content.release();
+            if (closeAfterDrain && (last || drained > LINGER_MAX_BYTES)) {
+                requestComplete = last;
+                closeClient();
+                return;
+            }
             if (last) {
                 requestComplete = true;
                 endExchange();
@@ -220,7 +458,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             if (responseStarted) {
                 closeClient();
             } else {
-                reply(ProblemTypes.BAD_REQUEST, "The request body could not be parsed: " + reason(content.decoderResult().cause()), true);
+                replyAndClose(ProblemTypes.BAD_REQUEST, "The request body could not be parsed: " + reason(content.decoderResult().cause()));
+            }
+            return;
+        }
+        bodyBytesSeen += content.content().readableBytes();
+        if (bodyBytesSeen > maxBody) {
+            // Chunked bodies have no declared length: the exchange is aborted as soon as the limit is crossed.
+            requestComplete = last;
+            content.release();
+            if (responseStarted) {
+                closeClient();
+            } else {
+                reply(ProblemTypes.PAYLOAD_TOO_LARGE, "The request body exceeds the limit of " + maxBody + " bytes of route "
+                        + route.name() + ".", true);
             }
             return;
         }
@@ -303,6 +554,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void attach(Channel ready, boolean reused) {
+        upstreamSentNanos = System.nanoTime();
         upstream = ready;
         upstreamHandler = (UpstreamHandler) ready.pipeline().last();
         upstreamHandler.owner(this);
@@ -369,8 +621,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         cancelTimeout();
+        upstreamNanos = System.nanoTime() - upstreamSentNanos;
+        route.meters().upstream(upstreamNanos);
+        this.status = status;
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         ProxyHeaders.toClient(response.headers(), requestId);
+        addAll(response.headers(), responseHeaders);
+        addAll(response.headers(), corsHeaders);
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (!requestComplete) {
             // The upstream answered before the request ended; the rest of the request cannot be delimited reliably.
@@ -410,6 +667,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         int bytes = content.content().readableBytes();
+        bytesOut += bytes;
         if (bytes == 0) {
             ch.write(content, ch.voidPromise());
         } else {
@@ -502,15 +760,35 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- ending exchanges
 
-    /** Answers the current exchange with a problem document generated by the edge. */
+    /**
+     * Answers the current exchange with a problem document generated by the edge. With {@code close}, the connection
+     * is closed after the response, once the rest of the request body has been read and discarded (bounded by
+     * {@link #LINGER_MAX_BYTES} and {@link #LINGER_NANOS}): closing with unread data would reset the connection and
+     * could destroy the response before the client reads it.
+     */
     private void reply(ProblemType type, String detail, boolean close) {
+        boolean closeAfter = close || !keepAlive;
+        Problem problem = Problem.of(type, detail, ProblemResponses.pathOf(target), requestId);
+        send(ProblemResponses.problem(problem, List.of(), corsHeaders, requestId, closeAfter, http11Client), close);
+    }
+
+    /** Answers and closes at once: the request could not be parsed, so the rest of its bytes cannot be delimited. */
+    private void replyAndClose(ProblemType type, String detail) {
+        requestComplete = true;
+        reply(type, detail, true);
+    }
+
+    /** Answers the current exchange with a response generated by the edge ({@code response} must match {@code close}). */
+    private void send(FullHttpResponse response, boolean close) {
         cancelTimeout();
         abortUpstream();
         releaseAll(pendingBody);
         responseStarted = true;
+        awaitingPolicy = false;
+        status = response.status().code();
+        bytesOut = response.content().readableBytes();
         boolean closeAfter = close || !keepAlive;
-        var response = ProblemResponses.problem(type, detail, target, requestId, closeAfter, http11Client);
-        if (closeAfter) {
+        if (closeAfter && requestComplete) {
             closing = true;
             ch.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             updateClientRead();
@@ -519,10 +797,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         ch.writeAndFlush(response);
         if (requestComplete) {
             endExchange();
-        } else {
-            rejected = true;
-            updateClientRead();
+            return;
         }
+        rejected = true;
+        if (closeAfter) {
+            closeAfterDrain = true;
+            drained = 0;
+            int forExchange = exchange;
+            ch.eventLoop().schedule(() -> {
+                if (forExchange == exchange && closeAfterDrain && !closing) {
+                    closeClient();
+                }
+            }, LINGER_NANOS, TimeUnit.NANOSECONDS);
+        }
+        updateClientRead();
     }
 
     private void endExchange() {
@@ -541,6 +829,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         cancelTimeout();
         releaseAll(pendingBody);
+        observe();
         inExchange = false;
         head = null;
         route = null;
@@ -548,10 +837,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         dataPath.exchangeEnded();
     }
 
+    /** Records the ending exchange: its timer, and its access-log line (enqueued; written by another thread). */
+    private void observe() {
+        long duration = System.nanoTime() - startNanos;
+        (route != null ? route.meters() : dataPath.noRouteMeters()).exchange(status, duration);
+        AccessLog log = dataPath.accessLog();
+        if (log == null) {
+            return;
+        }
+        log.log(new AccessLog.Entry(requestId, traceparent == null ? null : TraceContext.traceId(traceparent),
+                route != null ? route.name() : EdgeMetrics.NO_ROUTE, head.method().name(), ProblemResponses.pathOf(target), protocol,
+                clientIp, status, duration, upstreamNanos, upstreamNanos >= 0 && pool != null ? pool.authority() : null,
+                bodyBytesSeen, bytesOut, consumer));
+    }
+
     private void closeClient() {
         closing = true;
         finishExchangeState();
         ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static void addAll(HttpHeaders headers, List<HttpHeader> extra) {
+        for (int i = 0; i < extra.size(); i++) {
+            HttpHeader header = extra.get(i);
+            headers.add(header.name(), header.value());
+        }
     }
 
     private static void releaseAll(ArrayDeque<?> messages) {

@@ -30,6 +30,7 @@ final class EndpointPool {
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private int open;
+    private boolean retired;
 
     private record Waiter(ClientConnection owner, int exchange) {
     }
@@ -81,9 +82,18 @@ final class EndpointPool {
         return null;
     }
 
+    /** The config this pool belongs to was replaced: close idle connections, and every connection once released. */
+    void retire() {
+        retired = true;
+        Channel ch;
+        while ((ch = idle.pollFirst()) != null) {
+            ch.close();
+        }
+    }
+
     /** Gives a connection back after an exchange; {@code reusable} only after a complete response on a keep-alive connection. */
     void release(Channel ch, boolean reusable) {
-        if (!reusable || !ch.isActive()) {
+        if (!reusable || !ch.isActive() || (retired && waiters.isEmpty())) {
             ch.close();
             return;
         }

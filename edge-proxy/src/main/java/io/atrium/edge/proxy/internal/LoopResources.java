@@ -9,18 +9,27 @@ final class LoopResources {
     private final EndpointPool[][] pools;
     private final int[] cursors;
 
-    LoopResources(EventLoop loop, DataPath dataPath) {
-        var clusters = dataPath.routes().clusters();
+    LoopResources(EventLoop loop, DataPath dataPath, Generation generation) {
+        var clusters = generation.routes().clusters();
         this.pools = new EndpointPool[clusters.size()][];
         this.cursors = new int[clusters.size()];
         for (Cluster cluster : clusters) {
-            UpstreamAddress[] addresses = dataPath.addresses(cluster);
+            UpstreamAddress[] addresses = generation.addresses(cluster);
             EndpointPool[] endpointPools = new EndpointPool[addresses.length];
             int perLoop = Math.max(1, (cluster.maxConnections() + dataPath.ioThreads() - 1) / dataPath.ioThreads());
             for (int i = 0; i < addresses.length; i++) {
                 endpointPools[i] = new EndpointPool(loop, dataPath.transport(), addresses[i], cluster.connectTimeoutMillis(), perLoop, dataPath.stats());
             }
             pools[cluster.index()] = endpointPools;
+        }
+    }
+
+    /** Runs on this loop once a newer generation is installed. */
+    void retire() {
+        for (EndpointPool[] endpointPools : pools) {
+            for (EndpointPool pool : endpointPools) {
+                pool.retire();
+            }
         }
     }
 

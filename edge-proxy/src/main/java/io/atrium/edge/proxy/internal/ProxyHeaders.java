@@ -4,6 +4,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 
+import io.atrium.policy.identity.IdentityHeaders;
+
+import java.util.ArrayList;
 import java.util.List;
 
 /** Header rewriting between client and upstream: hop-by-hop removal, forwarding headers, Via, request id. */
@@ -16,12 +19,13 @@ final class ProxyHeaders {
     static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
     static final String VIA_VALUE = "1.1 atrium";
     private static final String HTTP = "http";
+    private static final String HTTPS = "https";
 
     private ProxyHeaders() {
     }
 
     /** Prepares a client request's headers for the upstream (in place). */
-    static void toUpstream(HttpHeaders headers, String clientIp, String requestId, String upstreamAuthority) {
+    static void toUpstream(HttpHeaders headers, String clientIp, String requestId, String upstreamAuthority, boolean secure) {
         String originalHost = headers.get(HttpHeaderNames.HOST);
         removeHopByHop(headers);
         headers.remove(HttpHeaderNames.EXPECT);
@@ -31,7 +35,7 @@ final class ProxyHeaders {
         } else {
             headers.set(X_FORWARDED_FOR, String.join(", ", forwardedFor) + ", " + clientIp);
         }
-        headers.set(X_FORWARDED_PROTO, HTTP);
+        headers.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
         if (originalHost != null) {
             headers.set(X_FORWARDED_HOST, originalHost);
         } else {
@@ -40,6 +44,25 @@ final class ProxyHeaders {
         headers.set(X_REQUEST_ID, requestId);
         appendVia(headers);
         headers.set(HttpHeaderNames.HOST, upstreamAuthority);
+    }
+
+    /** Removes every client-sent internal header ({@code X-Atrium-*}): only the edge may set them. */
+    static void stripInternal(HttpHeaders headers) {
+        List<CharSequence> internal = null;
+        for (var it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (IdentityHeaders.isInternal(name)) {
+                if (internal == null) {
+                    internal = new ArrayList<>(2);
+                }
+                internal.add(name);
+            }
+        }
+        if (internal != null) {
+            for (CharSequence name : internal) {
+                headers.remove(name);
+            }
+        }
     }
 
     /** Prepares an upstream response's headers for the client (in place). */

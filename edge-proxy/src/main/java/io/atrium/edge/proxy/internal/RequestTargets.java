@@ -50,4 +50,31 @@ final class RequestTargets {
     private static boolean isEncodedDot(String s, int i, int to) {
         return i + 3 <= to && s.charAt(i) == '%' && s.charAt(i + 1) == '2' && (s.charAt(i + 2) == 'e' || s.charAt(i + 2) == 'E');
     }
+
+    /** The host of a Host header ({@code name}, {@code name:port}, {@code [v6]:port}), or null when it is not a plain host. */
+    static String hostWithoutPort(String hostHeader) {
+        if (hostHeader == null || hostHeader.isEmpty() || hostHeader.length() > 255) {
+            return null;
+        }
+        int end = hostHeader.length();
+        if (hostHeader.charAt(0) == '[') {
+            end = hostHeader.indexOf(']') + 1;
+            if (end <= 0) {
+                return null;
+            }
+        } else {
+            int colon = hostHeader.indexOf(':');
+            end = colon < 0 ? end : colon;
+        }
+        for (int i = 0; i < end; i++) {
+            char c = hostHeader.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':'
+                    || c == '[' || c == ']';
+            if (!ok) {
+                return null;
+            }
+        }
+        return end == 0 ? null : hostHeader.substring(0, end);
+    }
+
 }

@@ -14,6 +14,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RequestChecksTest {
 
     @Test
+    void redirectHostsAreTakenFromPlainHostHeadersOnly() {
+        assertThat(RequestTargets.hostWithoutPort("shop.example:8080")).isEqualTo("shop.example");
+        assertThat(RequestTargets.hostWithoutPort("shop.example")).isEqualTo("shop.example");
+        assertThat(RequestTargets.hostWithoutPort("[::1]:8080")).isEqualTo("[::1]");
+        assertThat(RequestTargets.hostWithoutPort("evil.example/path")).isNull();
+        assertThat(RequestTargets.hostWithoutPort("a@b")).isNull();
+        assertThat(RequestTargets.hostWithoutPort("")).isNull();
+        assertThat(RequestTargets.hostWithoutPort(null)).isNull();
+        assertThat(RequestTargets.hostWithoutPort(":80")).isNull();
+    }
+
+    @Test
+    void internalHeadersAreStrippedWhateverTheirCase() {
+        HttpHeaders headers = new DefaultHttpHeaders().add("X-Atrium-Subject", "admin").add("x-atrium-scopes", "all")
+                .add("X-ATRIUM-ASSERTION", "forged").add("X-Atrium", "not internal").add("Accept", "*/*");
+        ProxyHeaders.stripInternal(headers);
+        assertThat(headers.names()).containsExactlyInAnyOrder("X-Atrium", "Accept");
+    }
+
+    @Test
     void targetsWithDotSegmentsOrNotOriginFormAreRejected() {
         assertThat(RequestTargets.problem("/a/b?x=../y")).isNull();
         assertThat(RequestTargets.problem("/a/.hidden/b...")).isNull();
