@@ -18,7 +18,7 @@ THREADS=${THREADS:-2}
 EDGE_JAR="$ROOT/edge-proxy/target/atrium-edge-proxy-0.1.0-SNAPSHOT.jar"
 JAVA=${JAVA_HOME:?JAVA_HOME must name a JDK 25 (./atrium bench sets it)}/bin/java
 
-need_debian_packages wrk nginx curl
+need_debian_packages wrk nginx curl openssl
 [ -f "$EDGE_JAR" ] || die "build first: ./atrium build"
 rm -rf "$WORK" && mkdir -p "$WORK"
 
@@ -55,44 +55,95 @@ CONF
   nginx -c "$1/nginx.conf" -p "$1" || die "nginx did not start ($1/error.log)"
 }
 
-# The small upstream both proxies call: NGINX answering a fixed 2-byte body, one worker.
+NGINX_LIMIT_PORT=$(free_port)
+NGINX_TLS_PORT=$(free_port)
+EDGE_TLS_PORT=$(free_port)
+
+# TLS material for (c): one self-signed EC P-256 certificate both proxies serve.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
+  -addext "subjectAltName=IP:127.0.0.1" -keyout "$WORK/key.pem" -out "$WORK/cert.pem" >/dev/null 2>&1 ||
+  die "openssl could not make a test certificate"
+openssl pkcs8 -topk8 -nocrypt -in "$WORK/key.pem" -out "$WORK/key.pk8.pem"
+
+# JWT for (b): HS256 with a static key; the edge verifies it (and caches the verification, as it would in production).
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+JWT_KEY_HEX=$(openssl rand -hex 32)
+JWK_K=$(printf '%b' "$(printf '%s' "$JWT_KEY_HEX" | sed 's/../\\x&/g')" | b64url)
+jwt_part() { printf '%s' "$1" | b64url; }
+JWT_UNSIGNED="$(jwt_part '{"alg":"HS256","typ":"JWT","kid":"bench"}').$(jwt_part "{\"iss\":\"bench\",\"aud\":\"bench\",\"sub\":\"bench-user\",\"scope\":\"bench\",\"exp\":$(( $(date +%s) + 7200 ))}")"
+JWT="$JWT_UNSIGNED.$(printf '%s' "$JWT_UNSIGNED" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$JWT_KEY_HEX" -binary | b64url)"
+
+# The small upstream all proxies call: NGINX answering a fixed 2-byte body, one worker.
 nginx_conf "$WORK/upstream" "server { listen 127.0.0.1:$UPSTREAM_PORT; location / { return 200 'ok'; } }" 1
-# The reference proxy.
+# The reference proxy: (a) plain, (b) with a rate limit that never trips (NGINX OSS cannot verify a JWT), (c) TLS.
 nginx_conf "$WORK/proxy" "upstream backend { server 127.0.0.1:$UPSTREAM_PORT; keepalive 128; }
-  server { listen 127.0.0.1:$NGINX_PORT;
-    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }" auto
+  limit_req_zone \$binary_remote_addr zone=bench:10m rate=1000000r/s;
+  proxy_http_version 1.1;
+  proxy_set_header Connection \"\";
+  server { listen 127.0.0.1:$NGINX_PORT; location / { proxy_pass http://backend; } }
+  server { listen 127.0.0.1:$NGINX_LIMIT_PORT; location / { limit_req zone=bench burst=1000000 nodelay; proxy_pass http://backend; } }
+  server { listen 127.0.0.1:$NGINX_TLS_PORT ssl; ssl_certificate $WORK/cert.pem; ssl_certificate_key $WORK/key.pem;
+    ssl_protocols TLSv1.2 TLSv1.3; location / { proxy_pass http://backend; } }" auto
 wait_http "http://127.0.0.1:$UPSTREAM_PORT/"
 wait_http "http://127.0.0.1:$NGINX_PORT/"
 NGINX_PIDS=$(pgrep -P "$(cat "$WORK/proxy/nginx.pid")" | tr '\n' ' ')
 
+# Access logs are off on both sides: this measures the proxy path, not log I/O.
 cat > "$WORK/edge.yaml" <<CONF
 format_version: 1
 listeners:
-  http: { port: $EDGE_PORT }
+  http: { host: 127.0.0.1, port: $EDGE_PORT }
+  https: { host: 127.0.0.1, port: $EDGE_TLS_PORT, cert_file: "$WORK/cert.pem", key_file: "$WORK/key.pk8.pem" }
+access_log: { enabled: false }
+auth:
+  jwt:
+    issuers: [ bench ]
+    audiences: [ bench ]
+    algorithms: [ HS256 ]
+    keys: [ '{"kty":"oct","kid":"bench","alg":"HS256","k":"$JWK_K"}' ]
 clusters:
   upstream:
     endpoints: [ "http://127.0.0.1:$UPSTREAM_PORT" ]
 routes:
-  - name: all
+  - name: plain
     match: { path_prefix: / }
     cluster: upstream
+    auth: { public: true }
+  - name: protected
+    match: { path_prefix: /protected }
+    cluster: upstream
+    auth: { credentials: [ jwt ] }
+    rate_limit: { key: subject, limits: [ { requests: 1000000, period: 1s } ] }
 CONF
 ATRIUM_EDGE_CONFIG="$WORK/edge.yaml" ATRIUM_PORT=$EDGE_ADMIN_PORT \
   "$JAVA" ${EDGE_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED} -jar "$EDGE_JAR" > "$WORK/edge.log" 2>&1 &
 EDGE_PID=$!
 pids_to_stop+=("$EDGE_PID")
 wait_http "http://127.0.0.1:$EDGE_PORT/" 90
+curl -fsS -o /dev/null -H "Authorization: Bearer $JWT" "http://127.0.0.1:$EDGE_PORT/protected" ||
+  die "the edge refused the benchmark JWT (see $WORK/edge.log)"
+curl -fsS -o /dev/null -k "https://127.0.0.1:$EDGE_TLS_PORT/" || die "the edge's TLS listener does not answer"
+curl -fsS -o /dev/null -k "https://127.0.0.1:$NGINX_TLS_PORT/" || die "nginx's TLS listener does not answer"
 
+WRK=(-t"$THREADS" -c"$CONNECTIONS")
 say "Warming up the edge for ${WARMUP}s ..."
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$EDGE_PORT/" >/dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "http://127.0.0.1:$NGINX_PORT/" >/dev/null
+wrk "${WRK[@]}" -d"$((WARMUP / 2))s" "http://127.0.0.1:$EDGE_PORT/" >/dev/null
+wrk "${WRK[@]}" -d"$((WARMUP / 4))s" -H "Authorization: Bearer $JWT" "http://127.0.0.1:$EDGE_PORT/protected" >/dev/null
+wrk "${WRK[@]}" -d"$((WARMUP / 4))s" "https://127.0.0.1:$EDGE_TLS_PORT/" >/dev/null
+wrk "${WRK[@]}" -d5s "http://127.0.0.1:$NGINX_PORT/" >/dev/null
 
 results="$WORK/results.txt"
 : > "$results"
 for round in $(seq 1 "$ROUNDS"); do
   say "Round $round/$ROUNDS ..."
-  run_wrk "a-edge" "$EDGE_PID" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$EDGE_PORT/" >> "$results"
-  run_wrk "a-nginx" $NGINX_PIDS -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$NGINX_PORT/" >> "$results"
+  run_wrk "a-edge" "$EDGE_PID" -- "${WRK[@]}" -d"${DURATION}s" "http://127.0.0.1:$EDGE_PORT/" >> "$results"
+  run_wrk "a-nginx" $NGINX_PIDS -- "${WRK[@]}" -d"${DURATION}s" "http://127.0.0.1:$NGINX_PORT/" >> "$results"
+  run_wrk "b-edge" "$EDGE_PID" -- "${WRK[@]}" -d"${DURATION}s" -H "Authorization: Bearer $JWT" \
+    "http://127.0.0.1:$EDGE_PORT/protected" >> "$results"
+  run_wrk "b-nginx" $NGINX_PIDS -- "${WRK[@]}" -d"${DURATION}s" -H "Authorization: Bearer $JWT" \
+    "http://127.0.0.1:$NGINX_LIMIT_PORT/protected" >> "$results"
+  run_wrk "c-edge" "$EDGE_PID" -- "${WRK[@]}" -d"${DURATION}s" "https://127.0.0.1:$EDGE_TLS_PORT/" >> "$results"
+  run_wrk "c-nginx" $NGINX_PIDS -- "${WRK[@]}" -d"${DURATION}s" "https://127.0.0.1:$NGINX_TLS_PORT/" >> "$results"
 done
 EDGE_RSS_MIB=$(( $(rss_kib "$EDGE_PID") / 1024 ))
 
@@ -101,12 +152,14 @@ stat() { # label column -> median
 }
 say ""
 say "scenario  proxy  rps(median)  p50_ms  p99_ms  cpu_us/req"
-for s in a; do
+for s in a b c; do
   for p in edge nginx; do
     printf '%-9s %-6s %11.0f %7.3f %7.3f %11.1f\n' "$s" "$p" "$(stat "$s-$p" 2)" "$(stat "$s-$p" 3)" "$(stat "$s-$p" 4)" "$(stat "$s-$p" 5)"
   done
 done
 say "edge RSS after load: ${EDGE_RSS_MIB} MiB"
-say "(b) JWT + rate limit and (c) TLS are measured once the edge has those policies (issue: edge proxy policies)."
-ratio_a=$(awk -v e="$(stat a-edge 2)" -v n="$(stat a-nginx 2)" 'BEGIN { printf "%.2f", (n > 0 ? e / n : 0) }')
-say "edge/nginx rps ratio: a=$ratio_a b=n/a c=n/a"
+say "(a) plain proxying; (b) edge: JWT verification + a rate limit that never trips, nginx: limit_req only (NGINX OSS"
+say "    has no JWT verification); (c) TLS + HTTP/1.1 keep-alive. Access logs off on both sides."
+ratio() { awk -v e="$(stat "$1-edge" 2)" -v n="$(stat "$1-nginx" 2)" 'BEGIN { printf "%.2f", (n > 0 ? e / n : 0) }'; }
+say "edge (b) vs edge (a): $(awk -v b="$(stat b-edge 2)" -v a="$(stat a-edge 2)" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 0) }')"
+say "edge/nginx rps ratio: a=$(ratio a) b=$(ratio b) c=$(ratio c)"
