@@ -24,17 +24,29 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * query_plan_header: x-atrium-query-plan     # absent = plans never returned
  * subgraph_defaults:
  *   timeout_ms: 30000
- *   forward_headers: [authorization, x-atrium-identity]   # default: none
+ *   protocol: http1                                      # http1 | h2c
+ *   forward_headers: [authorization]                     # shorthand for propagate rules; default: none
+ *   headers:                                             # rules for every subgraph, in order
+ *     - propagate: x-tenant
+ *       rename: x-atrium-tenant
+ *     - insert: x-atrium-router
+ *       value: "1"
  * subgraphs:
  *   accounts:
  *     url: http://localhost:4001/graphql
  *     timeout_ms: 2000
+ *     protocol: h2c
+ *     headers: [{remove: authorization}]                 # run after the rules for every subgraph
+ * progressive_override:
+ *   enabled_labels: [beta]                               # on for every request
+ *   label_header: x-atrium-override-labels               # comma-separated labels a request adds; absent = off
  * </pre>
  */
 public final class RouterConfigLoader {
-    private static final Set<String> SUBGRAPH_DEFAULTS = Set.of("timeout_ms", "forward_headers");
+    private static final Set<String> SUBGRAPH_DEFAULTS = Set.of("timeout_ms", "protocol", "forward_headers", "headers");
+    private static final Set<String> SUBGRAPH = Set.of("url", "timeout_ms", "protocol", "headers");
     private static final Set<String> TOP = Set.of("format_version", "supergraph", "hot_reload", "introspection",
-            "query_plan_header", "subgraph_defaults", "subgraphs");
+            "query_plan_header", "subgraph_defaults", "subgraphs", "progressive_override");
 
     private RouterConfigLoader() {
     }
@@ -67,15 +79,24 @@ public final class RouterConfigLoader {
         }
         RouterConfig defaults = RouterConfig.defaults();
         Duration defaultTimeout = defaults.defaultTimeout();
-        java.util.List<String> forwardHeaders = java.util.List.of();
+        RouterConfig.Protocol defaultProtocol = defaults.defaultProtocol();
+        java.util.List<HeaderRule> headerRules = new java.util.ArrayList<>();
         if (map.containsKey("subgraph_defaults")) {
             Map<String, Object> sd = map(map.get("subgraph_defaults"), "subgraph_defaults");
             checkKeys(sd, SUBGRAPH_DEFAULTS, "subgraph_defaults");
             if (sd.containsKey("timeout_ms")) {
                 defaultTimeout = millis(sd.get("timeout_ms"), "subgraph_defaults.timeout_ms");
             }
+            if (sd.containsKey("protocol")) {
+                defaultProtocol = protocol(sd.get("protocol"), "subgraph_defaults.protocol");
+            }
             if (sd.containsKey("forward_headers")) {
-                forwardHeaders = headerNames(sd.get("forward_headers"), "subgraph_defaults.forward_headers");
+                for (String name : headerNames(sd.get("forward_headers"), "subgraph_defaults.forward_headers")) {
+                    headerRules.add(new HeaderRule.Propagate(name, name));
+                }
+            }
+            if (sd.containsKey("headers")) {
+                headerRules.addAll(headerRules(sd.get("headers"), "subgraph_defaults.headers"));
             }
         }
         Map<String, RouterConfig.SubgraphOverride> subgraphs = new LinkedHashMap<>();
@@ -84,10 +105,35 @@ public final class RouterConfigLoader {
             for (Map.Entry<String, Object> entry : all.entrySet()) {
                 String path = "subgraphs." + entry.getKey();
                 Map<String, Object> sub = map(entry.getValue(), path);
-                checkKeys(sub, Set.of("url", "timeout_ms"), path);
+                checkKeys(sub, SUBGRAPH, path);
                 URI url = sub.containsKey("url") ? uri(sub.get("url"), path + ".url") : null;
                 Duration timeout = sub.containsKey("timeout_ms") ? millis(sub.get("timeout_ms"), path + ".timeout_ms") : null;
-                subgraphs.put(entry.getKey(), new RouterConfig.SubgraphOverride(url, timeout));
+                RouterConfig.Protocol protocol = sub.containsKey("protocol") ? protocol(sub.get("protocol"), path + ".protocol") : null;
+                java.util.List<HeaderRule> rules = sub.containsKey("headers")
+                        ? headerRules(sub.get("headers"), path + ".headers") : java.util.List.of();
+                subgraphs.put(entry.getKey(), new RouterConfig.SubgraphOverride(url, timeout, protocol, rules));
+            }
+        }
+        Set<String> labels = Set.of();
+        String labelHeader = null;
+        if (map.containsKey("progressive_override")) {
+            Map<String, Object> po = map(map.get("progressive_override"), "progressive_override");
+            checkKeys(po, Set.of("enabled_labels", "label_header"), "progressive_override");
+            if (po.containsKey("enabled_labels")) {
+                if (!(po.get("enabled_labels") instanceof java.util.List<?> list)) {
+                    throw new ConfigException("progressive_override.enabled_labels: expected a list of labels");
+                }
+                java.util.Set<String> names = new java.util.LinkedHashSet<>();
+                for (Object item : list) {
+                    if (!(item instanceof String label) || label.isBlank()) {
+                        throw new ConfigException("progressive_override.enabled_labels: expected labels, got " + item);
+                    }
+                    names.add(label);
+                }
+                labels = names;
+            }
+            if (po.get("label_header") != null) {
+                labelHeader = HeaderRule.headerName(po.get("label_header"), "progressive_override.label_header");
             }
         }
         return new RouterConfig(
@@ -96,8 +142,52 @@ public final class RouterConfigLoader {
                 bool(map, "introspection", defaults.introspection()),
                 string(map.get("query_plan_header"), "query_plan_header"),
                 defaultTimeout,
+                defaultProtocol,
                 subgraphs,
-                forwardHeaders);
+                headerRules,
+                labels,
+                labelHeader);
+    }
+
+    private static RouterConfig.Protocol protocol(Object value, String path) {
+        if ("http1".equals(value)) {
+            return RouterConfig.Protocol.HTTP1;
+        }
+        if ("h2c".equals(value)) {
+            return RouterConfig.Protocol.H2C;
+        }
+        throw new ConfigException(path + ": expected http1 or h2c, got " + value);
+    }
+
+    /** {@code [{propagate: name, rename: other}, {insert: name, value: v}, {remove: name}]}. */
+    private static java.util.List<HeaderRule> headerRules(Object value, String path) {
+        if (!(value instanceof java.util.List<?> list)) {
+            throw new ConfigException(path + ": expected a list of header rules");
+        }
+        java.util.List<HeaderRule> rules = new java.util.ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = path + "[" + i + "]";
+            Map<String, Object> rule = map(list.get(i), at);
+            if (rule.containsKey("propagate")) {
+                checkKeys(rule, Set.of("propagate", "rename"), at);
+                String name = HeaderRule.headerName(rule.get("propagate"), at + ".propagate");
+                String as = rule.containsKey("rename") ? HeaderRule.headerName(rule.get("rename"), at + ".rename") : name;
+                rules.add(new HeaderRule.Propagate(name, as));
+            } else if (rule.containsKey("insert")) {
+                checkKeys(rule, Set.of("insert", "value"), at);
+                String name = HeaderRule.headerName(rule.get("insert"), at + ".insert");
+                if (!(rule.get("value") instanceof String v) || v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
+                    throw new ConfigException(at + ".value: expected a string (one line)");
+                }
+                rules.add(new HeaderRule.Insert(name, v));
+            } else if (rule.containsKey("remove")) {
+                checkKeys(rule, Set.of("remove"), at);
+                rules.add(new HeaderRule.Remove(HeaderRule.headerName(rule.get("remove"), at + ".remove")));
+            } else {
+                throw new ConfigException(at + ": expected one of propagate, insert, remove");
+            }
+        }
+        return rules;
     }
 
     private static java.util.List<String> headerNames(Object value, String path) {
@@ -105,11 +195,8 @@ public final class RouterConfigLoader {
             throw new ConfigException(path + ": expected a list of header names");
         }
         java.util.List<String> names = new java.util.ArrayList<>();
-        for (Object item : list) {
-            if (!(item instanceof String name) || name.isBlank()) {
-                throw new ConfigException(path + ": expected header names, got " + item);
-            }
-            names.add(name.toLowerCase(java.util.Locale.ROOT));
+        for (int i = 0; i < list.size(); i++) {
+            names.add(HeaderRule.headerName(list.get(i), path + "[" + i + "]"));
         }
         return names;
     }

@@ -3,8 +3,11 @@ package io.atrium.router.execute;
 import java.util.List;
 import java.util.Map;
 
-/** The client response: {@code data} in the client's field order (null after root-level null propagation). */
-public record ExecutionResult(Map<String, Object> data, List<Map<String, Object>> errors) {
+/**
+ * The client response: {@code data} in the client's field order (null after root-level null propagation), as a
+ * tree of JSON values or already serialized ({@link io.atrium.router.json.RawJson}).
+ */
+public record ExecutionResult(Object data, List<Map<String, Object>> errors) {
     public ExecutionResult {
         errors = List.copyOf(errors);
     }

@@ -38,8 +38,11 @@ public final class PlanExecutor {
         CompletionStage<Void> done = plan.root() == null ? CompletableFuture.completedFuture(null) : run(plan.root(), state);
         return done.thenApply(ignored -> {
             synchronized (state) {
-                Map<String, Object> data = new ResponseBuilder(supergraph, effectiveVariables, state.errors)
-                        .build(plan.shape(), state.data, introspection);
+                ResponseBuilder builder = new ResponseBuilder(supergraph, effectiveVariables, state.errors);
+                Object data = builder.stream(plan.shape(), state.data, introspection);
+                if (data == null) {
+                    data = builder.build(plan.shape(), state.data, introspection);
+                }
                 return new ExecutionResult(data, state.errors);
             }
         });
@@ -100,7 +103,7 @@ public final class PlanExecutor {
                     Merge.deepMerge(state.data, response.data());
                 }
                 for (Map<String, Object> error : response.errors()) {
-                    state.errors.add(subgraphError(fetch, error, null));
+                    state.errors.add(subgraphError(fetch, error, null, state.supergraph));
                 }
                 return null;
             }
@@ -110,33 +113,60 @@ public final class PlanExecutor {
     private record Target(Map<String, Object> object, List<Object> path, int representation) {
     }
 
+    /** The objects of one entity request: distinct representations and where each object goes. */
+    private static final class Batch {
+        final List<Target> targets = new ArrayList<>();
+        final List<Object> representations = new ArrayList<>();
+        final Map<Map<String, Object>, Integer> seen = new LinkedHashMap<>();
+    }
+
     private CompletionStage<Void> entityFetch(List<List<String>> paths, PlanNode.Fetch fetch, RequestState state) {
-        List<Target> targets = new ArrayList<>();
-        List<Object> representations = new ArrayList<>();
+        // Objects whose @fromContext values differ go in different requests (one per distinct list of values).
+        Map<List<Object>, Batch> batches = new LinkedHashMap<>();
         synchronized (state) {
-            Map<Map<String, Object>, Integer> seen = new LinkedHashMap<>();
             Visitor visitor = (object, concretePath) -> {
                 Map<String, Object> representation = Representations.project(object, fetch.requires(), fetch.typenameRewrites(), state.supergraph);
                 if (representation == null) {
                     return;
                 }
-                Integer index = seen.get(representation);
+                List<Object> contextValues = fetch.contextVariables().isEmpty() ? List.of()
+                        : ContextValues.of(fetch.contextVariables(), state.data, concretePath, state.supergraph);
+                Batch batch = batches.computeIfAbsent(contextValues, k -> new Batch());
+                Integer index = batch.seen.get(representation);
                 if (index == null) {
-                    index = representations.size();
-                    seen.put(representation, index);
-                    representations.add(representation);
+                    index = batch.representations.size();
+                    batch.seen.put(representation, index);
+                    batch.representations.add(representation);
                 }
-                targets.add(new Target(object, concretePath, index));
+                batch.targets.add(new Target(object, concretePath, index));
             };
             for (List<String> path : paths) {
                 collect(state.data, path, 0, new ArrayList<>(), visitor);
             }
         }
-        if (representations.isEmpty()) {
+        if (batches.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
+        if (batches.size() == 1) {
+            Map.Entry<List<Object>, Batch> only = batches.entrySet().iterator().next();
+            return entityRequest(fetch, only.getKey(), only.getValue(), state);
+        }
+        CompletableFuture<?>[] all = new CompletableFuture<?>[batches.size()];
+        int i = 0;
+        for (Map.Entry<List<Object>, Batch> entry : batches.entrySet()) {
+            all[i++] = entityRequest(fetch, entry.getKey(), entry.getValue(), state).toCompletableFuture();
+        }
+        return CompletableFuture.allOf(all);
+    }
+
+    private CompletionStage<Void> entityRequest(PlanNode.Fetch fetch, List<Object> contextValues, Batch batch,
+                                                RequestState state) {
+        List<Target> targets = batch.targets;
         Map<String, Object> variables = variablesFor(fetch, state);
-        variables.put("representations", representations);
+        for (int i = 0; i < contextValues.size(); i++) {
+            variables.put(fetch.contextVariables().get(i).variable(), contextValues.get(i));
+        }
+        variables.put("representations", batch.representations);
         return send(fetch, variables, state).handle((response, failure) -> {
             synchronized (state) {
                 if (failure != null) {
@@ -162,7 +192,7 @@ public final class PlanExecutor {
             }
         }
         for (Map<String, Object> error : response.errors()) {
-            state.errors.add(subgraphError(fetch, error, targets));
+            state.errors.add(subgraphError(fetch, error, targets, state.supergraph));
         }
     }
 
@@ -224,7 +254,8 @@ public final class PlanExecutor {
         }
         try {
             return transport.fetch(new SubgraphRequest(fetch.serviceName(), endpoint.url(), fetch.operation(),
-                    fetch.operationName(), variables, endpoint.timeout(), state.headers));
+                    fetch.operationName(), variables, endpoint.timeout(),
+                    io.atrium.router.config.HeaderRule.apply(endpoint.headerRules(), state.headers), endpoint.h2c()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -248,14 +279,14 @@ public final class PlanExecutor {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> subgraphError(PlanNode.Fetch fetch, Map<String, Object> original,
-                                                     List<Target> targets) {
+                                                     List<Target> targets, Supergraph supergraph) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("message", original.getOrDefault("message", "subgraph error"));
         Object path = original.get("path");
         if (path instanceof List<?> list && !list.isEmpty()) {
             List<Object> repathed = repath((List<Object>) list, targets);
             if (repathed != null) {
-                error.put("path", repathed);
+                error.put("path", clientPath(repathed, supergraph));
             }
         }
         Map<String, Object> extensions = new LinkedHashMap<>();
@@ -266,6 +297,15 @@ public final class PlanExecutor {
         extensions.put("serviceName", fetch.serviceName());
         error.put("extensions", extensions);
         return error;
+    }
+
+    /** Internal response keys ({@code alias__name}, see {@link Supergraph#dataKey}) back to the client's aliases. */
+    private static List<Object> clientPath(List<Object> path, Supergraph supergraph) {
+        List<Object> result = new ArrayList<>(path.size());
+        for (Object step : path) {
+            result.add(step instanceof String key ? supergraph.responseKey(key) : step);
+        }
+        return result;
     }
 
     /** Maps {@code ["_entities", i, ...rest]} to the client path of the first object that sent representation i. */

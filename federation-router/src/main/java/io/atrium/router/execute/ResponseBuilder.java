@@ -31,6 +31,106 @@ final class ResponseBuilder {
         this.errors = errors;
     }
 
+    /** Thrown by the streaming walk when the response needs null propagation or an error: build a tree instead. */
+    private static final class NeedsTree extends RuntimeException {
+        NeedsTree() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final NeedsTree NEEDS_TREE = new NeedsTree();
+
+    /**
+     * The common case in one pass: walks the operation over the merged data writing the client's {@code data}
+     * straight to JSON bytes, without building a response tree. Returns null when some value needs null
+     * propagation or an error (a null in a non-null position, an enum value the client cannot see): the caller
+     * then uses {@link #build}, which handles those.
+     */
+    io.atrium.router.json.RawJson stream(ResponseShape shape, Map<String, Object> data, Map<String, Object> introspection) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(8192);
+        try (tools.jackson.core.JsonGenerator generator = io.atrium.router.json.Json.generator(out)) {
+            Map<String, List<ResponseShape.Field>> fields = new LinkedHashMap<>();
+            collect(shape.selections(), shape.rootType(), fields);
+            generator.writeStartObject();
+            for (Map.Entry<String, List<ResponseShape.Field>> entry : fields.entrySet()) {
+                ResponseShape.Field field = entry.getValue().getFirst();
+                generator.writeName(entry.getKey());
+                if (field.introspection()) {
+                    io.atrium.router.json.Json.writeValue(generator, introspection.get(entry.getKey()));
+                } else if (field.fieldName().equals("__typename")) {
+                    generator.writeString(shape.rootType());
+                } else {
+                    streamValue(generator, field.type(), data.get(field.dataKey()), entry.getValue());
+                }
+            }
+            generator.writeEndObject();
+        } catch (NeedsTree e) {
+            return null;
+        }
+        return new io.atrium.router.json.RawJson(out.toByteArray());
+    }
+
+    /** Writes a completed value; returns true when it wrote null. */
+    private boolean streamValue(tools.jackson.core.JsonGenerator generator, ResponseShape.TypeRef type, Object value,
+                                List<ResponseShape.Field> fields) {
+        switch (type) {
+            case ResponseShape.NonNull nonNull -> {
+                if (streamValue(generator, nonNull.inner(), value, fields)) {
+                    throw NEEDS_TREE;
+                }
+                return false;
+            }
+            case ResponseShape.ListOf list -> {
+                if (!(value instanceof List<?> items)) {
+                    generator.writeNull();
+                    return true;
+                }
+                generator.writeStartArray();
+                for (Object item : items) {
+                    streamValue(generator, list.inner(), item, fields);
+                }
+                generator.writeEndArray();
+                return false;
+            }
+            case ResponseShape.Named named -> {
+                if (value == null) {
+                    generator.writeNull();
+                    return true;
+                }
+                if (!named.composite()) {
+                    if (named.enumValues() != null && !(value instanceof String v && named.enumValues().contains(v))) {
+                        throw NEEDS_TREE;
+                    }
+                    io.atrium.router.json.Json.writeValue(generator, value);
+                    return false;
+                }
+                if (!(value instanceof Map<?, ?> map)) {
+                    generator.writeNull();
+                    return true;
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> object = (Map<String, Object>) map;
+                String typename = object.get("__typename") instanceof String t ? t : (named.objectType() ? named.name() : null);
+                if (typename == null) {
+                    generator.writeNull();
+                    return true;
+                }
+                generator.writeStartObject();
+                for (Map.Entry<String, List<ResponseShape.Field>> entry : subfields(fields, typename).entrySet()) {
+                    ResponseShape.Field field = entry.getValue().getFirst();
+                    generator.writeName(entry.getKey());
+                    if (field.fieldName().equals("__typename")) {
+                        generator.writeString(typename);
+                    } else {
+                        streamValue(generator, field.type(), object.get(field.dataKey()), entry.getValue());
+                    }
+                }
+                generator.writeEndObject();
+                return false;
+            }
+        }
+    }
+
     Map<String, Object> build(ResponseShape shape, Map<String, Object> data, Map<String, Object> introspection) {
         Map<String, List<ResponseShape.Field>> fields = new LinkedHashMap<>();
         collect(shape.selections(), shape.rootType(), fields);
@@ -84,6 +184,10 @@ final class ResponseBuilder {
                     yield null;
                 }
                 if (!named.composite()) {
+                    if (named.enumValues() != null && !(value instanceof String v && named.enumValues().contains(v))) {
+                        invalidEnumValue(named.name(), value);
+                        yield null;
+                    }
                     yield value;
                 }
                 if (!(value instanceof Map<?, ?> map)) {
@@ -102,7 +206,7 @@ final class ResponseBuilder {
             return null;
         }
         Map<String, List<ResponseShape.Field>> subfields = subfields(fields, typename);
-        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> out = LinkedHashMap.newLinkedHashMap(subfields.size());
         for (Map.Entry<String, List<ResponseShape.Field>> entry : subfields.entrySet()) {
             ResponseShape.Field field = entry.getValue().getFirst();
             if (field.fieldName().equals("__typename")) {
@@ -138,6 +242,15 @@ final class ResponseBuilder {
             }
         }
         return result;
+    }
+
+    /** A subgraph value the client's schema does not have ({@code @inaccessible} or unknown): null with an error. */
+    private void invalidEnumValue(String enumName, Object value) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", "Enum \"" + enumName + "\" cannot represent value: "
+                + (value instanceof String s ? "\"" + s + "\"" : String.valueOf(value)));
+        error.put("path", List.copyOf(path));
+        errors.add(error);
     }
 
     /** Adds an error for a null in a non-null position unless an error at or below this path explains it. */

@@ -95,15 +95,16 @@ public final class GraphQLController {
         }
         String planHeader = manager.config().planHeader();
         boolean wantsPlan = planHeader != null && request.getHeaders().contains(planHeader);
+        String labelHeader = manager.config().overrideLabelHeader();
         Map<String, String> forwarded = new java.util.LinkedHashMap<>();
-        for (String name : manager.config().forwardHeaders()) {
+        for (String name : manager.config().propagatedHeaders()) {
             String value = request.getHeaders().get(name);
             if (value != null) {
                 forwarded.put(name, value);
             }
         }
         GraphQLRequest graphQLRequest = new GraphQLRequest((String) query, (String) operationName,
-                (Map<String, Object>) variables, get, wantsPlan, live.rollOverrideLabels(), forwarded);
+                (Map<String, Object>) variables, get, wantsPlan, live.overrideLabels(labelHeader == null ? null : request.getHeaders().get(labelHeader)), forwarded);
         return manager.handler().handle(live, graphQLRequest).thenApply(outcome -> {
             HttpStatus status = switch (outcome.kind()) {
                 case EXECUTED -> HttpStatus.OK;

@@ -25,6 +25,10 @@ public final class LiveSupergraph {
     private final Cache<String, ParsedOperation> documents;
     private final Cache<PlanKey, QueryPlan> plans;
     private final Map<String, Double> percentLabels;
+    /** Every override label of the supergraph; a request can only enable these (the plan cache keys on them). */
+    private final java.util.Set<String> knownLabels;
+    /** Labels the config enables for every request. */
+    private final java.util.Set<String> alwaysLabels;
 
     record PlanKey(String query, String operationName, java.util.Set<String> labels) {
     }
@@ -37,13 +41,19 @@ public final class LiveSupergraph {
             URI url = override != null && override.url() != null ? override.url()
                     : subgraph.url().isEmpty() ? null : URI.create(subgraph.url());
             var timeout = override != null && override.timeout() != null ? override.timeout() : config.defaultTimeout();
+            var protocol = override != null && override.protocol() != null ? override.protocol() : config.defaultProtocol();
             if (url != null) {
-                endpoints.put(subgraph.name(), new SubgraphEndpoint(url, timeout));
+                endpoints.put(subgraph.name(), new SubgraphEndpoint(url, timeout, protocol == RouterConfig.Protocol.H2C,
+                        config.headerRulesFor(subgraph.name())));
             }
         }
         this.executor = new PlanExecutor(transport, endpoints);
         this.introspection = GraphQL.newGraphQL(supergraph.apiSchema()).build();
         this.percentLabels = percentLabels(supergraph);
+        this.knownLabels = knownLabels(supergraph);
+        java.util.Set<String> always = new java.util.HashSet<>(config.overrideLabels());
+        always.retainAll(knownLabels);
+        this.alwaysLabels = java.util.Set.copyOf(always);
         this.documents = Caffeine.newBuilder().maximumSize(2_000).build();
         this.plans = Caffeine.newBuilder().maximumSize(2_000).build();
     }
@@ -68,12 +78,43 @@ public final class LiveSupergraph {
         return Map.copyOf(labels);
     }
 
+    private static java.util.Set<String> knownLabels(Supergraph supergraph) {
+        java.util.Set<String> labels = new java.util.HashSet<>();
+        for (var type : supergraph.types().values()) {
+            for (var field : type.fields().values()) {
+                for (var in : field.graphs().values()) {
+                    if (in.overrideLabel() != null) {
+                        labels.add(in.overrideLabel());
+                    }
+                }
+            }
+        }
+        return java.util.Set.copyOf(labels);
+    }
+
     /** The override labels enabled for one request: each {@code percent(N)} label is on for N% of requests. */
     public java.util.Set<String> rollOverrideLabels() {
-        if (percentLabels.isEmpty()) {
+        return overrideLabels(null);
+    }
+
+    /**
+     * The override labels enabled for one request: those the config enables, those of {@code requested} (the
+     * comma-separated value of the configured label header, or null) that the supergraph has, and each
+     * {@code percent(N)} label for N% of requests.
+     */
+    public java.util.Set<String> overrideLabels(String requested) {
+        if (knownLabels.isEmpty()) {
             return java.util.Set.of();
         }
-        java.util.Set<String> enabled = new java.util.HashSet<>();
+        java.util.Set<String> enabled = new java.util.HashSet<>(alwaysLabels);
+        if (requested != null) {
+            for (String label : requested.split(",")) {
+                String trimmed = label.trim();
+                if (knownLabels.contains(trimmed)) {
+                    enabled.add(trimmed);
+                }
+            }
+        }
         var random = java.util.concurrent.ThreadLocalRandom.current();
         percentLabels.forEach((label, percent) -> {
             if (random.nextDouble(100.0) < percent) {

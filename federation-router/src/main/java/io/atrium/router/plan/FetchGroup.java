@@ -22,12 +22,17 @@ final class FetchGroup {
     /** Entity types whose representation carries {@code @requires} fields, not just a key. */
     final Set<String> requiresTypes = new LinkedHashSet<>();
     final Set<String> typenameRewrites = new LinkedHashSet<>();
+    /** {@code @fromContext} argument values this fetch sends as variables (name → type in the operation). */
+    final List<PlanNode.ContextVariable> contextVariables = new ArrayList<>();
+    final Map<String, String> contextVariableTypes = new LinkedHashMap<>();
     /** Conditions under which every use of this fetch was planned (null until first use); it runs only then. */
     List<ResponseShape.Condition> conditions;
     FetchGroup parent;
+    /** Every group this one must run after (its parent is the deepest of them; the others may be in other branches). */
+    final Set<FetchGroup> dependencies = new LinkedHashSet<>();
     final List<FetchGroup> children = new ArrayList<>();
 
-FetchGroup(int id, String graph, List<String> path, boolean entity) {
+    FetchGroup(int id, String graph, List<String> path, boolean entity) {
         this.id = id;
         this.graph = graph;
         this.path = List.copyOf(path);

@@ -66,7 +66,37 @@ final class PlanAssembler {
      * all their paths, when their selections and representations merge without conflict. The plan then runs
      * level by level. Returns null when batching saves nothing (the tree keeps more pipelining).
      */
-    PlanNode batchedByLevel(String operationName) {
+    PlanNode batchedByLevel(String operationName, boolean force) {
+        return batchedByLevel(roots, operationName, force, "query");
+    }
+
+    /** True when some group depends on a group that is not one of its ancestors in the tree. */
+    boolean hasCrossBranchDependencies(List<FetchGroup> groups) {
+        for (FetchGroup group : groups) {
+            for (FetchGroup dependency : group.dependencies) {
+                if (group.parent != null && !PlanningSupport.isAncestorOrSelf(dependency, group.parent)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Mutations: root fetches in order, each followed by its entity fetches level by level. */
+    PlanNode levelsPerRoot(String operationName) {
+        List<PlanNode> sequence = new ArrayList<>();
+        for (FetchGroup root : roots) {
+            PlanNode node = batchedByLevel(List.of(root), operationName, true, "mutation");
+            if (node instanceof PlanNode.Sequence inner) {
+                sequence.addAll(inner.nodes());
+            } else {
+                sequence.add(node);
+            }
+        }
+        return sequence.size() == 1 ? sequence.getFirst() : new PlanNode.Sequence(sequence);
+    }
+
+    private PlanNode batchedByLevel(List<FetchGroup> roots, String operationName, boolean force, String rootKind) {
         List<List<FetchGroup>> levels = new ArrayList<>();
         levels.add(new ArrayList<>(roots));
         while (true) {
@@ -102,13 +132,13 @@ final class PlanAssembler {
             }
             batchesPerLevel.add(batchesHere);
         }
-        if (batches == fetches) {
+        if (batches == fetches && !force) {
             return null;
         }
         List<PlanNode> sequence = new ArrayList<>();
         List<PlanNode> rootFetches = new ArrayList<>();
         for (FetchGroup root : roots) {
-            rootFetches.add(fetch(root, operationName, "query"));
+            rootFetches.add(fetch(root, operationName, rootKind));
         }
         sequence.add(rootFetches.size() == 1 ? rootFetches.getFirst() : new PlanNode.Parallel(rootFetches));
         for (List<List<FetchGroup>> level : batchesPerLevel) {
@@ -118,14 +148,20 @@ final class PlanAssembler {
             }
             sequence.add(nodes.size() == 1 ? nodes.getFirst() : new PlanNode.Parallel(nodes));
         }
-        return new PlanNode.Sequence(sequence);
+        return sequence.size() == 1 ? sequence.getFirst() : new PlanNode.Sequence(sequence);
     }
 
     private boolean mergeable(List<FetchGroup> batch, FetchGroup group) {
         // A batched request sends every object found at any of its paths whose type it fetches. Types both sides
         // fetch need identical representations; a type only one side fetches must be key-only, so objects of it
         // found at the other side's paths are sent harmlessly (their extra fields never reach the client).
+        if (!group.contextVariables.isEmpty()) {
+            return false;
+        }
         for (FetchGroup member : batch) {
+            if (!member.contextVariables.isEmpty()) {
+                return false;
+            }
             if (!java.util.Objects.equals(member.conditions, group.conditions)
                     || !member.selection.compatible(group.selection)) {
                 return false;
@@ -195,6 +231,7 @@ final class PlanAssembler {
             usages.add(variable);
             variableDefinitions.add(AstPrinter.printAst(definition.transform(b -> b.directives(List.of()))));
         }
+        group.contextVariableTypes.forEach((variable, type) -> variableDefinitions.add("$" + variable + ": " + type));
         if (!variableDefinitions.isEmpty()) {
             op.append('(').append(String.join(", ", variableDefinitions)).append(')');
         }
@@ -206,6 +243,6 @@ final class PlanAssembler {
             SelectionItem.printCompact(selections, op);
         }
         return new PlanNode.Fetch(subgraphName, group.graph, op.toString(), name, usages, requires, selections,
-                List.copyOf(group.typenameRewrites));
+                List.copyOf(group.typenameRewrites), group.contextVariables);
     }
 }

@@ -26,8 +26,10 @@ public sealed interface PlanNode {
             List<String> variableUsages,
             List<SelectionItem> requires,
             List<SelectionItem> selections,
-            List<String> typenameRewrites) implements PlanNode {
+            List<String> typenameRewrites,
+            List<ContextVariable> contextVariables) implements PlanNode {
         public Fetch {
+            contextVariables = List.copyOf(contextVariables);
             typenameRewrites = List.copyOf(typenameRewrites);
             variableUsages = List.copyOf(variableUsages);
             requires = List.copyOf(requires);
@@ -36,6 +38,17 @@ public sealed interface PlanNode {
 
         public boolean isEntityFetch() {
             return !requires.isEmpty();
+        }
+    }
+
+    /**
+     * A variable of an entity fetch whose value comes from an ancestor of each object ({@code @fromContext}):
+     * {@code selection} read on the object at the first {@code ancestorPath.size()} steps of the object's path.
+     * Objects with different values go in different requests.
+     */
+    record ContextVariable(String variable, List<String> ancestorPath, graphql.language.SelectionSet selection) {
+        public ContextVariable {
+            ancestorPath = List.copyOf(ancestorPath);
         }
     }
 

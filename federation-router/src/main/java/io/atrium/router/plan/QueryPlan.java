@@ -73,6 +73,11 @@ public record QueryPlan(PlanNode root, ResponseShape shape) {
         out.append(") {\n");
         String inner = indent + "  ";
         if (fetch.isEntityFetch()) {
+            for (PlanNode.ContextVariable variable : fetch.contextVariables()) {
+                out.append(inner).append("context($").append(variable.variable()).append(" = \"")
+                        .append(String.join(".", variable.ancestorPath())).append("\" ")
+                        .append(graphql.language.AstPrinter.printAstCompact(variable.selection())).append(")\n");
+            }
             for (String type : fetch.typenameRewrites()) {
                 out.append(inner).append("rewrite(... on ").append(type).append(" { __typename = \"").append(type)
                         .append("\" })\n");

@@ -46,6 +46,13 @@ public final class QueryPlanner {
     private int keyDepth;
     /** Variable conditions ({@code @skip}/{@code @include}) around the selection being planned. */
     private final java.util.Deque<ResponseShape.Condition> conditions = new java.util.ArrayDeque<>();
+    /** The objects being planned, innermost first: where {@code @fromContext} values are looked up. */
+    private final java.util.Deque<Ancestor> ancestors = new java.util.ArrayDeque<>();
+    /** Context argument → variable for the field {@link #addField} adds next (a field with {@code @fromContext}). */
+    private Map<String, String> pendingContextArguments;
+
+    private record Ancestor(String typeName, Site site) {
+    }
 
     private QueryPlanner(Supergraph supergraph, Set<String> labels) {
         this.supergraph = supergraph;
@@ -128,7 +135,11 @@ public final class QueryPlanner {
             rootNodes.add(assembler.node(root, operation.getName(), kind));
         }
         PlanNode rootNode;
-        PlanNode batched = mutation ? null : assembler.batchedByLevel(operation.getName());
+        // A fetch that waits for groups in other branches of the dependency tree (e.g. @requires fields from two
+        // unrelated fetches) cannot run as a tree: run the plan level by level, which orders it after all of them.
+        boolean dag = assembler.hasCrossBranchDependencies(groups);
+        PlanNode batched = mutation ? (dag ? assembler.levelsPerRoot(operation.getName()) : null)
+                : assembler.batchedByLevel(operation.getName(), dag);
         if (batched != null) {
             rootNode = batched;
         } else if (rootNodes.isEmpty()) {
@@ -280,6 +291,15 @@ public final class QueryPlanner {
      */
     private void planObject(Site site, String typeName, List<Selection> selections) {
         TypeMeta type = supergraph.type(typeName);
+        ancestors.push(new Ancestor(typeName, site));
+        try {
+            planSelections(site, typeName, type, selections);
+        } finally {
+            ancestors.pop();
+        }
+    }
+
+    private void planSelections(Site site, String typeName, TypeMeta type, List<Selection> selections) {
         for (Selection<?> selection : selections) {
             switch (selection) {
                 case Field field -> planField(site, type, field);
@@ -368,11 +388,18 @@ public final class QueryPlanner {
             throw new PlanningException("unknown field " + type.name() + "." + field.getName());
         }
         if (isLocal(group.graph, meta, field.getName(), site.provided())
+                && !hasContextArguments(meta, group.graph)
                 && subtreeReachable(group.graph, meta, field, PlanningSupport.childProvided(group.graph, meta, field, site.provided()))) {
             addField(site, field, meta);
         } else {
             jump(site, type.name(), field, meta);
         }
+    }
+
+    /** A field with {@code @fromContext} arguments in {@code graph} is always fetched with an entity fetch there. */
+    private static boolean hasContextArguments(FieldMeta meta, String graph) {
+        FieldInGraph in = meta.graphs().get(graph);
+        return in != null && !in.contextArguments().isEmpty();
     }
 
     private boolean isLocal(String graph, FieldMeta meta, String name, SelectionSet provided) {
@@ -465,6 +492,16 @@ public final class QueryPlanner {
         FetchGroup group = site.group();
         site.providers().add(group);
         String arguments = PlanningSupport.printArguments(field.getArguments(), group);
+        if (pendingContextArguments != null) {
+            StringBuilder all = new StringBuilder(arguments.isEmpty() ? "(" : arguments.substring(0, arguments.length() - 1) + ", ");
+            String separator = "";
+            for (Map.Entry<String, String> entry : pendingContextArguments.entrySet()) {
+                all.append(separator).append(entry.getKey()).append(": $").append(entry.getValue());
+                separator = ", ";
+            }
+            arguments = all.append(')').toString();
+            pendingContextArguments = null;
+        }
         String directives = PlanningSupport.printDirectives(PlanningSupport.conditionalDirectives(field.getDirectives()), group);
         TypeMeta fieldType = supergraph.type(meta.namedType());
         if (fieldType == null || !fieldType.kind().isComposite() || field.getSelectionSet() == null) {
@@ -490,8 +527,13 @@ public final class QueryPlanner {
         site.target().leaf(null, "__typename", "", "");
         List<String> possible = supergraph.possibleTypesIn(type.name(), graph);
         if (type.kind() == TypeKind.INTERFACE && abstractFieldsLocal(graph, type, possible, selections, site.provided())) {
-            for (Selection<?> selection : selections) {
-                planField(site, type, (Field) selection);
+            ancestors.push(new Ancestor(type.name(), site));
+            try {
+                for (Selection<?> selection : selections) {
+                    planField(site, type, (Field) selection);
+                }
+            } finally {
+                ancestors.pop();
             }
             return;
         }
@@ -690,14 +732,34 @@ public final class QueryPlanner {
             if (in.requires() != null) {
                 planObject(site.supplying(dependencies), typeName, in.requires().getSelections());
             }
+            List<Ancestor> contextSources = new ArrayList<>();
+            for (FieldInGraph.ContextArgument argument : in.contextArguments()) {
+                Ancestor source = contextSource(argument.context(), typeName, field);
+                planObject(source.site().supplying(dependencies), source.typeName(),
+                        argument.selection().getSelections());
+                contextSources.add(source);
+            }
             dependencies.add(site.group());
-            FetchGroup child = entityGroup(key.graph(), site.path(), dependencies);
+            FetchGroup child = in.contextArguments().isEmpty() ? entityGroup(key.graph(), site.path(), dependencies)
+                    : contextEntityGroup(key.graph(), site.path(), dependencies);
             SelNode representation = child.requires.computeIfAbsent(typeName, k -> new SelNode());
             representation.leaf(null, "__typename", "", "");
             PlanningSupport.addPlain(representation, key.selection());
             if (in.requires() != null) {
                 PlanningSupport.addPlain(representation, in.requires());
                 child.requiresTypes.add(typeName);
+            }
+            if (!contextSources.isEmpty()) {
+                Map<String, String> variables = new LinkedHashMap<>();
+                for (int i = 0; i < contextSources.size(); i++) {
+                    FieldInGraph.ContextArgument argument = in.contextArguments().get(i);
+                    String variable = "contextualArgument_" + child.id + "_" + child.contextVariables.size();
+                    child.contextVariables.add(new PlanNode.ContextVariable(variable, contextSources.get(i).site().path(),
+                            argument.selection()));
+                    child.contextVariableTypes.put(variable, argument.type());
+                    variables.put(argument.name(), variable);
+                }
+                pendingContextArguments = variables;
             }
             addField(site.inEntityFetch(child, typeName), field, meta);
         } finally {
@@ -770,11 +832,57 @@ public final class QueryPlanner {
         return true;
     }
 
+    /** The nearest object being planned whose type sets context {@code context} ({@code @context(name:)}). */
+    private Ancestor contextSource(String context, String typeName, Field field) {
+        for (Ancestor ancestor : ancestors) {
+            if (setsContext(ancestor.typeName(), context)) {
+                return ancestor;
+            }
+        }
+        throw new PlanningException("field " + typeName + "." + field.getName() + " takes an argument from context '"
+                + context + "', but no enclosing selection is of a type that sets it");
+    }
+
+    private boolean setsContext(String typeName, String context) {
+        TypeMeta type = supergraph.type(typeName);
+        if (type == null) {
+            return false;
+        }
+        if (type.contexts().contains(context)) {
+            return true;
+        }
+        for (String iface : type.interfaces()) {
+            TypeMeta meta = supergraph.type(iface);
+            if (meta != null && meta.contexts().contains(context)) {
+                return true;
+            }
+        }
+        for (TypeMeta candidate : supergraph.types().values()) {
+            if (candidate.kind() == TypeKind.UNION && candidate.contexts().contains(context)
+                    && candidate.members().contains(typeName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A fetch of its own for a field with {@code @fromContext} arguments (its requests are split per value). */
+    private FetchGroup contextEntityGroup(String graph, List<String> path, Set<FetchGroup> dependencies) {
+        FetchGroup latest = PlanningSupport.latest(dependencies);
+        FetchGroup group = newGroup(graph, path, true);
+        group.parent = latest;
+        latest.children.add(group);
+        group.constrain(conditions);
+        group.dependencies.addAll(dependencies);
+        return group;
+    }
+
     /** The entity group for (graph, path) that runs after all {@code dependencies}: reused when possible. */
     private FetchGroup entityGroup(String graph, List<String> path, Set<FetchGroup> dependencies) {
         FetchGroup latest = PlanningSupport.latest(dependencies);
         for (FetchGroup candidate : groups) {
-            if (!candidate.entity || !candidate.graph.equals(graph) || !candidate.path.equals(path)) {
+            if (!candidate.entity || !candidate.graph.equals(graph) || !candidate.path.equals(path)
+                    || !candidate.contextVariables.isEmpty()) {
                 continue;
             }
             if (PlanningSupport.isAncestorOrSelf(candidate, latest)) {
@@ -782,6 +890,7 @@ public final class QueryPlanner {
             }
             if (PlanningSupport.isAncestorOrSelf(latest, candidate.parent)) {
                 candidate.constrain(conditions);
+                candidate.dependencies.addAll(dependencies);
                 return candidate;
             }
             if (PlanningSupport.isAncestorOrSelf(candidate.parent, latest)) {
@@ -789,6 +898,7 @@ public final class QueryPlanner {
                 candidate.parent = latest;
                 latest.children.add(candidate);
                 candidate.constrain(conditions);
+                candidate.dependencies.addAll(dependencies);
                 return candidate;
             }
         }
@@ -796,6 +906,7 @@ public final class QueryPlanner {
         group.parent = latest;
         latest.children.add(group);
         group.constrain(conditions);
+        group.dependencies.addAll(dependencies);
         return group;
     }
 

@@ -56,7 +56,19 @@ public record ResponseShape(String rootType, List<Selection> selections) {
     public record ListOf(TypeRef inner) implements TypeRef {
     }
 
-    /** A named type; {@code objectType} is set when it is an object type (its __typename is known statically). */
-    public record Named(String name, boolean composite, boolean objectType) implements TypeRef {
+    /**
+     * A named type; {@code objectType} is set when it is an object type (its __typename is known statically).
+     * {@code enumValues}: for enum types the values the API schema has (a subgraph value outside it, e.g. an
+     * {@code @inaccessible} one, must not reach the client), else null.
+     */
+    public record Named(String name, boolean composite, boolean objectType, java.util.Set<String> enumValues)
+            implements TypeRef {
+        public Named {
+            enumValues = enumValues == null ? null : java.util.Set.copyOf(enumValues);
+        }
+
+        public Named(String name, boolean composite, boolean objectType) {
+            this(name, composite, objectType, null);
+        }
     }
 }

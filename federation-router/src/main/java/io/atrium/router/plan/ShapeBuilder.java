@@ -96,7 +96,15 @@ final class ShapeBuilder {
             case TypeName name -> {
                 TypeMeta meta = supergraph.type(name.getName());
                 boolean composite = meta != null && meta.kind().isComposite();
-                yield new ResponseShape.Named(name.getName(), composite, meta != null && meta.kind() == TypeKind.OBJECT);
+                java.util.Set<String> enumValues = null;
+                if (supergraph.apiSchema().getType(name.getName()) instanceof graphql.schema.GraphQLEnumType enumType) {
+                    enumValues = new java.util.HashSet<>();
+                    for (var value : enumType.getValues()) {
+                        enumValues.add(value.getName());
+                    }
+                }
+                yield new ResponseShape.Named(name.getName(), composite, meta != null && meta.kind() == TypeKind.OBJECT,
+                        enumValues);
             }
             default -> throw new PlanningException("unsupported type " + type);
         };

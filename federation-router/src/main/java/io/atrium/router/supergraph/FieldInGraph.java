@@ -10,6 +10,7 @@ import graphql.language.SelectionSet;
  * @param overrideFrom  the subgraph this field was taken over from, or null
  * @param overrideLabel the progressive override label, or null
  * @param usedOverridden the field is kept here only for keys/requires; it is not resolved from here
+ * @param contextArguments arguments ({@code @fromContext}) whose values come from an ancestor (join v0.5)
  */
 public record FieldInGraph(
         String graph,
@@ -19,5 +20,22 @@ public record FieldInGraph(
         SelectionSet provides,
         String overrideFrom,
         String overrideLabel,
-        boolean usedOverridden) {
+        boolean usedOverridden,
+        java.util.List<ContextArgument> contextArguments) {
+
+    public FieldInGraph {
+        contextArguments = contextArguments == null ? java.util.List.of() : java.util.List.copyOf(contextArguments);
+    }
+
+    public FieldInGraph(String graph, boolean external, SelectionSet requires, String requiresText, SelectionSet provides,
+                        String overrideFrom, String overrideLabel, boolean usedOverridden) {
+        this(graph, external, requires, requiresText, provides, overrideFrom, overrideLabel, usedOverridden, null);
+    }
+
+    /**
+     * One {@code join__ContextArgument}: argument {@code name} of GraphQL type {@code type} takes the value of
+     * {@code selection} on the nearest ancestor whose type is marked {@code @context(name: context)}.
+     */
+    public record ContextArgument(String name, String type, String context, SelectionSet selection) {
+    }
 }

@@ -23,9 +23,10 @@ final class LinkedFeatures {
     static final String JOIN = "https://specs.apollo.dev/join";
     static final String INACCESSIBLE = "https://specs.apollo.dev/inaccessible";
     static final String TAG = "https://specs.apollo.dev/tag";
+    static final String CONTEXT = "https://specs.apollo.dev/context";
 
     /** Features whose meaning we implement (or that carry no runtime semantics for a router). */
-    private static final Set<String> SUPPORTED = Set.of(LINK, JOIN, INACCESSIBLE, TAG);
+    private static final Set<String> SUPPORTED = Set.of(LINK, JOIN, INACCESSIBLE, TAG, CONTEXT);
     private static final Set<String> SUPPORTED_JOIN_VERSIONS = Set.of("v0.2", "v0.3", "v0.4", "v0.5");
 
     record Feature(String identity, String version, String name, Map<String, String> imports, String purpose) {

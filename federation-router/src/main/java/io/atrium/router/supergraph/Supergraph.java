@@ -42,6 +42,23 @@ public record Supergraph(
         return fieldNames.contains(alias) || alias.equals("__typename") ? alias + "__" + name : alias;
     }
 
+    /**
+     * The inverse of {@link #dataKey}: the client's response key for a key of the merged tree or of a subgraph
+     * response ({@code alias__name} → {@code alias}); any other key is returned as is.
+     */
+    public String responseKey(String dataKey) {
+        if (dataKey.startsWith("__typename__") && fieldNames.contains(dataKey.substring(12))) {
+            return "__typename";
+        }
+        for (int i = dataKey.indexOf("__", 1); i > 0; i = dataKey.indexOf("__", i + 1)) {
+            String alias = dataKey.substring(0, i);
+            if (fieldNames.contains(alias) && fieldNames.contains(dataKey.substring(i + 2))) {
+                return alias;
+            }
+        }
+        return dataKey;
+    }
+
     public TypeMeta type(String name) {
         return types.get(name);
     }

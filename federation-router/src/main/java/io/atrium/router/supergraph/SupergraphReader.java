@@ -46,6 +46,8 @@ public final class SupergraphReader {
     private final Document document;
     private final LinkedFeatures features;
     private final String joinType;
+    /** The local name of the context spec's {@code @context}, or null when the supergraph does not link it. */
+    private final String contextDirective;
     private final String joinField;
     private final String joinImplements;
     private final String joinUnionMember;
@@ -57,6 +59,7 @@ public final class SupergraphReader {
         this.document = document;
         this.features = new LinkedFeatures(linkDirectives(document));
         this.joinType = features.localName(LinkedFeatures.JOIN, "type");
+        this.contextDirective = features.localName(LinkedFeatures.CONTEXT, "context");
         this.joinField = features.localName(LinkedFeatures.JOIN, "field");
         this.joinImplements = features.localName(LinkedFeatures.JOIN, "implements");
         this.joinUnionMember = features.localName(LinkedFeatures.JOIN, "unionMember");
@@ -243,8 +246,17 @@ public final class SupergraphReader {
             }
             default -> { }
         }
+        Set<String> contexts = new LinkedHashSet<>();
+        if (contextDirective != null) {
+            for (Directive d : type.getDirectives(contextDirective)) {
+                String name = LinkedFeatures.stringArg(d, "name");
+                if (name != null) {
+                    contexts.add(name);
+                }
+            }
+        }
         return new TypeMeta(type.getName(), kind, graphs, fields, interfaces, implementsIn, membersIn, members,
-                enumValuesIn, isInaccessible(type));
+                enumValuesIn, isInaccessible(type), contexts);
     }
 
     private void readImplements(DirectivesContainer<?> type, List<String> interfaces, Set<String> typeGraphs,
@@ -260,6 +272,38 @@ public final class SupergraphReader {
             implementsIn.computeIfAbsent(enumArg(d, "graph"), k -> new LinkedHashSet<>())
                     .add(LinkedFeatures.stringArg(d, "interface"));
         }
+    }
+
+    /** {@code contextArguments: [{context, name, type, selection}]} of a {@code @join__field} (join v0.5). */
+    private List<FieldInGraph.ContextArgument> contextArguments(Directive d, String fieldName) {
+        graphql.language.Argument argument = d.getArgument("contextArguments");
+        if (argument == null || !(argument.getValue() instanceof graphql.language.ArrayValue array)) {
+            return List.of();
+        }
+        List<FieldInGraph.ContextArgument> result = new ArrayList<>();
+        for (graphql.language.Value<?> value : array.getValues()) {
+            if (!(value instanceof graphql.language.ObjectValue object)) {
+                throw new SupergraphException("field " + fieldName + ": contextArguments must be objects");
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (graphql.language.ObjectField f : object.getObjectFields()) {
+                if (f.getValue() instanceof graphql.language.StringValue s) {
+                    fields.put(f.getName(), s.getValue());
+                }
+            }
+            for (String key : List.of("name", "type", "context", "selection")) {
+                if (fields.get(key) == null) {
+                    throw new SupergraphException("field " + fieldName + ": a context argument has no '" + key + "'");
+                }
+            }
+            String selection = fields.get("selection").trim();
+            if (selection.startsWith("{") && selection.endsWith("}")) {
+                selection = selection.substring(1, selection.length() - 1);
+            }
+            result.add(new FieldInGraph.ContextArgument(fields.get("name"), fields.get("type"), fields.get("context"),
+                    parseFieldSet(selection)));
+        }
+        return result;
     }
 
     private FieldMeta fieldMeta(FieldDefinition field, Set<String> typeGraphs) {
@@ -285,7 +329,8 @@ public final class SupergraphReader {
                     provides == null ? null : parseFieldSet(provides),
                     overrideFrom,
                     label,
-                    boolArg(d, "usedOverridden", false)));
+                    boolArg(d, "usedOverridden", false),
+                    contextArguments(d, field.getName())));
             if (overrideFrom != null && label != null) {
                 for (Subgraph s : subgraphs.values()) {
                     if (s.name().equals(overrideFrom)) {

@@ -15,6 +15,7 @@ import java.util.Set;
  * @param membersIn     for unions: subgraph enum value → member types there
  * @param members       for unions: all member types; for interfaces: all implementing object types
  * @param enumValuesIn  for enums: value → subgraphs that define it
+ * @param contexts      names of the {@code @context}s this type sets (join v0.5 contexts)
  */
 public record TypeMeta(
         String name,
@@ -26,7 +27,8 @@ public record TypeMeta(
         Map<String, Set<String>> membersIn,
         List<String> members,
         Map<String, Set<String>> enumValuesIn,
-        boolean inaccessible) {
+        boolean inaccessible,
+        Set<String> contexts) {
 
     public TypeMeta {
         graphs = Collections.unmodifiableMap(new LinkedHashMap<>(graphs));
@@ -36,6 +38,7 @@ public record TypeMeta(
         membersIn = Map.copyOf(membersIn);
         members = List.copyOf(members);
         enumValuesIn = Map.copyOf(enumValuesIn);
+        contexts = contexts == null ? Set.of() : Set.copyOf(contexts);
     }
 
     public boolean definedIn(String graph) {

@@ -16,14 +16,22 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * GraphQL over HTTP to subgraphs with the JDK client: non-blocking {@code sendAsync}, pooled keep-alive
- * HTTP/1.1 connections, a per-request timeout.
+ * HTTP/1.1 connections, a per-request timeout. Requests marked {@link SubgraphRequest#h2c()} go through a second
+ * client that asks for HTTP/2: on http URLs the JDK sends the first request of each connection as HTTP/1.1 with
+ * {@code Upgrade: h2c} and continues in HTTP/2 when the subgraph switches protocols (HTTP/1.1 otherwise); it has
+ * no prior-knowledge mode.
  */
 public final class HttpSubgraphTransport implements SubgraphTransport, AutoCloseable {
     private final HttpClient client;
+    private final HttpClient http2;
 
     public HttpSubgraphTransport() {
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        this.http2 = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_2)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
     }
@@ -45,7 +53,7 @@ public final class HttpSubgraphTransport implements SubgraphTransport, AutoClose
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body)));
         request.headers().forEach(builder::header);
         HttpRequest http = builder.build();
-        return client.sendAsync(http, HttpResponse.BodyHandlers.ofByteArray())
+        return (request.h2c() ? http2 : client).sendAsync(http, HttpResponse.BodyHandlers.ofByteArray())
                 .handle((response, failure) -> {
                     if (failure != null) {
                         throw new CompletionException(toFetchException(request, failure));
@@ -89,5 +97,6 @@ public final class HttpSubgraphTransport implements SubgraphTransport, AutoClose
     @Override
     public void close() {
         client.close();
+        http2.close();
     }
 }

@@ -6,8 +6,14 @@ import java.util.Map;
 
 /**
  * @param variables the variables to send (JSON values); may contain {@code representations}
- * @param headers   extra request headers (client headers the config forwards)
+ * @param headers   extra request headers (what the config's header rules give for this subgraph)
+ * @param h2c       ask for HTTP/2 (h2c upgrade on http URLs)
  */
 public record SubgraphRequest(String subgraphName, URI url, String query, String operationName,
-                              Map<String, Object> variables, Duration timeout, Map<String, String> headers) {
+                              Map<String, Object> variables, Duration timeout, Map<String, String> headers,
+                              boolean h2c) {
+    public SubgraphRequest(String subgraphName, URI url, String query, String operationName,
+                           Map<String, Object> variables, Duration timeout, Map<String, String> headers) {
+        this(subgraphName, url, query, operationName, variables, timeout, headers, false);
+    }
 }

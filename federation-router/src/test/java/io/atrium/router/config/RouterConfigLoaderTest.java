@@ -30,7 +30,8 @@ class RouterConfigLoaderTest {
         assertThat(config.subgraphs().get("accounts").timeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(config.planHeader()).isEqualTo("x-plan");
         assertThat(config.defaultTimeout()).isEqualTo(Duration.ofMillis(800));
-        assertThat(config.forwardHeaders()).containsExactly("authorization");
+        assertThat(config.propagatedHeaders()).containsExactly("authorization");
+        assertThat(config.headerRules()).containsExactly(new HeaderRule.Propagate("authorization", "authorization"));
     }
 
     @Test
@@ -46,5 +47,62 @@ class RouterConfigLoaderTest {
     void formatVersionIsRequired() {
         assertThatThrownBy(() -> RouterConfigLoader.parse("supergraph: x\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("format_version");
+    }
+
+    @Test
+    void readsHeaderRulesProtocolsAndOverrideLabels() {
+        RouterConfig config = RouterConfigLoader.parse("""
+                format_version: 1
+                subgraph_defaults:
+                  protocol: h2c
+                  forward_headers: [Authorization]
+                  headers:
+                    - {propagate: X-Tenant, rename: x-atrium-tenant}
+                    - {insert: x-atrium-router, value: "1"}
+                subgraphs:
+                  accounts:
+                    protocol: http1
+                    headers: [{remove: authorization}, {propagate: x-user}]
+                progressive_override:
+                  enabled_labels: [beta]
+                  label_header: X-Override-Labels
+                """);
+        assertThat(config.defaultProtocol()).isEqualTo(RouterConfig.Protocol.H2C);
+        assertThat(config.subgraphs().get("accounts").protocol()).isEqualTo(RouterConfig.Protocol.HTTP1);
+        assertThat(config.propagatedHeaders()).containsExactly("authorization", "x-tenant", "x-user");
+        assertThat(config.headerRulesFor("accounts")).containsExactly(
+                new HeaderRule.Propagate("authorization", "authorization"),
+                new HeaderRule.Propagate("x-tenant", "x-atrium-tenant"),
+                new HeaderRule.Insert("x-atrium-router", "1"),
+                new HeaderRule.Remove("authorization"),
+                new HeaderRule.Propagate("x-user", "x-user"));
+        assertThat(config.headerRulesFor("products")).hasSize(3);
+        assertThat(config.overrideLabels()).containsExactly("beta");
+        assertThat(config.overrideLabelHeader()).isEqualTo("x-override-labels");
+    }
+
+    @Test
+    void headerRulesRefuseWhatTheRouterSetsAndUnknownRuleKinds() {
+        assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                subgraph_defaults: {headers: [{propagate: content-length}]}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("subgraph_defaults.headers[0].propagate");
+        assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                subgraphs: {a: {headers: [{rename: x}]}}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("subgraphs.a.headers[0]");
+        assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                subgraphs: {a: {protocol: h3}}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("subgraphs.a.protocol");
+    }
+
+    @Test
+    void theShippedConfigsLoad() {
+        for (String file : java.util.List.of("../config/router/router.yaml", "../config/router/compose.yaml")) {
+            RouterConfig config = RouterConfigLoader.load(java.nio.file.Path.of(file));
+            assertThat(config.defaultProtocol()).as(file).isEqualTo(RouterConfig.Protocol.HTTP1);
+            assertThat(config.headerRules()).as(file).isEmpty();
+        }
     }
 }

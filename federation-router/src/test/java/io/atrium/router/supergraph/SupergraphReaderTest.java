@@ -71,12 +71,22 @@ class SupergraphReaderTest {
     }
 
     @Test
-    void refusesContextualArgumentsUntilTheyAreImplemented() {
-        String withContext = SUPERGRAPH.replace("{ query: Query }",
-                "@link(url: \"https://specs.apollo.dev/context/v0.1\", for: SECURITY) { query: Query }");
-        assertThatThrownBy(() -> SupergraphReader.read(withContext))
-                .isInstanceOf(SupergraphException.class)
-                .hasMessageContaining("https://specs.apollo.dev/context/v0.1");
+    void readsContextsAndContextArgumentsAndKeepsThemOutOfTheApiSchema() throws Exception {
+        java.util.Map<String, Object> fixture = new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(
+                java.nio.file.Path.of("src/test/resources/fixtures/context/from-context-of-parent-entity.yaml")));
+        Supergraph supergraph = SupergraphReader.read((String) fixture.get("supergraph"));
+        assertThat(supergraph.type("User").contexts()).containsExactly("a__userCtx");
+        var title = supergraph.type("Post").field("title").graphs().get("A");
+        assertThat(title.contextArguments()).singleElement().satisfies(argument -> {
+            assertThat(argument.name()).isEqualTo("locale");
+            assertThat(argument.type()).isEqualTo("String");
+            assertThat(argument.context()).isEqualTo("a__userCtx");
+            assertThat(graphql.language.AstPrinter.printAstCompact(argument.selection())).isEqualTo("{locale}");
+        });
+        var api = supergraph.apiSchema();
+        assertThat(api.getObjectType("Post").getFieldDefinition("title").getArguments()).isEmpty();
+        assertThat(api.getDirective("context")).isNull();
+        assertThat(api.getType("context__ContextFieldValue")).isNull();
     }
 
     @Test
