@@ -3,6 +3,8 @@ package io.atrium.edge;
 import io.atrium.policy.error.ProblemTypes;
 
 import io.atrium.edge.config.ClusterConfig;
+import io.atrium.edge.proxy.Cluster;
+import io.atrium.policy.resilience.ClusterEndpoint;
 import io.atrium.edge.config.EdgeConfig;
 import io.atrium.edge.config.Protection;
 import io.atrium.edge.config.RouteConfig;
@@ -23,6 +25,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -47,16 +50,38 @@ final class AdminController {
         return Map.of("source", dataPlane.configSource(), "routes", routes);
     }
 
+    /** Each cluster's settings and live resilience state: endpoint health, ejection, requests in flight, circuit state. */
     @Get(uri = "/clusters", produces = MediaType.APPLICATION_JSON)
     Map<String, Object> clusters() {
         List<Object> clusters = new ArrayList<>();
-        for (ClusterConfig cluster : dataPlane.config().clusters().values()) {
+        for (Cluster live : dataPlane.routes().clusters()) {
+            ClusterConfig cluster = dataPlane.config().clusters().get(live.name());
             Map<String, Object> view = new LinkedHashMap<>();
-            view.put("name", cluster.name());
-            view.put("endpoints", cluster.endpoints().stream().map(Object::toString).toList());
-            view.put("connect_timeout_ms", cluster.connectTimeout().toMillis());
-            view.put("response_timeout_ms", cluster.responseTimeout().toMillis());
-            view.put("max_connections", cluster.maxConnections());
+            view.put("name", live.name());
+            view.put("endpoints", live.endpoints().stream().map(Object::toString).toList());
+            List<Object> state = new ArrayList<>();
+            for (ClusterEndpoint endpoint : live.resilience().endpoints()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("url", live.endpoints().get(endpoint.index()).toString());
+                e.put("weight", endpoint.weight());
+                e.put("health", endpoint.health().name().toLowerCase(Locale.ROOT));
+                e.put("ejected", endpoint.ejected());
+                e.put("available", endpoint.available());
+                e.put("in_flight", endpoint.inFlight());
+                state.add(e);
+            }
+            view.put("endpoint_state", state);
+            view.put("circuit_state", live.resilience().circuitBreaker()
+                    .map(b -> b.state().name().toLowerCase(Locale.ROOT)).orElse("disabled"));
+            if (cluster != null) {
+                view.put("load_balancing", cluster.resilience().loadBalancing().name().toLowerCase(Locale.ROOT));
+                view.put("health_check", cluster.resilience().healthCheck() != null);
+                view.put("outlier_detection", cluster.resilience().outlierDetection() != null);
+                view.put("retry_max_attempts", cluster.resilience().retry().maxAttempts());
+                view.put("connect_timeout_ms", cluster.connectTimeout().toMillis());
+                view.put("response_timeout_ms", cluster.responseTimeout().toMillis());
+                view.put("max_connections", cluster.maxConnections());
+            }
             clusters.add(view);
         }
         return Map.of("source", dataPlane.configSource(), "clusters", clusters);

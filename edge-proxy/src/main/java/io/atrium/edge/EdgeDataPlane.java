@@ -161,6 +161,11 @@ public final class EdgeDataPlane implements AutoCloseable {
         return server.transport();
     }
 
+    /** The route table serving now, with the clusters' live resilience state. */
+    public RouteTable routes() {
+        return server.routes();
+    }
+
     /** The config serving requests now. */
     public EdgeConfig config() {
         return config;

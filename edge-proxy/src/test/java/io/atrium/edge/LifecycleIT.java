@@ -62,7 +62,7 @@ class LifecycleIT {
             assertThatThrownBy(() -> ApplicationContext.run(Map.of("atrium.edge.config", file.toString(), "micronaut.server.port", 0)))
                     .rootCause()
                     .isInstanceOf(EdgeConfigException.class)
-                    .hasMessageEndingWith("clusters.a.timout: unknown key (allowed: endpoints, connect_timeout, response_timeout, max_connections)");
+                    .hasMessageEndingWith("clusters.a.timout: unknown key (allowed: endpoints, connect_timeout, response_timeout, max_connections, load_balancing, health_check, outlier_detection, circuit_breaker, retry)");
         } finally {
             Files.delete(file);
         }

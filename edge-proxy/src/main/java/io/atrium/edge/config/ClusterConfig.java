@@ -1,6 +1,9 @@
 package io.atrium.edge.config;
 
+import io.atrium.policy.resilience.ClusterResilienceConfig;
+
 import java.time.Duration;
+import java.util.Objects;
 import java.util.List;
 
 /**
@@ -13,8 +16,11 @@ import java.util.List;
  *     response head; exceeded means 504
  * @param maxConnections {@code max_connections}, default 1024: open connections (busy plus idle keep-alive) per endpoint;
  *     requests beyond it wait for a connection to be released. Split evenly over the data-path I/O threads.
+ * @param resilience {@code load_balancing}, {@code health_check}, {@code outlier_detection}, {@code circuit_breaker} and
+ *     {@code retry}, mapped onto the shared library's records (default {@link ClusterResilienceConfig#DEFAULT})
  */
-public record ClusterConfig(String name, List<Endpoint> endpoints, Duration connectTimeout, Duration responseTimeout, int maxConnections) {
+public record ClusterConfig(String name, List<Endpoint> endpoints, Duration connectTimeout, Duration responseTimeout, int maxConnections,
+                            ClusterResilienceConfig resilience) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
@@ -22,5 +28,11 @@ public record ClusterConfig(String name, List<Endpoint> endpoints, Duration conn
 
     public ClusterConfig {
         endpoints = List.copyOf(endpoints);
+        resilience = Objects.requireNonNullElse(resilience, ClusterResilienceConfig.DEFAULT);
+    }
+
+    /** A cluster with the default resilience settings. */
+    public ClusterConfig(String name, List<Endpoint> endpoints, Duration connectTimeout, Duration responseTimeout, int maxConnections) {
+        this(name, endpoints, connectTimeout, responseTimeout, maxConnections, ClusterResilienceConfig.DEFAULT);
     }
 }

@@ -16,10 +16,11 @@ import java.util.Optional;
  * @param routes routes in file order (matching is longest prefix first, not file order)
  * @param gateway gateway-wide policy set-up (authenticators, assertion, rate-limit store)
  * @param accessLog {@code access_log.enabled}, default true: one JSON line per exchange on logger {@code io.atrium.edge.access}
+ * @param cacheMaxBytes {@code cache.max_size}, default 64 MiB: the response cache's store, shared by every caching route
  * @param maxHeaderSize {@code limits.max_header_size}, default 16 KiB: request line plus headers; larger gets 431
  */
 public record EdgeConfig(int formatVersion, ListenerConfig http, Optional<TlsListenerConfig> https, Map<String, ClusterConfig> clusters,
-                         List<RouteConfig> routes, GatewayPolicies gateway, int maxHeaderSize, boolean accessLog) {
+                         List<RouteConfig> routes, GatewayPolicies gateway, int maxHeaderSize, boolean accessLog, long cacheMaxBytes) {
 
     public static final int DEFAULT_MAX_HEADER_SIZE = 16 * 1024;
 

@@ -1,6 +1,10 @@
 package io.atrium.edge.config;
 
 import io.atrium.edge.config.internal.PolicyReader;
+import io.atrium.edge.config.internal.ResilienceReader;
+import io.atrium.policy.cache.CacheConfig;
+import io.atrium.policy.cache.InMemoryResponseStore;
+import io.atrium.policy.resilience.ClusterResilienceConfig;
 import io.atrium.edge.config.internal.YamlNode;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -14,6 +18,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -123,6 +128,12 @@ public final class EdgeConfigLoader {
         }
         PolicyReader.Globals globals = errors.attempt(() -> PolicyReader.readGlobals(top), null);
         boolean accessLog = errors.attempt(() -> top.optional("access_log").map(EdgeConfigLoader::readAccessLog).orElse(true), true);
+        long cacheMaxBytes = errors.attempt(() -> top.optional("cache").map(n -> {
+            YamlNode.Obj cache = n.object();
+            long size = cache.optional("max_size").map(m -> m.byteSize(1024, 64L * 1024 * 1024 * 1024)).orElse(InMemoryResponseStore.DEFAULT_MAX_BYTES);
+            cache.finish();
+            return size;
+        }).orElse(InMemoryResponseStore.DEFAULT_MAX_BYTES), InMemoryResponseStore.DEFAULT_MAX_BYTES);
         Map<String, ClusterConfig> clusters = new LinkedHashMap<>();
         Set<String> clusterNames = new LinkedHashSet<>();
         errors.attempt(() -> readClusters(top.required("clusters"), clusters, clusterNames, errors), null);
@@ -140,7 +151,7 @@ public final class EdgeConfigLoader {
             }
         }
         errors.throwIfAny();
-        return new EdgeConfig(EdgeConfig.FORMAT_VERSION, http, https, clusters, routes, globals.gateway(), globals.maxHeaderSize(), accessLog);
+        return new EdgeConfig(EdgeConfig.FORMAT_VERSION, http, https, clusters, routes, globals.gateway(), globals.maxHeaderSize(), accessLog, cacheMaxBytes);
     }
 
     private static boolean readAccessLog(YamlNode node) {
@@ -206,11 +217,19 @@ public final class EdgeConfigLoader {
         var connectTimeout = cluster.optional("connect_timeout").map(YamlNode::duration).orElse(ClusterConfig.DEFAULT_CONNECT_TIMEOUT);
         var responseTimeout = cluster.optional("response_timeout").map(YamlNode::duration).orElse(ClusterConfig.DEFAULT_RESPONSE_TIMEOUT);
         int maxConnections = cluster.optional("max_connections").map(n -> n.integer(1, 1_000_000)).orElse(ClusterConfig.DEFAULT_MAX_CONNECTIONS);
+        ClusterResilienceConfig resilience = ResilienceReader.read(cluster);
         cluster.finish();
-        return new ClusterConfig(name, endpoints, connectTimeout, responseTimeout, maxConnections);
+        return new ClusterConfig(name, endpoints, connectTimeout, responseTimeout, maxConnections, resilience);
     }
 
     private static Endpoint readEndpoint(YamlNode node) {
+        if (node.value() instanceof java.util.Map<?, ?>) {
+            YamlNode.Obj entry = node.object();
+            Endpoint endpoint = readEndpoint(entry.required("url"));
+            int weight = entry.optional("weight").map(n -> n.integer(1, 1000)).orElse(1);
+            entry.finish();
+            return new Endpoint(endpoint.host(), endpoint.port(), weight);
+        }
         String text = node.nonBlankString();
         URI uri;
         try {
@@ -243,8 +262,9 @@ public final class EdgeConfigLoader {
             }
             if (!names.add(route.name())) {
                 errors.add(routeNode.path() + ".name: duplicate route name '" + route.name() + "'");
-            } else if (!prefixes.add(route.pathPrefix())) {
-                errors.add(routeNode.path() + ".match.path_prefix: another route already matches '" + route.pathPrefix() + "'");
+            } else if (!prefixes.add(route.pathPrefix() + "\u0000" + java.util.Set.copyOf(route.traffic().headers()))) {
+                errors.add(routeNode.path() + ".match.path_prefix: another route already matches '" + route.pathPrefix() + "'"
+                        + (route.traffic().headers().isEmpty() ? "" : " with the same header conditions"));
             } else {
                 routes.add(route);
             }
@@ -258,16 +278,87 @@ public final class EdgeConfigLoader {
         YamlNode.Obj match = route.required("match").object();
         YamlNode prefixNode = match.required("path_prefix");
         String prefix = path(prefixNode);
+        List<RouteTraffic.HeaderMatch> headers = match.optional("headers").map(EdgeConfigLoader::readHeaderMatches).orElse(List.of());
         match.finish();
-        YamlNode clusterNode = route.required("cluster");
-        String cluster = clusterNode.nonBlankString();
-        if (!clusters.contains(cluster)) {
-            throw clusterNode.error("unknown cluster '" + cluster + "' (defined: " + String.join(", ", clusters) + ")");
+        Optional<YamlNode> clusterNode = route.optional("cluster");
+        Optional<YamlNode> splitNode = route.optional("split");
+        List<RouteTraffic.WeightedCluster> split = splitNode.map(n -> readSplit(n, clusters)).orElse(List.of());
+        String cluster;
+        if (clusterNode.isPresent() == splitNode.isPresent()) {
+            throw route.node().error("exactly one of 'cluster' and 'split' is required");
+        } else if (clusterNode.isPresent()) {
+            cluster = clusterRef(clusterNode.get(), clusters);
+        } else {
+            cluster = split.getFirst().cluster();
         }
         Optional<String> rewrite = route.optional("prefix_rewrite").map(EdgeConfigLoader::path);
         RoutePolicies policies = PolicyReader.readRoute(route, globals);
+        Optional<RouteTraffic.Mirror> mirror = route.optional("mirror").map(n -> {
+            YamlNode.Obj m = n.object();
+            String shadow = clusterRef(m.required("cluster"), clusters);
+            long maxBody = m.optional("max_body").map(b -> b.byteSize(0, 16L * 1024 * 1024)).orElse(RouteTraffic.Mirror.DEFAULT_MAX_BODY);
+            m.finish();
+            return new RouteTraffic.Mirror(shadow, maxBody);
+        });
+        Optional<CacheConfig> cache = route.optional("cache").map(n -> readCache(n, !policies.auth().isPublic()));
         route.finish();
-        return new RouteConfig(name, prefix, cluster, rewrite, policies);
+        return new RouteConfig(name, prefix, cluster, rewrite, policies, new RouteTraffic(headers, split, mirror, cache));
+    }
+
+    private static String clusterRef(YamlNode node, Set<String> clusters) {
+        String cluster = node.nonBlankString();
+        if (!clusters.contains(cluster)) {
+            throw node.error("unknown cluster '" + cluster + "' (defined: " + String.join(", ", clusters) + ")");
+        }
+        return cluster;
+    }
+
+    private static List<RouteTraffic.HeaderMatch> readHeaderMatches(YamlNode node) {
+        List<RouteTraffic.HeaderMatch> out = new ArrayList<>();
+        for (YamlNode item : node.list()) {
+            YamlNode.Obj m = item.object();
+            String name = m.required("name").nonBlankString();
+            Optional<String> exact = m.optional("exact").map(YamlNode::string);
+            boolean present = m.optional("present").map(YamlNode::bool).orElse(exact.isEmpty());
+            m.finish();
+            if (exact.isPresent() == present) {
+                throw item.error("a header condition has either 'exact: <value>' or 'present: true'");
+            }
+            out.add(new RouteTraffic.HeaderMatch(name, exact.orElse(null)));
+        }
+        return out;
+    }
+
+    private static List<RouteTraffic.WeightedCluster> readSplit(YamlNode node, Set<String> clusters) {
+        List<RouteTraffic.WeightedCluster> out = new ArrayList<>();
+        for (YamlNode item : node.list()) {
+            YamlNode.Obj s = item.object();
+            String cluster = clusterRef(s.required("cluster"), clusters);
+            int weight = s.required("weight").integer(0, 10_000);
+            s.finish();
+            out.add(new RouteTraffic.WeightedCluster(cluster, weight));
+        }
+        if (out.isEmpty() || out.stream().mapToInt(RouteTraffic.WeightedCluster::weight).sum() == 0) {
+            throw node.error("a split needs at least one cluster with a positive weight");
+        }
+        return out;
+    }
+
+    private static CacheConfig readCache(YamlNode node, boolean authenticated) {
+        YamlNode.Obj c = node.object();
+        boolean enabled = c.optional("enabled").map(YamlNode::bool).orElse(true);
+        long maxEntry = c.optional("max_entry_bytes").map(n -> n.byteSize(1, CacheConfig.MAX_MAX_ENTRY_BYTES)).orElse(CacheConfig.DEFAULT_MAX_ENTRY_BYTES);
+        Duration staleIfError = c.optional("stale_if_error").map(YamlNode::durationOrZero).orElse(Duration.ZERO);
+        Duration heuristic = c.optional("heuristic_freshness_max").map(YamlNode::durationOrZero).orElse(Duration.ZERO);
+        c.finish();
+        if (!enabled) {
+            return null;
+        }
+        try {
+            return new CacheConfig(maxEntry, staleIfError, heuristic, authenticated);
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage());
+        }
     }
 
     private static String path(YamlNode node) {

@@ -13,6 +13,8 @@ import io.netty.handler.ssl.SslContext;
 import io.atrium.policy.PolicyChain;
 import io.atrium.edge.proxy.internal.DataPath;
 import io.atrium.edge.proxy.internal.Transport;
+import io.atrium.policy.resilience.ClusterEndpoint;
+import io.atrium.policy.resilience.HealthState;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -78,6 +80,7 @@ public final class EdgeServer implements AutoCloseable {
         DataPath dataPath = new DataPath(routes, stats, ioThreads, transport, config.maxHeaderSize(), redirectPort, metrics, accessLog);
         registerGauges(metrics, dataPath, stats, routes);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("atrium-edge-io"), transport.ioHandlerFactory());
+        dataPath.start(group);
         Channel listener = null;
         try {
             listener = bind(group, transport, dataPath.clientInitializer(), config.http().host(), config.http().port());
@@ -121,6 +124,8 @@ public final class EdgeServer implements AutoCloseable {
                 .description("Requests between their first byte and the end of their response").strongReference(false).register(registry);
         FunctionCounter.builder("atrium.edge.upstream.connections.opened", stats, ProxyStats::upstreamConnectionsOpened)
                 .description("Upstream TCP connections opened").register(registry);
+        FunctionCounter.builder("atrium.edge.mirror.dropped", stats, ProxyStats::mirrorsDropped)
+                .description("Mirrored request copies dropped because too many were in flight").register(registry);
         registerClusterGauges(metrics, dataPath, routes);
     }
 
@@ -132,8 +137,49 @@ public final class EdgeServer implements AutoCloseable {
             if (metrics.firstRegistration("cluster.endpoints:" + name)) {
                 Gauge.builder("atrium.edge.cluster.endpoints", dataPath, dp -> endpointCount(dp.routes(), name))
                         .description("Endpoints configured per cluster").tag("cluster", name).strongReference(false).register(registry);
+                Gauge.builder("atrium.edge.cluster.circuit_state", dataPath, dp -> circuitState(dp.routes(), name))
+                        .description("Circuit breaker state: 0 closed (or no breaker), 1 half-open, 2 open").tag("cluster", name)
+                        .strongReference(false).register(registry);
+            }
+            for (ClusterEndpoint endpoint : cluster.resilience().endpoints()) {
+                String id = endpoint.id();
+                if (metrics.firstRegistration("cluster.endpoint:" + name + "\u0000" + id)) {
+                    Gauge.builder("atrium.edge.endpoint.healthy", dataPath, dp -> endpointState(dp.routes(), name, id, false))
+                            .description("1 while the endpoint passes its active health checks (always 1 without health_check)")
+                            .tag("cluster", name).tag("endpoint", id).strongReference(false).register(registry);
+                    Gauge.builder("atrium.edge.endpoint.ejected", dataPath, dp -> endpointState(dp.routes(), name, id, true))
+                            .description("1 while outlier detection keeps the endpoint out of load balancing")
+                            .tag("cluster", name).tag("endpoint", id).strongReference(false).register(registry);
+                }
             }
         }
+    }
+
+    private static int circuitState(RouteTable routes, String cluster) {
+        for (Cluster c : routes.clusters()) {
+            if (c.name().equals(cluster)) {
+                return c.resilience().circuitBreaker().map(b -> switch (b.state()) {
+                    case CLOSED -> 0;
+                    case HALF_OPEN -> 1;
+                    case OPEN -> 2;
+                }).orElse(0);
+            }
+        }
+        return 0;
+    }
+
+    /** The endpoint's health (1 healthy) or ejection (1 ejected); NaN once the endpoint is no longer configured. */
+    private static double endpointState(RouteTable routes, String cluster, String endpoint, boolean ejection) {
+        for (Cluster c : routes.clusters()) {
+            if (c.name().equals(cluster)) {
+                for (ClusterEndpoint e : c.resilience().endpoints()) {
+                    if (e.id().equals(endpoint)) {
+                        return ejection ? (e.ejected() ? 1 : 0) : (e.health() == HealthState.HEALTHY ? 1 : 0);
+                    }
+                }
+            }
+        }
+        return Double.NaN;
     }
 
     private static int endpointCount(RouteTable routes, String cluster) {

@@ -13,6 +13,7 @@ public final class ProxyStats {
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong peakInFlight = new AtomicLong();
     private final LongAdder upstreamConnectionsOpened = new LongAdder();
+    private final LongAdder mirrorsDropped = new LongAdder();
 
     public long inFlightBodyBytes() {
         return inFlight.get();
@@ -44,6 +45,16 @@ public final class ProxyStats {
     /** Data-path hook: a write of body bytes completed (or failed). */
     public void bodyBytesWritten(int bytes) {
         inFlight.addAndGet(-bytes);
+    }
+
+    /** Mirrored request copies dropped because too many were in flight on their I/O thread. */
+    public long mirrorsDropped() {
+        return mirrorsDropped.sum();
+    }
+
+    /** Data-path hook. */
+    public void mirrorDropped() {
+        mirrorsDropped.increment();
     }
 
     /** Data-path hook. */

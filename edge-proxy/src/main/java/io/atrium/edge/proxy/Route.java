@@ -15,12 +15,14 @@ import java.util.Objects;
  * @param protection body limit, IP filter, HTTPS redirect
  * @param cors the route's CORS answers precomputed, or null when the route does no CORS
  * @param meters the route's request and upstream timers
+ * @param traffic header conditions, weighted split, mirror and response cache
  */
 public record Route(String name, String prefix, Cluster cluster, String rewrite, PolicyChain policies, Protection protection, CorsRule cors,
-                    EdgeMetrics.RouteMeters meters) {
+                    EdgeMetrics.RouteMeters meters, TrafficPlan traffic) {
 
     public Route {
         Objects.requireNonNull(protection, "protection");
+        traffic = Objects.requireNonNullElse(traffic, TrafficPlan.NONE);
     }
 
     /**

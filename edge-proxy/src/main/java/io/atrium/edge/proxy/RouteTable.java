@@ -5,8 +5,21 @@ import io.atrium.edge.config.EdgeConfig;
 import io.atrium.edge.config.Protection;
 import io.atrium.edge.observe.EdgeMetrics;
 import io.atrium.edge.config.RouteConfig;
+import io.atrium.edge.config.RouteTraffic;
+import io.atrium.policy.cache.CacheMetrics;
+import io.atrium.policy.cache.InMemoryResponseStore;
+import io.atrium.policy.cache.ResponseCache;
+import io.atrium.policy.cache.ResponseStore;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.atrium.edge.config.Endpoint;
 import io.atrium.policy.PolicyChain;
+import io.atrium.policy.resilience.ResilienceListener;
+import io.atrium.policy.resilience.ResilienceLog;
+import io.atrium.policy.resilience.ResilienceMetrics;
+import io.atrium.policy.resilience.UpstreamCluster;
 
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -37,11 +50,14 @@ public final class RouteTable {
         Map<String, Cluster> byName = new HashMap<>();
         for (ClusterConfig c : config.clusters().values()) {
             Cluster cluster = new Cluster(clusters.size(), c.name(), c.endpoints(),
-                    (int) Math.min(Integer.MAX_VALUE, c.connectTimeout().toMillis()), c.responseTimeout().toNanos(), c.maxConnections());
+                    (int) Math.min(Integer.MAX_VALUE, c.connectTimeout().toMillis()), c.responseTimeout().toNanos(), c.maxConnections(),
+                    resilience(c, metrics));
             clusters.add(cluster);
             byName.put(c.name(), cluster);
         }
         List<Route> routes = new ArrayList<>();
+        ResponseStore store = config.routes().stream().anyMatch(r -> r.traffic().cache().isPresent())
+                ? new InMemoryResponseStore(config.cacheMaxBytes()) : null;
         for (RouteConfig r : config.routes()) {
             Cluster cluster = byName.get(r.cluster());
             if (cluster == null) {
@@ -50,16 +66,61 @@ public final class RouteTable {
             Protection protection = r.policies().protection();
             CorsRule cors = protection.cors().map(CorsRule::new).orElse(null);
             routes.add(new Route(r.name(), r.pathPrefix(), cluster, r.prefixRewrite().orElse(null), policies.apply(r), protection, cors,
-                    metrics.route(r.name(), cluster.name())));
+                    metrics.route(r.name(), cluster.name()), traffic(r, byName, store, metrics)));
         }
-        routes.sort(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed());
+        // Longest prefix first; among equal prefixes, routes with header conditions before the one without (stable sort
+        // keeps file order otherwise).
+        routes.sort(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed()
+                .thenComparing(r -> !r.traffic().hasHeaderConditions()));
         return new RouteTable(routes, clusters);
     }
 
-    /** The route with the longest prefix matching the request target, or null. */
+    private static TrafficPlan traffic(RouteConfig config, Map<String, Cluster> clusters, ResponseStore store, EdgeMetrics metrics) {
+        RouteTraffic t = config.traffic();
+        if (t.equals(RouteTraffic.NONE)) {
+            return TrafficPlan.NONE;
+        }
+        String[] names = new String[t.headers().size()];
+        String[] values = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = t.headers().get(i).name();
+            values[i] = t.headers().get(i).exact();
+        }
+        List<Cluster> split = new ArrayList<>();
+        int[] weights = new int[t.split().size()];
+        for (int i = 0; i < weights.length; i++) {
+            split.add(clusters.get(t.split().get(i).cluster()));
+            weights[i] = t.split().get(i).weight();
+        }
+        Cluster mirror = t.mirror().map(m -> clusters.get(m.cluster())).orElse(null);
+        long mirrorMaxBody = t.mirror().map(RouteTraffic.Mirror::maxBody).orElse(0L);
+        ResponseCache cache = t.cache().map(c -> new ResponseCache(c, store, InstantSource.system(),
+                new CacheMetrics(metrics.registry(), config.name()))).orElse(null);
+        return new TrafficPlan(names, values, split, weights, mirror, mirrorMaxBody, cache);
+    }
+
+    /** The cluster's resilience state; its listener counts on the edge's registry and logs state changes. */
+    private static UpstreamCluster resilience(ClusterConfig config, EdgeMetrics metrics) {
+        ResilienceListener listener = new ResilienceMetrics(metrics.registry(), config.name()).andThen(new ResilienceLog());
+        UpstreamCluster.Builder builder = UpstreamCluster.builder(config.name(), config.resilience()).listener(listener);
+        for (Endpoint endpoint : config.endpoints()) {
+            builder.endpoint(endpoint.authority(), endpoint.weight());
+        }
+        return builder.build();
+    }
+
+    /** The route with the longest prefix matching the request target, or null (header conditions never hold). */
     public Route resolve(String target) {
+        return resolve(target, EmptyHttpHeaders.INSTANCE);
+    }
+
+    /**
+     * The route with the longest prefix matching the request target whose header conditions hold for {@code headers}
+     * (a route with conditions wins over one without for the same prefix), or null.
+     */
+    public Route resolve(String target, HttpHeaders headers) {
         for (Route route : routes) {
-            if (route.matches(target)) {
+            if (route.matches(target) && (!route.traffic().hasHeaderConditions() || route.traffic().matches(headers))) {
                 return route;
             }
         }

@@ -73,8 +73,8 @@ class EdgeConfigLoaderTest {
                 .replace("  - name: orders", "  - name: first\n    match: { path_prefix: /a }\n    cluster: orders\n    auth: { public: true }\n  - name: orders");
         assertThatThrownBy(() -> EdgeConfigLoader.parse(yaml, "routes.yaml"))
                 .isInstanceOf(EdgeConfigException.class)
-                .hasMessage("routes.yaml: routes[1].upstream: unknown key (allowed: name, match, cluster, prefix_rewrite, auth, rate_limit, "
-                        + "max_request_body, cors, ip_filter, redirect_to_https)");
+                .hasMessage("routes.yaml: routes[1].upstream: unknown key (allowed: name, match, cluster, split, prefix_rewrite, auth, "
+                        + "rate_limit, max_request_body, cors, ip_filter, redirect_to_https, mirror, cache)");
     }
 
     @Test

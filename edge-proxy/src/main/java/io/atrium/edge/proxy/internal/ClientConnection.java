@@ -1,9 +1,11 @@
 package io.atrium.edge.proxy.internal;
 
 import io.atrium.edge.config.Protection;
+import io.atrium.edge.proxy.Cluster;
 import io.atrium.edge.proxy.CorsRule;
 import io.atrium.edge.proxy.ProxyStats;
 import io.atrium.edge.proxy.Route;
+import io.atrium.edge.proxy.TrafficPlan;
 import io.atrium.edge.observe.AccessLog;
 import io.atrium.edge.observe.EdgeMetrics;
 import io.atrium.edge.observe.TraceContext;
@@ -15,11 +17,25 @@ import io.atrium.policy.PolicyContext;
 import io.atrium.policy.error.Problem;
 import io.atrium.policy.error.ProblemType;
 import io.atrium.policy.error.ProblemTypes;
+import io.atrium.policy.cache.CacheLookup;
+import io.atrium.policy.cache.CachedResponse;
+import io.atrium.policy.cache.ResponseCache;
+import io.atrium.policy.cache.StoreDecision;
+import io.atrium.policy.cache.UpstreamResponse;
+import io.atrium.policy.resilience.AttemptOutcome;
+import io.atrium.policy.resilience.CircuitBreaker;
+import io.atrium.policy.resilience.ClusterEndpoint;
+import io.atrium.policy.resilience.RetryDecision;
+import io.atrium.policy.resilience.Selection;
+import io.atrium.policy.resilience.UpstreamCall;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -44,10 +60,12 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -101,13 +119,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean skippingInformational;
     private boolean upstreamKeepAlive;
     private boolean lastSentUpstream;
-    private boolean retried;
-    private boolean reusedUpstream;
+    /** Request body bytes went to an upstream connection: the request can no longer be replayed on another. */
+    private boolean bodySentUpstream;
     private boolean upstreamFlushPending;
     private EndpointPool pool;
     private Channel upstream;
     private UpstreamHandler upstreamHandler;
     private ScheduledFuture<?> timeout;
+    // Resilience of the current exchange: the library's per-request bookkeeping, and the attempt in progress.
+    private UpstreamCall call;
+    private boolean attemptActive;
+    /** Identifies the attempt that pool callbacks belong to (late callbacks of an earlier attempt are ignored). */
+    private int attemptTicket;
+    /** When the response timeout of the whole exchange ends (set once the request is complete), 0 before. */
+    private long deadlineNanos;
     /** Headers the policies (rate-limit state) and CORS add to this exchange's response. */
     private List<HttpHeader> responseHeaders = List.of();
     private List<HttpHeader> corsHeaders = List.of();
@@ -122,6 +147,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private int status;
     private long bytesOut;
     private String consumer;
+    private Identity identity;
+    /** The cluster serving this exchange (the route's, or the one its weighted split chose). */
+    private Cluster cluster;
+    // Response cache of the current exchange: the lookup's miss (null when the route does not cache or the request
+    // bypasses it), its context, and the body being collected for a response the cache will store.
+    private CacheLookup.Miss cacheMiss;
+    private PolicyContext cacheContext;
+    private StoreDecision.Store cacheStore;
+    private ByteArrayOutputStream cacheBody;
+    /** A small request body collected for the route's mirror (null when the exchange is not mirrored). */
+    private CompositeByteBuf mirrorBody;
+    private FullHttpRequest mirrorHead;
     private String traceparent;
     private String protocol;
     private long maxBody;
@@ -254,7 +291,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         skippingInformational = false;
         upstreamKeepAlive = false;
         lastSentUpstream = false;
-        retried = false;
+        bodySentUpstream = false;
+        attemptActive = false;
+        deadlineNanos = 0;
         route = null;
         pool = null;
         responseHeaders = List.of();
@@ -266,6 +305,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         status = 0;
         bytesOut = 0;
         consumer = null;
+        identity = null;
+        cluster = null;
+        cacheMiss = null;
+        cacheContext = null;
+        cacheStore = null;
+        cacheBody = null;
         traceparent = null;
         protocol = ch instanceof Http2StreamChannel ? "HTTP/2" : request.protocolVersion().text();
         maxBody = Long.MAX_VALUE;
@@ -288,7 +333,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             generation = current;
             loop = current.loop(ch.eventLoop(), dataPath);
         }
-        route = current.routes().resolve(target);
+        route = current.routes().resolve(target, request.headers());
         if (route == null) {
             reply(ProblemTypes.ROUTE_NOT_FOUND, "No route matches path " + ProblemResponses.pathOf(target) + ".", !bodyless);
             return;
@@ -393,7 +438,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             headers.set(header.name(), header.value());
         }
         responseHeaders = cont.responseHeaders();
-        Identity identity = cont.identity();
+        identity = cont.identity();
         if (identity != null) {
             consumer = identity.consumer() != null ? identity.consumer() : identity.subject();
         }
@@ -420,19 +465,197 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             // Answered here rather than by the upstream: the body is streamed anyway and the upstream may be HTTP/1.0.
             ch.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
         }
-        // Hook points for io.atrium.policy.resilience: endpoint choice (load balancing, health, outlier ejection, circuit
-        // breaking) replaces LoopResources.pick; retries extend onUpstreamLost; a response cache answers before this point.
-        pool = loop.pick(route.cluster());
-        ProxyHeaders.toUpstream(request.headers(), clientIp, requestId, pool.authority(), secure);
+        TrafficPlan traffic = route.traffic();
+        ResponseCache cache = traffic.cache();
+        if (cache != null && lookupCache(cache)) {
+            return;
+        }
+        cluster = traffic.pick(route.cluster());
+        ProxyHeaders.toUpstream(request.headers(), clientIp, requestId, cluster.endpoints().getFirst().authority(), secure);
         traceparent = TraceContext.next(request.headers().get(TraceContext.TRACEPARENT));
         request.headers().set(TraceContext.TRACEPARENT, traceparent);
         request.setUri(route.upstreamTarget(target));
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        Channel ready = pool.acquire(this, exchange);
+        if (traffic.mirror() != null) {
+            startMirror(traffic);
+        }
+        call = cluster.resilience().newCall(request.method().name());
+        startAttempt();
+    }
+
+    /** Asks the route's cache: true when a fresh response was served from it. */
+    private boolean lookupCache(ResponseCache cache) {
+        PolicyContext context = new PolicyContext(new NettyPolicyRequest(head, target, clientAddress, route.name()), identity, requestId);
+        CacheLookup lookup = cache.lookup(context);
+        if (lookup instanceof CacheLookup.Hit hit) {
+            serveCached(hit.response(), hit.addedHeaders());
+            return true;
+        }
+        if (lookup instanceof CacheLookup.Miss miss) {
+            cacheMiss = miss;
+            cacheContext = context;
+        }
+        return false;
+    }
+
+    /** Answers from the cache (a fresh hit, or a stale response because the upstream failed). */
+    private void serveCached(CachedResponse cached, List<HttpHeader> added) {
+        boolean close = !bodyless || !keepAlive;
+        boolean head = HttpMethod.HEAD.equals(this.head.method());
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(cached.status()),
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(cached.body()));
+        HttpHeaders headers = response.headers();
+        for (HttpHeader header : cached.headers()) {
+            headers.add(header.name(), header.value());
+        }
+        ProxyHeaders.toClient(headers, requestId);
+        headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, cached.bodyLength());
+        addAll(headers, added);
+        addAll(headers, responseHeaders);
+        addAll(headers, corsHeaders);
+        if (close) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (!http11Client) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        send(response, !bodyless);
+    }
+
+    /** Serves the stale response of a cache miss instead of an upstream failure; false when there is none. */
+    private boolean servedStale(int status) {
+        if (cacheMiss == null) {
+            return false;
+        }
+        ResponseCache cache = route.traffic().cache();
+        CachedResponse stale = cache.staleOnError(cacheMiss, status);
+        if (stale == null) {
+            return false;
+        }
+        cacheMiss = null;
+        serveCached(stale, cache.staleHeaders(stale));
+        return true;
+    }
+
+    /**
+     * Prepares a copy of the request for the route's shadow cluster: sent once the request is complete, with the body
+     * when it is declared and at most {@code mirror.max_body}; requests with larger or chunked bodies are not mirrored.
+     */
+    private void startMirror(TrafficPlan traffic) {
+        long declared = HttpUtil.getContentLength(head, -1L);
+        if (!bodyless && (declared < 0 || declared > traffic.mirrorMaxBody())) {
+            return;
+        }
+        mirrorHead = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, head.method(), head.uri(), Unpooled.EMPTY_BUFFER);
+        mirrorHead.headers().set(head.headers());
+        mirrorBody = bodyless ? null : ch.alloc().compositeBuffer();
+        for (HttpContent pending : pendingBody) {
+            collectMirror(pending, pending instanceof LastHttpContent);
+        }
+        if (requestComplete) {
+            sendMirror();
+        }
+    }
+
+    private void collectMirror(HttpContent content, boolean last) {
+        if (mirrorBody != null && content.content().isReadable()) {
+            mirrorBody.addComponent(true, content.content().retainedDuplicate());
+        }
+        if (last) {
+            sendMirror();
+        }
+    }
+
+    private void sendMirror() {
+        FullHttpRequest copy = mirrorHead;
+        if (copy == null) {
+            return;
+        }
+        mirrorHead = null;
+        if (mirrorBody != null) {
+            copy = copy.replace(mirrorBody);
+            mirrorBody = null;
+        }
+        HttpUtil.setContentLength(copy, copy.content().readableBytes());
+        copy.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+        copy.headers().remove(HttpHeaderNames.EXPECT);
+        loop.mirrors().send(route.traffic().mirror(), copy);
+    }
+
+    private void dropMirror() {
+        mirrorHead = null;
+        if (mirrorBody != null) {
+            mirrorBody.release();
+            mirrorBody = null;
+        }
+    }
+
+    /**
+     * Starts an attempt: the circuit breaker admits it (or the exchange is answered 503) and the load balancer picks an
+     * available endpoint (another one than the previous attempt's when possible); the request goes to that endpoint's
+     * pool on this loop.
+     */
+    private void startAttempt() {
+        Selection selection = call.nextAttempt();
+        if (selection instanceof Selection.CircuitOpen open) {
+            if (servedStale(503)) {
+                return;
+            }
+            Decision.Reply reply = CircuitBreaker.reply(open.retryAfterSeconds(), ProblemResponses.pathOf(target), requestId);
+            send(ProblemResponses.problem(reply.problem(), reply.headers(), corsHeaders, requestId, !requestComplete || !keepAlive, http11Client),
+                    !requestComplete);
+            return;
+        }
+        ClusterEndpoint endpoint = ((Selection.Selected) selection).endpoint();
+        attemptActive = true;
+        int ticket = ++attemptTicket;
+        pool = loop.pool(cluster, endpoint.index());
+        head.headers().set(HttpHeaderNames.HOST, pool.authority());
+        if (requestComplete) {
+            startTimeout();
+        }
+        Channel ready = pool.acquire(this, ticket);
         if (ready != null) {
-            attach(ready, true);
-        } else {
+            attach(ready);
+        } else if (attemptActive && ticket == attemptTicket) {
             updateClientRead();
+        }
+    }
+
+    /**
+     * The current attempt failed before a response head: the library records it (outlier detection, circuit breaker) and
+     * decides on a retry, which goes ahead only when the request can be replayed (no body bytes were sent yet) and the
+     * exchange's response timeout has not passed; otherwise the client gets {@code type}.
+     */
+    private void attemptFailed(AttemptOutcome.Failure failure, ProblemType type, String detail) {
+        cancelTimeout();
+        attemptActive = false;
+        RetryDecision decision = call.attemptFinished(failure);
+        if (decision instanceof RetryDecision.Retry retry && mayRetry()) {
+            scheduleRetry(retry.delayNanos());
+            return;
+        }
+        if (!servedStale(0)) {
+            reply(type, detail, !requestComplete);
+        }
+    }
+
+    private boolean mayRetry() {
+        return !bodySentUpstream && !responseStarted && !closing && (deadlineNanos == 0 || System.nanoTime() < deadlineNanos);
+    }
+
+    private void scheduleRetry(long delayNanos) {
+        int forExchange = exchange;
+        lastSentUpstream = false;
+        Runnable next = () -> {
+            if (forExchange == exchange && inExchange && !responseStarted && !closing && call != null && !attemptActive) {
+                startAttempt();
+            }
+        };
+        if (delayNanos <= 0) {
+            ch.eventLoop().execute(next);
+        } else {
+            ch.eventLoop().schedule(next, delayNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -477,9 +700,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         if (last) {
             requestComplete = true;
-            if (!responseStarted) {
+            if (!responseStarted && attemptActive) {
                 startTimeout();
             }
+        }
+        if (mirrorHead != null) {
+            collectMirror(content, last);
         }
         if (upstream == null) {
             pendingBody.addLast(content);
@@ -499,6 +725,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             upstream.write(content, upstream.voidPromise());
             return;
         }
+        bodySentUpstream = true;
         stats.bodyBytesAccepted(bytes);
         upstream.write(content).addListener(f -> stats.bodyBytesWritten(bytes));
     }
@@ -532,33 +759,33 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- upstream connection lifecycle
 
-    /** Called by the pool when a connection is ready; false when this exchange no longer wants one. */
-    boolean upstreamReady(int forExchange, Channel ready, boolean reused) {
-        if (!isWaitingForUpstream(forExchange)) {
+    /** Called by the pool when a connection is ready; false when this attempt no longer wants one. */
+    boolean upstreamReady(int ticket, Channel ready, boolean reused) {
+        if (!isWaitingForUpstream(ticket)) {
             return false;
         }
-        attach(ready, reused);
+        attach(ready);
         return true;
     }
 
-    boolean isWaitingForUpstream(int forExchange) {
-        return forExchange == exchange && inExchange && upstream == null && !responseStarted && !closing;
+    /** Whether the attempt {@code ticket} still waits for a connection from its pool. */
+    boolean isWaitingForUpstream(int ticket) {
+        return ticket == attemptTicket && attemptActive && inExchange && upstream == null && !responseStarted && !closing;
     }
 
-    void upstreamFailed(int forExchange, Throwable cause) {
-        if (!isWaitingForUpstream(forExchange)) {
+    void upstreamFailed(int ticket, Throwable cause) {
+        if (!isWaitingForUpstream(ticket)) {
             return;
         }
-        reply(ProblemTypes.UPSTREAM_UNAVAILABLE, "Could not connect to upstream " + pool.describe() + " of route "
-                + route.name() + ": " + reason(cause), !requestComplete);
+        attemptFailed(AttemptOutcome.Failure.CONNECT_FAILED, ProblemTypes.UPSTREAM_UNAVAILABLE, "Could not connect to upstream "
+                + pool.describe() + " of route " + route.name() + ": " + reason(cause));
     }
 
-    private void attach(Channel ready, boolean reused) {
+    private void attach(Channel ready) {
         upstreamSentNanos = System.nanoTime();
         upstream = ready;
         upstreamHandler = (UpstreamHandler) ready.pipeline().last();
         upstreamHandler.owner(this);
-        reusedUpstream = reused;
         ready.write(head, ready.voidPromise());
         HttpContent chunk;
         while ((chunk = pendingBody.pollFirst()) != null) {
@@ -623,9 +850,28 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         cancelTimeout();
         upstreamNanos = System.nanoTime() - upstreamSentNanos;
         route.meters().upstream(upstreamNanos);
+        attemptActive = false;
+        if (call.attemptFinished(AttemptOutcome.response(status)) instanceof RetryDecision.Retry retry && mayRetry()) {
+            // A retriable status (502/503/504 by default): the response is discarded with its connection, the request
+            // goes again (preferably to another endpoint).
+            abortUpstream();
+            scheduleRetry(retry.delayNanos());
+            return;
+        }
+        boolean caching = cacheMiss != null;
+        if (caching) {
+            if (status >= 500 && servedStale(status)) {
+                return;
+            }
+            offerToCache(response, status);
+        }
+        call.responseStarted();
         this.status = status;
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         ProxyHeaders.toClient(response.headers(), requestId);
+        if (caching) {
+            response.headers().add(ResponseCache.X_CACHE, "MISS");
+        }
         addAll(response.headers(), responseHeaders);
         addAll(response.headers(), corsHeaders);
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -650,6 +896,41 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         ch.write(response, ch.voidPromise());
     }
 
+    /** Asks the route's cache whether to store this response; if so its body is collected while it streams. */
+    private void offerToCache(HttpResponse response, int status) {
+        List<HttpHeader> headers = new ArrayList<>(response.headers().size());
+        for (var header : response.headers()) {
+            headers.add(new HttpHeader(header.getKey(), header.getValue()));
+        }
+        long requestTimeMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - upstreamSentNanos);
+        StoreDecision decision = route.traffic().cache().decide(cacheMiss, cacheContext,
+                new UpstreamResponse(status, headers, HttpUtil.getContentLength(response, -1L), requestTimeMillis));
+        if (decision instanceof StoreDecision.Store store) {
+            cacheStore = store;
+            cacheBody = new ByteArrayOutputStream();
+        }
+    }
+
+    private void collectForCache(HttpContent content, boolean last) {
+        ResponseCache cache = route.traffic().cache();
+        ByteBuf bytes = content.content();
+        if (cacheBody.size() + bytes.readableBytes() > cache.config().maxEntryBytes()) {
+            cacheStore = null;
+            cacheBody = null;
+            return;
+        }
+        try {
+            bytes.getBytes(bytes.readerIndex(), cacheBody, bytes.readableBytes());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        if (last) {
+            cache.store(cacheStore, cacheBody.toByteArray());
+            cacheStore = null;
+            cacheBody = null;
+        }
+    }
+
     private void onResponseContent(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
         if (skippingInformational) {
@@ -665,6 +946,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             content.release();
             onUpstreamLost(content.decoderResult().cause());
             return;
+        }
+        if (cacheStore != null) {
+            collectForCache(content, last);
         }
         int bytes = content.content().readableBytes();
         bytesOut += bytes;
@@ -720,24 +1004,26 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             closeClient();
             return;
         }
-        if (reusedUpstream && bodyless && !retried) {
-            // A kept-alive connection the upstream had just closed; a bodyless request can safely go again once.
-            retried = true;
-            lastSentUpstream = false;
-            Channel ready = pool.acquire(this, exchange);
-            if (ready != null) {
-                attach(ready, true);
-            }
-            return;
-        }
         String why = cause == null ? "it closed the connection before responding" : reason(cause);
-        reply(ProblemTypes.UPSTREAM_UNAVAILABLE, "Upstream " + pool.describe() + " of route " + route.name()
-                + " failed: " + why + ".", !requestComplete);
+        // The request (or part of it) was written: only the library's rules for requests that may have arrived apply
+        // (idempotent methods only), and a request whose body was sent cannot be replayed at all.
+        attemptFailed(AttemptOutcome.Failure.RESET_BEFORE_RESPONSE, ProblemTypes.UPSTREAM_UNAVAILABLE,
+                "Upstream " + pool.describe() + " of route " + route.name() + " failed: " + why + ".");
     }
 
+    /**
+     * Arms the current attempt's timer once the request is complete: the library's per-try timeout (what is left of the
+     * retry total timeout without one), bounded by what is left of the cluster's response timeout for the exchange.
+     */
     private void startTimeout() {
-        int forExchange = exchange;
-        timeout = ch.eventLoop().schedule(() -> onTimeout(forExchange), route.cluster().responseTimeoutNanos(), TimeUnit.NANOSECONDS);
+        cancelTimeout();
+        long now = System.nanoTime();
+        if (deadlineNanos == 0) {
+            deadlineNanos = now + cluster.responseTimeoutNanos();
+        }
+        long wait = Math.max(0, Math.min(call.attemptTimeoutNanos(), deadlineNanos - now));
+        int ticket = attemptTicket;
+        timeout = ch.eventLoop().schedule(() -> onTimeout(ticket), wait, TimeUnit.NANOSECONDS);
     }
 
     private void cancelTimeout() {
@@ -747,15 +1033,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onTimeout(int forExchange) {
-        if (forExchange != exchange || !inExchange || responseStarted || closing) {
+    private void onTimeout(int ticket) {
+        if (ticket != attemptTicket || !attemptActive || !inExchange || responseStarted || closing) {
             return;
         }
         timeout = null;
         abortUpstream();
-        long millis = TimeUnit.NANOSECONDS.toMillis(route.cluster().responseTimeoutNanos());
-        reply(ProblemTypes.UPSTREAM_TIMEOUT, "Upstream of route " + route.name() + " did not respond within " + millis
-                + " ms.", !requestComplete);
+        attemptFailed(AttemptOutcome.Failure.PER_TRY_TIMEOUT, ProblemTypes.UPSTREAM_TIMEOUT, "Upstream " + pool.describe()
+                + " of route " + route.name() + " did not respond in time.");
     }
 
     // ---------------------------------------------------------------- ending exchanges
@@ -829,6 +1114,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         cancelTimeout();
         releaseAll(pendingBody);
+        if (call != null) {
+            call.finish();
+            call = null;
+        }
+        dropMirror();
+        cacheStore = null;
+        cacheBody = null;
+        cacheMiss = null;
+        cacheContext = null;
+        attemptActive = false;
         observe();
         inExchange = false;
         head = null;

@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
@@ -45,6 +46,7 @@ public final class DataPath {
     static final int MAX_CONCURRENT_STREAMS = 256;
 
     private volatile Generation generation;
+    private volatile EventLoopGroup group;
     private final ProxyStats stats;
     private final int ioThreads;
     private final Transport transport;
@@ -75,8 +77,19 @@ public final class DataPath {
      */
     public void swap(RouteTable routes) {
         Generation old = generation;
-        generation = new Generation(routes);
+        Generation next = new Generation(routes);
+        generation = next;
         old.retire();
+        EventLoopGroup loops = group;
+        if (loops != null) {
+            next.startHealthChecks(loops, transport);
+        }
+    }
+
+    /** Binds the data path to its I/O threads: active health checks of this and later generations run on them. */
+    public void start(EventLoopGroup group) {
+        this.group = group;
+        generation.startHealthChecks(group, transport);
     }
 
     /** The route table new exchanges use. */

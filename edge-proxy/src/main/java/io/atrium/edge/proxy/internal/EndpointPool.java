@@ -32,7 +32,7 @@ final class EndpointPool {
     private int open;
     private boolean retired;
 
-    private record Waiter(ClientConnection owner, int exchange) {
+    private record Waiter(ClientConnection owner, int ticket) {
     }
 
     EndpointPool(EventLoop loop, Transport transport, UpstreamAddress address, int connectTimeoutMillis, int maxOpen, ProxyStats stats) {
@@ -64,10 +64,10 @@ final class EndpointPool {
     }
 
     /**
-     * An idle connection now, or null when {@code owner} will be called back with
+     * An idle connection now, or null when {@code owner} will be called back (for its attempt {@code ticket}) with
      * {@link ClientConnection#upstreamReady} or {@link ClientConnection#upstreamFailed}.
      */
-    Channel acquire(ClientConnection owner, int exchange) {
+    Channel acquire(ClientConnection owner, int ticket) {
         Channel ch;
         while ((ch = idle.pollFirst()) != null) {
             if (ch.isActive()) {
@@ -75,9 +75,9 @@ final class EndpointPool {
             }
         }
         if (open < maxOpen) {
-            connect(owner, exchange);
+            connect(owner, ticket);
         } else {
-            waiters.addLast(new Waiter(owner, exchange));
+            waiters.addLast(new Waiter(owner, ticket));
         }
         return null;
     }
@@ -99,18 +99,18 @@ final class EndpointPool {
         }
         Waiter waiter;
         while ((waiter = waiters.pollFirst()) != null) {
-            if (waiter.owner().upstreamReady(waiter.exchange(), ch, true)) {
+            if (waiter.owner().upstreamReady(waiter.ticket(), ch, true)) {
                 return;
             }
         }
         idle.addFirst(ch);
     }
 
-    private void connect(ClientConnection owner, int exchange) {
+    private void connect(ClientConnection owner, int ticket) {
         InetSocketAddress target = address.address();
         if (target.isUnresolved()) {
             address.refreshSoon();
-            owner.upstreamFailed(exchange, new ConnectException("cannot resolve " + address.endpoint().host()));
+            owner.upstreamFailed(ticket, new ConnectException("cannot resolve " + address.endpoint().host()));
             return;
         }
         open++;
@@ -120,11 +120,11 @@ final class EndpointPool {
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 address.refreshSoon();
-                owner.upstreamFailed(exchange, f.cause());
+                owner.upstreamFailed(ticket, f.cause());
                 return;
             }
             stats.upstreamConnectionOpened();
-            if (!owner.upstreamReady(exchange, ch, false)) {
+            if (!owner.upstreamReady(ticket, ch, false)) {
                 release(ch, true);
             }
         });
@@ -135,8 +135,8 @@ final class EndpointPool {
         idle.remove(ch);
         while (open < maxOpen && !waiters.isEmpty()) {
             Waiter waiter = waiters.pollFirst();
-            if (waiter.owner().isWaitingForUpstream(waiter.exchange())) {
-                connect(waiter.owner(), waiter.exchange());
+            if (waiter.owner().isWaitingForUpstream(waiter.ticket())) {
+                connect(waiter.owner(), waiter.ticket());
             }
         }
     }

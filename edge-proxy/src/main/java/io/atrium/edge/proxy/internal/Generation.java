@@ -3,6 +3,7 @@ package io.atrium.edge.proxy.internal;
 import io.atrium.edge.proxy.Cluster;
 import io.atrium.edge.proxy.RouteTable;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,6 +17,7 @@ final class Generation {
     private final RouteTable routes;
     private final UpstreamAddress[][] addresses;
     private final ConcurrentHashMap<EventLoop, LoopResources> loops = new ConcurrentHashMap<>();
+    private final HealthProbes probes = new HealthProbes(this);
 
     Generation(RouteTable routes) {
         this.routes = routes;
@@ -43,8 +45,14 @@ final class Generation {
         return resources != null ? resources : loops.computeIfAbsent(loop, l -> new LoopResources(l, dataPath, this));
     }
 
-    /** Closes idle upstream connections and stops pooling, each on its own loop. */
+    /** Starts the active health checks of this generation's clusters on the loops of {@code group}. */
+    void startHealthChecks(EventLoopGroup group, Transport transport) {
+        probes.start(group, transport);
+    }
+
+    /** Closes idle upstream connections and stops pooling, each on its own loop; stops the health checks. */
     void retire() {
+        probes.stop();
         loops.forEach((loop, resources) -> loop.execute(resources::retire));
     }
 }

@@ -3,16 +3,16 @@ package io.atrium.edge.proxy.internal;
 import io.atrium.edge.proxy.Cluster;
 import io.netty.channel.EventLoop;
 
-/** Per-event-loop state: one connection pool per cluster endpoint and round-robin cursors. Used by that loop only. */
+/** Per-event-loop state: one connection pool per cluster endpoint. Used by that loop only. */
 final class LoopResources {
 
     private final EndpointPool[][] pools;
-    private final int[] cursors;
+    private final MirrorSender mirrors;
 
     LoopResources(EventLoop loop, DataPath dataPath, Generation generation) {
         var clusters = generation.routes().clusters();
+        this.mirrors = new MirrorSender(loop, dataPath.transport(), generation, dataPath.stats());
         this.pools = new EndpointPool[clusters.size()][];
-        this.cursors = new int[clusters.size()];
         for (Cluster cluster : clusters) {
             UpstreamAddress[] addresses = generation.addresses(cluster);
             EndpointPool[] endpointPools = new EndpointPool[addresses.length];
@@ -33,12 +33,12 @@ final class LoopResources {
         }
     }
 
-    EndpointPool pick(Cluster cluster) {
-        EndpointPool[] candidates = pools[cluster.index()];
-        if (candidates.length == 1) {
-            return candidates[0];
-        }
-        int cursor = cursors[cluster.index()]++;
-        return candidates[Math.floorMod(cursor, candidates.length)];
+    MirrorSender mirrors() {
+        return mirrors;
+    }
+
+    /** This loop's pool of endpoint {@code endpointIndex} (the resilience library's {@code ClusterEndpoint.index()}). */
+    EndpointPool pool(Cluster cluster, int endpointIndex) {
+        return pools[cluster.index()][endpointIndex];
     }
 }
