@@ -47,7 +47,7 @@ final class ResponseBuilder {
      * then uses {@link #build}, which handles those.
      */
     io.atrium.router.json.RawJson stream(ResponseShape shape, Map<String, Object> data, Map<String, Object> introspection) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(8192);
+        Buffer out = new Buffer();
         try (tools.jackson.core.JsonGenerator generator = io.atrium.router.json.Json.generator(out)) {
             Map<String, List<ResponseShape.Field>> fields = new LinkedHashMap<>();
             collect(shape.selections(), shape.rootType(), fields);
@@ -67,7 +67,18 @@ final class ResponseBuilder {
         } catch (NeedsTree e) {
             return null;
         }
-        return new io.atrium.router.json.RawJson(out.toByteArray());
+        return out.toRawJson();
+    }
+
+    /** A byte array stream whose contents become a {@link io.atrium.router.json.RawJson} without a copy. */
+    private static final class Buffer extends java.io.ByteArrayOutputStream {
+        Buffer() {
+            super(8192);
+        }
+
+        io.atrium.router.json.RawJson toRawJson() {
+            return new io.atrium.router.json.RawJson(buf, count);
+        }
     }
 
     /** Writes a completed value; returns true when it wrote null. */

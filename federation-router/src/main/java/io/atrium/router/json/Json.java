@@ -92,9 +92,45 @@ public final class Json {
     }
 
     public static byte[] write(Object value) {
+        if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+            Map.Entry<?, ?> first = map.entrySet().iterator().next();
+            if (first.getKey() instanceof String name && first.getValue() instanceof RawJson raw) {
+                return writeRawFirst(map, name, raw);
+            }
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         write(value, out);
         return out.toByteArray();
+    }
+
+    /**
+     * An object whose first member is already serialized (the client response: {@code {"data": <streamed>, ...}}):
+     * the same bytes as the generator writes, assembled with one copy of the (possibly large) raw value into an
+     * array of the exact size.
+     */
+    private static byte[] writeRawFirst(Map<?, ?> map, String name, RawJson raw) {
+        byte[] quotedName = write(name);
+        byte[] rest = null;
+        if (map.size() > 1) {
+            Map<Object, Object> others = new LinkedHashMap<>(map);
+            others.remove(name);
+            rest = write(others); // {"k":v,...}: its members follow the raw value after a comma
+        }
+        byte[] out = new byte[1 + quotedName.length + 1 + raw.byteLength() + (rest == null ? 1 : rest.length)];
+        int at = 0;
+        out[at++] = '{';
+        System.arraycopy(quotedName, 0, out, at, quotedName.length);
+        at += quotedName.length;
+        out[at++] = ':';
+        raw.copyTo(out, at);
+        at += raw.byteLength();
+        if (rest == null) {
+            out[at] = '}';
+        } else {
+            out[at++] = ',';
+            System.arraycopy(rest, 1, out, at, rest.length - 1);
+        }
+        return out;
     }
 
     public static String writeString(Object value) {

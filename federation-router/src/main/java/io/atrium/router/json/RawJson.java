@@ -12,14 +12,34 @@ import tools.jackson.core.SerializableString;
  */
 public final class RawJson implements SerializableString {
     private final byte[] utf8;
+    private final int length;
 
     public RawJson(byte[] utf8) {
+        this(utf8, utf8.length);
+    }
+
+    /** The first {@code length} bytes of {@code utf8}, which the caller hands over (no copy is made). */
+    public RawJson(byte[] utf8, int length) {
+        if (length < 0 || length > utf8.length) {
+            throw new IllegalArgumentException("length " + length + " outside 0.." + utf8.length);
+        }
         this.utf8 = utf8;
+        this.length = length;
+    }
+
+    /** Its size in UTF-8 bytes. */
+    public int byteLength() {
+        return length;
+    }
+
+    /** Copies its bytes to {@code target} at {@code offset}. */
+    public void copyTo(byte[] target, int offset) {
+        System.arraycopy(utf8, 0, target, offset, length);
     }
 
     @Override
     public String getValue() {
-        return new String(utf8, StandardCharsets.UTF_8);
+        return new String(utf8, 0, length, StandardCharsets.UTF_8);
     }
 
     @Override
@@ -34,31 +54,31 @@ public final class RawJson implements SerializableString {
 
     @Override
     public byte[] asUnquotedUTF8() {
-        return utf8.clone();
+        return java.util.Arrays.copyOf(utf8, length);
     }
 
     @Override
     public int appendUnquotedUTF8(byte[] buffer, int offset) {
-        if (offset + utf8.length > buffer.length) {
+        if (offset + length > buffer.length) {
             return -1;
         }
-        System.arraycopy(utf8, 0, buffer, offset, utf8.length);
-        return utf8.length;
+        System.arraycopy(utf8, 0, buffer, offset, length);
+        return length;
     }
 
     @Override
     public int writeUnquotedUTF8(OutputStream out) throws IOException {
-        out.write(utf8);
-        return utf8.length;
+        out.write(utf8, 0, length);
+        return length;
     }
 
     @Override
     public int putUnquotedUTF8(ByteBuffer buffer) {
-        if (buffer.remaining() < utf8.length) {
+        if (buffer.remaining() < length) {
             return -1;
         }
-        buffer.put(utf8);
-        return utf8.length;
+        buffer.put(utf8, 0, length);
+        return length;
     }
 
     @Override

@@ -60,4 +60,25 @@ class HttpSubgraphTransportIT {
         assertThat(fetch(true, Map.of()).data()).containsEntry("ok", true);
         assertThat(seen.getFirst()).containsEntry("Upgrade", List.of("h2c")).containsKey("Http2-settings");
     }
+
+    @Test
+    void severalClientsAnswerChainedFetchesLikeOne() throws Exception {
+        URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/graphql");
+        try (HttpSubgraphTransport three = new HttpSubgraphTransport(3)) {
+            SubgraphRequest request = new SubgraphRequest("s", url, "{ok}", null, Map.of(), Duration.ofSeconds(5), Map.of());
+            // Each fetch starts the next from the callback (on a client's selector thread), as a plan's sequence does.
+            java.util.concurrent.CompletableFuture<?>[] chains = new java.util.concurrent.CompletableFuture<?>[6];
+            for (int i = 0; i < chains.length; i++) {
+                chains[i] = three.fetch(request)
+                        .thenCompose(first -> three.fetch(request))
+                        .thenCompose(second -> three.fetch(request))
+                        .toCompletableFuture();
+            }
+            java.util.concurrent.CompletableFuture.allOf(chains).get(10, TimeUnit.SECONDS);
+            for (var chain : chains) {
+                assertThat(((SubgraphResponse) chain.join()).data()).containsEntry("ok", true);
+            }
+            assertThat(seen).hasSize(18);
+        }
+    }
 }
