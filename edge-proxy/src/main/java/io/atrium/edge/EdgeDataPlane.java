@@ -131,6 +131,9 @@ public final class EdgeDataPlane implements AutoCloseable {
         if (current.maxHeaderSize() != next.maxHeaderSize()) {
             errors.add("limits.max_header_size: changed; restart the edge to apply it");
         }
+        if (!current.timeouts().equals(next.timeouts())) {
+            errors.add("limits.idle_timeout, request_header_timeout, request_body_timeout: changed; restart the edge to apply them");
+        }
         if (current.accessLog() != next.accessLog()) {
             errors.add("access_log.enabled: changed; restart the edge to apply it");
         }
@@ -154,6 +157,11 @@ public final class EdgeDataPlane implements AutoCloseable {
 
     public boolean isListening() {
         return server.isListening();
+    }
+
+    /** The HTTPS listener's TLS engine: {@code openssl}, {@code jdk}, or {@code none} without that listener. */
+    public String tlsProvider() {
+        return server.tlsProvider();
     }
 
     /** The data path's I/O transport: {@code epoll} or {@code nio}. */

@@ -20,8 +20,8 @@ final class StartupLog {
 
     @EventListener
     void onStartup(ServerStartupEvent event) {
-        LOG.info("event=edge_started http_port={} https_port={} admin_port={} transport={} routes={} clusters={} config={}",
-                dataPlane.port(), dataPlane.tlsPort(), event.getSource().getPort(), dataPlane.transport(), dataPlane.config().routes().size(),
+        LOG.info("event=edge_started http_port={} https_port={} admin_port={} transport={} tls_provider={} routes={} clusters={} config={}",
+                dataPlane.port(), dataPlane.tlsPort(), event.getSource().getPort(), dataPlane.transport(), dataPlane.tlsProvider(), dataPlane.config().routes().size(),
                 dataPlane.config().clusters().size(), dataPlane.configSource());
     }
 }

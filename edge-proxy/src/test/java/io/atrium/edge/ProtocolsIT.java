@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.ssl.OpenSsl;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -170,6 +171,20 @@ class ProtocolsIT {
         HttpResponse<String> notFound = send(protocol, request(protocol, "/nowhere").GET());
         assertThat(notFound.statusCode()).isEqualTo(404);
         assertThat(upstream.pollRequest()).isNull();
+    }
+
+    @Test
+    void tlsListenerUsesOpenSslWhereTheBundledBoringSslLoads() throws Exception {
+        String os = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT);
+        String arch = System.getProperty("os.arch");
+        boolean bundled = (os.contains("linux") || os.contains("mac")) && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"));
+        if (bundled) {
+            assertThat(OpenSsl.isAvailable()).as("netty-tcnative-boringssl-static loads on %s/%s", os, arch).isTrue();
+        }
+        assertThat(edge.dataPlane().tlsProvider()).isEqualTo(OpenSsl.isAvailable() ? "openssl" : "jdk");
+        // The same engine negotiates both ALPN protocols with the PEM (PKCS#8 EC) development certificate.
+        assertThat(send(Protocol.H2_TLS, request(Protocol.H2_TLS, "/api/x").GET()).version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(send(Protocol.H1_TLS, request(Protocol.H1_TLS, "/api/x").GET()).version()).isEqualTo(HttpClient.Version.HTTP_1_1);
     }
 
     @Test

@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param accessLog {@code access_log.enabled}, default true: one JSON line per exchange on logger {@code io.atrium.edge.access}
  * @param cacheMaxBytes {@code cache.max_size}, default 64 MiB: the response cache's store, shared by every caching route
  * @param maxHeaderSize {@code limits.max_header_size}, default 16 KiB: request line plus headers; larger gets 431
+ * @param timeouts {@code limits.idle_timeout}, {@code request_header_timeout}, {@code request_body_timeout}
  */
 public record EdgeConfig(int formatVersion, ListenerConfig http, Optional<TlsListenerConfig> https, Map<String, ClusterConfig> clusters,
-                         List<RouteConfig> routes, GatewayPolicies gateway, int maxHeaderSize, boolean accessLog, long cacheMaxBytes) {
+                         List<RouteConfig> routes, GatewayPolicies gateway, int maxHeaderSize, boolean accessLog, long cacheMaxBytes,
+                         ClientTimeouts timeouts) {
 
     public static final int DEFAULT_MAX_HEADER_SIZE = 16 * 1024;
 

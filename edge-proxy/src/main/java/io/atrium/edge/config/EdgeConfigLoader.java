@@ -151,7 +151,8 @@ public final class EdgeConfigLoader {
             }
         }
         errors.throwIfAny();
-        return new EdgeConfig(EdgeConfig.FORMAT_VERSION, http, https, clusters, routes, globals.gateway(), globals.maxHeaderSize(), accessLog, cacheMaxBytes);
+        return new EdgeConfig(EdgeConfig.FORMAT_VERSION, http, https, clusters, routes, globals.gateway(), globals.maxHeaderSize(), accessLog, cacheMaxBytes,
+                globals.timeouts());
     }
 
     private static boolean readAccessLog(YamlNode node) {
@@ -301,8 +302,9 @@ public final class EdgeConfigLoader {
             return new RouteTraffic.Mirror(shadow, maxBody);
         });
         Optional<CacheConfig> cache = route.optional("cache").map(n -> readCache(n, !policies.auth().isPublic()));
+        boolean websocket = route.optional("websocket").map(YamlNode::bool).orElse(false);
         route.finish();
-        return new RouteConfig(name, prefix, cluster, rewrite, policies, new RouteTraffic(headers, split, mirror, cache));
+        return new RouteConfig(name, prefix, cluster, rewrite, policies, new RouteTraffic(headers, split, mirror, cache), websocket);
     }
 
     private static String clusterRef(YamlNode node, Set<String> clusters) {

@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param prefixRewrite {@code prefix_rewrite}: replaces the matched prefix; {@code /} strips it; absent keeps the path
  * @param policies auth, rate limit and protection, global defaults merged in
  * @param traffic header conditions, weighted split, mirroring and response cache
+ * @param websocket {@code websocket}, default false: WebSocket upgrades pass through to the upstream (HTTP/1.1 clients)
  */
 public record RouteConfig(String name, String pathPrefix, String cluster, Optional<String> prefixRewrite, RoutePolicies policies,
-                          RouteTraffic traffic) {
+                          RouteTraffic traffic, boolean websocket) {
 
     public RouteConfig {
         traffic = java.util.Objects.requireNonNullElse(traffic, RouteTraffic.NONE);
@@ -22,6 +23,6 @@ public record RouteConfig(String name, String pathPrefix, String cluster, Option
 
     /** A route without header conditions, split, mirror or cache. */
     public RouteConfig(String name, String pathPrefix, String cluster, Optional<String> prefixRewrite, RoutePolicies policies) {
-        this(name, pathPrefix, cluster, prefixRewrite, policies, RouteTraffic.NONE);
+        this(name, pathPrefix, cluster, prefixRewrite, policies, RouteTraffic.NONE, false);
     }
 }

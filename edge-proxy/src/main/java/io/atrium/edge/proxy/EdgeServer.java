@@ -77,7 +77,8 @@ public final class EdgeServer implements AutoCloseable {
         SslContext ssl = config.https().map(ServerTls::context).orElse(null);
         int redirectPort = config.https().map(h -> h.redirectPort().orElse(h.port())).orElse(-1);
         AccessLog accessLog = config.accessLog() ? new AccessLog(metrics) : null;
-        DataPath dataPath = new DataPath(routes, stats, ioThreads, transport, config.maxHeaderSize(), redirectPort, metrics, accessLog);
+        DataPath dataPath = new DataPath(routes, stats, ioThreads, transport, config.maxHeaderSize(), redirectPort, metrics, accessLog,
+                config.timeouts());
         registerGauges(metrics, dataPath, stats, routes);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("atrium-edge-io"), transport.ioHandlerFactory());
         dataPath.start(group);
@@ -199,6 +200,11 @@ public final class EdgeServer implements AutoCloseable {
     /** The bound data port (the actual one when the config asked for port 0). */
     public int port() {
         return port;
+    }
+
+    /** The TLS engine of the HTTPS listener: {@code openssl} or {@code jdk}; {@code none} without that listener. */
+    public String tlsProvider() {
+        return tlsListener == null ? "none" : ServerTls.provider();
     }
 
     /** The I/O transport in use: {@code epoll} or {@code nio}. */

@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param cors the route's CORS answers precomputed, or null when the route does no CORS
  * @param meters the route's request and upstream timers
  * @param traffic header conditions, weighted split, mirror and response cache
+ * @param websocket whether WebSocket upgrade requests pass through (else their upgrade headers are dropped)
  */
 public record Route(String name, String prefix, Cluster cluster, String rewrite, PolicyChain policies, Protection protection, CorsRule cors,
-                    EdgeMetrics.RouteMeters meters, TrafficPlan traffic) {
+                    EdgeMetrics.RouteMeters meters, TrafficPlan traffic, boolean websocket) {
 
     public Route {
         Objects.requireNonNull(protection, "protection");

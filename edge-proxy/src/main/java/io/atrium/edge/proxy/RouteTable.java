@@ -66,7 +66,7 @@ public final class RouteTable {
             Protection protection = r.policies().protection();
             CorsRule cors = protection.cors().map(CorsRule::new).orElse(null);
             routes.add(new Route(r.name(), r.pathPrefix(), cluster, r.prefixRewrite().orElse(null), policies.apply(r), protection, cors,
-                    metrics.route(r.name(), cluster.name()), traffic(r, byName, store, metrics)));
+                    metrics.route(r.name(), cluster.name()), traffic(r, byName, store, metrics), r.websocket()));
         }
         // Longest prefix first; among equal prefixes, routes with header conditions before the one without (stable sort
         // keeps file order otherwise).

@@ -5,6 +5,7 @@ import io.atrium.edge.config.TlsListenerConfig;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -15,12 +16,25 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLException;
 import java.nio.file.Path;
 
-/** The server TLS context of the HTTPS listener: TLS 1.2/1.3 with the JDK provider, ALPN offering h2 then http/1.1. */
+/**
+ * The server TLS context of the HTTPS listener: TLS 1.2/1.3, ALPN offering h2 then http/1.1. The engine is OpenSSL
+ * (BoringSSL from {@code netty-tcnative-boringssl-static}) when its native library loads on this platform, else the
+ * JDK's {@code SSLEngine} (several times the CPU per request).
+ */
 public final class ServerTls {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
 
     private ServerTls() {
+    }
+
+    /** {@code openssl} when the BoringSSL engine is usable here, else {@code jdk}. */
+    public static String provider() {
+        return sslProvider() == SslProvider.OPENSSL ? "openssl" : "jdk";
+    }
+
+    private static SslProvider sslProvider() {
+        return OpenSsl.isAvailable() && OpenSsl.isAlpnSupported() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
     public static SslContext context(TlsListenerConfig config) {
@@ -38,7 +52,7 @@ public final class ServerTls {
         }
         try {
             return SslContextBuilder.forServer(cert.toFile(), key.toFile())
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(sslProvider())
                     .protocols("TLSv1.3", "TLSv1.2")
                     .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(

@@ -37,8 +37,23 @@ class EdgeConfigLoaderTest {
         assertThat(config.routes()).extracting(RouteConfig::name, RouteConfig::pathPrefix, RouteConfig::cluster, RouteConfig::prefixRewrite)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("orders", "/api/v1/orders", "orders", Optional.empty()));
         assertThat(config.maxHeaderSize()).isEqualTo(16 * 1024);
+        assertThat(config.timeouts()).isEqualTo(new ClientTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(30)));
         assertThat(config.routes().getFirst().policies().protection().maxRequestBody()).isEqualTo(10L * 1024 * 1024);
         assertThat(config.routes().getFirst().policies().rateLimit()).isEmpty();
+    }
+
+    @Test
+    void readsClientTimeoutsAndRejectsOnesWithoutUnit() {
+        EdgeConfig config = EdgeConfigLoader.parse(MINIMAL + """
+                limits: { idle_timeout: 2m, request_header_timeout: 5s, request_body_timeout: 250ms }
+                """, "test");
+        assertThat(config.timeouts()).isEqualTo(new ClientTimeouts(Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofMillis(250)));
+
+        assertThatThrownBy(() -> EdgeConfigLoader.parse(MINIMAL + """
+                limits: { idle_timeout: 60 }
+                """, "test"))
+                .isInstanceOf(EdgeConfigException.class)
+                .hasMessageContaining("limits.idle_timeout: must be a duration");
     }
 
     @Test
@@ -74,7 +89,7 @@ class EdgeConfigLoaderTest {
         assertThatThrownBy(() -> EdgeConfigLoader.parse(yaml, "routes.yaml"))
                 .isInstanceOf(EdgeConfigException.class)
                 .hasMessage("routes.yaml: routes[1].upstream: unknown key (allowed: name, match, cluster, split, prefix_rewrite, auth, "
-                        + "rate_limit, max_request_body, cors, ip_filter, redirect_to_https, mirror, cache)");
+                        + "rate_limit, max_request_body, cors, ip_filter, redirect_to_https, mirror, cache, websocket)");
     }
 
     @Test

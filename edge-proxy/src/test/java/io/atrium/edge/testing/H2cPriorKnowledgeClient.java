@@ -73,6 +73,13 @@ public final class H2cPriorKnowledgeClient implements AutoCloseable {
         return goAway;
     }
 
+    /** Completes when the connection is closed (by either side). */
+    public CompletableFuture<Void> closed() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        connection.closeFuture().addListener(f -> closed.complete(null));
+        return closed;
+    }
+
     /** Sends one request on a new stream and waits for the whole response. */
     public Response send(String method, String path, Http2Headers extra, byte[] body) throws Exception {
         return sendAsync(method, path, extra, body).get(10, TimeUnit.SECONDS);

@@ -38,6 +38,10 @@ public final class ProblemTypes {
     /** 403: a CORS preflight asked for an origin, method or header the route does not allow. */
     public static final ProblemType CORS_REJECTED = ProblemType.of(CORS_REJECTED_CODE, 403, "CORS request not allowed");
 
+    public static final String REQUEST_TIMEOUT_CODE = "REQUEST_TIMEOUT";
+    /** 408: the client did not send a complete request head, or stalled its body, within the edge's timeouts. */
+    public static final ProblemType REQUEST_TIMEOUT = ProblemType.of(REQUEST_TIMEOUT_CODE, 408, "Request timeout");
+
     // Admin API.
     public static final String CONFIG_INVALID_CODE = "CONFIG_INVALID";
     public static final String ADMIN_UNAUTHORIZED_CODE = "ADMIN_UNAUTHORIZED";

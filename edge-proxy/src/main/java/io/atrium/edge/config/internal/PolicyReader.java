@@ -58,7 +58,8 @@ public final class PolicyReader {
     }
 
     /** What the global blocks contribute: the gateway set-up plus the defaults every route starts from. */
-    public record Globals(GatewayPolicies gateway, AuthFields auth, RateLimitFields rateLimit, long maxRequestBody, int maxHeaderSize) {
+    public record Globals(GatewayPolicies gateway, AuthFields auth, RateLimitFields rateLimit, long maxRequestBody, int maxHeaderSize,
+                          io.atrium.edge.config.ClientTimeouts timeouts) {
     }
 
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -98,11 +99,17 @@ public final class PolicyReader {
 
         long maxBody = Protection.DEFAULT_MAX_REQUEST_BODY;
         int maxHeader = io.atrium.edge.config.EdgeConfig.DEFAULT_MAX_HEADER_SIZE;
+        io.atrium.edge.config.ClientTimeouts timeouts = io.atrium.edge.config.ClientTimeouts.DEFAULTS;
         Optional<YamlNode> limitsNode = top.optional("limits");
         if (limitsNode.isPresent()) {
             YamlNode.Obj limits = limitsNode.get().object();
             maxBody = limits.optional("max_request_body").map(n -> n.byteSize(0, Long.MAX_VALUE / 2)).orElse(maxBody);
             maxHeader = limits.optional("max_header_size").map(n -> (int) n.byteSize(1024, 1024 * 1024)).orElse(maxHeader);
+            io.atrium.edge.config.ClientTimeouts d = timeouts;
+            timeouts = new io.atrium.edge.config.ClientTimeouts(
+                    limits.optional("idle_timeout").map(YamlNode::duration).orElse(d.idle()),
+                    limits.optional("request_header_timeout").map(YamlNode::duration).orElse(d.requestHeader()),
+                    limits.optional("request_body_timeout").map(YamlNode::duration).orElse(d.requestBody()));
             limits.finish();
         }
         if (realm != null) {
@@ -110,7 +117,7 @@ public final class PolicyReader {
             build(authNode.get(), () -> new io.atrium.policy.auth.Authenticators(null, null, checked));
         }
         GatewayPolicies gateway = new GatewayPolicies(realm, jwt, apiKeys, assertion, store, trusted);
-        return new Globals(gateway, authDefaults, rateDefaults, maxBody, maxHeader);
+        return new Globals(gateway, authDefaults, rateDefaults, maxBody, maxHeader, timeouts);
     }
 
     private static JwtConfig readJwt(YamlNode node) {

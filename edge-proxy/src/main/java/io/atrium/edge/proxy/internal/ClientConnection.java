@@ -29,6 +29,9 @@ import io.atrium.policy.resilience.RetryDecision;
 import io.atrium.policy.resilience.Selection;
 import io.atrium.policy.resilience.UpstreamCall;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -85,6 +88,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** At most this much of a refused request body is read and discarded before the connection is closed anyway. */
     static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
     static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** A client too slow to send its request head or body (not in the shared catalogue: only the edge reads clients). */
 
     private final DataPath dataPath;
     /** The config generation of the last exchange and its pools on this connection's loop. */
@@ -163,6 +167,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private String protocol;
     private long maxBody;
     private long bodyBytesSeen;
+    // Client timeouts (limits.*). HTTP/1.1 only: the raw-byte observer before the decoder, and the wait for a next head.
+    private ReadActivity activity;
+    private ScheduledFuture<?> waitTimer;
+    private int waitTicket;
+    private ScheduledFuture<?> bodyTimer;
+    private long lastBodyReadNanos;
+    // WebSocket pass-through: the request asks for it on a route that allows it; after the upstream's 101 the two
+    // connections are spliced as raw bytes (tunnel), client bytes arriving while the codecs are removed wait in tunnelPending.
+    private boolean wsRequested;
+    private boolean tunnel;
+    private ArrayDeque<ByteBuf> tunnelPending;
 
     ClientConnection(DataPath dataPath, boolean secure) {
         this.secure = secure;
@@ -185,7 +200,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void bind(Channel channel) {
+        boolean first = ch == null;
         ch = channel;
+        if (first && !(channel instanceof Http2StreamChannel)) {
+            activity = channel.pipeline().get(ReadActivity.class);
+            if (activity != null) {
+                awaitHead(true);
+            }
+        }
         SocketAddress remote = ch.remoteAddress();
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             clientAddress = inet.getAddress();
@@ -197,6 +219,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof HttpServerUpgradeHandler.UpgradeEvent || evt instanceof CleartextHttp2ServerUpgradeHandler.PriorKnowledgeUpgradeEvent) {
             // The connection now speaks HTTP/2: each stream has its own ClientConnection; this one has nothing left to do.
+            stopWaiting();
+            if (activity != null) {
+                ctx.pipeline().remove(activity);
+                activity = null;
+            }
             ctx.pipeline().remove(this);
         }
         ctx.fireUserEventTriggered(evt);
@@ -206,6 +233,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (closing) {
             ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (tunnel) {
+            relayToUpstream(msg);
             return;
         }
         if (inExchange && requestComplete) {
@@ -231,6 +262,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
+        stopWaiting();
         if (inExchange) {
             abortUpstream();
             finishExchangeState();
@@ -278,8 +310,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     // ---------------------------------------------------------------- request side
 
     private void startExchange(HttpRequest request) {
+        stopWaiting();
         exchange++;
         inExchange = true;
+        wsRequested = false;
         dataPath.exchangeStarted();
         head = request;
         target = request.uri();
@@ -315,6 +349,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         protocol = ch instanceof Http2StreamChannel ? "HTTP/2" : request.protocolVersion().text();
         maxBody = Long.MAX_VALUE;
         bodyBytesSeen = 0;
+        lastBodyReadNanos = startNanos;
+        armBodyTimer(dataPath.timeouts().requestBody().toNanos());
 
         if (request.decoderResult().isFailure()) {
             target = null; // the decoder's placeholder, not what the client sent
@@ -338,6 +374,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             reply(ProblemTypes.ROUTE_NOT_FOUND, "No route matches path " + ProblemResponses.pathOf(target) + ".", !bodyless);
             return;
         }
+        // RFC 6455 over HTTP/1.1 only; elsewhere (and on other routes) the upgrade headers are dropped as hop-by-hop.
+        wsRequested = route.websocket() && !(ch instanceof Http2StreamChannel) && HttpMethod.GET.equals(request.method())
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && request.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
         Protection protection = route.protection();
         if (!secure && protection.redirectToHttps()) {
             redirectToHttps(request);
@@ -467,16 +507,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         TrafficPlan traffic = route.traffic();
         ResponseCache cache = traffic.cache();
-        if (cache != null && lookupCache(cache)) {
+        if (cache != null && !wsRequested && lookupCache(cache)) {
             return;
         }
         cluster = traffic.pick(route.cluster());
         ProxyHeaders.toUpstream(request.headers(), clientIp, requestId, cluster.endpoints().getFirst().authority(), secure);
+        if (wsRequested) {
+            request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            request.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        }
         traceparent = TraceContext.next(request.headers().get(TraceContext.TRACEPARENT));
         request.headers().set(TraceContext.TRACEPARENT, traceparent);
         request.setUri(route.upstreamTarget(target));
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        if (traffic.mirror() != null) {
+        if (traffic.mirror() != null && !wsRequested) {
             startMirror(traffic);
         }
         call = cluster.resilience().newCall(request.method().name());
@@ -686,6 +730,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         bodyBytesSeen += content.content().readableBytes();
+        lastBodyReadNanos = System.nanoTime();
         if (bodyBytesSeen > maxBody) {
             // Chunked bodies have no declared length: the exchange is aborted as soon as the limit is crossed.
             requestComplete = last;
@@ -745,7 +790,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      */
     private void updateClientRead() {
         boolean read;
-        if (closing) {
+        if (tunnel) {
+            read = !closing && upstream != null && upstream.isWritable();
+        } else if (closing) {
             read = false;
         } else if (!inExchange || requestComplete) {
             read = pipelined.isEmpty();
@@ -754,6 +801,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         if (ch.config().isAutoRead() != read) {
             ch.config().setAutoRead(read);
+            if (read) {
+                // A pause under backpressure is the edge's doing, not the client's: the body timeout starts over.
+                lastBodyReadNanos = System.nanoTime();
+            }
         }
     }
 
@@ -820,6 +871,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     // ---------------------------------------------------------------- response side
 
     void onUpstreamMessage(Object msg) {
+        if (tunnel) {
+            relayToClient(msg);
+            return;
+        }
         if (msg instanceof HttpResponse response) {
             onResponseHead(response);
             if (msg instanceof HttpContent content && upstream != null) {
@@ -842,6 +897,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         int status = response.status().code();
+        if (status == 101 && wsRequested && response.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            switchToTunnel(response);
+            return;
+        }
         if (status < 200) {
             // Informational responses (100 Continue) are not forwarded: the edge answered Expect itself.
             skippingInformational = true;
@@ -981,6 +1040,102 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    // ---------------------------------------------------------------- WebSocket tunnel
+
+    /**
+     * The upstream accepted the WebSocket upgrade: the 101 goes to the client, then both pipelines lose their HTTP
+     * codecs and the connections carry raw bytes both ways until either closes. The upstream connection is never pooled
+     * again. Backpressure as for bodies: each side is read only while the other is writable.
+     */
+    private void switchToTunnel(HttpResponse response) {
+        cancelTimeout();
+        cancelBodyTimer();
+        upstreamNanos = System.nanoTime() - upstreamSentNanos;
+        route.meters().upstream(upstreamNanos);
+        attemptActive = false;
+        call.attemptFinished(AttemptOutcome.response(101));
+        call.responseStarted();
+        status = 101;
+        responseStarted = true;
+        keepAlive = false;
+        tunnel = true;
+        tunnelPending = new ArrayDeque<>(2);
+        releaseAll(pipelined);
+
+        HttpHeaders headers = response.headers();
+        ProxyHeaders.toClient(headers, requestId);
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
+        switching.headers().set(headers);
+        ch.write(switching, ch.voidPromise());
+
+        // Client side first (from the end: a removed decoder hands its unread bytes to what follows it, i.e. to us,
+        // and they wait in tunnelPending); then the upstream's codec, whose unread bytes can go to the client at once.
+        List<String> names = ch.pipeline().names();
+        for (int i = names.size() - 1; i >= 0; i--) {
+            ChannelHandler handler = ch.pipeline().get(names.get(i));
+            if (handler != null && handler != this && !(handler instanceof SslHandler) && !(handler instanceof ReadActivity)) {
+                ch.pipeline().remove(handler);
+            }
+        }
+        Channel up = upstream;
+        if (up != null && up.pipeline().get(HttpClientCodec.class) != null) {
+            up.pipeline().remove(HttpClientCodec.class);
+        }
+        ByteBuf pending;
+        while ((pending = tunnelPending.pollFirst()) != null) {
+            writeTunnelUpstream(pending);
+        }
+        tunnelPending = null;
+        ch.flush();
+        flushUpstream();
+        updateClientRead();
+        if (upstream != null) {
+            upstream.config().setAutoRead(ch.isWritable());
+        }
+    }
+
+    private void relayToUpstream(Object msg) {
+        if (!(msg instanceof ByteBuf bytes)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (tunnelPending != null) {
+            tunnelPending.addLast(bytes);
+            return;
+        }
+        if (upstream == null) {
+            bytes.release();
+            return;
+        }
+        writeTunnelUpstream(bytes);
+        updateClientRead();
+    }
+
+    private void writeTunnelUpstream(ByteBuf bytes) {
+        if (upstream == null) {
+            bytes.release();
+            return;
+        }
+        bodyBytesSeen += bytes.readableBytes();
+        upstream.write(bytes, upstream.voidPromise());
+        upstreamFlushPending = true;
+    }
+
+    private void relayToClient(Object msg) {
+        if (!(msg instanceof ByteBuf bytes)) {
+            // The decoder's end marker of the 101, read before the codec was removed.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        bytesOut += bytes.readableBytes();
+        ch.write(bytes, ch.voidPromise());
+        if (!ch.isWritable() && upstream != null) {
+            upstream.config().setAutoRead(false);
+        }
+    }
+
     void onUpstreamReadComplete() {
         ch.flush();
     }
@@ -1106,6 +1261,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         flushUpstream();
         updateClientRead();
+        if (!closing && !inExchange && activity != null) {
+            awaitHead(false);
+        }
     }
 
     private void finishExchangeState() {
@@ -1113,6 +1271,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         cancelTimeout();
+        cancelBodyTimer();
         releaseAll(pendingBody);
         if (call != null) {
             call.finish();
@@ -1144,6 +1303,104 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 route != null ? route.name() : EdgeMetrics.NO_ROUTE, head.method().name(), ProblemResponses.pathOf(target), protocol,
                 clientIp, status, duration, upstreamNanos, upstreamNanos >= 0 && pool != null ? pool.authority() : null,
                 bodyBytesSeen, bytesOut, consumer));
+    }
+
+    // ---------------------------------------------------------------- client timeouts
+
+    /**
+     * Starts waiting for the next request head (HTTP/1.1). A fresh connection must deliver its first head within the
+     * request-header timeout; a kept-alive one may stay silent for the idle timeout, and once a byte of a next request
+     * arrives, its head must be complete within the request-header timeout.
+     */
+    private void awaitHead(boolean fresh) {
+        stopWaiting();
+        if (fresh) {
+            scheduleHeaderTimeout();
+        } else {
+            int ticket = waitTicket;
+            waitTimer = ch.eventLoop().schedule(() -> onIdleTimeout(ticket), dataPath.timeouts().idle().toNanos(), TimeUnit.NANOSECONDS);
+            activity.armFirstByte(() -> {
+                if (ticket == waitTicket) {
+                    stopWaiting();
+                    scheduleHeaderTimeout();
+                }
+            });
+        }
+    }
+
+    private void scheduleHeaderTimeout() {
+        int ticket = waitTicket;
+        waitTimer = ch.eventLoop().schedule(() -> onHeaderTimeout(ticket), dataPath.timeouts().requestHeader().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void stopWaiting() {
+        waitTicket++;
+        if (waitTimer != null) {
+            waitTimer.cancel(false);
+            waitTimer = null;
+        }
+        if (activity != null) {
+            activity.disarm();
+        }
+    }
+
+    private void onIdleTimeout(int ticket) {
+        if (ticket != waitTicket || inExchange || closing) {
+            return;
+        }
+        waitTimer = null;
+        closing = true;
+        ch.close();
+    }
+
+    /** Slowloris: no complete head in time. Nothing of a response is under way, so the client can be told (408). */
+    private void onHeaderTimeout(int ticket) {
+        if (ticket != waitTicket || inExchange || closing) {
+            return;
+        }
+        waitTimer = null;
+        closing = true;
+        ch.writeAndFlush(ProblemResponses.problem(ProblemTypes.REQUEST_TIMEOUT, "No complete request head was received within "
+                        + dataPath.timeouts().requestHeader().toMillis() + " ms.", null, RequestIds.generate(), true, true))
+                .addListener(ChannelFutureListener.CLOSE);
+        dataPath.noRouteMeters().exchange(ProblemTypes.REQUEST_TIMEOUT.status(), 0);
+    }
+
+    private void armBodyTimer(long delayNanos) {
+        int forExchange = exchange;
+        bodyTimer = ch.eventLoop().schedule(() -> onBodyTimer(forExchange), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelBodyTimer() {
+        if (bodyTimer != null) {
+            bodyTimer.cancel(false);
+            bodyTimer = null;
+        }
+    }
+
+    /** The request body stalled: 408 while nothing of the response went out, else the connection is closed. */
+    private void onBodyTimer(int forExchange) {
+        if (forExchange != exchange || !inExchange || requestComplete || rejected || closing) {
+            return;
+        }
+        long timeoutNanos = dataPath.timeouts().requestBody().toNanos();
+        long now = System.nanoTime();
+        if (!ch.config().isAutoRead()) {
+            // Not reading (backpressure or a policy decision pending): the client cannot be blamed for silence.
+            lastBodyReadNanos = now;
+        }
+        long left = lastBodyReadNanos + timeoutNanos - now;
+        if (left > 0) {
+            armBodyTimer(left);
+            return;
+        }
+        bodyTimer = null;
+        if (responseStarted) {
+            closeClient();
+            return;
+        }
+        requestComplete = true;
+        reply(ProblemTypes.REQUEST_TIMEOUT, "The request body stalled for more than " + dataPath.timeouts().requestBody().toMillis() + " ms.", true);
     }
 
     private void closeClient() {

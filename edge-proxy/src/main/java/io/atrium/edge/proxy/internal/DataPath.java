@@ -2,6 +2,7 @@ package io.atrium.edge.proxy.internal;
 
 import io.atrium.edge.proxy.ProxyStats;
 import io.atrium.edge.proxy.RouteTable;
+import io.atrium.edge.config.ClientTimeouts;
 import io.atrium.edge.observe.AccessLog;
 import io.atrium.edge.observe.EdgeMetrics;
 import io.netty.channel.Channel;
@@ -52,6 +53,7 @@ public final class DataPath {
     private final Transport transport;
     private final int maxHeaderSize;
     private final AccessLog accessLog;
+    private final ClientTimeouts timeouts;
     private final EdgeMetrics.RouteMeters noRouteMeters;
     private volatile int httpsRedirectPort;
     private final LongAdder activeExchanges = new LongAdder();
@@ -60,7 +62,8 @@ public final class DataPath {
     private final ChannelGroup http2Connections = new DefaultChannelGroup("atrium-edge-h2", GlobalEventExecutor.INSTANCE);
 
     public DataPath(RouteTable routes, ProxyStats stats, int ioThreads, Transport transport, int maxHeaderSize, int httpsRedirectPort,
-                    EdgeMetrics metrics, AccessLog accessLog) {
+                    EdgeMetrics metrics, AccessLog accessLog, ClientTimeouts timeouts) {
+        this.timeouts = timeouts;
         this.accessLog = accessLog;
         this.noRouteMeters = metrics.route(EdgeMetrics.NO_ROUTE, null);
         this.httpsRedirectPort = httpsRedirectPort;
@@ -113,7 +116,7 @@ public final class DataPath {
                 HttpServerCodec codec = new HttpServerCodec(decoderConfig());
                 HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol ->
                         AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                                ? new Http2ServerUpgradeCodec(http2Codec(ch), new Http2MultiplexHandler(streamInitializer(false)))
+                                ? new Http2ServerUpgradeCodec(http2Codec(ch), http2Idle(), new Http2MultiplexHandler(streamInitializer(false)))
                                 : null, MAX_UPGRADE_REQUEST_BODY) {
                     @Override
                     protected boolean shouldHandleUpgradeRequest(HttpRequest req) {
@@ -126,10 +129,10 @@ public final class DataPath {
                 ChannelHandler priorKnowledge = new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel c) {
-                        c.pipeline().addLast(http2Codec(c), new Http2MultiplexHandler(streamInitializer(false)));
+                        c.pipeline().addLast(http2Codec(c), http2Idle(), new Http2MultiplexHandler(streamInitializer(false)));
                     }
                 };
-                ch.pipeline().addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge),
+                ch.pipeline().addLast(new ReadActivity(), new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge),
                         new ClientConnection(DataPath.this, false));
             }
         };
@@ -144,9 +147,9 @@ public final class DataPath {
                     @Override
                     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                            ctx.pipeline().addLast(http2Codec(ctx.channel()), new Http2MultiplexHandler(streamInitializer(true)));
+                            ctx.pipeline().addLast(http2Codec(ctx.channel()), http2Idle(), new Http2MultiplexHandler(streamInitializer(true)));
                         } else {
-                            ctx.pipeline().addLast(new HttpServerCodec(decoderConfig()), new ClientConnection(DataPath.this, true));
+                            ctx.pipeline().addLast(new ReadActivity(), new HttpServerCodec(decoderConfig()), new ClientConnection(DataPath.this, true));
                         }
                     }
 
@@ -167,6 +170,14 @@ public final class DataPath {
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, false), new ClientConnection(DataPath.this, secure));
             }
         };
+    }
+
+    private Http2IdleCloser http2Idle() {
+        return new Http2IdleCloser(timeouts.idle().toNanos());
+    }
+
+    ClientTimeouts timeouts() {
+        return timeouts;
     }
 
     /** The HTTP/2 codec of {@code connection}, which from now on gets a GOAWAY when draining starts. */
