@@ -12,6 +12,8 @@ HERE="$ROOT/bench/router"
 WORK="$ROOT/bench/.work/router-profile"
 # shellcheck source=../lib.sh
 source "$ROOT/bench/lib.sh"
+# shellcheck source=subgraphs.sh
+source "$HERE/subgraphs.sh"
 
 WARMUP=${WARMUP:-20}
 DURATION=${DURATION:-15}
@@ -23,10 +25,12 @@ VERSION=0.1.0-SNAPSHOT
 EXAMPLES_JAR="$ROOT/examples/target/atrium-examples-$VERSION-all.jar"
 SUPERGRAPH="$ROOT/config/supergraph/examples.graphql"
 JAVA_BIN=${JAVA_HOME:?JAVA_HOME must name a JDK 25}/bin
+JAVA="$JAVA_BIN/java"
 JARS=("$@")
 [ ${#JARS[@]} -gt 0 ] || JARS=("$ROOT/federation-router/target/atrium-federation-router-$VERSION.jar")
 
 need_debian_packages wrk curl
+command -v node >/dev/null 2>&1 || die "writing the request body needs Node.js"
 [ -f "$EXAMPLES_JAR" ] || die "build first: ./atrium build"
 for jar in "${JARS[@]}"; do [ -f "$jar" ] || die "no such jar: $jar"; done
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -35,19 +39,8 @@ pids_to_stop=()
 cleanup() { for pid in "${pids_to_stop[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-cp "$SUPERGRAPH" "$WORK/supergraph.graphql"
-for pair in accounts:4001 products:4002 inventory:4003 reviews:4004; do
-  name=${pair%%:*}; default_port=${pair##*:}
-  port=$(free_port)
-  sed -i "s#127.0.0.1:$default_port/#127.0.0.1:$port/#" "$WORK/supergraph.graphql"
-  "$JAVA_BIN/java" -Xmx256m --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar "$EXAMPLES_JAR" "$name" --port "$port" > "$WORK/$name.log" 2>&1 &
-  pids_to_stop+=("$!")
-  wait_http "http://127.0.0.1:$port/health" 90
-done
-# The request body, as run.sh makes it (JSON-escaped query text).
-python3 -c 'import json,sys; sys.stdout.write(json.dumps({"query": open(sys.argv[1]).read(), "operationName": "TestQuery"}))' \
-  "$HERE/query.graphql" > "$WORK/request.json"
-export BENCH_QUERY_JSON="$WORK/request.json"
+start_sample_subgraphs
+write_request_body
 
 hz=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

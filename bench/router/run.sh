@@ -12,6 +12,8 @@ HERE="$ROOT/bench/router"
 WORK="$ROOT/bench/.work/router"
 # shellcheck source=../lib.sh
 source "$ROOT/bench/lib.sh"
+# shellcheck source=subgraphs.sh
+source "$HERE/subgraphs.sh"
 
 WARMUP=${WARMUP:-40}
 ROUNDS=${ROUNDS:-3}
@@ -39,15 +41,7 @@ cleanup() { for pid in "${pids_to_stop[@]}"; do kill "$pid" 2>/dev/null || true;
 trap cleanup EXIT
 
 # Subgraphs on free ports; the supergraph copy points at them.
-cp "$SUPERGRAPH" "$WORK/supergraph.graphql"
-for pair in accounts:4001 products:4002 inventory:4003 reviews:4004; do
-  name=${pair%%:*}; default_port=${pair##*:}
-  port=$(free_port)
-  sed -i "s#127.0.0.1:$default_port/#127.0.0.1:$port/#" "$WORK/supergraph.graphql"
-  "$JAVA" -Xmx256m --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar "$EXAMPLES_JAR" "$name" --port "$port" > "$WORK/$name.log" 2>&1 &
-  pids_to_stop+=("$!")
-  wait_http "http://127.0.0.1:$port/health" 90
-done
+start_sample_subgraphs
 
 declare -A PORT PID
 start_gateway() {
@@ -73,9 +67,7 @@ start_gateway() {
 }
 
 # The request body, and each gateway's answer for a correctness check before any timing.
-node -e 'const fs=require("fs");process.stdout.write(JSON.stringify({query:fs.readFileSync(process.argv[1],"utf8"),operationName:"TestQuery"}))' \
-  "$HERE/query.graphql" > "$WORK/request.json"
-export BENCH_QUERY_JSON="$WORK/request.json"
+write_request_body
 for gw in $GATEWAYS; do start_gateway "$gw"; done
 for gw in $GATEWAYS; do
   until curl -fsS -m 5 -o "$WORK/$gw.answer.json" -H 'content-type: application/json' --data-binary @"$WORK/request.json" \
