@@ -5,9 +5,9 @@
 //
 //   cd config/supergraph && npm i --no-save @apollo/composition@2.14.4 graphql@16.15.0 && node compose.mjs
 //
-// Writes examples.graphql (subgraph URLs on 127.0.0.1, for tests and the local launcher) and
-// examples.compose.graphql (URLs by service name, for Docker Compose). Fails with the
-// composition errors if the subgraphs do not compose. node_modules stays untracked.
+// Writes examples.graphql (subgraph URLs on 127.0.0.1, for tests and the local launcher; Docker
+// Compose overrides the URLs in config/router/compose.yaml). Fails with the composition errors if
+// the subgraphs do not compose. node_modules stays untracked.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,7 +43,6 @@ function compose(hostFor) {
 
 const outputs = {
   "examples.graphql": () => "127.0.0.1",
-  "examples.compose.graphql": (name) => name,
 };
 for (const [file, hostFor] of Object.entries(outputs)) {
   writeFileSync(join(here, file), compose(hostFor));

@@ -28,6 +28,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class ComposeFileTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Pattern JOIN_GRAPH = Pattern.compile("@join__graph\\(name: \"([^\"]+)\"");
     private static final Pattern URL = Pattern.compile("https?://[A-Za-z0-9._-]+(:\\d+)?[^\\s\"']*");
 
     private static Map<String, Map<String, Object>> services;
@@ -111,13 +112,23 @@ class ComposeFileTest {
     }
 
     @Test
-    void supergraphSubgraphUrlsNameServicesOnPortsTheyListenOn() throws IOException {
+    void everySubgraphOfTheSupergraphIsCalledAtAComposeServiceOnAPortItListensOn() throws IOException {
         Path supergraph = mountedFile("federation-router", "/etc/atrium/supergraph.graphql");
-        List<URI> subgraphs = urlsIn(Files.readString(supergraph)).stream()
-                .filter(url -> !url.getHost().equals("specs.apollo.dev"))
-                .toList();
-        assertThat(subgraphs).as("subgraph URLs in %s", supergraph).hasSizeGreaterThanOrEqualTo(4);
-        assertUrlsReachServices(subgraphs, supergraph);
+        Path routerConfig = mountedFile("federation-router", "/etc/atrium/router.yaml");
+        Set<String> graphs = new HashSet<>();
+        Matcher joinGraph = JOIN_GRAPH.matcher(Files.readString(supergraph));
+        while (joinGraph.find()) {
+            graphs.add(joinGraph.group(1));
+        }
+        Map<String, Object> overrides = cast(load(routerConfig).get("subgraphs"));
+
+        assertThat(graphs).as("subgraphs of %s", supergraph).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(overrides).as("subgraph URL overrides in %s (the supergraph's URLs are for the local stack)", routerConfig)
+                .containsOnlyKeys(graphs);
+        for (var override : overrides.entrySet()) {
+            Map<String, Object> subgraph = cast(override.getValue());
+            assertUrlsReachServices(List.of(URI.create((String) subgraph.get("url"))), routerConfig);
+        }
     }
 
     private void assertUrlsReachServices(List<URI> urls, Path source) {

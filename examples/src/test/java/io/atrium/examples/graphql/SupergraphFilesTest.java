@@ -26,19 +26,6 @@ class SupergraphFilesTest {
     }
 
     @Test
-    void composeSupergraphDiffersOnlyByHostNames() throws IOException {
-        String local = Files.readString(SUPERGRAPH.resolve("examples.graphql"));
-        String compose = Files.readString(SUPERGRAPH.resolve("examples.compose.graphql"));
-
-        String expected = local;
-        for (ExampleService service : subgraphs()) {
-            expected = expected.replace("http://127.0.0.1:" + service.defaultPort(),
-                    "http://" + service.serviceName() + ":" + service.defaultPort());
-        }
-        assertThat(compose).isEqualTo(expected);
-    }
-
-    @Test
     void benchmarkAnswerIsTheLargeReferenceResponse() throws IOException {
         long size = Files.size(SUPERGRAPH.resolve("benchmark-answer.json"));
 
