@@ -5,7 +5,7 @@ import io.atrium.router.config.RouterConfigLoader;
 import io.atrium.router.supergraph.Supergraph;
 import io.atrium.router.supergraph.SupergraphException;
 import io.atrium.router.supergraph.SupergraphReader;
-import io.atrium.router.transport.HttpSubgraphTransport;
+import io.atrium.router.transport.NettySubgraphTransport;
 import io.atrium.router.transport.SubgraphTransport;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
@@ -31,7 +31,7 @@ public final class SupergraphManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SupergraphManager.class);
 
     private final RouterConfig config;
-    private final HttpSubgraphTransport transport = new HttpSubgraphTransport();
+    private final NettySubgraphTransport transport = new NettySubgraphTransport();
     private final AtomicReference<LiveSupergraph> live = new AtomicReference<>();
     private final GraphQLHandler handler;
     private final java.util.concurrent.atomic.AtomicLong reloadFailures = new java.util.concurrent.atomic.AtomicLong();

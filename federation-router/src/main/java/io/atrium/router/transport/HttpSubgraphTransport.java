@@ -1,15 +1,12 @@
 package io.atrium.router.transport;
 
 import io.atrium.router.json.Json;
-import io.atrium.router.json.JsonException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -86,7 +83,7 @@ public final class HttpSubgraphTransport implements SubgraphTransport, AutoClose
                     if (failure != null) {
                         throw new CompletionException(toFetchException(request, failure));
                     }
-                    return parse(request, response);
+                    return SubgraphResponses.parse(request.subgraphName(), response.statusCode(), response.body());
                 });
     }
 
@@ -103,31 +100,6 @@ public final class HttpSubgraphTransport implements SubgraphTransport, AutoClose
         String what = cause instanceof HttpTimeoutException ? "timed out after " + request.timeout().toMillis() + " ms"
                 : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         return new SubgraphFetchException("HTTP fetch failed from '" + request.subgraphName() + "': " + what, cause);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static SubgraphResponse parse(SubgraphRequest request, HttpResponse<byte[]> response) {
-        Object json;
-        try {
-            json = Json.read(response.body());
-        } catch (JsonException e) {
-            throw new SubgraphFetchException("HTTP fetch failed from '" + request.subgraphName() + "': status "
-                    + response.statusCode() + ", body is not JSON");
-        }
-        if (!(json instanceof Map<?, ?> map) || !(map.containsKey("data") || map.containsKey("errors"))) {
-            throw new SubgraphFetchException("HTTP fetch failed from '" + request.subgraphName() + "': status "
-                    + response.statusCode() + ", body is not a GraphQL response");
-        }
-        Object data = map.get("data");
-        List<Map<String, Object>> errors = new ArrayList<>();
-        if (map.get("errors") instanceof List<?> list) {
-            for (Object error : list) {
-                if (error instanceof Map<?, ?> e) {
-                    errors.add((Map<String, Object>) e);
-                }
-            }
-        }
-        return new SubgraphResponse(data instanceof Map<?, ?> d ? (Map<String, Object>) d : null, errors);
     }
 
     @Override

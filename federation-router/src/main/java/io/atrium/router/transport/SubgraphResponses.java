@@ -1,0 +1,42 @@
+package io.atrium.router.transport;
+
+import io.atrium.router.json.Json;
+import io.atrium.router.json.JsonException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Reads a subgraph's HTTP response body as a GraphQL response, whatever the transport. */
+final class SubgraphResponses {
+    private SubgraphResponses() {
+    }
+
+    /**
+     * The body as a GraphQL response ({@code data} and/or {@code errors}), whatever the status (GraphQL over HTTP
+     * answers request errors with 4xx and a GraphQL body); anything else fails the fetch.
+     */
+    @SuppressWarnings("unchecked")
+    static SubgraphResponse parse(String subgraphName, int status, byte[] body) {
+        Object json;
+        try {
+            json = Json.read(body);
+        } catch (JsonException e) {
+            throw new SubgraphFetchException("HTTP fetch failed from '" + subgraphName + "': status " + status
+                    + ", body is not JSON");
+        }
+        if (!(json instanceof Map<?, ?> map) || !(map.containsKey("data") || map.containsKey("errors"))) {
+            throw new SubgraphFetchException("HTTP fetch failed from '" + subgraphName + "': status " + status
+                    + ", body is not a GraphQL response");
+        }
+        Object data = map.get("data");
+        List<Map<String, Object>> errors = new ArrayList<>();
+        if (map.get("errors") instanceof List<?> list) {
+            for (Object error : list) {
+                if (error instanceof Map<?, ?> e) {
+                    errors.add((Map<String, Object>) e);
+                }
+            }
+        }
+        return new SubgraphResponse(data instanceof Map<?, ?> d ? (Map<String, Object>) d : null, errors);
+    }
+}
