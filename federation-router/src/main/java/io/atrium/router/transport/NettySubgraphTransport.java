@@ -15,6 +15,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandle;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -91,13 +93,27 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
         return result;
     }
 
-    /** The calling thread's event loop when a NIO channel can live on it, else a loop of the transport's own. */
+    /** The calling thread's event loop when a socket channel can live on it, else a loop of the transport's own. */
     private EventLoop currentLoop() {
         EventExecutor current = ThreadExecutorMap.currentExecutor();
-        if (current instanceof IoEventLoop loop && loop.isCompatible(NioIoHandle.class)) {
+        if (current instanceof IoEventLoop loop && socketChannel(loop) != null) {
             return loop;
         }
         return ownGroup().next();
+    }
+
+    /** The socket channel class for an event loop: epoll's on epoll loops, NIO's on NIO loops, else null. */
+    private static Class<? extends Channel> socketChannel(EventLoop loop) {
+        if (!(loop instanceof IoEventLoop io)) {
+            return null;
+        }
+        if (io.isCompatible(NioIoHandle.class)) {
+            return NioSocketChannel.class;
+        }
+        if (io.isCompatible(EpollIoHandle.class)) {
+            return EpollSocketChannel.class;
+        }
+        return null;
     }
 
     private EventLoopGroup ownGroup() {
@@ -154,7 +170,7 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
     }
 
     private void connect(EventLoop loop, Exchange exchange, LoopPool pool, Origin origin) {
-        new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        new Bootstrap().group(loop).channel(socketChannel(loop))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .handler(new ChannelInitializer<>() {
