@@ -52,8 +52,8 @@ import java.util.concurrent.TimeUnit;
  * fetches started, and after the last one the client's answer written) on the same thread: no hand-off between a
  * server thread, a client selector and a worker pool per subgraph answer, and no locking in the connection pool,
  * which is per loop. Fetches started elsewhere (tests, tools) run on a small event loop group of the transport's
- * own. Requests marked {@link SubgraphRequest#h2c()} go to the JDK client ({@link HttpSubgraphTransport}), which
- * offers the HTTP/1.1 {@code Upgrade: h2c} handshake.
+ * own. Requests marked {@link SubgraphRequest#h2c()} (the JDK client offers the HTTP/1.1 {@code Upgrade: h2c}
+ * handshake) and {@code https} subgraphs go to the JDK client ({@link HttpSubgraphTransport}).
  *
  * <p>A pooled connection is only ever used for one exchange at a time (no pipelining). A request is sent at most
  * once: when a pooled connection turns out to be closed before the request was written, a new connection is
@@ -67,13 +67,14 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private final Map<EventExecutor, LoopPool> pools = new ConcurrentHashMap<>();
-    private final HttpSubgraphTransport h2c = new HttpSubgraphTransport(1);
+    /** For h2c and https subgraphs. */
+    private final HttpSubgraphTransport jdk = new HttpSubgraphTransport(1);
     private volatile EventLoopGroup ownGroup;
 
     @Override
     public CompletionStage<SubgraphResponse> fetch(SubgraphRequest request) {
-        if (request.h2c()) {
-            return h2c.fetch(request);
+        if (request.h2c() || !"http".equalsIgnoreCase(request.url().getScheme())) {
+            return jdk.fetch(request);
         }
         CompletableFuture<SubgraphResponse> result = new CompletableFuture<>();
         FullHttpRequest http;
@@ -320,9 +321,6 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
     /** Scheme-less address of a subgraph: host and port (80 when the URL has none). */
     private record Origin(String host, int port) {
         static Origin of(URI url) {
-            if (!"http".equalsIgnoreCase(url.getScheme())) {
-                throw new IllegalArgumentException("only http:// subgraph URLs are supported over HTTP/1.1: " + url);
-            }
             return new Origin(url.getHost(), url.getPort() < 0 ? 80 : url.getPort());
         }
     }
@@ -364,7 +362,7 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
 
     @Override
     public void close() {
-        h2c.close();
+        jdk.close();
         EventLoopGroup group = ownGroup;
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -133,6 +133,14 @@ class NettySubgraphTransportIT {
     }
 
     @Test
+    void h2cSubgraphsGoThroughTheJdkClientWhichAsksForTheUpgrade() throws Exception {
+        SubgraphRequest request = new SubgraphRequest("s", url("/graphql"), "{ok}", null, Map.of(), Duration.ofSeconds(5),
+                Map.of(), true);
+        assertThat(fetch(request).data()).containsEntry("ok", true);
+        assertThat(headers.getFirst()).containsEntry("Upgrade", List.of("h2c"));
+    }
+
+    @Test
     void aSlowSubgraphTimesOutWithTheConfiguredTimeout() {
         assertThatThrownBy(() -> fetch(request(url("/slow"), Map.of(), Duration.ofMillis(200))))
                 .isInstanceOf(ExecutionException.class)
