@@ -636,7 +636,8 @@ public final class QueryPlanner {
                 if (key == null) {
                     continue;
                 }
-                FetchGroup child = interfaceEntityGroup(site, typeName, interfaceName, key);
+                FetchGroup child = interfaceEntityGroup(site, typeName, interfaceName, key,
+                        meta.graphs().get(graph).requires());
                 addField(site.inEntityFetch(child, interfaceName), field, meta);
                 return true;
             }
@@ -644,8 +645,13 @@ public final class QueryPlanner {
         return false;
     }
 
-    /** The entity group that fetches {@code interfaceName} (by key) from {@code graph} for objects at {@code path}. */
-    private FetchGroup interfaceEntityGroup(Site site, String parentType, String interfaceName, EntityKey key) {
+    /**
+     * The entity group that fetches {@code interfaceName} (by key) from {@code graph} for objects at {@code path}.
+     * {@code requires} (nullable) is the {@code @requires} selection of the field fetched there: it is planned on the
+     * objects being left, like the key, and sent in the representation.
+     */
+    private FetchGroup interfaceEntityGroup(Site site, String parentType, String interfaceName, EntityKey key,
+                                            SelectionSet requires) {
         Set<FetchGroup> dependencies = new LinkedHashSet<>();
         site.target().leaf(null, "__typename", "", "");
         keyDepth++;
@@ -654,11 +660,24 @@ public final class QueryPlanner {
         } finally {
             keyDepth--;
         }
+        if (requires != null) {
+            int savedKeyDepth = keyDepth;
+            keyDepth = 0;
+            try {
+                planObjectOrInterface(site.supplying(dependencies), parentType, requires.getSelections());
+            } finally {
+                keyDepth = savedKeyDepth;
+            }
+        }
         dependencies.add(site.group());
         FetchGroup child = entityGroup(key.graph(), site.path(), dependencies);
         SelNode representation = child.requires.computeIfAbsent(interfaceName, k -> new SelNode());
         representation.leaf(null, "__typename", "", "");
         PlanningSupport.addPlain(representation, key.selection());
+        if (requires != null) {
+            PlanningSupport.addPlain(representation, requires);
+            child.requiresTypes.add(interfaceName);
+        }
         child.typenameRewrites.add(interfaceName);
         return child;
     }
@@ -704,7 +723,7 @@ public final class QueryPlanner {
             if (key == null) {
                 continue;
             }
-            FetchGroup child = interfaceEntityGroup(site, type.name(), type.name(), key);
+            FetchGroup child = interfaceEntityGroup(site, type.name(), type.name(), key, null);
             planComposite(site.inEntityFetch(child, type.name()), type, remote);
             return;
         }
