@@ -51,11 +51,12 @@ final class Representations {
         for (SelectionItem item : selections) {
             switch (item) {
                 case SelectionItem.Field field -> {
-                    if (!object.containsKey(field.name())) {
+                    // read where the router fetched it (an alias, see PlanningSupport.requiresSelection), send by name
+                    if (!object.containsKey(field.responseKey())) {
                         complete = false;
                         continue;
                     }
-                    Object value = object.get(field.name());
+                    Object value = object.get(field.responseKey());
                     out.put(field.name(), field.selections() == null ? value : projectValue(value, field.selections(), supergraph));
                 }
                 case SelectionItem.InlineFragment fragment -> {

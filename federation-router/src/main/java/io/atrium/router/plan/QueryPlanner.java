@@ -715,7 +715,7 @@ public final class QueryPlanner {
                     continue;
                 }
                 FetchGroup child = interfaceEntityGroup(site, typeName, interfaceName, key,
-                        meta.graphs().get(graph).requires());
+                        PlanningSupport.requiresSelection(meta.graphs().get(graph)));
                 addField(site.inEntityFetch(child, interfaceName), field, meta);
                 return true;
             }
@@ -823,11 +823,12 @@ public final class QueryPlanner {
         site.target().leaf(null, "__typename", "", "");
         planKey(site.supplying(dependencies), typeName, key);
         FieldInGraph in = meta.graphs().get(key.graph());
+        SelectionSet requires = PlanningSupport.requiresSelection(in);
         int savedKeyDepth = keyDepth;
         keyDepth = 0;
         try {
-            if (in.requires() != null) {
-                planObject(site.supplying(dependencies), typeName, in.requires().getSelections());
+            if (requires != null) {
+                planObject(site.supplying(dependencies), typeName, requires.getSelections());
             }
             List<Ancestor> contextSources = new ArrayList<>();
             for (FieldInGraph.ContextArgument argument : in.contextArguments()) {
@@ -842,8 +843,8 @@ public final class QueryPlanner {
             SelNode representation = child.requires.computeIfAbsent(typeName, k -> new SelNode());
             representation.leaf(null, "__typename", "", "");
             PlanningSupport.addPlain(representation, key.selection());
-            if (in.requires() != null) {
-                PlanningSupport.addPlain(representation, in.requires());
+            if (requires != null) {
+                PlanningSupport.addPlain(representation, requires);
                 child.requiresTypes.add(typeName);
             }
             if (!contextSources.isEmpty()) {
