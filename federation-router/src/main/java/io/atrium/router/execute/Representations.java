@@ -12,7 +12,11 @@ final class Representations {
     private Representations() {
     }
 
-    /** The representation for {@code object}, or null when no {@code ... on T} of the selection applies to it. */
+    /**
+     * The representation for {@code object}, or null when no {@code ... on T} of the selection applies to it or a
+     * selected field is missing (an earlier fetch that should have supplied a key or {@code @requires} field
+     * returned null there): an incomplete representation cannot be resolved, so the entity is not asked for.
+     */
     static Map<String, Object> project(Map<String, Object> object, List<SelectionItem> requires, List<String> rewrites,
                                        Supergraph supergraph) {
         if (!(object.get("__typename") instanceof String typename)) {
@@ -26,7 +30,9 @@ final class Representations {
                 if (result == null) {
                     result = new LinkedHashMap<>();
                 }
-                projectInto(object, fragment.selections(), supergraph, result);
+                if (!projectInto(object, fragment.selections(), supergraph, result)) {
+                    return null;
+                }
                 if (rewrites.contains(fragment.typeCondition())) {
                     sentTypename = fragment.typeCondition();
                 }
@@ -38,27 +44,31 @@ final class Representations {
         return result;
     }
 
-    @SuppressWarnings("unchecked")
-    private static void projectInto(Map<String, Object> object, List<SelectionItem> selections, Supergraph supergraph,
-                                    Map<String, Object> out) {
+    /** Projects {@code selections} of {@code object} into {@code out}; false when a selected field is missing. */
+    private static boolean projectInto(Map<String, Object> object, List<SelectionItem> selections, Supergraph supergraph,
+                                       Map<String, Object> out) {
+        boolean complete = true;
         for (SelectionItem item : selections) {
             switch (item) {
                 case SelectionItem.Field field -> {
-                    if (!object.containsKey(field.name())) {
+                    // read where the router fetched it (an alias, see PlanningSupport.requiresSelection), send by name
+                    if (!object.containsKey(field.responseKey())) {
+                        complete = false;
                         continue;
                     }
-                    Object value = object.get(field.name());
+                    Object value = object.get(field.responseKey());
                     out.put(field.name(), field.selections() == null ? value : projectValue(value, field.selections(), supergraph));
                 }
                 case SelectionItem.InlineFragment fragment -> {
                     Object typename = object.get("__typename");
                     if (fragment.typeCondition() == null || (typename instanceof String t
                             && supergraph.isSubtype(t, fragment.typeCondition()))) {
-                        projectInto(object, fragment.selections(), supergraph, out);
+                        complete &= projectInto(object, fragment.selections(), supergraph, out);
                     }
                 }
             }
         }
+        return complete;
     }
 
     @SuppressWarnings("unchecked")

@@ -121,7 +121,7 @@ final class ResponseBuilder {
                 }
                 @SuppressWarnings("unchecked")
                 Map<String, Object> object = (Map<String, Object>) map;
-                String typename = object.get("__typename") instanceof String t ? t : (named.objectType() ? named.name() : null);
+                String typename = clientTypename(object, named);
                 if (typename == null) {
                     generator.writeNull();
                     return true;
@@ -212,7 +212,7 @@ final class ResponseBuilder {
     }
 
     private Object completeObject(ResponseShape.Named type, Map<String, Object> object, List<ResponseShape.Field> fields) {
-        String typename = object.get("__typename") instanceof String t ? t : (type.objectType() ? type.name() : null);
+        String typename = clientTypename(object, type);
         if (typename == null) {
             return null;
         }
@@ -235,6 +235,19 @@ final class ResponseBuilder {
             out.put(entry.getKey(), value);
         }
         return out;
+    }
+
+    /**
+     * The object's type as the client sees it; null when it has none, or when the subgraph returned a type the API
+     * schema does not have ({@code @inaccessible}): the client cannot be shown such an object, so it is null.
+     */
+    private String clientTypename(Map<String, Object> object, ResponseShape.Named type) {
+        String typename = object.get("__typename") instanceof String t ? t : (type.objectType() ? type.name() : null);
+        if (typename == null) {
+            return null;
+        }
+        io.atrium.router.supergraph.TypeMeta meta = supergraph.type(typename);
+        return meta == null || meta.inaccessible() ? null : typename;
     }
 
     private Map<String, List<ResponseShape.Field>> subfields(List<ResponseShape.Field> fields, String typename) {

@@ -54,15 +54,45 @@ final class PlanningSupport {
     static void addPlain(SelNode node, SelectionSet set) {
         for (Selection<?> selection : set.getSelections()) {
             if (selection instanceof Field field) {
+                // an alias in a representation selection names where the value is read in the response tree
                 if (field.getSelectionSet() == null) {
-                    node.leaf(null, field.getName(), "", "");
+                    node.leaf(field.getAlias(), field.getName(), "", "");
                 } else {
-                    addPlain(node.composite(null, field.getName(), "", ""), field.getSelectionSet());
+                    addPlain(node.composite(field.getAlias(), field.getName(), "", ""), field.getSelectionSet());
                 }
             } else if (selection instanceof InlineFragment inline && inline.getTypeCondition() != null) {
                 addPlain(node.fragment(inline.getTypeCondition().getName(), ""), inline.getSelectionSet());
             }
         }
+    }
+
+    /**
+     * The {@code @requires} selection of a field in its subgraph (or null), with every field that takes arguments
+     * aliased ({@code name__requires_<hash of the arguments>}): the router fetches it under that alias, so a client
+     * field of the same name with other arguments is never merged with it, and reads it from there for the
+     * representation.
+     */
+    static SelectionSet requiresSelection(FieldInGraph in) {
+        return in == null || in.requires() == null ? null : aliasFieldsWithArguments(in.requires());
+    }
+
+    private static SelectionSet aliasFieldsWithArguments(SelectionSet set) {
+        List<Selection> out = new ArrayList<>();
+        for (Selection<?> selection : set.getSelections()) {
+            switch (selection) {
+                case Field field -> {
+                    SelectionSet sub = field.getSelectionSet() == null ? null : aliasFieldsWithArguments(field.getSelectionSet());
+                    String alias = field.getArguments().isEmpty() ? field.getAlias() : field.getName() + "__requires_"
+                            + Integer.toHexString(AstPrinter.printAst(field.transform(b -> b.selectionSet(null)
+                                    .alias(null).directives(List.of()))).hashCode());
+                    out.add(field.transform(b -> b.alias(alias).selectionSet(sub)));
+                }
+                case InlineFragment inline -> out.add(inline.transform(b -> b.selectionSet(
+                        aliasFieldsWithArguments(inline.getSelectionSet()))));
+                default -> out.add(selection);
+            }
+        }
+        return SelectionSet.newSelectionSet(out).build();
     }
 
     static int listDepth(graphql.language.Type<?> type) {

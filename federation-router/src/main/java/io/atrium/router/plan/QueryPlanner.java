@@ -201,14 +201,83 @@ public final class QueryPlanner {
             if (pushed < 0) {
                 continue;
             }
-            FetchGroup group = mutation ? rootGroupForMutation(meta, last) : rootGroupForQuery(meta, field);
-            last = group;
             try {
+                if (!mutation && planSplitRootField(field, meta)) {
+                    continue;
+                }
+                FetchGroup group = mutation ? rootGroupForMutation(meta, last) : rootGroupForQuery(meta, field);
+                last = group;
                 addField(new Site(group, group.selection, List.of(), null, new LinkedHashSet<>()), field, meta);
             } finally {
                 popConditions(pushed);
             }
         }
+    }
+
+    /**
+     * A root field of a value type (no key to come back with) whose selection no single subgraph resolves: every
+     * subgraph that resolves the field ({@code @shareable}) fetches the part of the selection it can, largest part
+     * first, and the answers merge into one value. Returns false when one subgraph can take the whole field.
+     */
+    private boolean planSplitRootField(Field field, FieldMeta meta) {
+        TypeMeta type = supergraph.type(meta.namedType());
+        if (type == null || !type.kind().isComposite() || field.getSelectionSet() == null || isEntity(type)) {
+            return false;
+        }
+        List<String> graphs = new ArrayList<>();
+        for (String graph : meta.graphs().keySet()) {
+            if (meta.resolvableIn(graph, labels)) {
+                if (subtreeReachable(graph, meta, field, PlanningSupport.childProvided(graph, meta, field, null))) {
+                    return false;
+                }
+                graphs.add(graph);
+            }
+        }
+        if (graphs.size() < 2) {
+            return false;
+        }
+        List<Selection> remaining = new ArrayList<>(field.getSelectionSet().getSelections());
+        while (!remaining.isEmpty()) {
+            String best = graphs.getFirst();
+            List<Selection> bestPart = List.of();
+            for (String graph : graphs) {
+                List<Selection> part = localPart(graph, type, meta, field, remaining);
+                if (part.size() > bestPart.size()) {
+                    best = graph;
+                    bestPart = part;
+                }
+            }
+            List<Selection> selections = bestPart.isEmpty() ? List.copyOf(remaining) : bestPart;
+            remaining.removeAll(selections);
+            FetchGroup group = rootGroup(best);
+            Field part = field.transform(b -> b.selectionSet(SelectionSet.newSelectionSet(selections).build()));
+            addField(new Site(group, group.selection, List.of(), null, new LinkedHashSet<>()), part, meta);
+        }
+        return true;
+    }
+
+    /** The selections of {@code field} that {@code graph} resolves with everything below them. */
+    private List<Selection> localPart(String graph, TypeMeta type, FieldMeta meta, Field field, List<Selection> selections) {
+        SelectionSet provided = PlanningSupport.childProvided(graph, meta, field, null);
+        List<Selection> part = new ArrayList<>();
+        for (Selection<?> selection : selections) {
+            if (valueSelectionLocal(graph, type, SelectionSet.newSelectionSet(List.of(selection)).build(), provided, 0)) {
+                part.add(selection);
+            }
+        }
+        return part;
+    }
+
+    /** The root fetch to {@code graph}, created on first use. */
+    private FetchGroup rootGroup(String graph) {
+        for (FetchGroup root : roots) {
+            if (root.graph.equals(graph)) {
+                return root;
+            }
+        }
+        FetchGroup group = newGroup(graph, List.of(), false);
+        roots.add(group);
+        return group;
     }
 
     private FetchGroup rootGroupForMutation(FieldMeta meta, FetchGroup last) {
@@ -503,7 +572,7 @@ public final class QueryPlanner {
             pendingContextArguments = null;
         }
         String directives = PlanningSupport.printDirectives(PlanningSupport.conditionalDirectives(field.getDirectives()), group);
-        TypeMeta fieldType = supergraph.type(meta.namedType());
+        TypeMeta fieldType = supergraph.type(namedTypeIn(group.graph, meta));
         if (fieldType == null || !fieldType.kind().isComposite() || field.getSelectionSet() == null) {
             site.target().leaf(alias(field), field.getName(), arguments, directives);
             return;
@@ -512,6 +581,15 @@ public final class QueryPlanner {
         Site below = new Site(group, sub, childPath(site.path(), field, meta),
                 PlanningSupport.childProvided(group.graph, meta, field, site.provided()), site.providers());
         planComposite(below, fieldType, field.getSelectionSet().getSelections());
+    }
+
+    /**
+     * The field's named type as subgraph {@code graph} declares it: where it is narrower than the supergraph's (an
+     * object type where the supergraph has a union or interface of it), only fragments that apply to it may be sent.
+     */
+    private String namedTypeIn(String graph, FieldMeta meta) {
+        FieldInGraph in = meta.graphs().get(graph);
+        return in != null && in.namedTypeInGraph() != null ? in.namedTypeInGraph() : meta.namedType();
     }
 
     private void planComposite(Site site, TypeMeta type, List<Selection> selections) {
@@ -636,7 +714,8 @@ public final class QueryPlanner {
                 if (key == null) {
                     continue;
                 }
-                FetchGroup child = interfaceEntityGroup(site, typeName, interfaceName, key);
+                FetchGroup child = interfaceEntityGroup(site, typeName, interfaceName, key,
+                        PlanningSupport.requiresSelection(meta.graphs().get(graph)));
                 addField(site.inEntityFetch(child, interfaceName), field, meta);
                 return true;
             }
@@ -644,8 +723,13 @@ public final class QueryPlanner {
         return false;
     }
 
-    /** The entity group that fetches {@code interfaceName} (by key) from {@code graph} for objects at {@code path}. */
-    private FetchGroup interfaceEntityGroup(Site site, String parentType, String interfaceName, EntityKey key) {
+    /**
+     * The entity group that fetches {@code interfaceName} (by key) from {@code graph} for objects at {@code path}.
+     * {@code requires} (nullable) is the {@code @requires} selection of the field fetched there: it is planned on the
+     * objects being left, like the key, and sent in the representation.
+     */
+    private FetchGroup interfaceEntityGroup(Site site, String parentType, String interfaceName, EntityKey key,
+                                            SelectionSet requires) {
         Set<FetchGroup> dependencies = new LinkedHashSet<>();
         site.target().leaf(null, "__typename", "", "");
         keyDepth++;
@@ -654,11 +738,24 @@ public final class QueryPlanner {
         } finally {
             keyDepth--;
         }
+        if (requires != null) {
+            int savedKeyDepth = keyDepth;
+            keyDepth = 0;
+            try {
+                planObjectOrInterface(site.supplying(dependencies), parentType, requires.getSelections());
+            } finally {
+                keyDepth = savedKeyDepth;
+            }
+        }
         dependencies.add(site.group());
         FetchGroup child = entityGroup(key.graph(), site.path(), dependencies);
         SelNode representation = child.requires.computeIfAbsent(interfaceName, k -> new SelNode());
         representation.leaf(null, "__typename", "", "");
         PlanningSupport.addPlain(representation, key.selection());
+        if (requires != null) {
+            PlanningSupport.addPlain(representation, requires);
+            child.requiresTypes.add(interfaceName);
+        }
         child.typenameRewrites.add(interfaceName);
         return child;
     }
@@ -704,7 +801,7 @@ public final class QueryPlanner {
             if (key == null) {
                 continue;
             }
-            FetchGroup child = interfaceEntityGroup(site, type.name(), type.name(), key);
+            FetchGroup child = interfaceEntityGroup(site, type.name(), type.name(), key, null);
             planComposite(site.inEntityFetch(child, type.name()), type, remote);
             return;
         }
@@ -726,11 +823,12 @@ public final class QueryPlanner {
         site.target().leaf(null, "__typename", "", "");
         planKey(site.supplying(dependencies), typeName, key);
         FieldInGraph in = meta.graphs().get(key.graph());
+        SelectionSet requires = PlanningSupport.requiresSelection(in);
         int savedKeyDepth = keyDepth;
         keyDepth = 0;
         try {
-            if (in.requires() != null) {
-                planObject(site.supplying(dependencies), typeName, in.requires().getSelections());
+            if (requires != null) {
+                planObject(site.supplying(dependencies), typeName, requires.getSelections());
             }
             List<Ancestor> contextSources = new ArrayList<>();
             for (FieldInGraph.ContextArgument argument : in.contextArguments()) {
@@ -745,8 +843,8 @@ public final class QueryPlanner {
             SelNode representation = child.requires.computeIfAbsent(typeName, k -> new SelNode());
             representation.leaf(null, "__typename", "", "");
             PlanningSupport.addPlain(representation, key.selection());
-            if (in.requires() != null) {
-                PlanningSupport.addPlain(representation, in.requires());
+            if (requires != null) {
+                PlanningSupport.addPlain(representation, requires);
                 child.requiresTypes.add(typeName);
             }
             if (!contextSources.isEmpty()) {

@@ -11,6 +11,8 @@ import graphql.language.SelectionSet;
  * @param overrideLabel the progressive override label, or null
  * @param usedOverridden the field is kept here only for keys/requires; it is not resolved from here
  * @param contextArguments arguments ({@code @fromContext}) whose values come from an ancestor (join v0.5)
+ * @param namedTypeInGraph the field's named type in this subgraph when it differs from the supergraph's (e.g. an
+ *                       object type where the supergraph has a union of it), or null
  */
 public record FieldInGraph(
         String graph,
@@ -21,7 +23,8 @@ public record FieldInGraph(
         String overrideFrom,
         String overrideLabel,
         boolean usedOverridden,
-        java.util.List<ContextArgument> contextArguments) {
+        java.util.List<ContextArgument> contextArguments,
+        String namedTypeInGraph) {
 
     public FieldInGraph {
         contextArguments = contextArguments == null ? java.util.List.of() : java.util.List.copyOf(contextArguments);
@@ -29,7 +32,7 @@ public record FieldInGraph(
 
     public FieldInGraph(String graph, boolean external, SelectionSet requires, String requiresText, SelectionSet provides,
                         String overrideFrom, String overrideLabel, boolean usedOverridden) {
-        this(graph, external, requires, requiresText, provides, overrideFrom, overrideLabel, usedOverridden, null);
+        this(graph, external, requires, requiresText, provides, overrideFrom, overrideLabel, usedOverridden, null, null);
     }
 
     /**

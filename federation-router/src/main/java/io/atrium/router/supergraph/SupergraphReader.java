@@ -274,6 +274,19 @@ public final class SupergraphReader {
         }
     }
 
+    /**
+     * The named type in {@code type:} of a {@code @join__field} when it is not the supergraph field's (composition
+     * widens a field to a common supertype), or null.
+     */
+    private static String namedTypeInGraph(Directive d, FieldDefinition field) {
+        String type = LinkedFeatures.stringArg(d, "type");
+        if (type == null) {
+            return null;
+        }
+        String named = type.replaceAll("[\\[\\]!\\s]", "");
+        return named.equals(namedType(field.getType())) ? null : named;
+    }
+
     /** {@code contextArguments: [{context, name, type, selection}]} of a {@code @join__field} (join v0.5). */
     private List<FieldInGraph.ContextArgument> contextArguments(Directive d, String fieldName) {
         graphql.language.Argument argument = d.getArgument("contextArguments");
@@ -330,7 +343,8 @@ public final class SupergraphReader {
                     overrideFrom,
                     label,
                     boolArg(d, "usedOverridden", false),
-                    contextArguments(d, field.getName())));
+                    contextArguments(d, field.getName()),
+                    namedTypeInGraph(d, field)));
             if (overrideFrom != null && label != null) {
                 for (Subgraph s : subgraphs.values()) {
                     if (s.name().equals(overrideFrom)) {
