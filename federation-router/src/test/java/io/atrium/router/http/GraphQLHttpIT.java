@@ -139,4 +139,36 @@ class GraphQLHttpIT {
         assertThat(query.statusCode()).isEqualTo(200);
         assertThat(query.body()).isEqualTo("{\"data\":{\"__typename\":\"Query\"}}");
     }
+
+    @Test
+    void unknownPathsAre404AndOtherMethods405NamingTheAllowedOnes() throws Exception {
+        var missing = client.send(HttpRequest.newBuilder(server.getURI().resolve("/nope")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        var put = client.send(HttpRequest.newBuilder(server.getURI().resolve("/graphql"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("allow")).hasValue("GET, POST");
+    }
+
+    /** HTTP/1.1 pipelining: both requests written at once, answered in the order they were sent. */
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderAndOversizedBodiesRefused() throws Exception {
+        String body = "{\"query\":\"{ __typename }\"}";
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                    + "content-length: " + body.length() + "\r\n\r\n" + body
+                    + "GET /health HTTP/1.1\r\nhost: x\r\n\r\n"
+                    + "POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nconnection: close\r\n"
+                    + "content-length: " + (RouterHttpServer.MAX_REQUEST_BYTES + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int typename = answers.indexOf("{\"data\":{\"__typename\":\"Query\"}}");
+            int health = answers.indexOf("\"status\":\"UP\"");
+            int tooLarge = answers.indexOf("HTTP/1.1 413");
+            assertThat(typename).isPositive();
+            assertThat(health).isGreaterThan(typename);
+            assertThat(tooLarge).isGreaterThan(health);
+        }
+    }
 }
