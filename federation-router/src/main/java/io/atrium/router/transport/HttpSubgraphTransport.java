@@ -1,13 +1,10 @@
 package io.atrium.router.transport;
 
-import io.atrium.router.json.Json;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,19 +56,11 @@ public final class HttpSubgraphTransport implements SubgraphTransport, AutoClose
 
     @Override
     public CompletionStage<SubgraphResponse> fetch(SubgraphRequest request) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("query", request.query());
-        if (request.operationName() != null) {
-            body.put("operationName", request.operationName());
-        }
-        if (!request.variables().isEmpty()) {
-            body.put("variables", request.variables());
-        }
         HttpRequest.Builder builder = HttpRequest.newBuilder(request.url())
                 .timeout(request.timeout())
                 .header("content-type", "application/json")
                 .header("accept", "application/graphql-response+json, application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
         request.headers().forEach(builder::header);
         HttpRequest http = builder.build();
         HttpClient client = request.h2c() ? http2 : http1();

@@ -1,6 +1,5 @@
 package io.atrium.router.transport;
 
-import io.atrium.router.json.Json;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -37,7 +36,6 @@ import io.netty.util.internal.ThreadExecutorMap;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -133,15 +131,7 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
     }
 
     private static FullHttpRequest encode(SubgraphRequest request) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("query", request.query());
-        if (request.operationName() != null) {
-            body.put("operationName", request.operationName());
-        }
-        if (!request.variables().isEmpty()) {
-            body.put("variables", request.variables());
-        }
-        ByteBuf content = Unpooled.wrappedBuffer(Json.write(body));
+        ByteBuf content = Unpooled.wrappedBuffer(request.body());
         URI url = request.url();
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         String target = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();

@@ -16,4 +16,17 @@ public record SubgraphRequest(String subgraphName, URI url, String query, String
                            Map<String, Object> variables, Duration timeout, Map<String, String> headers) {
         this(subgraphName, url, query, operationName, variables, timeout, headers, false);
     }
+
+    /** The GraphQL-over-HTTP POST body: {@code query}, and {@code operationName} and {@code variables} when set. */
+    public byte[] body() {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("query", query);
+        if (operationName != null) {
+            body.put("operationName", operationName);
+        }
+        if (!variables.isEmpty()) {
+            body.put("variables", variables);
+        }
+        return io.atrium.router.json.Json.write(body);
+    }
 }
