@@ -3,7 +3,7 @@
 # loopback. Scenarios: (a) plain proxying, (b) JWT verification + a rate limit that never trips, (c) TLS + HTTP/1.1
 # keep-alive. Rounds are interleaved (edge, nginx, edge, nginx ...) so machine noise hits both alike; medians are
 # reported. Bounded: WARMUP seconds of load on the JVM first, then ROUNDS x DURATION seconds per scenario and proxy.
-# Env: WARMUP (40), ROUNDS (5), DURATION (10), CONNECTIONS (64), THREADS (2).
+# Env: WARMUP (40), ROUNDS (5), DURATION (10), CONNECTIONS (64), THREADS (2), EDGE_JAR (the built jar; another jar for A/B).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK="$ROOT/bench/.work/edge"
@@ -15,7 +15,7 @@ ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
-EDGE_JAR="$ROOT/edge-proxy/target/atrium-edge-proxy-0.1.0-SNAPSHOT.jar"
+EDGE_JAR=${EDGE_JAR:-"$ROOT/edge-proxy/target/atrium-edge-proxy-0.1.0-SNAPSHOT.jar"}
 JAVA=${JAVA_HOME:?JAVA_HOME must name a JDK 25 (./atrium bench sets it)}/bin/java
 
 need_debian_packages wrk nginx curl openssl

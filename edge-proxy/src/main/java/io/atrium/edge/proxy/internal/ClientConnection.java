@@ -61,7 +61,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -83,7 +82,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Bodies stream chunk by chunk. Backpressure: the client is read only while the upstream is writable, the upstream
  * only while the client is writable. Upstream connections come from the same loop's {@link EndpointPool}.
  */
-final class ClientConnection extends ChannelInboundHandlerAdapter {
+final class ClientConnection extends ChannelInboundHandlerAdapter implements HeadWait.Owner {
 
     /** At most this much of a refused request body is read and discarded before the connection is closed anyway. */
     static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
@@ -129,7 +128,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private EndpointPool pool;
     private Channel upstream;
     private UpstreamHandler upstreamHandler;
-    private ScheduledFuture<?> timeout;
+    /** The current attempt's response timeout; {@link #timeoutTicket} is the attempt it was set for. */
+    private LoopTimer responseTimer;
+    private int timeoutTicket;
     // Resilience of the current exchange: the library's per-request bookkeeping, and the attempt in progress.
     private UpstreamCall call;
     private boolean attemptActive;
@@ -169,9 +170,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private long bodyBytesSeen;
     // Client timeouts (limits.*). HTTP/1.1 only: the raw-byte observer before the decoder, and the wait for a next head.
     private ReadActivity activity;
-    private ScheduledFuture<?> waitTimer;
-    private int waitTicket;
-    private ScheduledFuture<?> bodyTimer;
+    private HeadWait headWait;
+    private LoopTimer bodyTimer;
     private long lastBodyReadNanos;
     // WebSocket pass-through: the request asks for it on a route that allows it; after the upstream's 101 the two
     // connections are spliced as raw bytes (tunnel), client bytes arriving while the codecs are removed wait in tunnelPending.
@@ -202,10 +202,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void bind(Channel channel) {
         boolean first = ch == null;
         ch = channel;
+        if (first) {
+            responseTimer = new LoopTimer(channel.eventLoop(), this::onTimeout);
+            bodyTimer = new LoopTimer(channel.eventLoop(), this::onBodyTimer);
+        }
         if (first && !(channel instanceof Http2StreamChannel)) {
             activity = channel.pipeline().get(ReadActivity.class);
             if (activity != null) {
-                awaitHead(true);
+                headWait = new HeadWait(channel, activity, dataPath.timeouts(), this);
+                headWait.startFresh();
             }
         }
         SocketAddress remote = ch.remoteAddress();
@@ -219,7 +224,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof HttpServerUpgradeHandler.UpgradeEvent || evt instanceof CleartextHttp2ServerUpgradeHandler.PriorKnowledgeUpgradeEvent) {
             // The connection now speaks HTTP/2: each stream has its own ClientConnection; this one has nothing left to do.
-            stopWaiting();
+            cancelTimers();
             if (activity != null) {
                 ctx.pipeline().remove(activity);
                 activity = null;
@@ -250,6 +255,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         flushUpstream();
+        if (headWait != null) {
+            headWait.readComplete();
+        }
     }
 
     @Override
@@ -262,7 +270,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
-        stopWaiting();
+        cancelTimers();
         if (inExchange) {
             abortUpstream();
             finishExchangeState();
@@ -350,7 +358,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         maxBody = Long.MAX_VALUE;
         bodyBytesSeen = 0;
         lastBodyReadNanos = startNanos;
-        armBodyTimer(dataPath.timeouts().requestBody().toNanos());
+        bodyTimer.setAt(startNanos + dataPath.timeouts().requestBody().toNanos());
 
         if (request.decoderResult().isFailure()) {
             target = null; // the decoder's placeholder, not what the client sent
@@ -511,7 +519,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         cluster = traffic.pick(route.cluster());
-        ProxyHeaders.toUpstream(request.headers(), clientIp, requestId, cluster.endpoints().getFirst().authority(), secure);
+        ProxyHeaders.toUpstream(request.headers(), clientIp, requestId, secure);
         if (wsRequested) {
             request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
             request.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
@@ -837,6 +845,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         upstream = ready;
         upstreamHandler = (UpstreamHandler) ready.pipeline().last();
         upstreamHandler.owner(this);
+        ProxyHeaders.compactLongValues(head.headers());
         ready.write(head, ready.voidPromise());
         HttpContent chunk;
         while ((chunk = pendingBody.pollFirst()) != null) {
@@ -952,6 +961,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         responseStarted = true;
+        ProxyHeaders.compactLongValues(response.headers());
         ch.write(response, ch.voidPromise());
     }
 
@@ -1171,28 +1181,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * retry total timeout without one), bounded by what is left of the cluster's response timeout for the exchange.
      */
     private void startTimeout() {
-        cancelTimeout();
         long now = System.nanoTime();
         if (deadlineNanos == 0) {
             deadlineNanos = now + cluster.responseTimeoutNanos();
         }
         long wait = Math.max(0, Math.min(call.attemptTimeoutNanos(), deadlineNanos - now));
-        int ticket = attemptTicket;
-        timeout = ch.eventLoop().schedule(() -> onTimeout(ticket), wait, TimeUnit.NANOSECONDS);
+        timeoutTicket = attemptTicket;
+        responseTimer.setAt(now + wait);
     }
 
     private void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-        }
+        responseTimer.clear();
     }
 
-    private void onTimeout(int ticket) {
-        if (ticket != attemptTicket || !attemptActive || !inExchange || responseStarted || closing) {
+    private void onTimeout() {
+        if (timeoutTicket != attemptTicket || !attemptActive || !inExchange || responseStarted || closing) {
             return;
         }
-        timeout = null;
         abortUpstream();
         attemptFailed(AttemptOutcome.Failure.PER_TRY_TIMEOUT, ProblemTypes.UPSTREAM_TIMEOUT, "Upstream " + pool.describe()
                 + " of route " + route.name() + " did not respond in time.");
@@ -1261,8 +1266,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         flushUpstream();
         updateClientRead();
-        if (!closing && !inExchange && activity != null) {
-            awaitHead(false);
+        if (!closing && !inExchange && headWait != null) {
+            headWait.startIdle();
         }
     }
 
@@ -1307,58 +1312,35 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- client timeouts
 
-    /**
-     * Starts waiting for the next request head (HTTP/1.1). A fresh connection must deliver its first head within the
-     * request-header timeout; a kept-alive one may stay silent for the idle timeout, and once a byte of a next request
-     * arrives, its head must be complete within the request-header timeout.
-     */
-    private void awaitHead(boolean fresh) {
-        stopWaiting();
-        if (fresh) {
-            scheduleHeaderTimeout();
-        } else {
-            int ticket = waitTicket;
-            waitTimer = ch.eventLoop().schedule(() -> onIdleTimeout(ticket), dataPath.timeouts().idle().toNanos(), TimeUnit.NANOSECONDS);
-            activity.armFirstByte(() -> {
-                if (ticket == waitTicket) {
-                    stopWaiting();
-                    scheduleHeaderTimeout();
-                }
-            });
-        }
-    }
-
-    private void scheduleHeaderTimeout() {
-        int ticket = waitTicket;
-        waitTimer = ch.eventLoop().schedule(() -> onHeaderTimeout(ticket), dataPath.timeouts().requestHeader().toNanos(), TimeUnit.NANOSECONDS);
-    }
-
     private void stopWaiting() {
-        waitTicket++;
-        if (waitTimer != null) {
-            waitTimer.cancel(false);
-            waitTimer = null;
-        }
-        if (activity != null) {
-            activity.disarm();
+        if (headWait != null) {
+            headWait.stop();
         }
     }
 
-    private void onIdleTimeout(int ticket) {
-        if (ticket != waitTicket || inExchange || closing) {
-            return;
+    /** The connection goes away (or leaves this handler): pending timer tasks must not keep it reachable. */
+    private void cancelTimers() {
+        if (headWait != null) {
+            headWait.cancel();
         }
-        waitTimer = null;
+        responseTimer.cancel();
+        bodyTimer.cancel();
+    }
+
+    @Override
+    public boolean busy() {
+        return inExchange || closing;
+    }
+
+    @Override
+    public void idleTimedOut() {
         closing = true;
         ch.close();
     }
 
     /** Slowloris: no complete head in time. Nothing of a response is under way, so the client can be told (408). */
-    private void onHeaderTimeout(int ticket) {
-        if (ticket != waitTicket || inExchange || closing) {
-            return;
-        }
-        waitTimer = null;
+    @Override
+    public void headerTimedOut() {
         closing = true;
         ch.writeAndFlush(ProblemResponses.problem(ProblemTypes.REQUEST_TIMEOUT, "No complete request head was received within "
                         + dataPath.timeouts().requestHeader().toMillis() + " ms.", null, RequestIds.generate(), true, true))
@@ -1366,21 +1348,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         dataPath.noRouteMeters().exchange(ProblemTypes.REQUEST_TIMEOUT.status(), 0);
     }
 
-    private void armBodyTimer(long delayNanos) {
-        int forExchange = exchange;
-        bodyTimer = ch.eventLoop().schedule(() -> onBodyTimer(forExchange), delayNanos, TimeUnit.NANOSECONDS);
-    }
-
     private void cancelBodyTimer() {
-        if (bodyTimer != null) {
-            bodyTimer.cancel(false);
-            bodyTimer = null;
-        }
+        bodyTimer.clear();
     }
 
     /** The request body stalled: 408 while nothing of the response went out, else the connection is closed. */
-    private void onBodyTimer(int forExchange) {
-        if (forExchange != exchange || !inExchange || requestComplete || rejected || closing) {
+    private void onBodyTimer() {
+        if (!inExchange || requestComplete || rejected || closing) {
             return;
         }
         long timeoutNanos = dataPath.timeouts().requestBody().toNanos();
@@ -1391,10 +1365,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         long left = lastBodyReadNanos + timeoutNanos - now;
         if (left > 0) {
-            armBodyTimer(left);
+            bodyTimer.setAt(now + left);
             return;
         }
-        bodyTimer = null;
         if (responseStarted) {
             closeClient();
             return;
