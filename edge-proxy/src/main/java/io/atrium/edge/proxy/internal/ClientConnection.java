@@ -20,8 +20,6 @@ import io.atrium.policy.error.ProblemTypes;
 import io.atrium.policy.cache.CacheLookup;
 import io.atrium.policy.cache.CachedResponse;
 import io.atrium.policy.cache.ResponseCache;
-import io.atrium.policy.cache.StoreDecision;
-import io.atrium.policy.cache.UpstreamResponse;
 import io.atrium.policy.resilience.AttemptOutcome;
 import io.atrium.policy.resilience.CircuitBreaker;
 import io.atrium.policy.resilience.ClusterEndpoint;
@@ -32,13 +30,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.ChannelHandler;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -60,14 +56,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -76,8 +71,10 @@ import java.util.concurrent.TimeUnit;
  * One client connection and the exchange (request plus response) in progress on it. Exchanges run one at a time:
  * pipelined requests wait until the previous response is complete. Everything runs on the connection's event loop.
  *
- * <p>One class on purpose (it is longer than our usual files): the exchange is a single state machine confined to one
- * event loop, and splitting it would spread that state over objects that all need each other.
+ * <p>The exchange itself is one class on purpose (it is longer than our usual files): a single state machine confined
+ * to one event loop, whose states all need each other. Parts with state of their own live beside it: the wait for a
+ * next request head ({@link HeadWait}), timeouts ({@link LoopTimer}), the shadow copy ({@link RequestMirror}) and the
+ * response being stored in the cache ({@link CacheFill}).
  *
  * <p>Bodies stream chunk by chunk. Backpressure: the client is read only while the upstream is writable, the upstream
  * only while the client is writable. Upstream connections come from the same loop's {@link EndpointPool}.
@@ -98,6 +95,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
     private final boolean secure;
     private Channel ch;
     private String clientIp = "unknown";
+    /** {@link #clientIp} as the X-Forwarded-For bytes, made once per connection. */
+    private AsciiString clientIpValue = AsciiString.cached("unknown");
     private InetAddress clientAddress;
 
     /** Pipelined messages that arrived while an earlier exchange was still being answered. */
@@ -125,6 +124,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
     /** Request body bytes went to an upstream connection: the request can no longer be replayed on another. */
     private boolean bodySentUpstream;
     private boolean upstreamFlushPending;
+    /** Response bytes were written to the client since its last flush (the end of an upstream read flushes them). */
+    private boolean clientFlushPending;
     private EndpointPool pool;
     private Channel upstream;
     private UpstreamHandler upstreamHandler;
@@ -159,11 +160,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
     // bypasses it), its context, and the body being collected for a response the cache will store.
     private CacheLookup.Miss cacheMiss;
     private PolicyContext cacheContext;
-    private StoreDecision.Store cacheStore;
-    private ByteArrayOutputStream cacheBody;
-    /** A small request body collected for the route's mirror (null when the exchange is not mirrored). */
-    private CompositeByteBuf mirrorBody;
-    private FullHttpRequest mirrorHead;
+    private CacheFill cacheFill;
+    /** The copy of the request for the route's shadow cluster (null when the exchange is not mirrored). */
+    private RequestMirror mirror;
     private String traceparent;
     private String protocol;
     private long maxBody;
@@ -217,6 +216,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             clientAddress = inet.getAddress();
             clientIp = clientAddress.getHostAddress();
+            clientIpValue = new AsciiString(clientIp);
         }
     }
 
@@ -351,8 +351,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         cluster = null;
         cacheMiss = null;
         cacheContext = null;
-        cacheStore = null;
-        cacheBody = null;
+        cacheFill = null;
         traceparent = null;
         protocol = ch instanceof Http2StreamChannel ? "HTTP/2" : request.protocolVersion().text();
         maxBody = Long.MAX_VALUE;
@@ -483,7 +482,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         Decision.Continue cont = (Decision.Continue) decision;
         HttpHeaders headers = head.headers();
         for (HttpHeader header : cont.upstreamHeaders()) {
-            headers.set(header.name(), header.value());
+            headers.set(header.name(), ProxyHeaders.wireValue(header.value()));
         }
         responseHeaders = cont.responseHeaders();
         identity = cont.identity();
@@ -519,7 +518,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
             return;
         }
         cluster = traffic.pick(route.cluster());
-        ProxyHeaders.toUpstream(request.headers(), clientIp, requestId, secure);
+        ProxyHeaders.toUpstream(request.headers(), clientIpValue, requestId, secure);
         if (wsRequested) {
             request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
             request.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
@@ -589,56 +588,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         return true;
     }
 
-    /**
-     * Prepares a copy of the request for the route's shadow cluster: sent once the request is complete, with the body
-     * when it is declared and at most {@code mirror.max_body}; requests with larger or chunked bodies are not mirrored.
-     */
     private void startMirror(TrafficPlan traffic) {
-        long declared = HttpUtil.getContentLength(head, -1L);
-        if (!bodyless && (declared < 0 || declared > traffic.mirrorMaxBody())) {
+        mirror = RequestMirror.of(head, bodyless, traffic.mirrorMaxBody(), traffic.mirror(), loop.mirrors(), ch.alloc());
+        if (mirror == null) {
             return;
         }
-        mirrorHead = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, head.method(), head.uri(), Unpooled.EMPTY_BUFFER);
-        mirrorHead.headers().set(head.headers());
-        mirrorBody = bodyless ? null : ch.alloc().compositeBuffer();
         for (HttpContent pending : pendingBody) {
-            collectMirror(pending, pending instanceof LastHttpContent);
+            mirror.collect(pending, pending instanceof LastHttpContent);
         }
         if (requestComplete) {
-            sendMirror();
-        }
-    }
-
-    private void collectMirror(HttpContent content, boolean last) {
-        if (mirrorBody != null && content.content().isReadable()) {
-            mirrorBody.addComponent(true, content.content().retainedDuplicate());
-        }
-        if (last) {
-            sendMirror();
-        }
-    }
-
-    private void sendMirror() {
-        FullHttpRequest copy = mirrorHead;
-        if (copy == null) {
-            return;
-        }
-        mirrorHead = null;
-        if (mirrorBody != null) {
-            copy = copy.replace(mirrorBody);
-            mirrorBody = null;
-        }
-        HttpUtil.setContentLength(copy, copy.content().readableBytes());
-        copy.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-        copy.headers().remove(HttpHeaderNames.EXPECT);
-        loop.mirrors().send(route.traffic().mirror(), copy);
-    }
-
-    private void dropMirror() {
-        mirrorHead = null;
-        if (mirrorBody != null) {
-            mirrorBody.release();
-            mirrorBody = null;
+            mirror.send();
         }
     }
 
@@ -757,8 +716,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
                 startTimeout();
             }
         }
-        if (mirrorHead != null) {
-            collectMirror(content, last);
+        if (mirror != null && mirror.collecting()) {
+            mirror.collect(content, last);
         }
         if (upstream == null) {
             pendingBody.addLast(content);
@@ -963,41 +922,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         responseStarted = true;
         ProxyHeaders.compactLongValues(response.headers());
         ch.write(response, ch.voidPromise());
+        clientFlushPending = true;
     }
 
     /** Asks the route's cache whether to store this response; if so its body is collected while it streams. */
     private void offerToCache(HttpResponse response, int status) {
-        List<HttpHeader> headers = new ArrayList<>(response.headers().size());
-        for (var header : response.headers()) {
-            headers.add(new HttpHeader(header.getKey(), header.getValue()));
-        }
         long requestTimeMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - upstreamSentNanos);
-        StoreDecision decision = route.traffic().cache().decide(cacheMiss, cacheContext,
-                new UpstreamResponse(status, headers, HttpUtil.getContentLength(response, -1L), requestTimeMillis));
-        if (decision instanceof StoreDecision.Store store) {
-            cacheStore = store;
-            cacheBody = new ByteArrayOutputStream();
-        }
-    }
-
-    private void collectForCache(HttpContent content, boolean last) {
-        ResponseCache cache = route.traffic().cache();
-        ByteBuf bytes = content.content();
-        if (cacheBody.size() + bytes.readableBytes() > cache.config().maxEntryBytes()) {
-            cacheStore = null;
-            cacheBody = null;
-            return;
-        }
-        try {
-            bytes.getBytes(bytes.readerIndex(), cacheBody, bytes.readableBytes());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
-        }
-        if (last) {
-            cache.store(cacheStore, cacheBody.toByteArray());
-            cacheStore = null;
-            cacheBody = null;
-        }
+        cacheFill = CacheFill.offer(route.traffic().cache(), cacheMiss, cacheContext, response, status, requestTimeMillis);
     }
 
     private void onResponseContent(HttpContent content) {
@@ -1016,11 +947,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
             onUpstreamLost(content.decoderResult().cause());
             return;
         }
-        if (cacheStore != null) {
-            collectForCache(content, last);
+        if (cacheFill != null && (!cacheFill.collect(content, last) || last)) {
+            cacheFill = null;
         }
         int bytes = content.content().readableBytes();
         bytesOut += bytes;
+        clientFlushPending = true;
         if (bytes == 0) {
             ch.write(content, ch.voidPromise());
         } else {
@@ -1043,6 +975,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         detachUpstream();
         usedPool.release(used, reusable);
         if (keepAlive && requestComplete) {
+            clientFlushPending = false;
             ch.flush();
             endExchange();
         } else {
@@ -1141,13 +1074,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         }
         bytesOut += bytes.readableBytes();
         ch.write(bytes, ch.voidPromise());
+        clientFlushPending = true;
         if (!ch.isWritable() && upstream != null) {
             upstream.config().setAutoRead(false);
         }
     }
 
+    /** Flushes what this upstream read wrote to the client, unless the completed response was flushed already. */
     void onUpstreamReadComplete() {
-        ch.flush();
+        if (clientFlushPending) {
+            clientFlushPending = false;
+            ch.flush();
+        }
     }
 
     void onUpstreamWritabilityChanged() {
@@ -1282,9 +1220,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
             call.finish();
             call = null;
         }
-        dropMirror();
-        cacheStore = null;
-        cacheBody = null;
+        if (mirror != null) {
+            mirror.drop();
+            mirror = null;
+        }
+        cacheFill = null;
         cacheMiss = null;
         cacheContext = null;
         attemptActive = false;
