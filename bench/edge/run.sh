@@ -3,19 +3,22 @@
 # loopback. Scenarios: (a) plain proxying, (b) JWT verification + a rate limit that never trips, (c) TLS + HTTP/1.1
 # keep-alive. Rounds are interleaved (edge, nginx, edge, nginx ...) so machine noise hits both alike; medians are
 # reported. Bounded: WARMUP seconds of load on the JVM first, then ROUNDS x DURATION seconds per scenario and proxy.
-# Env: WARMUP (40), ROUNDS (5), DURATION (10), CONNECTIONS (64), THREADS (2).
+# Env: WARMUP (40), ROUNDS (5), DURATION (10), CONNECTIONS (64), THREADS (2), EDGE_JAR (the built jar),
+#      EDGE_JAVA_OPTS (common.sh). To compare two builds of the edge with each other: profile.sh.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK="$ROOT/bench/.work/edge"
 # shellcheck source=../lib.sh
 source "$ROOT/bench/lib.sh"
+# shellcheck source=common.sh
+source "$ROOT/bench/edge/common.sh"
 
 WARMUP=${WARMUP:-40}
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
-EDGE_JAR="$ROOT/edge-proxy/target/atrium-edge-proxy-0.1.0-SNAPSHOT.jar"
+EDGE_JAR=${EDGE_JAR:-"$ROOT/edge-proxy/target/atrium-edge-proxy-0.1.0-SNAPSHOT.jar"}
 JAVA=${JAVA_HOME:?JAVA_HOME must name a JDK 25 (./atrium bench sets it)}/bin/java
 
 need_debian_packages wrk nginx curl openssl
@@ -34,27 +37,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-nginx_conf() { # dir, server block
-  mkdir -p "$1"
-  cat > "$1/nginx.conf" <<CONF
-worker_processes $3;
-pid $1/nginx.pid;
-error_log $1/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $1/body;
-  proxy_temp_path $1/proxy;
-  fastcgi_temp_path $1/fastcgi;
-  uwsgi_temp_path $1/uwsgi;
-  scgi_temp_path $1/scgi;
-  keepalive_requests 1000000;
-  $2
-}
-CONF
-  nginx -c "$1/nginx.conf" -p "$1" || die "nginx did not start ($1/error.log)"
-}
-
 NGINX_LIMIT_PORT=$(free_port)
 NGINX_TLS_PORT=$(free_port)
 EDGE_TLS_PORT=$(free_port)
@@ -65,13 +47,8 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
   die "openssl could not make a test certificate"
 openssl pkcs8 -topk8 -nocrypt -in "$WORK/key.pem" -out "$WORK/key.pk8.pem"
 
-# JWT for (b): HS256 with a static key; the edge verifies it (and caches the verification, as it would in production).
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-JWT_KEY_HEX=$(openssl rand -hex 32)
-JWK_K=$(printf '%b' "$(printf '%s' "$JWT_KEY_HEX" | sed 's/../\\x&/g')" | b64url)
-jwt_part() { printf '%s' "$1" | b64url; }
-JWT_UNSIGNED="$(jwt_part '{"alg":"HS256","typ":"JWT","kid":"bench"}').$(jwt_part "{\"iss\":\"bench\",\"aud\":\"bench\",\"sub\":\"bench-user\",\"scope\":\"bench\",\"exp\":$(( $(date +%s) + 7200 ))}")"
-JWT="$JWT_UNSIGNED.$(printf '%s' "$JWT_UNSIGNED" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$JWT_KEY_HEX" -binary | b64url)"
+# JWT for (b).
+make_bench_jwt
 
 # The small upstream all proxies call: NGINX answering a fixed 2-byte body, one worker.
 nginx_conf "$WORK/upstream" "server { listen 127.0.0.1:$UPSTREAM_PORT; location / { return 200 'ok'; } }" 1
@@ -94,29 +71,10 @@ format_version: 1
 listeners:
   http: { host: 127.0.0.1, port: $EDGE_PORT }
   https: { host: 127.0.0.1, port: $EDGE_TLS_PORT, cert_file: "$WORK/cert.pem", key_file: "$WORK/key.pk8.pem" }
-access_log: { enabled: false }
-auth:
-  jwt:
-    issuers: [ bench ]
-    audiences: [ bench ]
-    algorithms: [ HS256 ]
-    keys: [ '{"kty":"oct","kid":"bench","alg":"HS256","k":"$JWK_K"}' ]
-clusters:
-  upstream:
-    endpoints: [ "http://127.0.0.1:$UPSTREAM_PORT" ]
-routes:
-  - name: plain
-    match: { path_prefix: / }
-    cluster: upstream
-    auth: { public: true }
-  - name: protected
-    match: { path_prefix: /protected }
-    cluster: upstream
-    auth: { credentials: [ jwt ] }
-    rate_limit: { key: subject, limits: [ { requests: 1000000, period: 1s } ] }
+$(edge_routes_yaml "$UPSTREAM_PORT")
 CONF
 ATRIUM_EDGE_CONFIG="$WORK/edge.yaml" ATRIUM_PORT=$EDGE_ADMIN_PORT \
-  "$JAVA" ${EDGE_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED} -jar "$EDGE_JAR" > "$WORK/edge.log" 2>&1 &
+  "$JAVA" $EDGE_JAVA_OPTS -jar "$EDGE_JAR" > "$WORK/edge.log" 2>&1 &
 EDGE_PID=$!
 pids_to_stop+=("$EDGE_PID")
 wait_http "http://127.0.0.1:$EDGE_PORT/" 90

@@ -20,8 +20,6 @@ import io.atrium.policy.error.ProblemTypes;
 import io.atrium.policy.cache.CacheLookup;
 import io.atrium.policy.cache.CachedResponse;
 import io.atrium.policy.cache.ResponseCache;
-import io.atrium.policy.cache.StoreDecision;
-import io.atrium.policy.cache.UpstreamResponse;
 import io.atrium.policy.resilience.AttemptOutcome;
 import io.atrium.policy.resilience.CircuitBreaker;
 import io.atrium.policy.resilience.ClusterEndpoint;
@@ -32,13 +30,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.ChannelHandler;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -60,15 +56,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -77,13 +71,15 @@ import java.util.concurrent.TimeUnit;
  * One client connection and the exchange (request plus response) in progress on it. Exchanges run one at a time:
  * pipelined requests wait until the previous response is complete. Everything runs on the connection's event loop.
  *
- * <p>One class on purpose (it is longer than our usual files): the exchange is a single state machine confined to one
- * event loop, and splitting it would spread that state over objects that all need each other.
+ * <p>The exchange itself is one class on purpose (it is longer than our usual files): a single state machine confined
+ * to one event loop, whose states all need each other. Parts with state of their own live beside it: the wait for a
+ * next request head ({@link HeadWait}), timeouts ({@link LoopTimer}), the shadow copy ({@link RequestMirror}) and the
+ * response being stored in the cache ({@link CacheFill}).
  *
  * <p>Bodies stream chunk by chunk. Backpressure: the client is read only while the upstream is writable, the upstream
  * only while the client is writable. Upstream connections come from the same loop's {@link EndpointPool}.
  */
-final class ClientConnection extends ChannelInboundHandlerAdapter {
+final class ClientConnection extends ChannelInboundHandlerAdapter implements HeadWait.Owner {
 
     /** At most this much of a refused request body is read and discarded before the connection is closed anyway. */
     static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
@@ -99,6 +95,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final boolean secure;
     private Channel ch;
     private String clientIp = "unknown";
+    /** {@link #clientIp} as the X-Forwarded-For bytes, made once per connection. */
+    private AsciiString clientIpValue = AsciiString.cached("unknown");
     private InetAddress clientAddress;
 
     /** Pipelined messages that arrived while an earlier exchange was still being answered. */
@@ -126,10 +124,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** Request body bytes went to an upstream connection: the request can no longer be replayed on another. */
     private boolean bodySentUpstream;
     private boolean upstreamFlushPending;
+    /** Response bytes were written to the client since its last flush (the end of an upstream read flushes them). */
+    private boolean clientFlushPending;
     private EndpointPool pool;
     private Channel upstream;
     private UpstreamHandler upstreamHandler;
-    private ScheduledFuture<?> timeout;
+    /** The current attempt's response timeout; {@link #timeoutTicket} is the attempt it was set for. */
+    private LoopTimer responseTimer;
+    private int timeoutTicket;
     // Resilience of the current exchange: the library's per-request bookkeeping, and the attempt in progress.
     private UpstreamCall call;
     private boolean attemptActive;
@@ -158,20 +160,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     // bypasses it), its context, and the body being collected for a response the cache will store.
     private CacheLookup.Miss cacheMiss;
     private PolicyContext cacheContext;
-    private StoreDecision.Store cacheStore;
-    private ByteArrayOutputStream cacheBody;
-    /** A small request body collected for the route's mirror (null when the exchange is not mirrored). */
-    private CompositeByteBuf mirrorBody;
-    private FullHttpRequest mirrorHead;
+    private CacheFill cacheFill;
+    /** The copy of the request for the route's shadow cluster (null when the exchange is not mirrored). */
+    private RequestMirror mirror;
     private String traceparent;
     private String protocol;
     private long maxBody;
     private long bodyBytesSeen;
     // Client timeouts (limits.*). HTTP/1.1 only: the raw-byte observer before the decoder, and the wait for a next head.
     private ReadActivity activity;
-    private ScheduledFuture<?> waitTimer;
-    private int waitTicket;
-    private ScheduledFuture<?> bodyTimer;
+    private HeadWait headWait;
+    private LoopTimer bodyTimer;
     private long lastBodyReadNanos;
     // WebSocket pass-through: the request asks for it on a route that allows it; after the upstream's 101 the two
     // connections are spliced as raw bytes (tunnel), client bytes arriving while the codecs are removed wait in tunnelPending.
@@ -202,16 +201,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private void bind(Channel channel) {
         boolean first = ch == null;
         ch = channel;
+        if (first) {
+            responseTimer = new LoopTimer(channel.eventLoop(), this::onTimeout);
+            bodyTimer = new LoopTimer(channel.eventLoop(), this::onBodyTimer);
+        }
         if (first && !(channel instanceof Http2StreamChannel)) {
             activity = channel.pipeline().get(ReadActivity.class);
             if (activity != null) {
-                awaitHead(true);
+                headWait = new HeadWait(channel, activity, dataPath.timeouts(), this);
+                headWait.startFresh();
             }
         }
         SocketAddress remote = ch.remoteAddress();
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             clientAddress = inet.getAddress();
             clientIp = clientAddress.getHostAddress();
+            clientIpValue = new AsciiString(clientIp);
         }
     }
 
@@ -219,7 +224,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof HttpServerUpgradeHandler.UpgradeEvent || evt instanceof CleartextHttp2ServerUpgradeHandler.PriorKnowledgeUpgradeEvent) {
             // The connection now speaks HTTP/2: each stream has its own ClientConnection; this one has nothing left to do.
-            stopWaiting();
+            cancelTimers();
             if (activity != null) {
                 ctx.pipeline().remove(activity);
                 activity = null;
@@ -250,6 +255,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         flushUpstream();
+        if (headWait != null) {
+            headWait.readComplete();
+        }
     }
 
     @Override
@@ -262,7 +270,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
-        stopWaiting();
+        cancelTimers();
         if (inExchange) {
             abortUpstream();
             finishExchangeState();
@@ -343,14 +351,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         cluster = null;
         cacheMiss = null;
         cacheContext = null;
-        cacheStore = null;
-        cacheBody = null;
+        cacheFill = null;
         traceparent = null;
         protocol = ch instanceof Http2StreamChannel ? "HTTP/2" : request.protocolVersion().text();
         maxBody = Long.MAX_VALUE;
         bodyBytesSeen = 0;
         lastBodyReadNanos = startNanos;
-        armBodyTimer(dataPath.timeouts().requestBody().toNanos());
+        bodyTimer.setAt(startNanos + dataPath.timeouts().requestBody().toNanos());
 
         if (request.decoderResult().isFailure()) {
             target = null; // the decoder's placeholder, not what the client sent
@@ -475,7 +482,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         Decision.Continue cont = (Decision.Continue) decision;
         HttpHeaders headers = head.headers();
         for (HttpHeader header : cont.upstreamHeaders()) {
-            headers.set(header.name(), header.value());
+            headers.set(header.name(), ProxyHeaders.wireValue(header.value()));
         }
         responseHeaders = cont.responseHeaders();
         identity = cont.identity();
@@ -511,7 +518,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         cluster = traffic.pick(route.cluster());
-        ProxyHeaders.toUpstream(request.headers(), clientIp, requestId, cluster.endpoints().getFirst().authority(), secure);
+        ProxyHeaders.toUpstream(request.headers(), clientIpValue, requestId, secure);
         if (wsRequested) {
             request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
             request.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
@@ -581,56 +588,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    /**
-     * Prepares a copy of the request for the route's shadow cluster: sent once the request is complete, with the body
-     * when it is declared and at most {@code mirror.max_body}; requests with larger or chunked bodies are not mirrored.
-     */
     private void startMirror(TrafficPlan traffic) {
-        long declared = HttpUtil.getContentLength(head, -1L);
-        if (!bodyless && (declared < 0 || declared > traffic.mirrorMaxBody())) {
+        mirror = RequestMirror.of(head, bodyless, traffic.mirrorMaxBody(), traffic.mirror(), loop.mirrors(), ch.alloc());
+        if (mirror == null) {
             return;
         }
-        mirrorHead = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, head.method(), head.uri(), Unpooled.EMPTY_BUFFER);
-        mirrorHead.headers().set(head.headers());
-        mirrorBody = bodyless ? null : ch.alloc().compositeBuffer();
         for (HttpContent pending : pendingBody) {
-            collectMirror(pending, pending instanceof LastHttpContent);
+            mirror.collect(pending, pending instanceof LastHttpContent);
         }
         if (requestComplete) {
-            sendMirror();
-        }
-    }
-
-    private void collectMirror(HttpContent content, boolean last) {
-        if (mirrorBody != null && content.content().isReadable()) {
-            mirrorBody.addComponent(true, content.content().retainedDuplicate());
-        }
-        if (last) {
-            sendMirror();
-        }
-    }
-
-    private void sendMirror() {
-        FullHttpRequest copy = mirrorHead;
-        if (copy == null) {
-            return;
-        }
-        mirrorHead = null;
-        if (mirrorBody != null) {
-            copy = copy.replace(mirrorBody);
-            mirrorBody = null;
-        }
-        HttpUtil.setContentLength(copy, copy.content().readableBytes());
-        copy.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-        copy.headers().remove(HttpHeaderNames.EXPECT);
-        loop.mirrors().send(route.traffic().mirror(), copy);
-    }
-
-    private void dropMirror() {
-        mirrorHead = null;
-        if (mirrorBody != null) {
-            mirrorBody.release();
-            mirrorBody = null;
+            mirror.send();
         }
     }
 
@@ -749,8 +716,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 startTimeout();
             }
         }
-        if (mirrorHead != null) {
-            collectMirror(content, last);
+        if (mirror != null && mirror.collecting()) {
+            mirror.collect(content, last);
         }
         if (upstream == null) {
             pendingBody.addLast(content);
@@ -837,6 +804,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         upstream = ready;
         upstreamHandler = (UpstreamHandler) ready.pipeline().last();
         upstreamHandler.owner(this);
+        ProxyHeaders.compactLongValues(head.headers());
         ready.write(head, ready.voidPromise());
         HttpContent chunk;
         while ((chunk = pendingBody.pollFirst()) != null) {
@@ -952,42 +920,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         responseStarted = true;
+        ProxyHeaders.compactLongValues(response.headers());
         ch.write(response, ch.voidPromise());
+        clientFlushPending = true;
     }
 
     /** Asks the route's cache whether to store this response; if so its body is collected while it streams. */
     private void offerToCache(HttpResponse response, int status) {
-        List<HttpHeader> headers = new ArrayList<>(response.headers().size());
-        for (var header : response.headers()) {
-            headers.add(new HttpHeader(header.getKey(), header.getValue()));
-        }
         long requestTimeMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - upstreamSentNanos);
-        StoreDecision decision = route.traffic().cache().decide(cacheMiss, cacheContext,
-                new UpstreamResponse(status, headers, HttpUtil.getContentLength(response, -1L), requestTimeMillis));
-        if (decision instanceof StoreDecision.Store store) {
-            cacheStore = store;
-            cacheBody = new ByteArrayOutputStream();
-        }
-    }
-
-    private void collectForCache(HttpContent content, boolean last) {
-        ResponseCache cache = route.traffic().cache();
-        ByteBuf bytes = content.content();
-        if (cacheBody.size() + bytes.readableBytes() > cache.config().maxEntryBytes()) {
-            cacheStore = null;
-            cacheBody = null;
-            return;
-        }
-        try {
-            bytes.getBytes(bytes.readerIndex(), cacheBody, bytes.readableBytes());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
-        }
-        if (last) {
-            cache.store(cacheStore, cacheBody.toByteArray());
-            cacheStore = null;
-            cacheBody = null;
-        }
+        cacheFill = CacheFill.offer(route.traffic().cache(), cacheMiss, cacheContext, response, status, requestTimeMillis);
     }
 
     private void onResponseContent(HttpContent content) {
@@ -1006,11 +947,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             onUpstreamLost(content.decoderResult().cause());
             return;
         }
-        if (cacheStore != null) {
-            collectForCache(content, last);
+        if (cacheFill != null && (!cacheFill.collect(content, last) || last)) {
+            cacheFill = null;
         }
         int bytes = content.content().readableBytes();
         bytesOut += bytes;
+        clientFlushPending = true;
         if (bytes == 0) {
             ch.write(content, ch.voidPromise());
         } else {
@@ -1033,6 +975,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         detachUpstream();
         usedPool.release(used, reusable);
         if (keepAlive && requestComplete) {
+            clientFlushPending = false;
             ch.flush();
             endExchange();
         } else {
@@ -1131,13 +1074,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         bytesOut += bytes.readableBytes();
         ch.write(bytes, ch.voidPromise());
+        clientFlushPending = true;
         if (!ch.isWritable() && upstream != null) {
             upstream.config().setAutoRead(false);
         }
     }
 
+    /** Flushes what this upstream read wrote to the client, unless the completed response was flushed already. */
     void onUpstreamReadComplete() {
-        ch.flush();
+        if (clientFlushPending) {
+            clientFlushPending = false;
+            ch.flush();
+        }
     }
 
     void onUpstreamWritabilityChanged() {
@@ -1171,28 +1119,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * retry total timeout without one), bounded by what is left of the cluster's response timeout for the exchange.
      */
     private void startTimeout() {
-        cancelTimeout();
         long now = System.nanoTime();
         if (deadlineNanos == 0) {
             deadlineNanos = now + cluster.responseTimeoutNanos();
         }
         long wait = Math.max(0, Math.min(call.attemptTimeoutNanos(), deadlineNanos - now));
-        int ticket = attemptTicket;
-        timeout = ch.eventLoop().schedule(() -> onTimeout(ticket), wait, TimeUnit.NANOSECONDS);
+        timeoutTicket = attemptTicket;
+        responseTimer.setAt(now + wait);
     }
 
     private void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-        }
+        responseTimer.clear();
     }
 
-    private void onTimeout(int ticket) {
-        if (ticket != attemptTicket || !attemptActive || !inExchange || responseStarted || closing) {
+    private void onTimeout() {
+        if (timeoutTicket != attemptTicket || !attemptActive || !inExchange || responseStarted || closing) {
             return;
         }
-        timeout = null;
         abortUpstream();
         attemptFailed(AttemptOutcome.Failure.PER_TRY_TIMEOUT, ProblemTypes.UPSTREAM_TIMEOUT, "Upstream " + pool.describe()
                 + " of route " + route.name() + " did not respond in time.");
@@ -1261,8 +1204,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         flushUpstream();
         updateClientRead();
-        if (!closing && !inExchange && activity != null) {
-            awaitHead(false);
+        if (!closing && !inExchange && headWait != null) {
+            headWait.startIdle();
         }
     }
 
@@ -1277,9 +1220,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             call.finish();
             call = null;
         }
-        dropMirror();
-        cacheStore = null;
-        cacheBody = null;
+        if (mirror != null) {
+            mirror.drop();
+            mirror = null;
+        }
+        cacheFill = null;
         cacheMiss = null;
         cacheContext = null;
         attemptActive = false;
@@ -1307,58 +1252,35 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- client timeouts
 
-    /**
-     * Starts waiting for the next request head (HTTP/1.1). A fresh connection must deliver its first head within the
-     * request-header timeout; a kept-alive one may stay silent for the idle timeout, and once a byte of a next request
-     * arrives, its head must be complete within the request-header timeout.
-     */
-    private void awaitHead(boolean fresh) {
-        stopWaiting();
-        if (fresh) {
-            scheduleHeaderTimeout();
-        } else {
-            int ticket = waitTicket;
-            waitTimer = ch.eventLoop().schedule(() -> onIdleTimeout(ticket), dataPath.timeouts().idle().toNanos(), TimeUnit.NANOSECONDS);
-            activity.armFirstByte(() -> {
-                if (ticket == waitTicket) {
-                    stopWaiting();
-                    scheduleHeaderTimeout();
-                }
-            });
-        }
-    }
-
-    private void scheduleHeaderTimeout() {
-        int ticket = waitTicket;
-        waitTimer = ch.eventLoop().schedule(() -> onHeaderTimeout(ticket), dataPath.timeouts().requestHeader().toNanos(), TimeUnit.NANOSECONDS);
-    }
-
     private void stopWaiting() {
-        waitTicket++;
-        if (waitTimer != null) {
-            waitTimer.cancel(false);
-            waitTimer = null;
-        }
-        if (activity != null) {
-            activity.disarm();
+        if (headWait != null) {
+            headWait.stop();
         }
     }
 
-    private void onIdleTimeout(int ticket) {
-        if (ticket != waitTicket || inExchange || closing) {
-            return;
+    /** The connection goes away (or leaves this handler): pending timer tasks must not keep it reachable. */
+    private void cancelTimers() {
+        if (headWait != null) {
+            headWait.cancel();
         }
-        waitTimer = null;
+        responseTimer.cancel();
+        bodyTimer.cancel();
+    }
+
+    @Override
+    public boolean busy() {
+        return inExchange || closing;
+    }
+
+    @Override
+    public void idleTimedOut() {
         closing = true;
         ch.close();
     }
 
     /** Slowloris: no complete head in time. Nothing of a response is under way, so the client can be told (408). */
-    private void onHeaderTimeout(int ticket) {
-        if (ticket != waitTicket || inExchange || closing) {
-            return;
-        }
-        waitTimer = null;
+    @Override
+    public void headerTimedOut() {
         closing = true;
         ch.writeAndFlush(ProblemResponses.problem(ProblemTypes.REQUEST_TIMEOUT, "No complete request head was received within "
                         + dataPath.timeouts().requestHeader().toMillis() + " ms.", null, RequestIds.generate(), true, true))
@@ -1366,21 +1288,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         dataPath.noRouteMeters().exchange(ProblemTypes.REQUEST_TIMEOUT.status(), 0);
     }
 
-    private void armBodyTimer(long delayNanos) {
-        int forExchange = exchange;
-        bodyTimer = ch.eventLoop().schedule(() -> onBodyTimer(forExchange), delayNanos, TimeUnit.NANOSECONDS);
-    }
-
     private void cancelBodyTimer() {
-        if (bodyTimer != null) {
-            bodyTimer.cancel(false);
-            bodyTimer = null;
-        }
+        bodyTimer.clear();
     }
 
     /** The request body stalled: 408 while nothing of the response went out, else the connection is closed. */
-    private void onBodyTimer(int forExchange) {
-        if (forExchange != exchange || !inExchange || requestComplete || rejected || closing) {
+    private void onBodyTimer() {
+        if (!inExchange || requestComplete || rejected || closing) {
             return;
         }
         long timeoutNanos = dataPath.timeouts().requestBody().toNanos();
@@ -1391,10 +1305,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         long left = lastBodyReadNanos + timeoutNanos - now;
         if (left > 0) {
-            armBodyTimer(left);
+            bodyTimer.setAt(now + left);
             return;
         }
-        bodyTimer = null;
         if (responseStarted) {
             closeClient();
             return;
