@@ -54,8 +54,10 @@ public final class LiveSupergraph {
         java.util.Set<String> always = new java.util.HashSet<>(config.overrideLabels());
         always.retainAll(knownLabels);
         this.alwaysLabels = java.util.Set.copyOf(always);
-        this.documents = Caffeine.newBuilder().maximumSize(2_000).build();
-        this.plans = Caffeine.newBuilder().maximumSize(2_000).build();
+        // Cache maintenance on the calling event loop: with the default (common pool) executor every few hits
+        // wake a pool thread, which costs more than the maintenance itself.
+        this.documents = Caffeine.newBuilder().maximumSize(2_000).executor(Runnable::run).build();
+        this.plans = Caffeine.newBuilder().maximumSize(2_000).executor(Runnable::run).build();
     }
 
     /** Progressive override labels {@code percent(N)} of the supergraph → N. */

@@ -34,7 +34,8 @@ public final class InMemoryResponseStore implements ResponseStore {
     }
 
     public InMemoryResponseStore(long maxBytes) {
-        this(maxBytes, InstantSource.system(), null);
+        // Maintenance on the calling (event-loop) thread: the default pool would be woken every few lookups.
+        this(maxBytes, InstantSource.system(), Runnable::run);
     }
 
     /**

@@ -1,8 +1,5 @@
-package io.atrium.edge.policy;
+package io.atrium.policy.ratelimit;
 
-import io.atrium.policy.ratelimit.InMemoryRateLimitStore;
-import io.atrium.policy.ratelimit.Limit;
-import io.atrium.policy.ratelimit.LimitSet;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The edge's I/O threads decide the same keys at once. The in-memory store decides a known key under the key's own
+ * Event-loop threads (the edge has one per core) decide the same keys at once. The in-memory store decides a known key under the key's own
  * lock after a cache read (no cache write); this holds it to "decisions are atomic per key" under contention.
  */
 class RateLimitStoreConcurrencyTest {
