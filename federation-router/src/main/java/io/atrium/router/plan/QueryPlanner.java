@@ -476,7 +476,7 @@ public final class QueryPlanner {
         if (in == null) {
             return false;
         }
-        if (keyDepth > 0 && in.requires() == null) {
+        if (keyDepth > 0 && in.requires() == null && !in.external()) {
             return true;
         }
         if (in.external()) {
@@ -537,8 +537,11 @@ public final class QueryPlanner {
                 case InlineFragment inline -> {
                     TypeMeta condition = inline.getTypeCondition() == null ? type
                             : supergraph.type(inline.getTypeCondition().getName());
-                    if (condition != null && !isEntity(condition)
-                            && !valueSelectionLocal(graph, condition, inline.getSelectionSet(), provided, depth + 1)) {
+                    if (condition == null) {
+                        continue;
+                    }
+                    if (isEntity(condition) ? !entityLeavable(graph, condition, inline.getSelectionSet(), provided)
+                            : !valueSelectionLocal(graph, condition, inline.getSelectionSet(), provided, depth + 1)) {
                         return false;
                     }
                 }
@@ -554,6 +557,33 @@ public final class QueryPlanner {
             }
         }
         return true;
+    }
+
+    /**
+     * True when the fields selected on entity type {@code type} are all resolved by {@code graph}, or when
+     * {@code graph} can supply a key of another subgraph's to fetch them there (it may have none: an
+     * {@code @external} key field is not returned by the subgraph that declares it so).
+     */
+    private boolean entityLeavable(String graph, TypeMeta type, SelectionSet set, SelectionSet provided) {
+        if (!type.definedIn(graph)) {
+            return true;
+        }
+        boolean local = true;
+        for (Selection<?> selection : set.getSelections()) {
+            if (selection instanceof Field field && !field.getName().equals("__typename")) {
+                FieldMeta meta = type.field(field.getName());
+                local &= meta != null && isLocal(graph, meta, field.getName(), provided);
+            }
+        }
+        if (local) {
+            return true;
+        }
+        for (String other : type.graphs().keySet()) {
+            if (!other.equals(graph) && localKey(graph, type.name(), other, provided) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Adds a field the group's subgraph resolves, then plans its sub-selection (if any) in the same group. */
@@ -866,8 +896,8 @@ public final class QueryPlanner {
     }
 
     /**
-     * Key fields are planned like client fields, except that a subgraph always returns the key fields it knows,
-     * even when it declares them {@code @external} (an entity reference carries its key).
+     * Key fields are planned like client fields, except that a subgraph always returns the key fields it defines
+     * (a federation 1 extension's key fields included), but not those it marks {@code @external}.
      */
     private void planKey(Site site, String typeName, EntityKey key) {
         keyDepth++;
@@ -905,7 +935,11 @@ public final class QueryPlanner {
         return null;
     }
 
-    /** True when a subgraph can return all fields of a key selection itself (key fields may be external there). */
+    /**
+     * True when a subgraph can return all fields of a key selection itself: fields it defines (a fed1 extension's key
+     * fields count), except those it marks {@code @external} in a federation 2 schema, unless a {@code @provides}
+     * gives them.
+     */
     private boolean canSupply(String graph, String typeName, SelectionSet set, SelectionSet provided) {
         TypeMeta type = supergraph.type(typeName);
         if (type == null || !type.definedIn(graph)) {
@@ -920,6 +954,10 @@ public final class QueryPlanner {
             }
             FieldMeta meta = type.field(field.getName());
             if (meta == null || !meta.definedIn(graph) || meta.graphs().get(graph).requires() != null) {
+                return false;
+            }
+            // an @external key field (join__field external: true) is owned elsewhere: this subgraph cannot return it
+            if (meta.graphs().get(graph).external() && PlanningSupport.providedField(provided, field.getName()) == null) {
                 return false;
             }
             if (field.getSelectionSet() != null && !canSupply(graph, meta.namedType(), field.getSelectionSet(),
