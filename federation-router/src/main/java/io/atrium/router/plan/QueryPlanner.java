@@ -476,7 +476,7 @@ public final class QueryPlanner {
         if (in == null) {
             return false;
         }
-        if (keyDepth > 0 && in.requires() == null && !in.external()) {
+        if (keyDepth > 0 && in.requires() == null) {
             return true;
         }
         if (in.external()) {
@@ -896,8 +896,9 @@ public final class QueryPlanner {
     }
 
     /**
-     * Key fields are planned like client fields, except that a subgraph always returns the key fields it defines
-     * (a federation 1 extension's key fields included), but not those it marks {@code @external}.
+     * Key fields are planned like client fields, except that a subgraph always returns the key fields it knows,
+     * even when it declares them {@code @external} (an entity reference carries its key); {@link #localKey} only
+     * picks keys the subgraph really has.
      */
     private void planKey(Site site, String typeName, EntityKey key) {
         keyDepth++;
@@ -936,9 +937,9 @@ public final class QueryPlanner {
     }
 
     /**
-     * True when a subgraph can return all fields of a key selection itself: fields it defines (a fed1 extension's key
-     * fields count), except those it marks {@code @external} in a federation 2 schema, unless a {@code @provides}
-     * gives them.
+     * True when a subgraph can return all fields of a key selection itself: fields it defines, and the
+     * {@code @external} key fields of a type it extends (an entity reference carries its key), but not those it
+     * marks {@code @external} on a type it defines, unless a {@code @provides} gives them.
      */
     private boolean canSupply(String graph, String typeName, SelectionSet set, SelectionSet provided) {
         TypeMeta type = supergraph.type(typeName);
@@ -956,8 +957,9 @@ public final class QueryPlanner {
             if (meta == null || !meta.definedIn(graph) || meta.graphs().get(graph).requires() != null) {
                 return false;
             }
-            // an @external key field (join__field external: true) is owned elsewhere: this subgraph cannot return it
-            if (meta.graphs().get(graph).external() && PlanningSupport.providedField(provided, field.getName()) == null) {
+            // an @external key field of a type the subgraph defines (not extends) is owned elsewhere: not returned
+            if (meta.graphs().get(graph).external() && !type.graphs().get(graph).extension()
+                    && PlanningSupport.providedField(provided, field.getName()) == null) {
                 return false;
             }
             if (field.getSelectionSet() != null && !canSupply(graph, meta.namedType(), field.getSelectionSet(),
