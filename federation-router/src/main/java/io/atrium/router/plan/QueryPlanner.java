@@ -457,12 +457,24 @@ public final class QueryPlanner {
             throw new PlanningException("unknown field " + type.name() + "." + field.getName());
         }
         if (isLocal(group.graph, meta, field.getName(), site.provided())
+                && !(keyDepth > 0 && notOwnedKeyField(group.graph, type, meta, site.provided()))
                 && !hasContextArguments(meta, group.graph)
                 && subtreeReachable(group.graph, meta, field, PlanningSupport.childProvided(group.graph, meta, field, site.provided()))) {
             addField(site, field, meta);
         } else {
             jump(site, type.name(), field, meta);
         }
+    }
+
+    /**
+     * A key field {@code graph} marks {@code @external} on a type it defines (not extends) and no {@code @provides}
+     * gives: it is owned elsewhere, so the subgraph does not return it (see {@link #canSupply}).
+     */
+    private static boolean notOwnedKeyField(String graph, TypeMeta type, FieldMeta meta, SelectionSet provided) {
+        FieldInGraph in = meta.graphs().get(graph);
+        TypeInGraph typeIn = type.graphs().get(graph);
+        return in != null && in.external() && typeIn != null && !typeIn.extension()
+                && PlanningSupport.providedField(provided, meta.name()) == null;
     }
 
     /** A field with {@code @fromContext} arguments in {@code graph} is always fetched with an entity fetch there. */
@@ -957,9 +969,7 @@ public final class QueryPlanner {
             if (meta == null || !meta.definedIn(graph) || meta.graphs().get(graph).requires() != null) {
                 return false;
             }
-            // an @external key field of a type the subgraph defines (not extends) is owned elsewhere: not returned
-            if (meta.graphs().get(graph).external() && !type.graphs().get(graph).extension()
-                    && PlanningSupport.providedField(provided, field.getName()) == null) {
+            if (notOwnedKeyField(graph, type, meta, provided)) {
                 return false;
             }
             if (field.getSelectionSet() != null && !canSupply(graph, meta.namedType(), field.getSelectionSet(),
