@@ -457,12 +457,24 @@ public final class QueryPlanner {
             throw new PlanningException("unknown field " + type.name() + "." + field.getName());
         }
         if (isLocal(group.graph, meta, field.getName(), site.provided())
+                && !(keyDepth > 0 && notOwnedKeyField(group.graph, type, meta, site.provided()))
                 && !hasContextArguments(meta, group.graph)
                 && subtreeReachable(group.graph, meta, field, PlanningSupport.childProvided(group.graph, meta, field, site.provided()))) {
             addField(site, field, meta);
         } else {
             jump(site, type.name(), field, meta);
         }
+    }
+
+    /**
+     * A key field {@code graph} marks {@code @external} on a type it defines (not extends) and no {@code @provides}
+     * gives: it is owned elsewhere, so the subgraph does not return it (see {@link #canSupply}).
+     */
+    private static boolean notOwnedKeyField(String graph, TypeMeta type, FieldMeta meta, SelectionSet provided) {
+        FieldInGraph in = meta.graphs().get(graph);
+        TypeInGraph typeIn = type.graphs().get(graph);
+        return in != null && in.external() && typeIn != null && !typeIn.extension()
+                && PlanningSupport.providedField(provided, meta.name()) == null;
     }
 
     /** A field with {@code @fromContext} arguments in {@code graph} is always fetched with an entity fetch there. */
@@ -537,8 +549,11 @@ public final class QueryPlanner {
                 case InlineFragment inline -> {
                     TypeMeta condition = inline.getTypeCondition() == null ? type
                             : supergraph.type(inline.getTypeCondition().getName());
-                    if (condition != null && !isEntity(condition)
-                            && !valueSelectionLocal(graph, condition, inline.getSelectionSet(), provided, depth + 1)) {
+                    if (condition == null) {
+                        continue;
+                    }
+                    if (isEntity(condition) ? !entityLeavable(graph, condition, inline.getSelectionSet(), provided)
+                            : !valueSelectionLocal(graph, condition, inline.getSelectionSet(), provided, depth + 1)) {
                         return false;
                     }
                 }
@@ -554,6 +569,33 @@ public final class QueryPlanner {
             }
         }
         return true;
+    }
+
+    /**
+     * True when the fields selected on entity type {@code type} are all resolved by {@code graph}, or when
+     * {@code graph} can supply a key of another subgraph's to fetch them there (it may have none: an
+     * {@code @external} key field is not returned by the subgraph that declares it so).
+     */
+    private boolean entityLeavable(String graph, TypeMeta type, SelectionSet set, SelectionSet provided) {
+        if (!type.definedIn(graph)) {
+            return true;
+        }
+        boolean local = true;
+        for (Selection<?> selection : set.getSelections()) {
+            if (selection instanceof Field field && !field.getName().equals("__typename")) {
+                FieldMeta meta = type.field(field.getName());
+                local &= meta != null && isLocal(graph, meta, field.getName(), provided);
+            }
+        }
+        if (local) {
+            return true;
+        }
+        for (String other : type.graphs().keySet()) {
+            if (!other.equals(graph) && localKey(graph, type.name(), other, provided) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Adds a field the group's subgraph resolves, then plans its sub-selection (if any) in the same group. */
@@ -867,7 +909,8 @@ public final class QueryPlanner {
 
     /**
      * Key fields are planned like client fields, except that a subgraph always returns the key fields it knows,
-     * even when it declares them {@code @external} (an entity reference carries its key).
+     * even when it declares them {@code @external} (an entity reference carries its key); {@link #localKey} only
+     * picks keys the subgraph really has.
      */
     private void planKey(Site site, String typeName, EntityKey key) {
         keyDepth++;
@@ -905,7 +948,11 @@ public final class QueryPlanner {
         return null;
     }
 
-    /** True when a subgraph can return all fields of a key selection itself (key fields may be external there). */
+    /**
+     * True when a subgraph can return all fields of a key selection itself: fields it defines, and the
+     * {@code @external} key fields of a type it extends (an entity reference carries its key), but not those it
+     * marks {@code @external} on a type it defines, unless a {@code @provides} gives them.
+     */
     private boolean canSupply(String graph, String typeName, SelectionSet set, SelectionSet provided) {
         TypeMeta type = supergraph.type(typeName);
         if (type == null || !type.definedIn(graph)) {
@@ -920,6 +967,9 @@ public final class QueryPlanner {
             }
             FieldMeta meta = type.field(field.getName());
             if (meta == null || !meta.definedIn(graph) || meta.graphs().get(graph).requires() != null) {
+                return false;
+            }
+            if (notOwnedKeyField(graph, type, meta, provided)) {
                 return false;
             }
             if (field.getSelectionSet() != null && !canSupply(graph, meta.namedType(), field.getSelectionSet(),
