@@ -72,7 +72,7 @@ run_wrk() {
     die "$label: some responses were errors: $(echo "$out" | grep 'Non-2xx')"
   fi
   awk -v l="$label" -v r="$rps" -v p50="$(to_ms "$p50")" -v p99="$(to_ms "$p99")" -v t=$((after - before)) -v hz="$hz" -v n="$requests" \
-    'BEGIN { printf "%s %.0f %.3f %.3f %.1f\n", l, r, p50, p99, (n > 0 ? t / hz * 1e6 / n : 0) }'
+    'BEGIN { printf "%s %.0f %.3f %.3f %.1f %d\n", l, r, p50, p99, (n > 0 ? t / hz * 1e6 / n : 0), n }'
 }
 
 to_ms() { # wrk's 1.23ms / 456.00us / 1.02s -> milliseconds

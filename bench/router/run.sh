@@ -100,17 +100,23 @@ results="$WORK/results.txt"
 for round in $(seq 1 "$ROUNDS"); do
   say "Round $round/$ROUNDS ..."
   for gw in $GATEWAYS; do
-    run_wrk "$gw" "${PID[$gw]}" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$HERE/query.lua" \
-      "http://127.0.0.1:${PORT[$gw]}/graphql" >> "$results"
+    # The subgraphs' CPU per request too: they share the cores with the gateway and bound every gateway's RPS.
+    sub_before=$(cpu_ticks "${SUBGRAPH_PIDS[@]}")
+    line=$(run_wrk "$gw" "${PID[$gw]}" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$HERE/query.lua" \
+      "http://127.0.0.1:${PORT[$gw]}/graphql")
+    sub_after=$(cpu_ticks "${SUBGRAPH_PIDS[@]}")
+    awk -v line="$line" -v t=$((sub_after - sub_before)) -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { split(line, f, " "); printf "%s %.1f\n", line, (f[6] > 0 ? t / hz * 1e6 / f[6] : 0) }' >> "$results"
   done
 done
 
 stat() { awk -v l="$1" -v c="$2" '$1==l {print $c}' "$results" | median; }
 say ""
-say "gateway              rps(median)  p50_ms   p99_ms  cpu_ms/req  rss_MiB"
+say "gateway              rps(median)  p50_ms   p99_ms  cpu_ms/req  rss_MiB  subgraphs_cpu_ms/req"
 for gw in $GATEWAYS; do
-  printf '%-20s %11.1f %7.2f %8.2f %11.2f %8d\n' "$gw" "$(stat "$gw" 2)" "$(stat "$gw" 3)" "$(stat "$gw" 4)" \
-    "$(awk -v us="$(stat "$gw" 5)" 'BEGIN { print us / 1000 }')" $(( $(rss_kib "${PID[$gw]}") / 1024 ))
+  printf '%-20s %11.1f %7.2f %8.2f %11.2f %8d %21.2f\n' "$gw" "$(stat "$gw" 2)" "$(stat "$gw" 3)" "$(stat "$gw" 4)" \
+    "$(awk -v us="$(stat "$gw" 5)" 'BEGIN { print us / 1000 }')" $(( $(rss_kib "${PID[$gw]}") / 1024 )) \
+    "$(awk -v us="$(stat "$gw" 7)" 'BEGIN { print us / 1000 }')"
 done
 ratio() { awk -v a="$(stat "$1" 2)" -v b="$(stat "$2" 2)" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 say "router rps ratio: vs-apollo-gateway=$(ratio atrium apollo-gateway) vs-hive-gateway-rust=$(ratio atrium hive-gateway-rust)"

@@ -2,6 +2,8 @@
 # Expects ROOT, HERE, WORK, EXAMPLES_JAR, SUPERGRAPH, JAVA (a JDK 25 java) and a pids_to_stop array.
 
 # Starts accounts/products/inventory/reviews and writes $WORK/supergraph.graphql pointing at them.
+# SUBGRAPH_PIDS: their process ids (the benchmark also reports their CPU per request).
+SUBGRAPH_PIDS=()
 start_sample_subgraphs() {
   local pair name default_port port
   cp "$SUPERGRAPH" "$WORK/supergraph.graphql"
@@ -12,6 +14,7 @@ start_sample_subgraphs() {
     "$JAVA" -Xmx256m --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
       -jar "$EXAMPLES_JAR" "$name" --port "$port" > "$WORK/$name.log" 2>&1 &
     pids_to_stop+=("$!")
+    SUBGRAPH_PIDS+=("$!")
     wait_http "http://127.0.0.1:$port/health" 90
   done
 }
