@@ -27,12 +27,15 @@ free_port() {
   done
 }
 
-wait_http() { # url [seconds]: until it answers 2xx
-  local url=$1 limit=${2:-60} start=$SECONDS
+wait_http() { # url [seconds] [pid]: until it answers 2xx; with a pid, returns 1 as soon as that process has exited
+  local url=$1 limit=${2:-60} pid=${3:-} start=$SECONDS
   until curl -fsS -m 2 -o /dev/null "$url" 2>/dev/null; do
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
     [ $((SECONDS - start)) -lt "$limit" ] || die "$url did not come up within ${limit}s"
     sleep 0.2
   done
+  # A port picked free may have been taken by another program meanwhile: the answer must come from our process.
+  if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
 }
 
 # CPU time (clock ticks, user + system) of a set of PIDs, from /proc.

@@ -5,17 +5,22 @@
 # SUBGRAPH_PIDS: their process ids (the benchmark also reports their CPU per request).
 SUBGRAPH_PIDS=()
 start_sample_subgraphs() {
-  local pair name default_port port
+  local pair name default_port port attempt pid
   cp "$SUPERGRAPH" "$WORK/supergraph.graphql"
   for pair in accounts:4001 products:4002 inventory:4003 reviews:4004; do
     name=${pair%%:*}; default_port=${pair##*:}
-    port=$(free_port)
+    # A free port can be taken by another program before the subgraph binds it: then try another one.
+    for attempt in 1 2 3; do
+      port=$(free_port)
+      "$JAVA" -Xmx256m --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+        -jar "$EXAMPLES_JAR" "$name" --port "$port" > "$WORK/$name.log" 2>&1 &
+      pid=$!
+      if wait_http "http://127.0.0.1:$port/health" 90 "$pid"; then break; fi
+      [ "$attempt" -lt 3 ] || die "$name did not start; see $WORK/$name.log"
+    done
+    pids_to_stop+=("$pid")
+    SUBGRAPH_PIDS+=("$pid")
     sed -i "s#127.0.0.1:$default_port/#127.0.0.1:$port/#" "$WORK/supergraph.graphql"
-    "$JAVA" -Xmx256m --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-      -jar "$EXAMPLES_JAR" "$name" --port "$port" > "$WORK/$name.log" 2>&1 &
-    pids_to_stop+=("$!")
-    SUBGRAPH_PIDS+=("$!")
-    wait_http "http://127.0.0.1:$port/health" 90
   done
 }
 
