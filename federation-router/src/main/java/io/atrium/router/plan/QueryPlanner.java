@@ -302,7 +302,8 @@ public final class QueryPlanner {
             if (!meta.resolvableIn(graph, labels)) {
                 continue;
             }
-            int score = localScore(graph, meta.namedType(), field.getSelectionSet());
+            int score = localScore(graph, meta.namedType(), field.getSelectionSet(),
+                    PlanningSupport.childProvided(graph, meta, field, null), 0);
             if (!subtreeReachable(graph, meta, field, PlanningSupport.childProvided(graph, meta, field, null))) {
                 score = -1;
             }
@@ -319,19 +320,35 @@ public final class QueryPlanner {
         return group;
     }
 
-    /** How many of the directly selected fields a subgraph resolves itself: a cheap proxy for fewer jumps. */
-    private int localScore(String graph, String typeName, SelectionSet set) {
+    /**
+     * How many selected fields a subgraph resolves itself, nested ones and those in fragments included, counting
+     * what the root field's {@code @provides} gives it: a cheap proxy for fewer jumps, so that a shareable root
+     * field goes to the subgraph that provides the selection rather than to one that only has the key.
+     */
+    private int localScore(String graph, String typeName, SelectionSet set, SelectionSet provided, int depth) {
         TypeMeta type = supergraph.type(typeName);
-        if (set == null || type == null) {
+        if (set == null || type == null || depth > 32) {
             return 0;
         }
         int score = 0;
         for (Selection<?> selection : set.getSelections()) {
-            if (selection instanceof Field field) {
-                FieldMeta meta = type.field(field.getName());
-                if (meta != null && meta.resolvableIn(graph, labels)) {
-                    score++;
+            switch (selection) {
+                case Field field -> {
+                    FieldMeta meta = type.field(field.getName());
+                    if (meta != null && isLocal(graph, meta, field.getName(), provided)) {
+                        score += 1 + localScore(graph, meta.namedType(), field.getSelectionSet(),
+                                PlanningSupport.childProvided(graph, meta, field, provided), depth + 1);
+                    }
                 }
+                case InlineFragment inline -> score += localScore(graph,
+                        inline.getTypeCondition() == null ? typeName : inline.getTypeCondition().getName(),
+                        inline.getSelectionSet(), provided, depth + 1);
+                case FragmentSpread spread -> {
+                    FragmentDefinition definition = fragment(spread);
+                    score += localScore(graph, definition.getTypeCondition().getName(), definition.getSelectionSet(),
+                            provided, depth + 1);
+                }
+                default -> { }
             }
         }
         return score;
