@@ -566,7 +566,7 @@ public final class QueryPlanner {
                 case InlineFragment inline -> {
                     TypeMeta condition = inline.getTypeCondition() == null ? type
                             : supergraph.type(inline.getTypeCondition().getName());
-                    if (condition == null) {
+                    if (condition == null || neverReturnedBy(graph, condition)) {
                         continue;
                     }
                     if (isEntity(condition) ? !entityLeavable(graph, condition, inline.getSelectionSet(), provided)
@@ -577,7 +577,7 @@ public final class QueryPlanner {
                 case FragmentSpread spread -> {
                     FragmentDefinition definition = fragment(spread);
                     TypeMeta condition = supergraph.type(definition.getTypeCondition().getName());
-                    if (condition != null && !isEntity(condition)
+                    if (condition != null && !isEntity(condition) && !neverReturnedBy(graph, condition)
                             && !valueSelectionLocal(graph, condition, definition.getSelectionSet(), provided, depth + 1)) {
                         return false;
                     }
@@ -586,6 +586,14 @@ public final class QueryPlanner {
             }
         }
         return true;
+    }
+
+    /**
+     * An object type a subgraph does not define never comes back from it (e.g. a union member only another subgraph
+     * has), so a fragment on it does not keep that subgraph from resolving the field around it.
+     */
+    private static boolean neverReturnedBy(String graph, TypeMeta condition) {
+        return condition.kind() == TypeKind.OBJECT && !condition.definedIn(graph);
     }
 
     /**
