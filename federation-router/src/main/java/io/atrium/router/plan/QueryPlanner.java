@@ -548,11 +548,15 @@ public final class QueryPlanner {
                     List<String> owners = type.kind() == TypeKind.OBJECT ? List.of(type.name())
                             : supergraph.possibleTypesIn(type.name(), graph);
                     for (String owner : owners) {
-                        FieldMeta meta = supergraph.type(owner).field(field.getName());
+                        TypeMeta ownerType = supergraph.type(owner);
+                        FieldMeta meta = ownerType.field(field.getName());
                         if (meta == null) {
                             continue;
                         }
                         if (!isLocal(graph, meta, field.getName(), provided)) {
+                            if (isEntity(ownerType) && hasKeyToLeave(graph, ownerType, provided)) {
+                                continue; // an entity behind an abstract type: fetched from elsewhere by its key
+                            }
                             return false;
                         }
                         TypeMeta fieldType = supergraph.type(meta.namedType());
@@ -612,9 +616,11 @@ public final class QueryPlanner {
                 local &= meta != null && isLocal(graph, meta, field.getName(), provided);
             }
         }
-        if (local) {
-            return true;
-        }
+        return local || hasKeyToLeave(graph, type, provided);
+    }
+
+    /** True when {@code graph} can supply a key of another subgraph's for entity type {@code type}. */
+    private boolean hasKeyToLeave(String graph, TypeMeta type, SelectionSet provided) {
         for (String other : type.graphs().keySet()) {
             if (!other.equals(graph) && localKey(graph, type.name(), other, provided) != null) {
                 return true;
