@@ -302,7 +302,8 @@ public final class QueryPlanner {
             if (!meta.resolvableIn(graph, labels)) {
                 continue;
             }
-            int score = localScore(graph, meta.namedType(), field.getSelectionSet());
+            int score = localScore(graph, meta.namedType(), field.getSelectionSet(),
+                    PlanningSupport.childProvided(graph, meta, field, null), 0);
             if (!subtreeReachable(graph, meta, field, PlanningSupport.childProvided(graph, meta, field, null))) {
                 score = -1;
             }
@@ -319,19 +320,35 @@ public final class QueryPlanner {
         return group;
     }
 
-    /** How many of the directly selected fields a subgraph resolves itself: a cheap proxy for fewer jumps. */
-    private int localScore(String graph, String typeName, SelectionSet set) {
+    /**
+     * How many selected fields a subgraph resolves itself, nested ones and those in fragments included, counting
+     * what the root field's {@code @provides} gives it: a cheap proxy for fewer jumps, so that a shareable root
+     * field goes to the subgraph that provides the selection rather than to one that only has the key.
+     */
+    private int localScore(String graph, String typeName, SelectionSet set, SelectionSet provided, int depth) {
         TypeMeta type = supergraph.type(typeName);
-        if (set == null || type == null) {
+        if (set == null || type == null || depth > 32) {
             return 0;
         }
         int score = 0;
         for (Selection<?> selection : set.getSelections()) {
-            if (selection instanceof Field field) {
-                FieldMeta meta = type.field(field.getName());
-                if (meta != null && meta.resolvableIn(graph, labels)) {
-                    score++;
+            switch (selection) {
+                case Field field -> {
+                    FieldMeta meta = type.field(field.getName());
+                    if (meta != null && isLocal(graph, meta, field.getName(), provided)) {
+                        score += 1 + localScore(graph, meta.namedType(), field.getSelectionSet(),
+                                PlanningSupport.childProvided(graph, meta, field, provided), depth + 1);
+                    }
                 }
+                case InlineFragment inline -> score += localScore(graph,
+                        inline.getTypeCondition() == null ? typeName : inline.getTypeCondition().getName(),
+                        inline.getSelectionSet(), provided, depth + 1);
+                case FragmentSpread spread -> {
+                    FragmentDefinition definition = fragment(spread);
+                    score += localScore(graph, definition.getTypeCondition().getName(), definition.getSelectionSet(),
+                            provided, depth + 1);
+                }
+                default -> { }
             }
         }
         return score;
@@ -531,11 +548,15 @@ public final class QueryPlanner {
                     List<String> owners = type.kind() == TypeKind.OBJECT ? List.of(type.name())
                             : supergraph.possibleTypesIn(type.name(), graph);
                     for (String owner : owners) {
-                        FieldMeta meta = supergraph.type(owner).field(field.getName());
+                        TypeMeta ownerType = supergraph.type(owner);
+                        FieldMeta meta = ownerType.field(field.getName());
                         if (meta == null) {
                             continue;
                         }
                         if (!isLocal(graph, meta, field.getName(), provided)) {
+                            if (isEntity(ownerType) && hasKeyToLeave(graph, ownerType, provided)) {
+                                continue; // an entity behind an abstract type: fetched from elsewhere by its key
+                            }
                             return false;
                         }
                         TypeMeta fieldType = supergraph.type(meta.namedType());
@@ -549,7 +570,7 @@ public final class QueryPlanner {
                 case InlineFragment inline -> {
                     TypeMeta condition = inline.getTypeCondition() == null ? type
                             : supergraph.type(inline.getTypeCondition().getName());
-                    if (condition == null) {
+                    if (condition == null || neverReturnedBy(graph, condition)) {
                         continue;
                     }
                     if (isEntity(condition) ? !entityLeavable(graph, condition, inline.getSelectionSet(), provided)
@@ -560,7 +581,7 @@ public final class QueryPlanner {
                 case FragmentSpread spread -> {
                     FragmentDefinition definition = fragment(spread);
                     TypeMeta condition = supergraph.type(definition.getTypeCondition().getName());
-                    if (condition != null && !isEntity(condition)
+                    if (condition != null && !isEntity(condition) && !neverReturnedBy(graph, condition)
                             && !valueSelectionLocal(graph, condition, definition.getSelectionSet(), provided, depth + 1)) {
                         return false;
                     }
@@ -569,6 +590,14 @@ public final class QueryPlanner {
             }
         }
         return true;
+    }
+
+    /**
+     * An object type a subgraph does not define never comes back from it (e.g. a union member only another subgraph
+     * has), so a fragment on it does not keep that subgraph from resolving the field around it.
+     */
+    private static boolean neverReturnedBy(String graph, TypeMeta condition) {
+        return condition.kind() == TypeKind.OBJECT && !condition.definedIn(graph);
     }
 
     /**
@@ -587,9 +616,11 @@ public final class QueryPlanner {
                 local &= meta != null && isLocal(graph, meta, field.getName(), provided);
             }
         }
-        if (local) {
-            return true;
-        }
+        return local || hasKeyToLeave(graph, type, provided);
+    }
+
+    /** True when {@code graph} can supply a key of another subgraph's for entity type {@code type}. */
+    private boolean hasKeyToLeave(String graph, TypeMeta type, SelectionSet provided) {
         for (String other : type.graphs().keySet()) {
             if (!other.equals(graph) && localKey(graph, type.name(), other, provided) != null) {
                 return true;
