@@ -40,7 +40,7 @@ import java.util.concurrent.CompletionStage;
  * previous one is still executing (HTTP/1.1 pipelining) waits for it.
  */
 final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    static final String GRAPHQL_RESPONSE_JSON = "application/graphql-response+json";
+    private static final String GRAPHQL_RESPONSE_JSON = "application/graphql-response+json";
     private static final String APPLICATION_JSON = "application/json";
     private static final Set<String> SIMPLE_CONTENT_TYPES =
             Set.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data");

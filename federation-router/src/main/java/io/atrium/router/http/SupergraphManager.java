@@ -6,7 +6,6 @@ import io.atrium.router.supergraph.Supergraph;
 import io.atrium.router.supergraph.SupergraphException;
 import io.atrium.router.supergraph.SupergraphReader;
 import io.atrium.router.transport.NettySubgraphTransport;
-import io.atrium.router.transport.SubgraphTransport;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import io.micronaut.context.annotation.Context;
@@ -73,10 +72,6 @@ public final class SupergraphManager implements AutoCloseable {
     /** The live supergraph, or null before one loaded. */
     public LiveSupergraph current() {
         return live.get();
-    }
-
-    public SubgraphTransport transport() {
-        return transport;
     }
 
     /** How many changed supergraph files were refused since start-up. */

@@ -65,14 +65,17 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private final Map<EventExecutor, LoopPool> pools = new ConcurrentHashMap<>();
-    /** For h2c and https subgraphs. */
-    private final HttpSubgraphTransport jdk = new HttpSubgraphTransport(1);
-    private volatile EventLoopGroup ownGroup;
+    /** For h2c and https subgraphs; created on first use (its clients start selector threads). */
+    private final Lazy<HttpSubgraphTransport> jdk = new Lazy<>(() -> new HttpSubgraphTransport(1));
+    /** Loops for fetches started off any compatible event loop (tests, tools); created on first use. */
+    private final Lazy<EventLoopGroup> ownGroup = new Lazy<>(() -> new MultiThreadIoEventLoopGroup(
+            Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+            new DefaultThreadFactory("atrium-subgraph-client", true), NioIoHandler.newFactory()));
 
     @Override
     public CompletionStage<SubgraphResponse> fetch(SubgraphRequest request) {
         if (request.h2c() || !"http".equalsIgnoreCase(request.url().getScheme())) {
-            return jdk.fetch(request);
+            return jdk.get().fetch(request);
         }
         CompletableFuture<SubgraphResponse> result = new CompletableFuture<>();
         FullHttpRequest http;
@@ -98,7 +101,7 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
         if (current instanceof IoEventLoop loop && socketChannel(loop) != null) {
             return loop;
         }
-        return ownGroup().next();
+        return ownGroup.get().next();
     }
 
     /** The socket channel class for an event loop: epoll's on epoll loops, NIO's on NIO loops, else null. */
@@ -115,19 +118,32 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
         return null;
     }
 
-    private EventLoopGroup ownGroup() {
-        EventLoopGroup group = ownGroup;
-        if (group == null) {
-            synchronized (this) {
-                group = ownGroup;
-                if (group == null) {
-                    group = new MultiThreadIoEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-                            new DefaultThreadFactory("atrium-subgraph-client", true), NioIoHandler.newFactory());
-                    ownGroup = group;
+    /** A value created on first use, at most once (thread-safe); {@link #ifCreated} never creates it. */
+    private static final class Lazy<T> {
+        private final java.util.function.Supplier<T> create;
+        private volatile T value;
+
+        Lazy(java.util.function.Supplier<T> create) {
+            this.create = create;
+        }
+
+        T get() {
+            T current = value;
+            if (current == null) {
+                synchronized (this) {
+                    current = value;
+                    if (current == null) {
+                        current = create.get();
+                        value = current;
+                    }
                 }
             }
+            return current;
         }
-        return group;
+
+        T ifCreated() {
+            return value;
+        }
     }
 
     private static FullHttpRequest encode(SubgraphRequest request) {
@@ -352,8 +368,11 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
 
     @Override
     public void close() {
-        jdk.close();
-        EventLoopGroup group = ownGroup;
+        HttpSubgraphTransport client = jdk.ifCreated();
+        if (client != null) {
+            client.close();
+        }
+        EventLoopGroup group = ownGroup.ifCreated();
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }

@@ -104,40 +104,53 @@ class NettySubgraphTransportIT {
                 "query", "query Q($id: ID) { ok }", "operationName", "Q", "variables", Map.of("id", "1")));
     }
 
+    /** Event loops standing in for the router server's: a fetch started on one uses that loop's connections. */
+    private static io.netty.channel.EventLoopGroup serverLoops(int threads) {
+        return new io.netty.channel.MultiThreadIoEventLoopGroup(threads,
+                new io.netty.util.concurrent.DefaultThreadFactory("test-server-loop"), io.netty.channel.nio.NioIoHandler.newFactory());
+    }
+
+    /** Runs {@code work} on {@code loop} (as the router's server runs a request) and hands back its outcome. */
+    private static <T> CompletableFuture<T> startOn(io.netty.channel.EventLoop loop,
+                                                    java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> work) {
+        CompletableFuture<T> outcome = new CompletableFuture<>();
+        loop.execute(() -> work.get().whenComplete((value, failure) -> {
+            if (failure != null) {
+                outcome.completeExceptionally(failure);
+            } else {
+                outcome.complete(value);
+            }
+        }));
+        return outcome;
+    }
+
     @Test
-    void sequentialFetchesReuseOneKeepAliveConnection() throws Exception {
-        for (int i = 0; i < 5; i++) {
-            fetch(request(url("/graphql"), Map.of(), Duration.ofSeconds(5)));
+    void sequentialFetchesFromOneEventLoopReuseOneKeepAliveConnection() throws Exception {
+        io.netty.channel.EventLoopGroup serverLoops = serverLoops(1);
+        try {
+            SubgraphRequest request = request(url("/graphql"), Map.of(), Duration.ofSeconds(5));
+            for (int i = 0; i < 5; i++) {
+                startOn(serverLoops.next(), () -> transport.fetch(request)).get(10, TimeUnit.SECONDS);
+            }
+            assertThat(bodies).hasSize(5);
+            assertThat(connections).hasSize(1);
+        } finally {
+            serverLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
-        assertThat(bodies).hasSize(5);
-        assertThat(connections).hasSize(1);
     }
 
     @Test
     void fetchesStartedOnAnEventLoopAreAnsweredOnItAndChainedFetchesStayThere() throws Exception {
         SubgraphRequest request = request(url("/graphql"), Map.of(), Duration.ofSeconds(5));
-        io.netty.channel.EventLoopGroup serverLoops = new io.netty.channel.MultiThreadIoEventLoopGroup(2,
-                new io.netty.util.concurrent.DefaultThreadFactory("test-server-loop"), io.netty.channel.nio.NioIoHandler.newFactory());
+        io.netty.channel.EventLoopGroup serverLoops = serverLoops(2);
         try {
             java.util.List<CompletableFuture<List<String>>> chains = new java.util.ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                io.netty.channel.EventLoop loop = serverLoops.next();
-                CompletableFuture<List<String>> chain = new CompletableFuture<>();
                 // As the router's server does: the first fetch starts on the loop of the client's connection.
-                loop.execute(() -> transport.fetch(request)
-                        .thenCompose(first -> {
-                            String afterFirst = Thread.currentThread().getName();
-                            return transport.fetch(request).thenApply(second ->
-                                    List.of(afterFirst, Thread.currentThread().getName()));
-                        })
-                        .whenComplete((threads, failure) -> {
-                            if (failure != null) {
-                                chain.completeExceptionally(failure);
-                            } else {
-                                chain.complete(threads);
-                            }
-                        }));
-                chains.add(chain);
+                chains.add(startOn(serverLoops.next(), () -> transport.fetch(request).thenCompose(first -> {
+                    String afterFirst = Thread.currentThread().getName();
+                    return transport.fetch(request).thenApply(second -> List.of(afterFirst, Thread.currentThread().getName()));
+                })));
             }
             for (CompletableFuture<List<String>> chain : chains) {
                 List<String> threads = chain.get(10, TimeUnit.SECONDS);
