@@ -1,6 +1,8 @@
 package io.atrium.edge;
 
 import io.atrium.edge.testing.Edge;
+import io.atrium.edge.testing.Tls;
+import io.atrium.edge.tls.DevCertificate;
 import io.atrium.edge.testing.TestUpstream;
 import io.atrium.policy.auth.ApiKeyAuthenticator;
 import io.netty.bootstrap.ServerBootstrap;
@@ -30,6 +32,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -56,6 +60,8 @@ class WebSocketIT {
     private static TestUpstream plain;
     private static Edge edge;
     private static HttpClient client;
+    private static HttpClient tlsClient;
+    private static Path certDir;
 
     @BeforeAll
     static void start() throws Exception {
@@ -87,9 +93,13 @@ class WebSocketIT {
                 .bind("127.0.0.1", 0).sync().channel();
         int echoPort = ((InetSocketAddress) echoServer.localAddress()).getPort();
         plain = new TestUpstream();
+        certDir = Files.createTempDirectory("atrium-ws-certs");
+        DevCertificate.PemFiles pem = Tls.certificateIn(certDir);
         edge = Edge.start("""
                 format_version: 1
-                listeners: { http: { host: 127.0.0.1, port: 0 } }
+                listeners:
+                  http: { host: 127.0.0.1, port: 0 }
+                  https: { host: 127.0.0.1, port: 0, cert_file: "%s", key_file: "%s" }
                 auth:
                   api_keys:
                     consumers: [ { name: app, key_sha256: "%s" } ]
@@ -105,17 +115,22 @@ class WebSocketIT {
                     match: { path_prefix: /plain }
                     cluster: plain
                     auth: { public: true }
-                """.formatted(ApiKeyAuthenticator.digestHex(KEY), echoPort, plain.url()));
+                """.formatted(pem.certificate(), pem.privateKey(), ApiKeyAuthenticator.digestHex(KEY), echoPort, plain.url()));
         client = HttpClient.newHttpClient();
+        tlsClient = HttpClient.newBuilder().sslContext(Tls.trusting(pem.certificate())).build();
     }
 
     @AfterAll
     static void stop() throws Exception {
         client.shutdownNow();
+        tlsClient.shutdownNow();
         edge.close();
         plain.close();
         echoServer.close().sync();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        try (var files = Files.walk(certDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 
     @BeforeEach
@@ -140,6 +155,24 @@ class WebSocketIT {
         assertThat(handshake.headers().get("upgrade")).isEqualToIgnoringCase("websocket");
         assertThat(handshake.headers().get("x-forwarded-for")).isEqualTo("127.0.0.1");
         assertThat(handshake.headers().get("sec-websocket-key")).isNotBlank();
+
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+        assertThat(messages.closed.get(10, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
+        await(() -> upstreamConnectionsOpen.get() == 0);
+    }
+
+    @Test
+    void secureWebSocketsAreTerminatedAtTheTlsListenerAndSplicedToThePlainUpstream() throws Exception {
+        Messages messages = new Messages();
+        WebSocket ws = tlsClient.newWebSocketBuilder().header("X-Api-Key", KEY)
+                .buildAsync(URI.create("wss://127.0.0.1:" + edge.dataPlane().tlsPort() + "/chat"), messages).get(10, TimeUnit.SECONDS);
+
+        ws.sendText("over tls", true).get(5, TimeUnit.SECONDS);
+        assertThat(messages.next()).isEqualTo("echo:over tls");
+        String big = "y".repeat(200_000); // many TLS records each way
+        ws.sendText(big, true).get(10, TimeUnit.SECONDS);
+        assertThat(messages.next()).isEqualTo("echo:" + big);
+        assertThat(lastHandshake.get().headers().get("x-forwarded-proto")).isEqualTo("https");
 
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
         assertThat(messages.closed.get(10, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);

@@ -141,6 +141,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
     private long deadlineNanos;
     /** Headers the policies (rate-limit state) and CORS add to this exchange's response. */
     private List<HttpHeader> responseHeaders = List.of();
+    /** The last policy-added upstream header list seen on this connection, and its wire form. */
+    private List<HttpHeader> wireHeadersOf;
+    private AsciiString[] wireNames;
+    private CharSequence[] wireValues;
     private List<HttpHeader> corsHeaders = List.of();
     private boolean awaitingPolicy;
     /** After an edge reply that ends the connection: the rest of the request body is discarded, then the connection closes. */
@@ -480,9 +484,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
             return false;
         }
         Decision.Continue cont = (Decision.Continue) decision;
-        HttpHeaders headers = head.headers();
-        for (HttpHeader header : cont.upstreamHeaders()) {
-            headers.set(header.name(), ProxyHeaders.wireValue(header.value()));
+        List<HttpHeader> upstreamHeaders = cont.upstreamHeaders();
+        if (!upstreamHeaders.isEmpty()) {
+            if (upstreamHeaders != wireHeadersOf) {
+                // Identity headers come as one cached list per identity: on a keep-alive connection the same client
+                // sends the same token, so their wire form (names and the assertion as bytes) is made once.
+                wireNames = new AsciiString[upstreamHeaders.size()];
+                wireValues = new CharSequence[upstreamHeaders.size()];
+                for (int i = 0; i < wireNames.length; i++) {
+                    wireNames[i] = AsciiString.of(upstreamHeaders.get(i).name());
+                    wireValues[i] = ProxyHeaders.wireValue(upstreamHeaders.get(i).value());
+                }
+                wireHeadersOf = upstreamHeaders;
+            }
+            HttpHeaders headers = head.headers();
+            for (int i = 0; i < wireNames.length; i++) {
+                headers.set(wireNames[i], wireValues[i]);
+            }
         }
         responseHeaders = cont.responseHeaders();
         identity = cont.identity();

@@ -20,6 +20,8 @@ final class ProxyHeaders {
     static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+    private static final AsciiString PROXY = AsciiString.cached("proxy");
+    private static final AsciiString PROXY_PREFIX = AsciiString.cached("proxy-");
     // Constant values as AsciiString: validated and encoded as bytes rather than char by char on every request.
     static final AsciiString VIA_VALUE = AsciiString.cached("1.1 atrium");
     private static final AsciiString HTTP = AsciiString.cached("http");
@@ -104,11 +106,28 @@ final class ProxyHeaders {
     }
 
     /**
-     * Removes {@code Connection}, the headers it names and the fixed hop-by-hop set. Framing headers named in
-     * {@code Connection} are kept: removing them would change how the message is delimited.
+     * Removes {@code Connection}, the headers it names, the fixed hop-by-hop set ({@code Keep-Alive}, {@code TE},
+     * {@code Trailer}, {@code Upgrade}) and {@code Proxy} / {@code Proxy-*} headers, in one pass over the headers (most messages
+     * have none of them). Framing headers named in {@code Connection} are kept: removing them would change how the
+     * message is delimited.
      */
     static void removeHopByHop(HttpHeaders headers) {
-        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+        List<CharSequence> found = null;
+        boolean connection = false;
+        for (var it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (isHopByHop(name)) {
+                if (found == null) {
+                    found = new ArrayList<>(2);
+                }
+                found.add(name);
+                connection |= HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name);
+            }
+        }
+        if (found == null) {
+            return;
+        }
+        if (connection) {
             for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
                 for (String token : value.split(",")) {
                     String name = token.trim();
@@ -117,14 +136,23 @@ final class ProxyHeaders {
                     }
                 }
             }
-            headers.remove(HttpHeaderNames.CONNECTION);
         }
-        headers.remove(HttpHeaderNames.KEEP_ALIVE);
-        headers.remove(HttpHeaderNames.TE);
-        headers.remove(HttpHeaderNames.TRAILER);
-        headers.remove(HttpHeaderNames.UPGRADE);
-        headers.remove(PROXY_CONNECTION);
-        headers.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
+        for (CharSequence name : found) {
+            headers.remove(name);
+        }
+    }
+
+    /** RFC 9110 section 7.6.1's hop-by-hop fields, plus {@code Proxy} and {@code Proxy-*}
+     * (Proxy-Connection, Proxy-Authorization, ...). */
+    static boolean isHopByHop(CharSequence name) {
+        return switch (name.length()) {
+            case 2 -> HttpHeaderNames.TE.contentEqualsIgnoreCase(name);
+            case 5 -> PROXY.contentEqualsIgnoreCase(name); // httpoxy: CGI-style upstreams would read it as HTTP_PROXY
+            case 7 -> HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name) || HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name);
+            case 10 -> HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name) || HttpHeaderNames.KEEP_ALIVE.contentEqualsIgnoreCase(name);
+            default -> name.length() > PROXY_PREFIX.length() && (name.charAt(0) | 0x20) == 'p'
+                    && AsciiString.regionMatches(name, true, 0, PROXY_PREFIX, 0, PROXY_PREFIX.length());
+        };
     }
 
     private static boolean isFraming(String name) {
