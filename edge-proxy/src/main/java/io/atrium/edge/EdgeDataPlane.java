@@ -57,7 +57,11 @@ public final class EdgeDataPlane implements AutoCloseable {
     private volatile EdgePolicies policies;
 
     EdgeDataPlane(@Value("${atrium.edge.config:}") String configPath, @Value("${atrium.edge.watch-config:true}") boolean watchConfig,
-                  MeterRegistry registry) {
+                  @Value("${atrium.edge.transport:auto}") String transport, MeterRegistry registry) {
+        String transportProblem = EdgeServer.transportProblem(transport);
+        if (transportProblem != null) {
+            throw new EdgeConfigException("atrium.edge.transport (ATRIUM_EDGE_TRANSPORT): " + transportProblem);
+        }
         this.configFile = configPath.isBlank() ? null : Path.of(configPath);
         this.configSource = configFile == null ? "classpath:" + EdgeConfigLoader.DEFAULT_RESOURCE : configPath;
         this.registry = registry;
@@ -65,7 +69,7 @@ public final class EdgeDataPlane implements AutoCloseable {
         this.config = load();
         this.policies = EdgePolicies.create(config.gateway(), registry, null);
         try {
-            this.server = EdgeServer.start(config, policies::chainFor, metrics);
+            this.server = EdgeServer.start(config, policies::chainFor, metrics, Runtime.getRuntime().availableProcessors(), transport);
         } catch (RuntimeException e) {
             policies.close();
             throw e;
@@ -164,7 +168,7 @@ public final class EdgeDataPlane implements AutoCloseable {
         return server.tlsProvider();
     }
 
-    /** The data path's I/O transport: {@code epoll} or {@code nio}. */
+    /** The data path's I/O transport: {@code io_uring}, {@code epoll} or {@code nio}. */
     public String transport() {
         return server.transport();
     }

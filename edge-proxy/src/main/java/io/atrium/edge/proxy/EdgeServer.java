@@ -67,13 +67,25 @@ public final class EdgeServer implements AutoCloseable {
      * {@code policies} builds each route's policy chain once.
      */
     public static EdgeServer start(EdgeConfig config, Function<RouteConfig, PolicyChain> policies, EdgeMetrics metrics) {
-        return start(config, policies, metrics, Runtime.getRuntime().availableProcessors());
+        return start(config, policies, metrics, Runtime.getRuntime().availableProcessors(), "auto");
     }
 
-    public static EdgeServer start(EdgeConfig config, Function<RouteConfig, PolicyChain> policies, EdgeMetrics metrics, int ioThreads) {
+    /** Why {@code transportChoice} cannot be used here, or null when it can. */
+    public static String transportProblem(String transportChoice) {
+        try {
+            Transport.select(transportChoice);
+            return null;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** @param transportChoice {@code auto}, {@code io_uring}, {@code epoll} or {@code nio} ({@link Transport#select}) */
+    public static EdgeServer start(EdgeConfig config, Function<RouteConfig, PolicyChain> policies, EdgeMetrics metrics, int ioThreads,
+                                   String transportChoice) {
+        Transport transport = Transport.select(transportChoice);
         RouteTable routes = RouteTable.compile(config, policies, metrics);
         ProxyStats stats = new ProxyStats();
-        Transport transport = Transport.best();
         SslContext ssl = config.https().map(ServerTls::context).orElse(null);
         int redirectPort = config.https().map(h -> h.redirectPort().orElse(h.port())).orElse(-1);
         AccessLog accessLog = config.accessLog() ? new AccessLog(metrics) : null;
@@ -207,7 +219,7 @@ public final class EdgeServer implements AutoCloseable {
         return tlsListener == null ? "none" : ServerTls.provider();
     }
 
-    /** The I/O transport in use: {@code epoll} or {@code nio}. */
+    /** The I/O transport in use: {@code io_uring}, {@code epoll} or {@code nio}. */
     public String transport() {
         return transport;
     }
