@@ -34,6 +34,11 @@ public final class RateLimitPolicy implements Policy {
     private final RateLimitStore store;
     private final ClientAddressResolver addresses;
     private final String keyPrefix;
+    /** {@link #keyPrefix} with each kind's tag, so that building a key is one concatenation. */
+    private final String consumerPrefix;
+    private final String subjectPrefix;
+    private final String headerPrefix;
+    private final String addressPrefix;
 
     /** @param routeId the route, the default bucket name */
     public RateLimitPolicy(String routeId, RateLimitConfig config, RateLimitStore store, ClientAddressResolver addresses) {
@@ -42,6 +47,10 @@ public final class RateLimitPolicy implements Policy {
         this.store = store;
         this.addresses = addresses;
         this.keyPrefix = (config.bucket() != null ? config.bucket() : routeId) + ":";
+        this.consumerPrefix = keyPrefix + "c:";
+        this.subjectPrefix = keyPrefix + "s:";
+        this.headerPrefix = keyPrefix + "h:";
+        this.addressPrefix = keyPrefix + "ip:";
     }
 
     @Override
@@ -51,7 +60,7 @@ public final class RateLimitPolicy implements Policy {
 
     @Override
     public CompletionStage<Decision> evaluate(PolicyContext context) {
-        String key = keyPrefix + keyOf(context);
+        String key = keyOf(context);
         CompletionStage<RateLimitResult> stage;
         try {
             stage = store.acquire(key, limits);
@@ -93,12 +102,12 @@ public final class RateLimitPolicy implements Policy {
         Identity identity = context.identity();
         PolicyRequest request = context.request();
         return switch (config.key()) {
-            case RateLimitKey.Route route -> "route";
-            case RateLimitKey.Consumer consumer when identity != null && identity.consumer() != null -> "c:" + identity.consumer();
-            case RateLimitKey.Consumer consumer when identity != null -> "s:" + identity.subject();
-            case RateLimitKey.Subject subject when identity != null -> "s:" + identity.subject();
-            case RateLimitKey.Header header when request.header(header.name()) != null -> "h:" + bounded(request.header(header.name()));
-            default -> "ip:" + address(request);
+            case RateLimitKey.Route route -> keyPrefix + "route";
+            case RateLimitKey.Consumer consumer when identity != null && identity.consumer() != null -> consumerPrefix + identity.consumer();
+            case RateLimitKey.Consumer consumer when identity != null -> subjectPrefix + identity.subject();
+            case RateLimitKey.Subject subject when identity != null -> subjectPrefix + identity.subject();
+            case RateLimitKey.Header header when request.header(header.name()) != null -> headerPrefix + bounded(request.header(header.name()));
+            default -> addressPrefix + address(request);
         };
     }
 

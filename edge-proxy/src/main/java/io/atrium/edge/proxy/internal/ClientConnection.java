@@ -492,7 +492,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
                 wireNames = new AsciiString[upstreamHeaders.size()];
                 wireValues = new CharSequence[upstreamHeaders.size()];
                 for (int i = 0; i < wireNames.length; i++) {
-                    wireNames[i] = AsciiString.of(upstreamHeaders.get(i).name());
+                    wireNames[i] = ProxyHeaders.wireName(upstreamHeaders.get(i).name());
                     wireValues[i] = ProxyHeaders.wireValue(upstreamHeaders.get(i).value());
                 }
                 wireHeadersOf = upstreamHeaders;
@@ -1343,7 +1343,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
     private static void addAll(HttpHeaders headers, List<HttpHeader> extra) {
         for (int i = 0; i < extra.size(); i++) {
             HttpHeader header = extra.get(i);
-            headers.add(header.name(), header.value());
+            headers.add(ProxyHeaders.wireName(header.name()), header.value());
         }
     }
 

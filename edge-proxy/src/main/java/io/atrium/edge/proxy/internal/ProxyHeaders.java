@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Header rewriting between client and upstream: hop-by-hop removal, forwarding headers, Via, request id. */
 final class ProxyHeaders {
@@ -26,6 +27,8 @@ final class ProxyHeaders {
     static final AsciiString VIA_VALUE = AsciiString.cached("1.1 atrium");
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final AsciiString HTTPS = AsciiString.cached("https");
+    private static final int MAX_WIRE_NAMES = 1024;
+    private static final ConcurrentHashMap<String, AsciiString> WIRE_NAMES = new ConcurrentHashMap<>();
     /** Shorter values are written about as fast char by char as they are copied after a conversion. */
     private static final int COMPACT_FROM = 48;
 
@@ -68,6 +71,22 @@ final class ProxyHeaders {
                 header.setValue(compact(value));
             }
         }
+    }
+
+    /**
+     * The name of a header a policy adds (RateLimit-*, CORS, identity) as a shared {@link AsciiString}: validated and
+     * encoded as bytes with a cached hash, instead of char by char on every request. Policy header names come from code
+     * and config, a small set; past {@link #MAX_WIRE_NAMES} further names are converted per call.
+     */
+    static AsciiString wireName(String name) {
+        AsciiString wire = WIRE_NAMES.get(name);
+        if (wire == null) {
+            wire = AsciiString.cached(name);
+            if (WIRE_NAMES.size() < MAX_WIRE_NAMES) {
+                WIRE_NAMES.putIfAbsent(name, wire);
+            }
+        }
+        return wire;
     }
 
     /** A value the edge adds itself, compacted as {@link #compactLongValues} would (and validated faster as bytes). */
