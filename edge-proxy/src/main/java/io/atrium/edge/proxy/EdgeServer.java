@@ -17,6 +17,8 @@ import io.atrium.policy.resilience.ClusterEndpoint;
 import io.atrium.policy.resilience.HealthState;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -34,6 +36,8 @@ import java.util.function.Function;
  * always lives on the thread of the client connection it serves.
  */
 public final class EdgeServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
 
     /** How long {@link #close()} waits for requests in flight before cutting connections. */
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
@@ -80,6 +84,10 @@ public final class EdgeServer implements AutoCloseable {
         }
     }
 
+    private static boolean isAuto(String transportChoice) {
+        return transportChoice == null || transportChoice.isBlank() || "auto".equalsIgnoreCase(transportChoice.strip());
+    }
+
     /** @param transportChoice {@code auto}, {@code io_uring}, {@code epoll} or {@code nio} ({@link Transport#select}) */
     public static EdgeServer start(EdgeConfig config, Function<RouteConfig, PolicyChain> policies, EdgeMetrics metrics, int ioThreads,
                                    String transportChoice) {
@@ -89,10 +97,22 @@ public final class EdgeServer implements AutoCloseable {
         SslContext ssl = config.https().map(ServerTls::context).orElse(null);
         int redirectPort = config.https().map(h -> h.redirectPort().orElse(h.port())).orElse(-1);
         AccessLog accessLog = config.accessLog() ? new AccessLog(metrics) : null;
+        EventLoopGroup group;
+        try {
+            group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("atrium-edge-io"), transport.ioHandlerFactory());
+        } catch (RuntimeException | LinkageError e) {
+            // io_uring passed Netty's probe but its rings could not all be set up (e.g. a low memlock limit on older
+            // kernels): when the choice was automatic, run epoll (or NIO) rather than not at all.
+            if (!"io_uring".equals(transport.name()) || !isAuto(transportChoice)) {
+                throw e;
+            }
+            LOG.warn("event=transport_fallback from=io_uring reason=\"{}\"", e.toString());
+            transport = Transport.fallbackFromIoUring();
+            group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("atrium-edge-io"), transport.ioHandlerFactory());
+        }
         DataPath dataPath = new DataPath(routes, stats, ioThreads, transport, config.maxHeaderSize(), redirectPort, metrics, accessLog,
                 config.timeouts());
         registerGauges(metrics, dataPath, stats, routes);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("atrium-edge-io"), transport.ioHandlerFactory());
         dataPath.start(group);
         Channel listener = null;
         try {

@@ -54,6 +54,11 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
         };
     }
 
+    /** What {@code auto} picks when io_uring cannot be used after all: epoll, else NIO. */
+    public static Transport fallbackFromIoUring() {
+        return Epoll.isAvailable() ? epoll() : nio();
+    }
+
     private static Transport ioUring() {
         return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class, IoUringSocketChannel.class);
     }
