@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -75,7 +76,7 @@ class TransportIT {
                                 HttpResponse.BodyHandlers.ofByteArray());
                         assertThat(down.statusCode()).isEqualTo(200);
                         assertThat(down.version()).isEqualTo(version);
-                        assertThat(java.util.HexFormat.of().formatHex(Payload.sha256().digest(down.body()))).isEqualTo(Payload.sha256Hex(SIZE));
+                        assertThat(HexFormat.of().formatHex(Payload.sha256().digest(down.body()))).isEqualTo(Payload.sha256Hex(SIZE));
 
                         HttpResponse<String> up = http.send(HttpRequest.newBuilder(URI.create(edge.url() + "/files/sink-slowly"))
                                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> Payload.stream(SIZE))).build(),

@@ -84,10 +84,6 @@ public final class EdgeServer implements AutoCloseable {
         }
     }
 
-    private static boolean isAuto(String transportChoice) {
-        return transportChoice == null || transportChoice.isBlank() || "auto".equalsIgnoreCase(transportChoice.strip());
-    }
-
     /** @param transportChoice {@code auto}, {@code io_uring}, {@code epoll} or {@code nio} ({@link Transport#select}) */
     public static EdgeServer start(EdgeConfig config, Function<RouteConfig, PolicyChain> policies, EdgeMetrics metrics, int ioThreads,
                                    String transportChoice) {
@@ -103,7 +99,7 @@ public final class EdgeServer implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             // io_uring passed Netty's probe but its rings could not all be set up (e.g. a low memlock limit on older
             // kernels): when the choice was automatic, run epoll (or NIO) rather than not at all.
-            if (!"io_uring".equals(transport.name()) || !isAuto(transportChoice)) {
+            if (!transport.automatic() || !"io_uring".equals(transport.name())) {
                 throw e;
             }
             LOG.warn("event=transport_fallback from=io_uring reason=\"{}\"", e.toString());

@@ -20,7 +20,6 @@ final class ProxyHeaders {
     static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
     static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
-    static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
     private static final AsciiString PROXY = AsciiString.cached("proxy");
     private static final AsciiString PROXY_PREFIX = AsciiString.cached("proxy-");
     // Constant values as AsciiString: validated and encoded as bytes rather than char by char on every request.

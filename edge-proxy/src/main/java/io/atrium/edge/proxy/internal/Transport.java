@@ -17,6 +17,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The I/O transport of the data path: io_uring where the kernel allows it (Netty probes it; container runtimes often
@@ -24,50 +25,48 @@ import java.util.Locale;
  * loops they are registered with.
  */
 public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel,
-                        Class<? extends SocketChannel> socketChannel) {
+                        Class<? extends SocketChannel> socketChannel, boolean automatic) {
 
     /** The names {@link #select} accepts. */
     public static final List<String> CHOICES = List.of("auto", "io_uring", "epoll", "nio");
 
     /**
-     * The transport named {@code choice} ({@code auto}, or blank, picks the best available). A named transport this
-     * machine cannot run fails start-up rather than silently running another one.
+     * The transport named {@code choice} ({@code auto}, or blank, picks the best available and is marked
+     * {@link #automatic()}). A named transport this machine cannot run fails start-up rather than silently running another.
      */
     public static Transport select(String choice) {
         String name = choice == null || choice.isBlank() ? "auto" : choice.strip().toLowerCase(Locale.ROOT);
         return switch (name) {
-            case "auto" -> IoUring.isAvailable() ? ioUring() : Epoll.isAvailable() ? epoll() : nio();
-            case "io_uring" -> {
-                if (!IoUring.isAvailable()) {
-                    throw new IllegalStateException("transport io_uring is not available here: " + IoUring.unavailabilityCause());
-                }
-                yield ioUring();
-            }
-            case "epoll" -> {
-                if (!Epoll.isAvailable()) {
-                    throw new IllegalStateException("transport epoll is not available here: " + Epoll.unavailabilityCause());
-                }
-                yield epoll();
-            }
-            case "nio" -> nio();
+            case "auto" -> IoUring.isAvailable() ? ioUring(true) : fallbackFromIoUring();
+            case "io_uring" -> require(name, IoUring.isAvailable(), IoUring.unavailabilityCause(), () -> ioUring(false));
+            case "epoll" -> require(name, Epoll.isAvailable(), Epoll.unavailabilityCause(), () -> epoll(false));
+            case "nio" -> nio(false);
             default -> throw new IllegalArgumentException("unknown transport '" + choice + "'; one of " + CHOICES);
         };
     }
 
-    /** What {@code auto} picks when io_uring cannot be used after all: epoll, else NIO. */
+    /** What {@code auto} picks without io_uring (or when its rings cannot be set up after all): epoll, else NIO. */
     public static Transport fallbackFromIoUring() {
-        return Epoll.isAvailable() ? epoll() : nio();
+        return Epoll.isAvailable() ? epoll(true) : nio(true);
     }
 
-    private static Transport ioUring() {
-        return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class, IoUringSocketChannel.class);
+    private static Transport require(String name, boolean available, Throwable cause, Supplier<Transport> transport) {
+        if (!available) {
+            throw new IllegalStateException("transport " + name + " is not available here: " + cause);
+        }
+        return transport.get();
     }
 
-    private static Transport epoll() {
-        return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
+    private static Transport ioUring(boolean automatic) {
+        return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class, IoUringSocketChannel.class,
+                automatic);
     }
 
-    public static Transport nio() {
-        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+    private static Transport epoll(boolean automatic) {
+        return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class, automatic);
+    }
+
+    private static Transport nio(boolean automatic) {
+        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class, automatic);
     }
 }

@@ -15,11 +15,13 @@ class TransportTest {
         assertThat(Transport.select("auto").name()).isEqualTo(expected);
         assertThat(Transport.select(null).name()).isEqualTo(expected);
         assertThat(Transport.select(" ").name()).isEqualTo(expected);
+        assertThat(Transport.select("auto").automatic()).isTrue();
     }
 
     @Test
     void aNamedTransportIsThatTransportOrAStartFailure() {
         assertThat(Transport.select("NIO").name()).isEqualTo("nio");
+        assertThat(Transport.select("nio").automatic()).as("a pinned transport never falls back").isFalse();
         if (Epoll.isAvailable()) {
             assertThat(Transport.select("epoll").name()).isEqualTo("epoll");
         } else {
