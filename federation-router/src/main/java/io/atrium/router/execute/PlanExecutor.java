@@ -100,6 +100,7 @@ public final class PlanExecutor {
                     return null;
                 }
                 if (response.data() != null) {
+                    KeyRenames.apply(response.data(), fetch.outputRenames());
                     Merge.deepMerge(state.data, response.data());
                 }
                 for (Map<String, Object> error : response.errors()) {
@@ -183,6 +184,15 @@ public final class PlanExecutor {
                                       RequestState state) {
         List<?> entities = response.data() != null && response.data().get("_entities") instanceof List<?> list
                 ? list : List.of();
+        if (!fetch.outputRenames().isEmpty()) {
+            for (Object entity : entities) {
+                if (entity instanceof Map<?, ?> map) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> object = (Map<String, Object>) map;
+                    KeyRenames.apply(object, fetch.outputRenames());
+                }
+            }
+        }
         for (Target target : targets) {
             if (target.representation() < entities.size()
                     && entities.get(target.representation()) instanceof Map<?, ?> entity) {
@@ -303,7 +313,7 @@ public final class PlanExecutor {
     private static List<Object> clientPath(List<Object> path, Supergraph supergraph) {
         List<Object> result = new ArrayList<>(path.size());
         for (Object step : path) {
-            result.add(step instanceof String key ? supergraph.responseKey(key) : step);
+            result.add(step instanceof String key ? supergraph.responseKey(PlanNode.KeyRename.clientKey(key)) : step);
         }
         return result;
     }

@@ -207,7 +207,10 @@ final class PlanAssembler {
 
     private PlanNode.Fetch fetch(FetchGroup group, String operationName, String kind) {
         String subgraphName = supergraph.subgraph(group.graph).name();
-        List<SelectionItem> selections = group.selection.freeze();
+        ResponseKeyConflicts.Result resolved = ResponseKeyConflicts.resolve(supergraph, group.graph,
+                group.entity ? null : kind.equals("mutation") ? supergraph.mutationType() : supergraph.queryType(),
+                group.selection.freeze());
+        List<SelectionItem> selections = resolved.selections();
         List<SelectionItem> requires = new ArrayList<>();
         for (Map.Entry<String, SelNode> entry : group.requires.entrySet()) {
             requires.add(new SelectionItem.InlineFragment(entry.getKey(), "", entry.getValue().freeze()));
@@ -243,6 +246,6 @@ final class PlanAssembler {
             SelectionItem.printCompact(selections, op);
         }
         return new PlanNode.Fetch(subgraphName, group.graph, op.toString(), name, usages, requires, selections,
-                List.copyOf(group.typenameRewrites), group.contextVariables);
+                List.copyOf(group.typenameRewrites), group.contextVariables, resolved.renames());
     }
 }

@@ -17,6 +17,7 @@ public sealed interface PlanNode {
      * @param selections     what the fetch selects, as in the operation (under {@code _entities} for entity fetches)
      * @param typenameRewrites entity types (interfaces) whose representations are sent with {@code __typename} set
      *                       to the type itself, as a subgraph that models the interface as an object expects
+     * @param outputRenames  keys the subgraph answers under an alias of the router's, renamed back before merging
      */
     record Fetch(
             String serviceName,
@@ -27,8 +28,10 @@ public sealed interface PlanNode {
             List<SelectionItem> requires,
             List<SelectionItem> selections,
             List<String> typenameRewrites,
-            List<ContextVariable> contextVariables) implements PlanNode {
+            List<ContextVariable> contextVariables,
+            List<KeyRename> outputRenames) implements PlanNode {
         public Fetch {
+            outputRenames = List.copyOf(outputRenames);
             contextVariables = List.copyOf(contextVariables);
             typenameRewrites = List.copyOf(typenameRewrites);
             variableUsages = List.copyOf(variableUsages);
@@ -49,6 +52,38 @@ public sealed interface PlanNode {
     record ContextVariable(String variable, List<String> ancestorPath, graphql.language.SelectionSet selection) {
         public ContextVariable {
             ancestorPath = List.copyOf(ancestorPath);
+        }
+    }
+
+    /**
+     * In every object at {@code path} of a fetch's answer (response keys from the data root, or from each entity;
+     * lists stepped into), key {@code from} becomes {@code to}. Renames are listed deepest first.
+     */
+    record KeyRename(List<String> path, String from, String to) {
+        private static final String ALIAS_INFIX = "__alias_";
+
+        public KeyRename {
+            path = List.copyOf(path);
+        }
+
+        /** The {@code n}th alias the router sends for response key {@code key}. */
+        static String alias(String key, int n) {
+            return key + ALIAS_INFIX + n;
+        }
+
+        /** The client's key for a key of a subgraph's answer: one of the router's aliases back to its key. */
+        public static String clientKey(String key) {
+            int at = key.lastIndexOf(ALIAS_INFIX);
+            int digits = at + ALIAS_INFIX.length();
+            if (at <= 0 || digits == key.length()) {
+                return key;
+            }
+            for (int i = digits; i < key.length(); i++) {
+                if (!Character.isDigit(key.charAt(i))) {
+                    return key;
+                }
+            }
+            return key.substring(0, at);
         }
     }
 

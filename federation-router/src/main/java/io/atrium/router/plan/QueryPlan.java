@@ -88,6 +88,13 @@ public record QueryPlan(PlanNode root, ResponseShape shape) {
         }
         out.append(inner);
         SelectionItem.printPretty(fetch.selections(), inner, out);
+        for (PlanNode.KeyRename rename : fetch.outputRenames()) {
+            out.append(",\n").append(inner).append("rename(\"");
+            for (String step : rename.path()) {
+                out.append(step).append('.');
+            }
+            out.append(rename.from()).append("\" => \"").append(rename.to()).append("\")");
+        }
         out.append('\n').append(indent).append('}');
     }
 }

@@ -54,6 +54,16 @@ public final class QueryPlanner {
     private record Ancestor(String typeName, Site site) {
     }
 
+    /** The fields whose sub-selections are being planned, innermost first: how each object was reached. */
+    private final java.util.Deque<Descent> descents = new java.util.ArrayDeque<>();
+
+    /**
+     * @param candidates the subgraphs that could all answer this field here (a {@code @shareable} field of an entity
+     *                   every one of them can be reached on by key, and value-type fields below it), or null
+     */
+    private record Descent(Field field, FieldMeta meta, Set<String> candidates) {
+    }
+
     private QueryPlanner(Supergraph supergraph, Set<String> labels) {
         this.supergraph = supergraph;
         this.labels = labels;
@@ -653,7 +663,12 @@ public final class QueryPlanner {
         SelNode sub = site.target().composite(alias(field), field.getName(), arguments, directives);
         Site below = new Site(group, sub, childPath(site.path(), field, meta),
                 PlanningSupport.childProvided(group.graph, meta, field, site.provided()), site.providers());
-        planComposite(below, fieldType, field.getSelectionSet().getSelections());
+        descents.push(new Descent(field, meta, candidateGraphs(group.graph, meta)));
+        try {
+            planComposite(below, fieldType, field.getSelectionSet().getSelections());
+        } finally {
+            descents.pop();
+        }
     }
 
     /**
@@ -677,20 +692,56 @@ public final class QueryPlanner {
         }
         site.target().leaf(null, "__typename", "", "");
         List<String> possible = supergraph.possibleTypesIn(type.name(), graph);
-        if (type.kind() == TypeKind.INTERFACE && abstractFieldsLocal(graph, type, possible, selections, site.provided())) {
-            ancestors.push(new Ancestor(type.name(), site));
-            try {
-                for (Selection<?> selection : selections) {
-                    planField(site, type, (Field) selection);
-                }
-            } finally {
-                ancestors.pop();
-            }
+        // With no object type implementing it here, the interface's fields are planned on it all the same: one this
+        // subgraph cannot resolve (and no key leads to) fails planning instead of vanishing from the answer.
+        if (type.kind() == TypeKind.INTERFACE
+                && (possible.isEmpty() || abstractFieldsLocal(graph, type, possible, selections, site.provided()))) {
+            planObject(site, type.name(), selections);
             return;
+        }
+        if (type.kind() == TypeKind.UNION && !descents.isEmpty() && descents.peek().candidates() != null) {
+            possible = commonMembers(type, possible, descents.peek().candidates());
         }
         for (String objectType : possible) {
             planObject(site.into(site.target().fragment(objectType, "")), objectType, selections);
         }
+    }
+
+    /**
+     * The subgraphs that could all resolve {@code meta} at this place: for a {@code @shareable} field of an entity,
+     * every subgraph that resolves it and has a key to reach the entity by; below it, through value types, those of
+     * them that resolve each field on the way. Null when only the current subgraph could.
+     */
+    private Set<String> candidateGraphs(String graph, FieldMeta meta) {
+        Ancestor owner = ancestors.peek();
+        TypeMeta parent = owner == null ? null : supergraph.type(owner.typeName());
+        Set<String> result = new LinkedHashSet<>();
+        if (parent != null && parent.kind() == TypeKind.OBJECT && isEntity(parent)) {
+            for (String candidate : meta.graphs().keySet()) {
+                if (meta.resolvableIn(candidate, labels) && anyResolvableKey(parent.name(), candidate) != null) {
+                    result.add(candidate);
+                }
+            }
+        } else if (!descents.isEmpty() && descents.peek().candidates() != null) {
+            for (String candidate : descents.peek().candidates()) {
+                if (meta.resolvableIn(candidate, labels)) {
+                    result.add(candidate);
+                }
+            }
+        }
+        return result.size() > 1 && result.contains(graph) ? result : null;
+    }
+
+    /**
+     * Union members every candidate subgraph has: where a shared path could be answered by any of several subgraphs,
+     * only fragments on members common to all of them are asked for (what the others lack is never selected).
+     */
+    private List<String> commonMembers(TypeMeta union, List<String> possible, Set<String> candidates) {
+        List<String> common = new ArrayList<>(possible);
+        for (String candidate : candidates) {
+            common.retainAll(supergraph.possibleTypesIn(union.name(), candidate));
+        }
+        return common;
     }
 
     /** True when every selection is a field the subgraph resolves on the interface and on each implementation. */
@@ -748,6 +799,9 @@ public final class QueryPlanner {
                 return;
             }
         }
+        if (jumpViaParentEntity(site, typeName, field, meta)) {
+            return;
+        }
         if (keyHops >= MAX_KEY_HOPS) {
             throw new PlanningException("cannot reach " + typeName + "." + field.getName() + " from subgraph "
                     + supergraph.subgraph(site.group().graph).name() + ": no usable @key");
@@ -766,6 +820,45 @@ public final class QueryPlanner {
         }
         throw new PlanningException("cannot reach " + typeName + "." + field.getName() + ": no subgraph that resolves it"
                 + " has a resolvable @key for " + typeName);
+    }
+
+    /**
+     * A field of a type that no key leads to (e.g. a value type) from here, but that another subgraph resolves below
+     * the same field of the enclosing entity: the entity is re-entered there by its key and the field fetched on the
+     * way down ({@code parent { field { wanted } }}), merging into the object already in the response.
+     */
+    private boolean jumpViaParentEntity(Site site, String typeName, Field field, FieldMeta meta) {
+        Descent descent = descents.peek();
+        Ancestor parent = null;
+        for (Ancestor ancestor : ancestors) {
+            if (!ancestor.site().path().equals(site.path())) {
+                parent = ancestor;
+                break;
+            }
+        }
+        if (descent == null || parent == null || supergraph.type(parent.typeName()).kind() != TypeKind.OBJECT
+                || !childPath(parent.site().path(), descent.field(), descent.meta()).equals(site.path())) {
+            return false;
+        }
+        Site parentSite = parent.site();
+        TypeMeta type = supergraph.type(typeName);
+        for (String graph : descent.meta().graphs().keySet()) {
+            if (graph.equals(site.group().graph) || !descent.meta().resolvableIn(graph, labels) || !type.definedIn(graph)
+                    || !isLocal(graph, meta, field.getName(), null)
+                    || !subtreeReachable(graph, meta, field, PlanningSupport.childProvided(graph, meta, field, null))) {
+                continue;
+            }
+            EntityKey key = localKey(parentSite.group().graph, parent.typeName(), graph, parentSite.provided());
+            if (key == null) {
+                continue;
+            }
+            Field narrowed = descent.field().transform(b -> b.selectionSet(
+                    SelectionSet.newSelectionSet(List.<Selection>of(field)).build()));
+            jumpWithKey(new Site(parentSite.group(), parentSite.target(), parentSite.path(), parentSite.provided(),
+                    site.providers()), parent.typeName(), narrowed, descent.meta(), key);
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -911,7 +1004,8 @@ public final class QueryPlanner {
                 contextSources.add(source);
             }
             dependencies.add(site.group());
-            FetchGroup child = in.contextArguments().isEmpty() ? entityGroup(key.graph(), site.path(), dependencies)
+            FetchGroup child = in.contextArguments().isEmpty()
+                    ? entityGroup(key.graph(), site.path(), dependencies, typeName, requires)
                     : contextEntityGroup(key.graph(), site.path(), dependencies);
             SelNode representation = child.requires.computeIfAbsent(typeName, k -> new SelNode());
             representation.leaf(null, "__typename", "", "");
@@ -1058,10 +1152,29 @@ public final class QueryPlanner {
 
     /** The entity group for (graph, path) that runs after all {@code dependencies}: reused when possible. */
     private FetchGroup entityGroup(String graph, List<String> path, Set<FetchGroup> dependencies) {
+        return entityGroup(graph, path, dependencies, null, null);
+    }
+
+    /**
+     * As {@link #entityGroup(String, List, Set)}, for a field whose representation of {@code typeName} also carries
+     * {@code requires} (nullable): a group whose representation reads one of those fields with other arguments
+     * cannot be reused (a representation holds each field once), so such fields get a request of their own.
+     */
+    private FetchGroup entityGroup(String graph, List<String> path, Set<FetchGroup> dependencies, String typeName,
+                                   SelectionSet requires) {
         FetchGroup latest = PlanningSupport.latest(dependencies);
+        SelNode representation = null;
+        if (requires != null) {
+            representation = new SelNode();
+            PlanningSupport.addPlain(representation, requires);
+        }
         for (FetchGroup candidate : groups) {
             if (!candidate.entity || !candidate.graph.equals(graph) || !candidate.path.equals(path)
                     || !candidate.contextVariables.isEmpty()) {
+                continue;
+            }
+            SelNode existing = representation == null ? null : candidate.requires.get(typeName);
+            if (existing != null && existing.selectsFieldUnderOtherKey(representation)) {
                 continue;
             }
             if (PlanningSupport.isAncestorOrSelf(candidate, latest)) {

@@ -78,6 +78,27 @@ final class SelNode {
         return true;
     }
 
+    /**
+     * True when {@code other} selects a field this node also selects under another response key (e.g. two
+     * {@code @requires} reading one field with different arguments): a representation sends fields by name, so
+     * both cannot go in one.
+     */
+    boolean selectsFieldUnderOtherKey(SelNode other) {
+        for (Map.Entry<String, Object> entry : other.items.entrySet()) {
+            if (!(entry.getValue() instanceof FieldSel theirs)) {
+                continue;
+            }
+            for (Map.Entry<String, Object> own : items.entrySet()) {
+                if (own.getValue() instanceof FieldSel mine && mine.name.equals(theirs.name)
+                        && (!own.getKey().equals(entry.getKey())
+                        || (mine.sub != null && theirs.sub != null && mine.sub.selectsFieldUnderOtherKey(theirs.sub)))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Merges a {@link #compatible} node into this one. */
     void mergeFrom(SelNode other) {
         for (Map.Entry<String, Object> entry : other.items.entrySet()) {

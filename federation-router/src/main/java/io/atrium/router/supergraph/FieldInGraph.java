@@ -13,6 +13,8 @@ import graphql.language.SelectionSet;
  * @param contextArguments arguments ({@code @fromContext}) whose values come from an ancestor (join v0.5)
  * @param namedTypeInGraph the field's named type in this subgraph when it differs from the supergraph's (e.g. an
  *                       object type where the supergraph has a union of it), or null
+ * @param typeInGraph    the field's whole type in this subgraph as {@code @join__field(type:)} gives it (e.g.
+ *                       {@code ID!} where the supergraph has {@code ID}), or null when not given
  */
 public record FieldInGraph(
         String graph,
@@ -24,7 +26,8 @@ public record FieldInGraph(
         String overrideLabel,
         boolean usedOverridden,
         java.util.List<ContextArgument> contextArguments,
-        String namedTypeInGraph) {
+        String namedTypeInGraph,
+        String typeInGraph) {
 
     public FieldInGraph {
         contextArguments = contextArguments == null ? java.util.List.of() : java.util.List.copyOf(contextArguments);
@@ -32,7 +35,8 @@ public record FieldInGraph(
 
     public FieldInGraph(String graph, boolean external, SelectionSet requires, String requiresText, SelectionSet provides,
                         String overrideFrom, String overrideLabel, boolean usedOverridden) {
-        this(graph, external, requires, requiresText, provides, overrideFrom, overrideLabel, usedOverridden, null, null);
+        this(graph, external, requires, requiresText, provides, overrideFrom, overrideLabel, usedOverridden, null, null,
+                null);
     }
 
     /**

@@ -344,7 +344,8 @@ public final class SupergraphReader {
                     label,
                     boolArg(d, "usedOverridden", false),
                     contextArguments(d, field.getName()),
-                    namedTypeInGraph(d, field)));
+                    namedTypeInGraph(d, field),
+                    LinkedFeatures.stringArg(d, "type")));
             if (overrideFrom != null && label != null) {
                 for (Subgraph s : subgraphs.values()) {
                     if (s.name().equals(overrideFrom)) {
