@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param meters the route's request and upstream timers
  * @param traffic header conditions, weighted split, mirror and response cache
  * @param websocket whether WebSocket upgrade requests pass through (else their upgrade headers are dropped)
+ * @param credentials what is removed of a verified credential before forwarding, or null when the route forwards
+ *     credentials ({@code auth.forward_credentials: true}) or authenticates nobody
  */
 public record Route(String name, String prefix, Cluster cluster, String rewrite, PolicyChain policies, Protection protection, CorsRule cors,
-                    EdgeMetrics.RouteMeters meters, TrafficPlan traffic, boolean websocket) {
+                    EdgeMetrics.RouteMeters meters, TrafficPlan traffic, boolean websocket, CredentialRemoval credentials) {
 
     public Route {
         Objects.requireNonNull(protection, "protection");

@@ -58,6 +58,7 @@ public final class RouteTable {
         List<Route> routes = new ArrayList<>();
         ResponseStore store = config.routes().stream().anyMatch(r -> r.traffic().cache().isPresent())
                 ? new InMemoryResponseStore(config.cacheMaxBytes()) : null;
+        CredentialRemoval credentialRemoval = CredentialRemoval.of(config.gateway().apiKeys());
         for (RouteConfig r : config.routes()) {
             Cluster cluster = byName.get(r.cluster());
             if (cluster == null) {
@@ -66,7 +67,8 @@ public final class RouteTable {
             Protection protection = r.policies().protection();
             CorsRule cors = protection.cors().map(CorsRule::new).orElse(null);
             routes.add(new Route(r.name(), r.pathPrefix(), cluster, r.prefixRewrite().orElse(null), policies.apply(r), protection, cors,
-                    metrics.route(r.name(), cluster.name()), traffic(r, byName, store, metrics), r.websocket()));
+                    metrics.route(r.name(), cluster.name()), traffic(r, byName, store, metrics), r.websocket(),
+                    r.policies().auth().isPublic() || r.policies().auth().forwardCredentials() ? null : credentialRemoval));
         }
         // Longest prefix first; among equal prefixes, routes with header conditions before the one without (stable sort
         // keeps file order otherwise).

@@ -35,13 +35,14 @@ public final class PolicyReader {
 
     /** Route-default fields of the global {@code auth} block, or of a route's {@code auth}; null = not set. */
     public record AuthFields(Boolean enabled, Boolean enforce, Boolean isPublic, Set<RouteAccess.Credential> credentials,
-                             Set<String> requiredScopes, Set<String> requiredRoles) {
+                             Set<String> requiredScopes, Set<String> requiredRoles, Boolean forwardCredentials) {
 
-        static final AuthFields NONE = new AuthFields(null, null, null, null, null, null);
+        static final AuthFields NONE = new AuthFields(null, null, null, null, null, null, null);
 
         AuthFields over(AuthFields defaults) {
             return new AuthFields(pick(enabled, defaults.enabled), pick(enforce, defaults.enforce), pick(isPublic, defaults.isPublic),
-                    pick(credentials, defaults.credentials), pick(requiredScopes, defaults.requiredScopes), pick(requiredRoles, defaults.requiredRoles));
+                    pick(credentials, defaults.credentials), pick(requiredScopes, defaults.requiredScopes), pick(requiredRoles, defaults.requiredRoles),
+                    pick(forwardCredentials, defaults.forwardCredentials));
         }
     }
 
@@ -228,7 +229,8 @@ public final class PolicyReader {
         Set<RouteAccess.Credential> credentials = auth.optional("credentials").map(PolicyReader::credentials).orElse(null);
         Set<String> scopes = auth.optional("required_scopes").map(n -> Set.copyOf(n.stringList())).orElse(null);
         Set<String> roles = auth.optional("required_roles").map(n -> Set.copyOf(n.stringList())).orElse(null);
-        return new AuthFields(enabled, enforce, isPublic, credentials, scopes, roles);
+        Boolean forward = auth.optional("forward_credentials").map(YamlNode::bool).orElse(null);
+        return new AuthFields(enabled, enforce, isPublic, credentials, scopes, roles, forward);
     }
 
     private static Set<RouteAccess.Credential> credentials(YamlNode node) {
@@ -248,7 +250,7 @@ public final class PolicyReader {
     private static RoutePolicies.Auth resolveAuth(AuthFields f, YamlNode routeNode, GatewayPolicies gateway) {
         PolicySettings settings = new PolicySettings(orTrue(f.enabled()), orTrue(f.enforce()));
         if (Boolean.TRUE.equals(f.isPublic())) {
-            return new RoutePolicies.Auth(settings, RouteAccess.publicRoute());
+            return new RoutePolicies.Auth(settings, RouteAccess.publicRoute(), true);
         }
         RouteAccess.Authenticated access = new RouteAccess.Authenticated(f.credentials(), f.requiredScopes(), f.requiredRoles());
         boolean usable = (access.accepts(RouteAccess.Credential.JWT) && gateway.jwt() != null)
@@ -258,7 +260,7 @@ public final class PolicyReader {
                     + ") but auth." + (access.credentials().size() == 2 ? "jwt or auth.api_keys" : access.accepts(RouteAccess.Credential.JWT) ? "jwt" : "api_keys")
                     + " is not configured; configure it, or mark the route public explicitly with auth: { public: true }");
         }
-        return new RoutePolicies.Auth(settings, access);
+        return new RoutePolicies.Auth(settings, access, Boolean.TRUE.equals(f.forwardCredentials()));
     }
 
     private static String credentialNames(RouteAccess.Authenticated access) {

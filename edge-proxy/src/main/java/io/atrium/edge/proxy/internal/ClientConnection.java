@@ -2,6 +2,7 @@ package io.atrium.edge.proxy.internal;
 
 import io.atrium.edge.config.Protection;
 import io.atrium.edge.proxy.Cluster;
+import io.atrium.edge.proxy.CredentialRemoval;
 import io.atrium.edge.proxy.CorsRule;
 import io.atrium.edge.proxy.ProxyStats;
 import io.atrium.edge.proxy.Route;
@@ -536,6 +537,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
             return;
         }
         cluster = traffic.pick(route.cluster());
+        CredentialRemoval credentials = route.credentials();
+        if (credentials != null && identity != null) {
+            removeCredentials(credentials);
+        }
         ProxyHeaders.toUpstream(request.headers(), clientIpValue, requestId, secure);
         if (wsRequested) {
             request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
@@ -543,13 +548,30 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         }
         traceparent = TraceContext.next(request.headers().get(TraceContext.TRACEPARENT));
         request.headers().set(TraceContext.TRACEPARENT, traceparent);
-        request.setUri(route.upstreamTarget(target));
+        String upstreamTarget = route.upstreamTarget(target);
+        if (credentials != null && identity != null) {
+            upstreamTarget = credentials.targetWithout(upstreamTarget, identity.method());
+        }
+        request.setUri(upstreamTarget);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (traffic.mirror() != null && !wsRequested) {
             startMirror(traffic);
         }
         call = cluster.resilience().newCall(request.method().name());
         startAttempt();
+    }
+
+    /**
+     * Credentials stay at the edge: the verified one is removed before the request is forwarded (and mirrored). The
+     * cache still judges the response by the request as the client sent it (RFC 9111's rule for {@code Authorization},
+     * {@code Vary}), so it keeps a copy of those headers.
+     */
+    private void removeCredentials(CredentialRemoval credentials) {
+        if (cacheContext != null) {
+            HttpRequest asSent = new DefaultHttpRequest(head.protocolVersion(), head.method(), head.uri(), head.headers().copy());
+            cacheContext = new PolicyContext(new NettyPolicyRequest(asSent, target, clientAddress, route.name()), identity, requestId);
+        }
+        credentials.removeFrom(head.headers(), identity.method());
     }
 
     /** Asks the route's cache: true when a fresh response was served from it. */
