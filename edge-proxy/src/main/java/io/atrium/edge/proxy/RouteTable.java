@@ -4,6 +4,7 @@ import io.atrium.edge.config.ClusterConfig;
 import io.atrium.edge.config.EdgeConfig;
 import io.atrium.edge.config.Protection;
 import io.atrium.edge.observe.EdgeMetrics;
+import io.atrium.edge.proxy.transform.RouteTransform;
 import io.atrium.edge.config.RouteConfig;
 import io.atrium.edge.config.RouteTraffic;
 import io.atrium.policy.cache.CacheMetrics;
@@ -68,7 +69,8 @@ public final class RouteTable {
             CorsRule cors = protection.cors().map(CorsRule::new).orElse(null);
             routes.add(new Route(r.name(), r.pathPrefix(), cluster, r.prefixRewrite().orElse(null), policies.apply(r), protection, cors,
                     metrics.route(r.name(), cluster.name()), traffic(r, byName, store, metrics), r.websocket(),
-                    r.policies().auth().isPublic() || r.policies().auth().forwardCredentials() ? null : credentialRemoval));
+                    r.policies().auth().isPublic() || r.policies().auth().forwardCredentials() ? null : credentialRemoval,
+                    RouteTransform.compile(r.name(), r.transform(), metrics.registry())));
         }
         // Longest prefix first; among equal prefixes, routes with header conditions before the one without (stable sort
         // keeps file order otherwise).

@@ -60,7 +60,7 @@ public final class PolicyReader {
 
     /** What the global blocks contribute: the gateway set-up plus the defaults every route starts from. */
     public record Globals(GatewayPolicies gateway, AuthFields auth, RateLimitFields rateLimit, long maxRequestBody, int maxHeaderSize,
-                          io.atrium.edge.config.ClientTimeouts timeouts) {
+                          io.atrium.edge.config.ClientTimeouts timeouts, java.util.Map<String, YamlNode> transform) {
     }
 
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -118,7 +118,9 @@ public final class PolicyReader {
             build(authNode.get(), () -> new io.atrium.policy.auth.Authenticators(null, null, checked));
         }
         GatewayPolicies gateway = new GatewayPolicies(realm, jwt, apiKeys, assertion, store, trusted);
-        return new Globals(gateway, authDefaults, rateDefaults, maxBody, maxHeader, timeouts);
+        java.util.Map<String, YamlNode> transform = TransformReader.leaves(top.optional("transform"));
+        TransformReader.compile(transform, java.util.Map.of()); // the global block's own errors, reported once
+        return new Globals(gateway, authDefaults, rateDefaults, maxBody, maxHeader, timeouts, transform);
     }
 
     private static JwtConfig readJwt(YamlNode node) {

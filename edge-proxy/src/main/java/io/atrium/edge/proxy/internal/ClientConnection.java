@@ -7,6 +7,7 @@ import io.atrium.edge.proxy.CorsRule;
 import io.atrium.edge.proxy.ProxyStats;
 import io.atrium.edge.proxy.Route;
 import io.atrium.edge.proxy.TrafficPlan;
+import io.atrium.edge.proxy.transform.RouteTransform;
 import io.atrium.edge.observe.AccessLog;
 import io.atrium.edge.observe.EdgeMetrics;
 import io.atrium.edge.observe.TraceContext;
@@ -37,6 +38,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -166,6 +168,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
     private CacheLookup.Miss cacheMiss;
     private PolicyContext cacheContext;
     private CacheFill cacheFill;
+    /** The upstream Host the route's transformation chose (null: the endpoint's authority). */
+    private String upstreamHost;
+    /** A JSON response held back while the route's body transformation collects it (null otherwise). */
+    private JsonResponseBuffer jsonBuffer;
     /** The copy of the request for the route's shadow cluster (null when the exchange is not mirrored). */
     private RequestMirror mirror;
     private String traceparent;
@@ -358,6 +364,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         cacheContext = null;
         cacheFill = null;
         traceparent = null;
+        upstreamHost = null;
         protocol = ch instanceof Http2StreamChannel ? "HTTP/2" : request.protocolVersion().text();
         maxBody = Long.MAX_VALUE;
         bodyBytesSeen = 0;
@@ -537,9 +544,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
             return;
         }
         cluster = traffic.pick(route.cluster());
+        String upstreamTarget = route.upstreamTarget(target);
         CredentialRemoval credentials = route.credentials();
         if (credentials != null && identity != null) {
             removeCredentials(credentials);
+            upstreamTarget = credentials.targetWithout(upstreamTarget, identity.method());
+        }
+        RouteTransform transform = route.transform();
+        if (transform != null && transform.editsRequest()) {
+            RouteTransform.RequestResult edited = transform.applyToRequest(request.headers(), target, upstreamTarget, identity, requestId);
+            upstreamTarget = edited.target();
+            upstreamHost = edited.host();
         }
         ProxyHeaders.toUpstream(request.headers(), clientIpValue, requestId, secure);
         if (wsRequested) {
@@ -548,10 +563,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         }
         traceparent = TraceContext.next(request.headers().get(TraceContext.TRACEPARENT));
         request.headers().set(TraceContext.TRACEPARENT, traceparent);
-        String upstreamTarget = route.upstreamTarget(target);
-        if (credentials != null && identity != null) {
-            upstreamTarget = credentials.targetWithout(upstreamTarget, identity.method());
-        }
         request.setUri(upstreamTarget);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (traffic.mirror() != null && !wsRequested) {
@@ -600,6 +611,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
             headers.add(header.name(), header.value());
         }
         ProxyHeaders.toClient(headers, requestId);
+        RouteTransform transform = route.transform();
+        if (transform != null && transform.editsResponseHeaders()) {
+            transform.applyToResponse(headers, identity, requestId);
+        }
         headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
         headers.set(HttpHeaderNames.CONTENT_LENGTH, cached.bodyLength());
         addAll(headers, added);
@@ -661,7 +676,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         attemptActive = true;
         int ticket = ++attemptTicket;
         pool = loop.pool(cluster, endpoint.index());
-        head.headers().set(HttpHeaderNames.HOST, pool.authority());
+        head.headers().set(HttpHeaderNames.HOST, upstreamHost != null ? upstreamHost : pool.authority());
         if (requestComplete) {
             startTimeout();
         }
@@ -936,6 +951,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         this.status = status;
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         ProxyHeaders.toClient(response.headers(), requestId);
+        RouteTransform transform = route.transform();
+        if (transform != null && transform.editsResponseHeaders()) {
+            transform.applyToResponse(response.headers(), identity, requestId);
+        }
         if (caching) {
             response.headers().add(ResponseCache.X_CACHE, "MISS");
         }
@@ -960,9 +979,84 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         responseStarted = true;
+        if (transform != null && mayHaveBody && transform.json() != null && heldForJson(response, transform)) {
+            return;
+        }
         ProxyHeaders.compactLongValues(response.headers());
         ch.write(response, ch.voidPromise());
         clientFlushPending = true;
+    }
+
+    /**
+     * TRANSFORM on the response: a JSON body the route rewrites is held back and collected (true). One declared larger
+     * than {@code max_body} passes unchanged (false) or, with {@code on_too_large: reject}, is answered 502 (true).
+     */
+    private boolean heldForJson(HttpResponse response, RouteTransform transform) {
+        if (!JsonResponseBuffer.wants(response, transform.counters())) {
+            return false;
+        }
+        if (HttpUtil.getContentLength(response, -1L) > transform.jsonMaxBody()) {
+            return tooLargeToTransform(transform);
+        }
+        jsonBuffer = JsonResponseBuffer.hold(response, transform.jsonMaxBody(), transform.json(), ch.alloc());
+        return true;
+    }
+
+    /** Counts a body too large to transform; false when it passes unchanged, true when the client got 502. */
+    private boolean tooLargeToTransform(RouteTransform transform) {
+        if (!transform.rejectTooLarge()) {
+            transform.counters().bodyTooLargePassed.increment();
+            return false;
+        }
+        transform.counters().bodyTooLargeRejected.increment();
+        reply(ProblemTypes.UPSTREAM_RESPONSE_TOO_LARGE, "The response of route " + route.name() + " is larger than the "
+                + transform.jsonMaxBody() + " bytes its JSON transformation may buffer.", !requestComplete);
+        return true;
+    }
+
+    /** Collects a chunk of a held JSON response; at its end the rewritten response goes out. */
+    private void collectJson(HttpContent content, boolean last) {
+        JsonResponseBuffer held = jsonBuffer;
+        RouteTransform transform = route.transform();
+        if (!held.add(content)) {
+            jsonBuffer = null;
+            if (tooLargeToTransform(transform)) {
+                held.release();
+                return;
+            }
+            // Passed unchanged: what was collected goes out as it came, the rest streams.
+            ByteBuf collected = held.takeBody();
+            bytesOut += collected.readableBytes();
+            ch.write(held.head(), ch.voidPromise());
+            ch.write(last ? new DefaultLastHttpContent(collected) : new DefaultHttpContent(collected), ch.voidPromise());
+            clientFlushPending = true;
+            if (last) {
+                completeResponse();
+            } else if (!ch.isWritable()) {
+                upstream.config().setAutoRead(false);
+            }
+            return;
+        }
+        if (!last) {
+            return;
+        }
+        jsonBuffer = null;
+        ByteBuf rewritten = held.transform(ch.alloc());
+        ByteBuf body;
+        if (rewritten == null) {
+            transform.counters().bodyInvalid.increment();
+            body = held.takeBody();
+        } else {
+            transform.counters().body.increment();
+            held.release();
+            body = rewritten;
+        }
+        bytesOut += body.readableBytes();
+        ProxyHeaders.compactLongValues(held.head().headers());
+        ch.write(held.head(), ch.voidPromise());
+        ch.write(new DefaultLastHttpContent(body), ch.voidPromise());
+        clientFlushPending = true;
+        completeResponse();
     }
 
     /** Asks the route's cache whether to store this response; if so its body is collected while it streams. */
@@ -985,6 +1079,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         if (content.decoderResult().isFailure()) {
             content.release();
             onUpstreamLost(content.decoderResult().cause());
+            return;
+        }
+        if (jsonBuffer != null) {
+            collectJson(content, last);
             return;
         }
         if (cacheFill != null && (!cacheFill.collect(content, last) || last)) {
@@ -1267,6 +1365,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         cacheFill = null;
         cacheMiss = null;
         cacheContext = null;
+        if (jsonBuffer != null) {
+            jsonBuffer.release();
+            jsonBuffer = null;
+        }
         attemptActive = false;
         observe();
         inExchange = false;
