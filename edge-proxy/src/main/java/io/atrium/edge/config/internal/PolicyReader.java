@@ -63,6 +63,7 @@ public final class PolicyReader {
                           io.atrium.edge.config.ClientTimeouts timeouts, java.util.Map<String, YamlNode> transform) {
     }
 
+    private static final java.util.regex.Pattern OCT_KEY = java.util.regex.Pattern.compile("\"kty\"\\s*:\\s*\"oct\"");
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private PolicyReader() {
@@ -136,6 +137,11 @@ public final class PolicyReader {
             throw node.error("exactly one of jwks_url and keys is required");
         }
         KeySource source = jwksUrl.isPresent() ? KeySource.Jwks.of(httpUrl(jwksUrl.get())) : new KeySource.Static(keys.get().stringList());
+        if (keys.isPresent() && keys.get().stringList().stream().anyMatch(k -> OCT_KEY.matcher(k).find())
+                && (algorithms == null || algorithms.stream().noneMatch(a -> a.startsWith("HS")))) {
+            throw keys.get().error("an HMAC key (kty oct) needs HS256, HS384 or HS512 in auth.jwt.algorithms, "
+                    + "which by default allows only RS256, PS256, ES256, EdDSA, Ed25519");
+        }
         return build(node, () -> {
             JwtConfig config = new JwtConfig(issuers, audiences, algorithms, skew, source, null, 0);
             if (source instanceof KeySource.Static) {

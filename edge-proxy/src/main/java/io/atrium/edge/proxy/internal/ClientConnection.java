@@ -44,6 +44,7 @@ import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.ContentLengthNotAllowedException;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
@@ -87,6 +88,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
     /** At most this much of a refused request body is read and discarded before the connection is closed anyway. */
     static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
     static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Our words for a framing error Netty's decoder words ungrammatically (RFC 9112 section 6.3). */
+    static final String AMBIGUOUS_LENGTH = "The request has both Content-Length and Transfer-Encoding, so its length is ambiguous "
+            + "(RFC 9112 section 6.3); send only one of them.";
     /** A client too slow to send its request head or body (not in the shared catalogue: only the edge reads clients). */
 
     private final DataPath dataPath;
@@ -454,6 +458,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
             replyAndClose(ProblemTypes.REQUEST_HEADERS_TOO_LARGE, "The request headers exceed " + dataPath.maxHeaderSize() + " bytes.");
         } else if (cause instanceof TooLongHttpLineException) {
             replyAndClose(ProblemTypes.URI_TOO_LONG, "The request line exceeds " + DataPath.MAX_INITIAL_LINE + " bytes.");
+        } else if (cause instanceof ContentLengthNotAllowedException) {
+            replyAndClose(ProblemTypes.BAD_REQUEST, AMBIGUOUS_LENGTH);
         } else {
             replyAndClose(ProblemTypes.BAD_REQUEST, "The request could not be parsed: " + reason(cause));
         }
