@@ -85,7 +85,9 @@ public record TransformConfig(PolicySettings settings, Request request, Response
         /** It is forwarded unchanged (and counted). */
         PASS,
         /** The client gets 502 {@code UPSTREAM_RESPONSE_TOO_LARGE}. */
-        REJECT
+        REJECT,
+        /** It is transformed while it streams (sent chunked, without a length; malformed JSON then cuts the connection). */
+        STREAM
     }
 
     /**
@@ -95,7 +97,7 @@ public record TransformConfig(PolicySettings settings, Request request, Response
      * @param allow when not empty, only these fields (with everything under them) are kept
      * @param rename fields renamed in place ({@code from} is a path, {@code to} a field name)
      * @param maxBody {@code max_body}, default 1 MiB: the most the edge buffers to transform a body
-     * @param onTooLarge {@code on_too_large}, default {@code pass}
+     * @param onTooLarge {@code on_too_large}, default {@code pass} (also {@code reject}, {@code stream})
      */
     public record Json(List<String> remove, List<String> allow, List<Rename> rename, long maxBody, TooLarge onTooLarge) {
 

@@ -233,7 +233,8 @@ public final class TransformReader {
             tooLarge = switch (mode) {
                 case "pass" -> TransformConfig.TooLarge.PASS;
                 case "reject" -> TransformConfig.TooLarge.REJECT;
-                default -> throw tooLargeNode.error("must be one of pass, reject, was '" + mode + "'");
+                case "stream" -> TransformConfig.TooLarge.STREAM;
+                default -> throw tooLargeNode.error("must be one of pass, reject, stream, was '" + mode + "'");
             };
         }
         return Optional.of(new TransformConfig.Json(remove, allow, rename, maxBody, tooLarge));

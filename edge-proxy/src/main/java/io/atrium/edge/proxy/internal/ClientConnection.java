@@ -4,6 +4,7 @@ import io.atrium.edge.config.Protection;
 import io.atrium.edge.proxy.Cluster;
 import io.atrium.edge.proxy.ProxyStats;
 import io.atrium.edge.proxy.Route;
+import io.atrium.edge.proxy.transform.JsonFilter;
 import io.atrium.edge.observe.AccessLog;
 import io.atrium.edge.observe.EdgeMetrics;
 import io.atrium.edge.observe.TraceContext;
@@ -158,6 +159,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
     String upstreamHost;
     /** A JSON response held back while the route's body transformation collects it (null otherwise). */
     JsonResponseBuffer jsonBuffer;
+    /** A JSON response too large to hold, transformed while it streams (null otherwise). */
+    JsonFilter.Stream jsonStream;
     /** The copy of the request for the route's shadow cluster (null when the exchange is not mirrored). */
     RequestMirror mirror;
     String traceparent;
@@ -630,6 +633,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
             jsonBuffer.release();
             jsonBuffer = null;
         }
+        jsonStream = null;
         attemptActive = false;
         observe();
         inExchange = false;

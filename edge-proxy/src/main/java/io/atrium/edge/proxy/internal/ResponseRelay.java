@@ -6,6 +6,8 @@ import io.atrium.policy.cache.ResponseCache;
 import io.atrium.policy.resilience.AttemptOutcome;
 import io.atrium.policy.resilience.RetryDecision;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -130,13 +132,18 @@ final class ResponseRelay {
 
     /**
      * TRANSFORM on the response: a JSON body the route rewrites is held back and collected (true). One declared larger
-     * than {@code max_body} passes unchanged (false) or, with {@code on_too_large: reject}, is answered 502 (true).
+     * than {@code max_body} passes unchanged (false), is transformed while it streams ({@code on_too_large: stream};
+     * false: its head goes out now) or is answered 502 ({@code on_too_large: reject}; true).
      */
     boolean heldForJson(HttpResponse response, RouteTransform transform) {
         if (!JsonResponseBuffer.wants(response, transform.counters())) {
             return false;
         }
         if (HttpUtil.getContentLength(response, -1L) > transform.jsonMaxBody()) {
+            if (transform.streamTooLarge()) {
+                startJsonStream(response, transform);
+                return false;
+            }
             return tooLargeToTransform(transform);
         }
         c.jsonBuffer = JsonResponseBuffer.hold(response, transform.jsonMaxBody(), transform.json(), c.ch.alloc());
@@ -161,6 +168,17 @@ final class ResponseRelay {
         RouteTransform transform = c.route.transform();
         if (!held.add(content)) {
             c.jsonBuffer = null;
+            if (transform.streamTooLarge()) {
+                // Too large to hold: what was collected and the rest are transformed as they stream.
+                startJsonStream(held.head(), transform);
+                ProxyHeaders.compactLongValues(held.head().headers());
+                c.ch.write(held.head(), c.ch.voidPromise());
+                ByteBuf collected = held.takeBody();
+                byte[] bytes = ByteBufUtil.getBytes(collected);
+                collected.release();
+                feedJson(bytes, last);
+                return;
+            }
             if (tooLargeToTransform(transform)) {
                 held.release();
                 return;
@@ -200,6 +218,59 @@ final class ResponseRelay {
         completeResponse();
     }
 
+    /**
+     * Switches a JSON response to streaming transformation: its length is unknown until the end, so it goes chunked to
+     * HTTP/1.1 (and HTTP/2) clients and close-delimited to HTTP/1.0 ones.
+     */
+    void startJsonStream(HttpResponse head, RouteTransform transform) {
+        transform.counters().bodyStreamed.increment();
+        head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        if (c.http11Client) {
+            HttpUtil.setTransferEncodingChunked(head, true);
+        } else {
+            head.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+            c.keepAlive = false;
+            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        c.jsonStream = transform.json().stream();
+    }
+
+    /** Transforms the next bytes of a streaming JSON response and sends what is ready; the last ones end the response. */
+    void feedJson(byte[] bytes, boolean last) {
+        byte[] ready;
+        byte[] rest = null;
+        try {
+            ready = c.jsonStream.feed(bytes);
+            if (last) {
+                rest = c.jsonStream.finish();
+            }
+        } catch (RuntimeException malformed) {
+            // The head went out with the promise of a transformed body: cutting the connection is the honest signal.
+            c.route.transform().counters().bodyInvalid.increment();
+            c.jsonStream = null;
+            c.upstreamSide.abortUpstream();
+            c.closeClient();
+            return;
+        }
+        if (ready.length > 0) {
+            c.bytesOut += ready.length;
+            c.ch.write(new DefaultHttpContent(Unpooled.wrappedBuffer(ready)), c.ch.voidPromise());
+            c.clientFlushPending = true;
+        }
+        if (!last) {
+            if (!c.ch.isWritable() && c.upstream != null) {
+                c.upstream.config().setAutoRead(false);
+            }
+            return;
+        }
+        c.jsonStream = null;
+        c.route.transform().counters().body.increment();
+        c.bytesOut += rest.length;
+        c.ch.write(new DefaultLastHttpContent(Unpooled.wrappedBuffer(rest)), c.ch.voidPromise());
+        c.clientFlushPending = true;
+        completeResponse();
+    }
+
     /** Asks the route's cache whether to store this response; if so its body is collected while it streams. */
     void offerToCache(HttpResponse response, int status) {
         long requestTimeMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c.upstreamSentNanos);
@@ -224,6 +295,12 @@ final class ResponseRelay {
         }
         if (c.jsonBuffer != null) {
             collectJson(content, last);
+            return;
+        }
+        if (c.jsonStream != null) {
+            byte[] bytes = ByteBufUtil.getBytes(content.content());
+            content.release();
+            feedJson(bytes, last);
             return;
         }
         if (c.cacheFill != null && (!c.cacheFill.collect(content, last) || last)) {

@@ -36,7 +36,7 @@ public final class RouteTransform {
     private final HeaderEdits responseHeaders;
     private final JsonFilter json;
     private final long jsonMaxBody;
-    private final boolean rejectTooLarge;
+    private final TransformConfig.TooLarge tooLarge;
     private final TransformCounters counters;
 
     private RouteTransform(String route, TransformConfig config, MeterRegistry registry) {
@@ -52,7 +52,7 @@ public final class RouteTransform {
         this.responseHeaders = HeaderEdits.of(config.response().headers());
         this.json = config.response().json().map(JsonFilter::compile).orElse(null);
         this.jsonMaxBody = config.response().json().map(TransformConfig.Json::maxBody).orElse(0L);
-        this.rejectTooLarge = config.response().json().map(j -> j.onTooLarge() == TransformConfig.TooLarge.REJECT).orElse(false);
+        this.tooLarge = config.response().json().map(TransformConfig.Json::onTooLarge).orElse(TransformConfig.TooLarge.PASS);
         this.counters = new TransformCounters(registry, route, enforce);
     }
 
@@ -80,7 +80,12 @@ public final class RouteTransform {
 
     /** {@code on_too_large: reject}: a JSON body above {@link #jsonMaxBody()} gets 502 instead of passing unchanged. */
     public boolean rejectTooLarge() {
-        return rejectTooLarge;
+        return tooLarge == TransformConfig.TooLarge.REJECT;
+    }
+
+    /** {@code on_too_large: stream}: a JSON body above {@link #jsonMaxBody()} is transformed while it streams. */
+    public boolean streamTooLarge() {
+        return tooLarge == TransformConfig.TooLarge.STREAM;
     }
 
     public TransformCounters counters() {

@@ -19,6 +19,7 @@ public final class TransformCounters {
     public final Counter bodyTooLargePassed;
     public final Counter bodyTooLargeRejected;
     public final Counter bodyEncoded;
+    public final Counter bodyStreamed;
 
     TransformCounters(MeterRegistry registry, String route, boolean enforce) {
         request = counter(registry, "request_transformed", route, enforce);
@@ -31,6 +32,7 @@ public final class TransformCounters {
         bodyTooLargePassed = counter(registry, "body_too_large_passed", route, enforce);
         bodyTooLargeRejected = counter(registry, "body_too_large_rejected", route, enforce);
         bodyEncoded = counter(registry, "body_encoded_skipped", route, enforce);
+        bodyStreamed = counter(registry, "body_streamed", route, enforce);
     }
 
     private static Counter counter(MeterRegistry registry, String outcome, String route, boolean enforce) {

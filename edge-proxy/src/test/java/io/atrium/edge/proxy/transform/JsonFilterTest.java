@@ -22,7 +22,34 @@ class JsonFilterTest {
         JsonFilter filter = JsonFilter.compile(new TransformConfig.Json(remove, allow, rename, 1024, TransformConfig.TooLarge.PASS));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         filter.filter(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), out);
-        return out.toString(StandardCharsets.UTF_8);
+        String whole = out.toString(StandardCharsets.UTF_8);
+        // The same document fed one byte at a time (every token split across chunks) gives the same output.
+        JsonFilter.Stream stream = filter.stream();
+        ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+        for (byte b : json.getBytes(StandardCharsets.UTF_8)) {
+            streamed.writeBytes(stream.feed(new byte[] {b}));
+        }
+        streamed.writeBytes(stream.finish());
+        assertThat(streamed.toString(StandardCharsets.UTF_8)).as("streamed").isEqualTo(whole);
+        return whole;
+    }
+
+    @Test
+    void streamingEmitsOutputBeforeTheEndAndRejectsTruncatedOrRepeatedDocuments() {
+        JsonFilter filter = JsonFilter.compile(new TransformConfig.Json(List.of("$[*].secret"), List.of(), List.of(), 1024,
+                TransformConfig.TooLarge.PASS));
+        JsonFilter.Stream stream = filter.stream();
+        String first = new String(stream.feed("[{\"id\":1,\"secret\":\"x\"},".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+        assertThat(first).isEqualTo("[{\"id\":1}");
+        assertThat(new String(stream.feed("{\"id\":2}]".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8)).isEqualTo(",{\"id\":2}]");
+        assertThat(stream.finish()).isEmpty();
+
+        JsonFilter.Stream truncated = filter.stream();
+        truncated.feed("[{\"id\":1}".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(truncated::finish).isInstanceOf(RuntimeException.class);
+        JsonFilter.Stream repeated = filter.stream();
+        assertThatThrownBy(() -> repeated.feed("[] []".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> filter.stream().feed("{\"a\" 1}".getBytes(StandardCharsets.UTF_8))).isInstanceOf(JacksonException.class);
     }
 
     @Test
