@@ -9,6 +9,7 @@ import io.atrium.edge.config.EdgeConfig;
 import io.atrium.edge.config.Protection;
 import io.atrium.edge.config.RouteConfig;
 import io.atrium.edge.config.RoutePolicies;
+import io.atrium.edge.config.TransformConfig;
 import io.atrium.policy.auth.RouteAccess;
 import io.atrium.policy.error.Problem;
 import io.atrium.policy.ratelimit.Limit;
@@ -123,6 +124,7 @@ final class AdminController {
             auth.put("credentials", new TreeSet<>(a.credentials().stream().map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList()));
             auth.put("required_scopes", new TreeSet<>(a.requiredScopes()));
             auth.put("required_roles", new TreeSet<>(a.requiredRoles()));
+            auth.put("forward_credentials", policies.auth().forwardCredentials());
         }
         view.put("auth", auth);
         policies.rateLimit().ifPresent(limit -> {
@@ -144,6 +146,34 @@ final class AdminController {
             view.put("ip_filter", Map.of("allow", protection.ipFilter().allow().size(), "deny", protection.ipFilter().deny().size()));
         }
         view.put("redirect_to_https", protection.redirectToHttps());
+        if (route.transform().active()) {
+            view.put("transform", transform(route.transform()));
+        }
+        return view;
+    }
+
+    /** Which transformations a route runs (names of the parts only: values may hold configured secrets). */
+    private static Map<String, Object> transform(TransformConfig transform) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("enforce", transform.settings().enforce());
+        List<String> request = new ArrayList<>();
+        if (!transform.request().headers().isEmpty()) {
+            request.add("headers");
+        }
+        if (!transform.request().query().isEmpty()) {
+            request.add("query");
+        }
+        transform.request().path().ifPresent(p -> request.add("path"));
+        transform.request().host().ifPresent(h -> request.add("host"));
+        view.put("request", request);
+        List<String> response = new ArrayList<>();
+        if (!transform.response().headers().isEmpty()) {
+            response.add("headers");
+        }
+        transform.response().json().ifPresent(json -> response.add("json"));
+        view.put("response", response);
+        transform.response().json().ifPresent(json -> view.put("json", Map.of("max_body", json.maxBody(),
+                "on_too_large", json.onTooLarge().name().toLowerCase(java.util.Locale.ROOT))));
         return view;
     }
 

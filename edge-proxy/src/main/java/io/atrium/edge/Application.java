@@ -44,16 +44,35 @@ public final class Application {
     }
 
     /**
-     * An invalid route file is an expected start-up failure: one structured line naming the key's path, no stack trace
-     * (Micronaut would log one). Anything else keeps Micronaut's full report.
+     * An invalid route file is an expected start-up failure, reported without a stack trace (Micronaut would log one):
+     * on a terminal one error per line, each with its key's path; elsewhere (log files, containers) one structured
+     * line. Anything else keeps Micronaut's full report.
      */
     private static int exitCode(BeanInstantiationException failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof EdgeConfigException invalid) {
-                LOG.error("event=edge_start_failed reason=invalid_config detail=\"{}\"", invalid.getMessage());
+                java.io.Console console = System.console();
+                if (console != null && console.isTerminal()) {
+                    System.err.print(terminalReport(invalid));
+                    System.err.flush();
+                } else {
+                    LOG.error("event=edge_start_failed reason=invalid_config errors={} detail=\"{}\"", invalid.errors().size(), invalid.getMessage());
+                }
                 Runtime.getRuntime().halt(2);
             }
         }
         return 1;
+    }
+
+    /** The errors of an invalid route file for a person at a terminal: a heading, then one error per line. */
+    static String terminalReport(EdgeConfigException invalid) {
+        StringBuilder out = new StringBuilder();
+        int count = invalid.errors().size();
+        out.append("atrium edge: the route file is invalid (").append(count).append(count == 1 ? " error" : " errors")
+                .append("); nothing was started:\n");
+        for (String error : invalid.errors()) {
+            out.append("  - ").append(error).append('\n');
+        }
+        return out.toString();
     }
 }

@@ -61,6 +61,7 @@ class AdminIT {
                     match: { path_prefix: %s }
                     cluster: echo
                     auth: { public: true }
+                    transform: { request: { headers: { add: { X-Secret-Header: "do-not-show" } } }, response: { json: { remove: [ "$.a" ] } } }
                 """.formatted(upstream.url(), name, prefix);
     }
 
@@ -80,7 +81,9 @@ class AdminIT {
 
         HttpResponse<String> routes = admin("GET", "/config/routes", TOKEN);
         assertThat(routes.statusCode()).isEqualTo(200);
-        assertThat(routes.body()).contains("\"name\":\"one\"", "\"path_prefix\":\"/one\"", "\"public\":true");
+        assertThat(routes.body()).contains("\"name\":\"one\"", "\"path_prefix\":\"/one\"", "\"public\":true")
+                .contains("\"transform\":{\"enforce\":true,\"request\":[\"headers\"],\"response\":[\"json\"]")
+                .doesNotContain("do-not-show");
         HttpResponse<String> clusters = admin("GET", "/config/clusters", TOKEN);
         assertThat(clusters.body()).contains("\"name\":\"echo\"", upstream.url());
     }

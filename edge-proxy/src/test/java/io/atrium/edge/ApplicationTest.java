@@ -33,6 +33,18 @@ class ApplicationTest {
         }
     }
 
+    @Test
+    void invalidRouteFilesAreReportedOneErrorPerLineWithTheirPaths() {
+        io.atrium.edge.config.EdgeConfigException invalid = new io.atrium.edge.config.EdgeConfigException("routes.yaml",
+                java.util.List.of("routes[0].cluster: unknown cluster 'x'", "clusters.a.endpoints: required key is missing"));
+
+        assertThat(Application.terminalReport(invalid)).isEqualTo("""
+                atrium edge: the route file is invalid (2 errors); nothing was started:
+                  - routes.yaml: routes[0].cluster: unknown cluster 'x'
+                  - routes.yaml: clusters.a.endpoints: required key is missing
+                """);
+    }
+
     private static void restore(String name, String value) {
         if (value == null) {
             System.clearProperty(name);

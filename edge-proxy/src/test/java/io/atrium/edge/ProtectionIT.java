@@ -130,7 +130,8 @@ class ProtectionIT {
     void ambiguousFramingIsRefusedBeforeAnythingReachesAnUpstream() throws Exception {
         RawHttpClient.Response both = exchange("POST /large/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
         assertThat(both.status()).isEqualTo(400);
-        assertThat(both.bodyText()).contains("\"code\":\"BAD_REQUEST\"");
+        assertThat(both.bodyText()).contains("\"code\":\"BAD_REQUEST\"")
+                .contains("\"detail\":\"The request has both Content-Length and Transfer-Encoding, so its length is ambiguous");
 
         RawHttpClient.Response conflicting = exchange("POST /large/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!");
         assertThat(conflicting.status()).isEqualTo(400);

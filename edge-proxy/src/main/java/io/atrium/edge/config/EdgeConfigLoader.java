@@ -1,6 +1,7 @@
 package io.atrium.edge.config;
 
 import io.atrium.edge.config.internal.PolicyReader;
+import io.atrium.edge.config.internal.TransformReader;
 import io.atrium.edge.config.internal.ResilienceReader;
 import io.atrium.policy.cache.CacheConfig;
 import io.atrium.policy.cache.InMemoryResponseStore;
@@ -303,8 +304,16 @@ public final class EdgeConfigLoader {
         });
         Optional<CacheConfig> cache = route.optional("cache").map(n -> readCache(n, !policies.auth().isPublic()));
         boolean websocket = route.optional("websocket").map(YamlNode::bool).orElse(false);
+        Optional<YamlNode> transformNode = route.optional("transform");
+        TransformConfig transform = TransformReader.compile(globals.transform(), TransformReader.leaves(transformNode));
         route.finish();
-        return new RouteConfig(name, prefix, cluster, rewrite, policies, new RouteTraffic(headers, split, mirror, cache), websocket);
+        if (transform.response().json().isPresent() && cache.isPresent()) {
+            throw route.node().error("transform.response.json cannot be combined with cache (the cache would store the untransformed body)");
+        }
+        if (transform.request().path().isPresent() && rewrite.isPresent()) {
+            throw route.node().error("transform.request.path replaces prefix_rewrite: set only one of them");
+        }
+        return new RouteConfig(name, prefix, cluster, rewrite, policies, new RouteTraffic(headers, split, mirror, cache), websocket, transform);
     }
 
     private static String clusterRef(YamlNode node, Set<String> clusters) {

@@ -13,16 +13,18 @@ import java.util.Optional;
  * @param policies auth, rate limit and protection, global defaults merged in
  * @param traffic header conditions, weighted split, mirroring and response cache
  * @param websocket {@code websocket}, default false: WebSocket upgrades pass through to the upstream (HTTP/1.1 clients)
+ * @param transform {@code transform} over the global block: header, query, path, Host and JSON body transformations
  */
 public record RouteConfig(String name, String pathPrefix, String cluster, Optional<String> prefixRewrite, RoutePolicies policies,
-                          RouteTraffic traffic, boolean websocket) {
+                          RouteTraffic traffic, boolean websocket, TransformConfig transform) {
 
     public RouteConfig {
         traffic = java.util.Objects.requireNonNullElse(traffic, RouteTraffic.NONE);
+        transform = java.util.Objects.requireNonNullElse(transform, TransformConfig.NONE);
     }
 
     /** A route without header conditions, split, mirror or cache. */
     public RouteConfig(String name, String pathPrefix, String cluster, Optional<String> prefixRewrite, RoutePolicies policies) {
-        this(name, pathPrefix, cluster, prefixRewrite, policies, RouteTraffic.NONE, false);
+        this(name, pathPrefix, cluster, prefixRewrite, policies, RouteTraffic.NONE, false, TransformConfig.NONE);
     }
 }

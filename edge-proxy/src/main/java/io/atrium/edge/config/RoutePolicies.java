@@ -22,8 +22,14 @@ public record RoutePolicies(Auth auth, Optional<RateLimit> rateLimit, Protection
         Objects.requireNonNull(protection, "protection");
     }
 
-    /** Authentication and authorization of a route. */
-    public record Auth(PolicySettings settings, RouteAccess access) {
+    /**
+     * Authentication and authorization of a route.
+     *
+     * @param forwardCredentials {@code auth.forward_credentials}, default false: the credential the edge verified (the
+     *     bearer token's {@code Authorization} header, or the API key's header and query parameter) is removed before the
+     *     request goes upstream; true keeps it
+     */
+    public record Auth(PolicySettings settings, RouteAccess access, boolean forwardCredentials) {
 
         public boolean isPublic() {
             return !settings.enabled() || access instanceof RouteAccess.Public;

@@ -2,6 +2,7 @@ package io.atrium.edge.proxy;
 
 import io.atrium.edge.config.Protection;
 import io.atrium.edge.observe.EdgeMetrics;
+import io.atrium.edge.proxy.transform.RouteTransform;
 import io.atrium.policy.PolicyChain;
 
 import java.util.Objects;
@@ -17,9 +18,13 @@ import java.util.Objects;
  * @param meters the route's request and upstream timers
  * @param traffic header conditions, weighted split, mirror and response cache
  * @param websocket whether WebSocket upgrade requests pass through (else their upgrade headers are dropped)
+ * @param credentials what is removed of a verified credential before forwarding, or null when the route forwards
+ *     credentials ({@code auth.forward_credentials: true}) or authenticates nobody
+ * @param transform the route's request and response transformations, or null when it has none
  */
 public record Route(String name, String prefix, Cluster cluster, String rewrite, PolicyChain policies, Protection protection, CorsRule cors,
-                    EdgeMetrics.RouteMeters meters, TrafficPlan traffic, boolean websocket) {
+                    EdgeMetrics.RouteMeters meters, TrafficPlan traffic, boolean websocket, CredentialRemoval credentials,
+                    RouteTransform transform) {
 
     public Route {
         Objects.requireNonNull(protection, "protection");

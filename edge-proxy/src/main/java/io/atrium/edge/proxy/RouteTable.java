@@ -4,6 +4,7 @@ import io.atrium.edge.config.ClusterConfig;
 import io.atrium.edge.config.EdgeConfig;
 import io.atrium.edge.config.Protection;
 import io.atrium.edge.observe.EdgeMetrics;
+import io.atrium.edge.proxy.transform.RouteTransform;
 import io.atrium.edge.config.RouteConfig;
 import io.atrium.edge.config.RouteTraffic;
 import io.atrium.policy.cache.CacheMetrics;
@@ -58,6 +59,7 @@ public final class RouteTable {
         List<Route> routes = new ArrayList<>();
         ResponseStore store = config.routes().stream().anyMatch(r -> r.traffic().cache().isPresent())
                 ? new InMemoryResponseStore(config.cacheMaxBytes()) : null;
+        CredentialRemoval credentialRemoval = CredentialRemoval.of(config.gateway().apiKeys());
         for (RouteConfig r : config.routes()) {
             Cluster cluster = byName.get(r.cluster());
             if (cluster == null) {
@@ -66,7 +68,9 @@ public final class RouteTable {
             Protection protection = r.policies().protection();
             CorsRule cors = protection.cors().map(CorsRule::new).orElse(null);
             routes.add(new Route(r.name(), r.pathPrefix(), cluster, r.prefixRewrite().orElse(null), policies.apply(r), protection, cors,
-                    metrics.route(r.name(), cluster.name()), traffic(r, byName, store, metrics), r.websocket()));
+                    metrics.route(r.name(), cluster.name()), traffic(r, byName, store, metrics), r.websocket(),
+                    r.policies().auth().isPublic() || r.policies().auth().forwardCredentials() ? null : credentialRemoval,
+                    RouteTransform.compile(r.name(), r.transform(), metrics.registry())));
         }
         // Longest prefix first; among equal prefixes, routes with header conditions before the one without (stable sort
         // keeps file order otherwise).

@@ -89,7 +89,7 @@ class EdgeConfigLoaderTest {
         assertThatThrownBy(() -> EdgeConfigLoader.parse(yaml, "routes.yaml"))
                 .isInstanceOf(EdgeConfigException.class)
                 .hasMessage("routes.yaml: routes[1].upstream: unknown key (allowed: name, match, cluster, split, prefix_rewrite, auth, "
-                        + "rate_limit, max_request_body, cors, ip_filter, redirect_to_https, mirror, cache, websocket)");
+                        + "rate_limit, max_request_body, cors, ip_filter, redirect_to_https, mirror, cache, websocket, transform)");
     }
 
     @Test

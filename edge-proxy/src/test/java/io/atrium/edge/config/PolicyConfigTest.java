@@ -147,6 +147,38 @@ class PolicyConfigTest {
     }
 
     @Test
+    void anHmacKeyWithoutAnHsAlgorithmFailsWithTheHint() {
+        String jwt = """
+                format_version: 1
+                auth:
+                  jwt:
+                    issuers: [ "https://idp" ]
+                    audiences: [ "api" ]
+                    keys: [ '{"kty":"oct","kid":"k1","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTMyYnl0ZXM"}' ]
+                %s
+                clusters:
+                  a: { endpoints: [ "http://127.0.0.1:1" ] }
+                routes: []
+                """;
+        assertThatThrownBy(() -> EdgeConfigLoader.parse(jwt.formatted(""), "f"))
+                .hasMessageContaining("auth.jwt.keys: an HMAC key (kty oct) needs HS256, HS384 or HS512 in auth.jwt.algorithms");
+        assertThat(EdgeConfigLoader.parse(jwt.formatted("    algorithms: [ HS256 ]"), "f").gateway().jwt().algorithms()).containsExactly("HS256");
+    }
+
+    @Test
+    void forwardCredentialsDefaultsToFalseAndIsInheritedFromTheGlobalBlock() {
+        EdgeConfig config = parse("""
+                  - { name: kept, match: { path_prefix: /a }, cluster: a }
+                  - { name: forwarded, match: { path_prefix: /b }, cluster: a, auth: { forward_credentials: true } }
+                """);
+        assertThat(config.routes().get(0).policies().auth().forwardCredentials()).isFalse();
+        assertThat(config.routes().get(1).policies().auth().forwardCredentials()).isTrue();
+        EdgeConfig global = EdgeConfigLoader.parse(GLOBALS.replace("realm: shop", "realm: shop\n  forward_credentials: true")
+                + "routes:\n  - { name: r, match: { path_prefix: /a }, cluster: a }\n", "f");
+        assertThat(global.routes().getFirst().policies().auth().forwardCredentials()).isTrue();
+    }
+
+    @Test
     void parsesSizes() {
         EdgeConfig config = parse("""
                   - { name: r, match: { path_prefix: /r }, cluster: a, auth: { public: true }, max_request_body: 512KiB }

@@ -20,6 +20,13 @@ public final class ProblemTypes {
     /** 400: the request could not be parsed or is not acceptable as HTTP. */
     public static final ProblemType BAD_REQUEST = ProblemType.of(BAD_REQUEST_CODE, 400, "Malformed request");
 
+    // Response transformation.
+    public static final String UPSTREAM_RESPONSE_TOO_LARGE_CODE = "UPSTREAM_RESPONSE_TOO_LARGE";
+
+    /** 502: a response body the route transforms is larger than the route lets the gateway buffer ({@code on_too_large: reject}). */
+    public static final ProblemType UPSTREAM_RESPONSE_TOO_LARGE =
+            ProblemType.of(UPSTREAM_RESPONSE_TOO_LARGE_CODE, 502, "Upstream response too large to transform");
+
     // Request protection (limits, framing, CORS, address filters).
     public static final String PAYLOAD_TOO_LARGE_CODE = "PAYLOAD_TOO_LARGE";
     public static final String REQUEST_HEADERS_TOO_LARGE_CODE = "REQUEST_HEADERS_TOO_LARGE";

@@ -35,13 +35,14 @@ public final class PolicyReader {
 
     /** Route-default fields of the global {@code auth} block, or of a route's {@code auth}; null = not set. */
     public record AuthFields(Boolean enabled, Boolean enforce, Boolean isPublic, Set<RouteAccess.Credential> credentials,
-                             Set<String> requiredScopes, Set<String> requiredRoles) {
+                             Set<String> requiredScopes, Set<String> requiredRoles, Boolean forwardCredentials) {
 
-        static final AuthFields NONE = new AuthFields(null, null, null, null, null, null);
+        static final AuthFields NONE = new AuthFields(null, null, null, null, null, null, null);
 
         AuthFields over(AuthFields defaults) {
             return new AuthFields(pick(enabled, defaults.enabled), pick(enforce, defaults.enforce), pick(isPublic, defaults.isPublic),
-                    pick(credentials, defaults.credentials), pick(requiredScopes, defaults.requiredScopes), pick(requiredRoles, defaults.requiredRoles));
+                    pick(credentials, defaults.credentials), pick(requiredScopes, defaults.requiredScopes), pick(requiredRoles, defaults.requiredRoles),
+                    pick(forwardCredentials, defaults.forwardCredentials));
         }
     }
 
@@ -59,9 +60,10 @@ public final class PolicyReader {
 
     /** What the global blocks contribute: the gateway set-up plus the defaults every route starts from. */
     public record Globals(GatewayPolicies gateway, AuthFields auth, RateLimitFields rateLimit, long maxRequestBody, int maxHeaderSize,
-                          io.atrium.edge.config.ClientTimeouts timeouts) {
+                          io.atrium.edge.config.ClientTimeouts timeouts, java.util.Map<String, YamlNode> transform) {
     }
 
+    private static final java.util.regex.Pattern OCT_KEY = java.util.regex.Pattern.compile("\"kty\"\\s*:\\s*\"oct\"");
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private PolicyReader() {
@@ -117,7 +119,9 @@ public final class PolicyReader {
             build(authNode.get(), () -> new io.atrium.policy.auth.Authenticators(null, null, checked));
         }
         GatewayPolicies gateway = new GatewayPolicies(realm, jwt, apiKeys, assertion, store, trusted);
-        return new Globals(gateway, authDefaults, rateDefaults, maxBody, maxHeader, timeouts);
+        java.util.Map<String, YamlNode> transform = TransformReader.leaves(top.optional("transform"));
+        TransformReader.compile(transform, java.util.Map.of()); // the global block's own errors, reported once
+        return new Globals(gateway, authDefaults, rateDefaults, maxBody, maxHeader, timeouts, transform);
     }
 
     private static JwtConfig readJwt(YamlNode node) {
@@ -133,6 +137,11 @@ public final class PolicyReader {
             throw node.error("exactly one of jwks_url and keys is required");
         }
         KeySource source = jwksUrl.isPresent() ? KeySource.Jwks.of(httpUrl(jwksUrl.get())) : new KeySource.Static(keys.get().stringList());
+        if (keys.isPresent() && keys.get().stringList().stream().anyMatch(k -> OCT_KEY.matcher(k).find())
+                && (algorithms == null || algorithms.stream().noneMatch(a -> a.startsWith("HS")))) {
+            throw keys.get().error("an HMAC key (kty oct) needs HS256, HS384 or HS512 in auth.jwt.algorithms, "
+                    + "which by default allows only RS256, PS256, ES256, EdDSA, Ed25519");
+        }
         return build(node, () -> {
             JwtConfig config = new JwtConfig(issuers, audiences, algorithms, skew, source, null, 0);
             if (source instanceof KeySource.Static) {
@@ -228,7 +237,8 @@ public final class PolicyReader {
         Set<RouteAccess.Credential> credentials = auth.optional("credentials").map(PolicyReader::credentials).orElse(null);
         Set<String> scopes = auth.optional("required_scopes").map(n -> Set.copyOf(n.stringList())).orElse(null);
         Set<String> roles = auth.optional("required_roles").map(n -> Set.copyOf(n.stringList())).orElse(null);
-        return new AuthFields(enabled, enforce, isPublic, credentials, scopes, roles);
+        Boolean forward = auth.optional("forward_credentials").map(YamlNode::bool).orElse(null);
+        return new AuthFields(enabled, enforce, isPublic, credentials, scopes, roles, forward);
     }
 
     private static Set<RouteAccess.Credential> credentials(YamlNode node) {
@@ -248,7 +258,7 @@ public final class PolicyReader {
     private static RoutePolicies.Auth resolveAuth(AuthFields f, YamlNode routeNode, GatewayPolicies gateway) {
         PolicySettings settings = new PolicySettings(orTrue(f.enabled()), orTrue(f.enforce()));
         if (Boolean.TRUE.equals(f.isPublic())) {
-            return new RoutePolicies.Auth(settings, RouteAccess.publicRoute());
+            return new RoutePolicies.Auth(settings, RouteAccess.publicRoute(), true);
         }
         RouteAccess.Authenticated access = new RouteAccess.Authenticated(f.credentials(), f.requiredScopes(), f.requiredRoles());
         boolean usable = (access.accepts(RouteAccess.Credential.JWT) && gateway.jwt() != null)
@@ -258,7 +268,7 @@ public final class PolicyReader {
                     + ") but auth." + (access.credentials().size() == 2 ? "jwt or auth.api_keys" : access.accepts(RouteAccess.Credential.JWT) ? "jwt" : "api_keys")
                     + " is not configured; configure it, or mark the route public explicitly with auth: { public: true }");
         }
-        return new RoutePolicies.Auth(settings, access);
+        return new RoutePolicies.Auth(settings, access, Boolean.TRUE.equals(f.forwardCredentials()));
     }
 
     private static String credentialNames(RouteAccess.Authenticated access) {

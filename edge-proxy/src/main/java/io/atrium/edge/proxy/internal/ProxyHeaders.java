@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 
+import io.atrium.edge.config.EdgeOwnedHeaders;
 import io.atrium.policy.identity.IdentityHeaders;
 
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,6 @@ final class ProxyHeaders {
     static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
     static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
-    private static final AsciiString PROXY = AsciiString.cached("proxy");
-    private static final AsciiString PROXY_PREFIX = AsciiString.cached("proxy-");
     // Constant values as AsciiString: validated and encoded as bytes rather than char by char on every request.
     static final AsciiString VIA_VALUE = AsciiString.cached("1.1 atrium");
     private static final AsciiString HTTP = AsciiString.cached("http");
@@ -160,17 +159,9 @@ final class ProxyHeaders {
         }
     }
 
-    /** RFC 9110 section 7.6.1's hop-by-hop fields, plus {@code Proxy} and {@code Proxy-*}
-     * (Proxy-Connection, Proxy-Authorization, ...). */
+    /** RFC 9110 section 7.6.1's hop-by-hop fields, plus {@code Proxy} and {@code Proxy-*} (Proxy-Connection, ...). */
     static boolean isHopByHop(CharSequence name) {
-        return switch (name.length()) {
-            case 2 -> HttpHeaderNames.TE.contentEqualsIgnoreCase(name);
-            case 5 -> PROXY.contentEqualsIgnoreCase(name); // httpoxy: CGI-style upstreams would read it as HTTP_PROXY
-            case 7 -> HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name) || HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name);
-            case 10 -> HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name) || HttpHeaderNames.KEEP_ALIVE.contentEqualsIgnoreCase(name);
-            default -> name.length() > PROXY_PREFIX.length() && (name.charAt(0) | 0x20) == 'p'
-                    && AsciiString.regionMatches(name, true, 0, PROXY_PREFIX, 0, PROXY_PREFIX.length());
-        };
+        return EdgeOwnedHeaders.isHopByHop(name);
     }
 
     private static boolean isFraming(String name) {
