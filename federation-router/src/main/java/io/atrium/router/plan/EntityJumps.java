@@ -164,7 +164,7 @@ final class EntityJumps {
      * objects being left, like the key, and sent in the representation.
      */
     FetchGroup interfaceEntityGroup(Site site, String parentType, String interfaceName, EntityKey key,
-                                            SelectionSet requires) {
+                                    SelectionSet requires) {
         Set<FetchGroup> dependencies = new LinkedHashSet<>();
         site.target().leaf(null, "__typename", "", "");
         ctx.keyDepth++;

@@ -90,6 +90,11 @@ final class FetchGroups {
 
     /** A fetch of its own for a field with {@code @fromContext} arguments (its requests are split per value). */
     FetchGroup contextEntityGroup(String graph, List<String> path, Set<FetchGroup> dependencies) {
+        return newEntityGroup(graph, path, dependencies);
+    }
+
+    /** A new entity group under the latest of its {@code dependencies}, running under the current conditions. */
+    private FetchGroup newEntityGroup(String graph, List<String> path, Set<FetchGroup> dependencies) {
         FetchGroup latest = PlanningSupport.latest(dependencies);
         FetchGroup group = newGroup(graph, path, true);
         group.parent = latest;
@@ -103,13 +108,14 @@ final class FetchGroups {
     FetchGroup entityGroup(String graph, List<String> path, Set<FetchGroup> dependencies) {
         return entityGroup(graph, path, dependencies, null, null);
     }
+
     /**
      * As {@link #entityGroup(String, List, Set)}, for a field whose representation of {@code typeName} also carries
      * {@code requires} (nullable): a group whose representation reads one of those fields with other arguments
      * cannot be reused (a representation holds each field once), so such fields get a request of their own.
      */
     FetchGroup entityGroup(String graph, List<String> path, Set<FetchGroup> dependencies, String typeName,
-                                   SelectionSet requires) {
+                           SelectionSet requires) {
         FetchGroup latest = PlanningSupport.latest(dependencies);
         SelNode representation = null;
         if (requires != null) {
@@ -142,11 +148,6 @@ final class FetchGroups {
                 return candidate;
             }
         }
-        FetchGroup group = newGroup(graph, path, true);
-        group.parent = latest;
-        latest.children.add(group);
-        group.constrain(ctx.conditions);
-        group.dependencies.addAll(dependencies);
-        return group;
+        return newEntityGroup(graph, path, dependencies);
     }
 }

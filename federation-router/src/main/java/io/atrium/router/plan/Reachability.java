@@ -272,7 +272,7 @@ final class Reachability {
 
     /** True when every selection is a field the subgraph resolves on the interface and on each implementation. */
     boolean abstractFieldsLocal(String graph, TypeMeta type, List<String> possible, List<Selection> selections,
-                                        SelectionSet provided) {
+                                SelectionSet provided) {
         if (!type.definedIn(graph) || type.isInterfaceObjectIn(graph)) {
             return false;
         }

@@ -158,7 +158,7 @@ final class SelectionPlanner {
     }
 
     void planFragment(Site site, String typeName, String condition, List<Directive> directives,
-                              SelectionSet set) {
+                      SelectionSet set) {
         if (!supergraph.isSubtype(typeName, condition)) {
             return;
         }
