@@ -1,5 +1,8 @@
 package io.atrium.router.config;
 
+import io.atrium.graphql.EndpointConfig;
+import io.atrium.graphql.config.GraphQLConfigException;
+import io.atrium.graphql.limits.LimitsConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -40,13 +43,14 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * progressive_override:
  *   enabled_labels: [beta]                               # on for every request
  *   label_header: x-atrium-override-labels               # comma-separated labels a request adds; absent = off
+ * limits: {max_depth: 10, clients: {ios: {max_depth: 12}}}  # graphql-kit's LimitsConfig (every key defaulted)
  * </pre>
  */
 public final class RouterConfigLoader {
     private static final Set<String> SUBGRAPH_DEFAULTS = Set.of("timeout_ms", "protocol", "forward_headers", "headers");
     private static final Set<String> SUBGRAPH = Set.of("url", "timeout_ms", "protocol", "headers");
     private static final Set<String> TOP = Set.of("format_version", "supergraph", "hot_reload", "introspection",
-            "query_plan_header", "subgraph_defaults", "subgraphs", "progressive_override");
+            "query_plan_header", "subgraph_defaults", "subgraphs", "progressive_override", "limits");
 
     private RouterConfigLoader() {
     }
@@ -146,7 +150,17 @@ public final class RouterConfigLoader {
                 subgraphs,
                 headerRules,
                 labels,
-                labelHeader);
+                labelHeader,
+                endpoint(map));
+    }
+
+    /** graphql-kit's blocks, their errors reported as config errors with the key's path. */
+    private static EndpointConfig endpoint(Map<String, Object> map) {
+        try {
+            return new EndpointConfig(LimitsConfig.read(map.get("limits"), "limits"));
+        } catch (GraphQLConfigException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private static RouterConfig.Protocol protocol(Object value, String path) {

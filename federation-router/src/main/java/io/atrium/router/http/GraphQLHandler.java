@@ -9,17 +9,20 @@ import graphql.execution.ValuesResolver;
 import graphql.language.Document;
 import graphql.language.OperationDefinition;
 import graphql.language.SourceLocation;
-import graphql.parser.InvalidSyntaxException;
-import graphql.parser.Parser;
-import graphql.validation.ValidationError;
-import graphql.validation.Validator;
+import io.atrium.graphql.GraphQLErrorCodes;
+import io.atrium.graphql.GraphQLErrors;
+import io.atrium.graphql.document.OperationSelector;
+import io.atrium.graphql.document.ParsedDocument;
+import io.atrium.graphql.limits.LimitVerdict;
+import io.atrium.graphql.limits.LimitsConfig;
+import io.atrium.graphql.limits.LimitsPolicy;
 import io.atrium.router.execute.ErrorCodes;
+import io.micrometer.core.instrument.Metrics;
 import io.atrium.router.execute.ExecutionRequest;
 import io.atrium.router.plan.PlanningException;
 import io.atrium.router.plan.QueryPlan;
 import io.atrium.router.plan.QueryPlanner;
 import io.atrium.router.plan.ResponseShape;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,32 +31,48 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The router's request pipeline, independent of the HTTP server: parse + validate (cached), operation selection,
- * variable coercion, plan (cached), introspection, execution.
+ * The router's request pipeline, independent of the HTTP server: parse (cached, graphql-kit), operation selection,
+ * operation limits (before validation and planning, so a refused operation costs a few comparisons), validation
+ * (cached with the document), variable coercion, plan (cached), introspection, execution.
  */
 public final class GraphQLHandler {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GraphQLHandler.class);
     private final boolean introspectionEnabled;
+    private final LimitsPolicy limits;
 
     public GraphQLHandler(boolean introspectionEnabled) {
+        this(introspectionEnabled, new LimitsPolicy(LimitsConfig.DEFAULTS, Metrics.globalRegistry));
+    }
+
+    public GraphQLHandler(boolean introspectionEnabled, LimitsPolicy limits) {
         this.introspectionEnabled = introspectionEnabled;
+        this.limits = limits;
     }
 
     public CompletionStage<GraphQLOutcome> handle(LiveSupergraph live, GraphQLRequest request) {
         if (request.query() == null || request.query().isBlank()) {
             return requestError(ErrorCodes.BAD_REQUEST, "the request has no 'query'", null);
         }
-        ParsedOperation parsed = live.documents().get(request.query(), q -> parse(live, q));
-        if (!parsed.ok()) {
-            return CompletableFuture.completedFuture(new GraphQLOutcome(GraphQLOutcome.Kind.REQUEST_ERROR,
-                    Map.of("errors", parsed.errors())));
+        ParsedDocument parsed = live.documents().get(request.query());
+        if (!parsed.parsed()) {
+            if (isTokenLimit(parsed.errors())) {
+                limits.countTokenRefusal();
+                return outcome(GraphQLOutcome.Kind.REFUSED, parsed.errors());
+            }
+            return outcome(GraphQLOutcome.Kind.REQUEST_ERROR, parsed.errors());
         }
         Document document = parsed.document();
-        OperationDefinition operation;
-        try {
-            operation = QueryPlanner.selectOperation(document, request.operationName());
-        } catch (PlanningException e) {
-            return requestError(ErrorCodes.OPERATION_RESOLUTION_FAILURE, e.getMessage(), null);
+        OperationSelector.Selection selection = OperationSelector.select(document, request.operationName());
+        if (!selection.ok()) {
+            return requestError(ErrorCodes.OPERATION_RESOLUTION_FAILURE, selection.problem(), null);
+        }
+        OperationDefinition operation = selection.operation();
+        if (limits.check(parsed.measurements(operation), request.clientName(), request.operationName())
+                instanceof LimitVerdict.Refuse refuse) {
+            return outcome(GraphQLOutcome.Kind.REFUSED, List.of(error(refuse.message(), refuse.code(), null)));
+        }
+        if (!parsed.validationErrors().isEmpty()) {
+            return outcome(GraphQLOutcome.Kind.REQUEST_ERROR, parsed.validationErrors());
         }
         if (request.get() && operation.getOperation() != OperationDefinition.Operation.QUERY) {
             return CompletableFuture.completedFuture(new GraphQLOutcome(GraphQLOutcome.Kind.METHOD_NOT_ALLOWED,
@@ -107,28 +126,6 @@ public final class GraphQLHandler {
                 });
     }
 
-    private static ParsedOperation parse(LiveSupergraph live, String query) {
-        Document document;
-        try {
-            document = Parser.parse(query);
-        } catch (InvalidSyntaxException e) {
-            return new ParsedOperation(null, List.of(error(e.getMessage(), ErrorCodes.GRAPHQL_PARSE_FAILED,
-                    e.getLocation())));
-        }
-        List<ValidationError> errors = new Validator().validateDocument(live.supergraph().apiSchema(), document,
-                Locale.ENGLISH);
-        if (errors.isEmpty()) {
-            return new ParsedOperation(document, List.of());
-        }
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (ValidationError error : errors) {
-            out.add(error(error.getDescription() != null ? error.getDescription() : error.getMessage(),
-                    ErrorCodes.GRAPHQL_VALIDATION_FAILED,
-                    error.getLocations() == null || error.getLocations().isEmpty() ? null : error.getLocations().getFirst()));
-        }
-        return new ParsedOperation(null, out);
-    }
-
     private static boolean hasIntrospection(ResponseShape shape) {
         return hasIntrospection(shape.selections());
     }
@@ -156,21 +153,21 @@ public final class GraphQLHandler {
         return data instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     }
 
+    private static boolean isTokenLimit(List<Map<String, Object>> errors) {
+        return errors.size() == 1 && errors.getFirst().get("extensions") instanceof Map<?, ?> extensions
+                && GraphQLErrorCodes.MAX_TOKENS_LIMIT.equals(extensions.get("code"));
+    }
+
+    private static CompletionStage<GraphQLOutcome> outcome(GraphQLOutcome.Kind kind, List<Map<String, Object>> errors) {
+        return CompletableFuture.completedFuture(new GraphQLOutcome(kind, Map.of("errors", errors)));
+    }
+
     private static CompletionStage<GraphQLOutcome> requestError(String code, String message, SourceLocation location) {
         return CompletableFuture.completedFuture(new GraphQLOutcome(GraphQLOutcome.Kind.REQUEST_ERROR,
                 Map.of("errors", List.of(error(message, code, location)))));
     }
 
     static Map<String, Object> error(String message, String code, SourceLocation location) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("message", message);
-        if (location != null && location.getLine() > 0) {
-            Map<String, Object> at = new LinkedHashMap<>();
-            at.put("line", location.getLine());
-            at.put("column", location.getColumn());
-            error.put("locations", List.of(at));
-        }
-        error.put("extensions", Map.of("code", code));
-        return error;
+        return GraphQLErrors.error(message, code, location);
     }
 }

@@ -13,6 +13,8 @@ public record GraphQLOutcome(Kind kind, Map<String, Object> body) {
         EXECUTED,
         /** The request was not executed: parse, validation or variable errors. */
         REQUEST_ERROR,
+        /** Refused before execution whatever the response format (operation limits): HTTP 400. */
+        REFUSED,
         /** A mutation over GET. */
         METHOD_NOT_ALLOWED
     }

@@ -3,6 +3,8 @@ package io.atrium.router.http;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import graphql.GraphQL;
+import io.atrium.graphql.document.DocumentCache;
+import io.atrium.graphql.limits.LimitsConfig;
 import io.atrium.router.config.RouterConfig;
 import io.atrium.router.execute.PlanExecutor;
 import io.atrium.router.execute.SubgraphEndpoint;
@@ -16,13 +18,13 @@ import java.util.Map;
 
 /**
  * Everything built once per supergraph version: the model, its executor (subgraph endpoints resolved), the
- * introspection engine and the document and plan caches (keyed within this version, so a swap drops them).
+ * introspection engine and the document (graphql-kit's, limits measured) and plan caches (keyed within this version, so a swap drops them).
  */
 public final class LiveSupergraph {
     private final Supergraph supergraph;
     private final PlanExecutor executor;
     private final GraphQL introspection;
-    private final Cache<String, ParsedOperation> documents;
+    private final DocumentCache documents;
     private final Cache<PlanKey, QueryPlan> plans;
     private final Map<String, Double> percentLabels;
     /** Every override label of the supergraph; a request can only enable these (the plan cache keys on them). */
@@ -56,7 +58,8 @@ public final class LiveSupergraph {
         this.alwaysLabels = java.util.Set.copyOf(always);
         // Cache maintenance on the calling event loop: with the default (common pool) executor every few hits
         // wake a pool thread, which costs more than the maintenance itself.
-        this.documents = Caffeine.newBuilder().maximumSize(2_000).executor(Runnable::run).build();
+        LimitsConfig limits = config.endpoint().limits();
+        this.documents = new DocumentCache(supergraph.apiSchema(), limits.parserMaxTokens(), limits.heightCap(), 2_000);
         this.plans = Caffeine.newBuilder().maximumSize(2_000).executor(Runnable::run).build();
     }
 
@@ -138,7 +141,7 @@ public final class LiveSupergraph {
         return introspection;
     }
 
-    Cache<String, ParsedOperation> documents() {
+    DocumentCache documents() {
         return documents;
     }
 

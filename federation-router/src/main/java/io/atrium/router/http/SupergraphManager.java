@@ -1,11 +1,13 @@
 package io.atrium.router.http;
 
+import io.atrium.graphql.limits.LimitsPolicy;
 import io.atrium.router.config.RouterConfig;
 import io.atrium.router.config.RouterConfigLoader;
 import io.atrium.router.supergraph.Supergraph;
 import io.atrium.router.supergraph.SupergraphException;
 import io.atrium.router.supergraph.SupergraphReader;
 import io.atrium.router.transport.NettySubgraphTransport;
+import io.micrometer.core.instrument.Metrics;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import io.micronaut.context.annotation.Context;
@@ -43,7 +45,8 @@ public final class SupergraphManager implements AutoCloseable {
                 .map(f -> RouterConfigLoader.load(Path.of(f)))
                 .orElse(RouterConfig.defaults());
         this.config = supergraphFile.filter(s -> !s.isBlank()).map(base::withSupergraph).orElse(base);
-        this.handler = new GraphQLHandler(config.introspection());
+        this.handler = new GraphQLHandler(config.introspection(),
+                new LimitsPolicy(config.endpoint().limits(), Metrics.globalRegistry));
         if (config.supergraph() != null) {
             Path path = Path.of(config.supergraph());
             reload(path, true);
