@@ -1,13 +1,26 @@
 package io.atrium.graphql;
 
 import io.atrium.graphql.limits.LimitsConfig;
+import io.atrium.graphql.trusted.TrustedDocumentsConfig;
 
 /**
  * The graphql-kit blocks of one GraphQL endpoint's config (the router's YAML, a BFF's), each read strictly by its own
  * {@code read(block, path)} and defaulted when absent.
  *
- * @param limits operation limits and the request body size
+ * @param limits           operation limits and the request body size
+ * @param trustedDocuments trusted documents per client and APQ
  */
-public record EndpointConfig(LimitsConfig limits) {
-    public static final EndpointConfig DEFAULTS = new EndpointConfig(LimitsConfig.DEFAULTS);
+public record EndpointConfig(LimitsConfig limits, TrustedDocumentsConfig trustedDocuments) {
+    public static final EndpointConfig DEFAULTS = new EndpointConfig(LimitsConfig.DEFAULTS, TrustedDocumentsConfig.DEFAULTS);
+
+    /** Reads the kit's blocks of an endpoint config ({@code limits}, {@code trusted_documents}, {@code apq}). */
+    public static EndpointConfig read(java.util.Map<String, Object> top) {
+        return new EndpointConfig(LimitsConfig.read(top.get("limits"), "limits"),
+                TrustedDocumentsConfig.read(top.get("trusted_documents"), top.get("apq"), "trusted_documents", "apq"));
+    }
+
+    /** The same config with relative file paths (manifests) resolved against the config file's directory. */
+    public EndpointConfig resolveAgainst(java.nio.file.Path dir) {
+        return new EndpointConfig(limits, trustedDocuments.resolveAgainst(dir));
+    }
 }

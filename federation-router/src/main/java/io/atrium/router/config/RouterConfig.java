@@ -22,7 +22,8 @@ import java.util.Set;
  * @param headerRules         header rules for every subgraph request (default none: no client header is sent on)
  * @param overrideLabels      progressive {@code @override} labels enabled for every request (default none)
  * @param overrideLabelHeader request header whose comma-separated labels a request enables too; null = off (default)
- * @param endpoint            graphql-kit's blocks: operation limits, body size (defaults: {@link EndpointConfig#DEFAULTS})
+ * @param endpoint            graphql-kit's blocks: operation limits, body size, trusted documents, APQ
+ *                            (defaults: {@link EndpointConfig#DEFAULTS})
  */
 public record RouterConfig(
         String supergraph,
@@ -67,6 +68,11 @@ public record RouterConfig(
     public RouterConfig withSupergraph(String path) {
         return new RouterConfig(path, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
                 headerRules, overrideLabels, overrideLabelHeader, endpoint);
+    }
+
+    public RouterConfig withEndpoint(EndpointConfig replacement) {
+        return new RouterConfig(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
+                headerRules, overrideLabels, overrideLabelHeader, replacement);
     }
 
     /** Every client header some propagate rule names: the only ones the router reads from a request. */

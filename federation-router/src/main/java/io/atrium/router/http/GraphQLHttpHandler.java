@@ -5,6 +5,7 @@ import io.atrium.graphql.http.GraphQLHttpParser;
 import io.atrium.graphql.http.GraphQLHttpRequest;
 import io.atrium.graphql.http.HttpParseResult;
 import io.atrium.graphql.http.ResponseFormat;
+import io.atrium.graphql.trusted.DocumentResolution;
 import io.atrium.router.execute.ErrorCodes;
 import io.atrium.router.json.Json;
 import io.netty.buffer.ByteBuf;
@@ -34,7 +35,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The router's Netty adapter for GraphQL over HTTP at {@code /graphql} — POST and GET decoded, content negotiated and
- * CSRF refused by graphql-kit's {@link GraphQLHttpParser}; limit refusals are 400 whatever the format — and
+ * CSRF refused by graphql-kit's {@link GraphQLHttpParser}; the document resolved by id or checked against the
+ * client's trusted documents (and APQ) by its {@code DocumentResolver}; limit refusals are 400 whatever the format — and
  * {@code /health} (200 once a supergraph is live, 503 before).
  *
  * <p>One handler per connection. Requests on a connection are answered in order: a request that arrives while the
@@ -218,8 +220,16 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (parsed instanceof HttpParseResult.Refused refused) {
             return done(json(HttpResponseStatus.valueOf(refused.status()), refused.format(), refused.body()));
         }
-        GraphQLHttpRequest http = ((HttpParseResult.Parsed) parsed).request();
-        ResponseFormat format = http.format();
+        GraphQLHttpRequest sent = ((HttpParseResult.Parsed) parsed).request();
+        ResponseFormat format = sent.format();
+        DocumentResolution resolution = manager.documents().resolve(sent);
+        if (resolution instanceof DocumentResolution.Refused refused) {
+            FullHttpResponse response = json(HttpResponseStatus.valueOf(refused.status()), format,
+                    errors(refused.message(), refused.code()));
+            refused.headers().forEach((name, value) -> response.headers().set(name, value));
+            return done(response);
+        }
+        GraphQLHttpRequest http = sent.withQuery(((DocumentResolution.Resolved) resolution).query());
         LiveSupergraph live = manager.current();
         if (live == null) {
             return done(json(HttpResponseStatus.SERVICE_UNAVAILABLE, format,

@@ -1,6 +1,7 @@
 package io.atrium.router.http;
 
 import io.atrium.graphql.limits.LimitsPolicy;
+import io.atrium.graphql.trusted.DocumentResolver;
 import io.atrium.router.config.RouterConfig;
 import io.atrium.router.config.RouterConfigLoader;
 import io.atrium.router.supergraph.Supergraph;
@@ -35,6 +36,7 @@ public final class SupergraphManager implements AutoCloseable {
     private final NettySubgraphTransport transport = new NettySubgraphTransport();
     private final AtomicReference<LiveSupergraph> live = new AtomicReference<>();
     private final GraphQLHandler handler;
+    private final DocumentResolver documents;
     private final java.util.concurrent.atomic.AtomicLong reloadFailures = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService watcher;
     private FileTime lastModified;
@@ -47,6 +49,7 @@ public final class SupergraphManager implements AutoCloseable {
         this.config = supergraphFile.filter(s -> !s.isBlank()).map(base::withSupergraph).orElse(base);
         this.handler = new GraphQLHandler(config.introspection(),
                 new LimitsPolicy(config.endpoint().limits(), Metrics.globalRegistry));
+        this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), Metrics.globalRegistry);
         if (config.supergraph() != null) {
             Path path = Path.of(config.supergraph());
             reload(path, true);
@@ -70,6 +73,11 @@ public final class SupergraphManager implements AutoCloseable {
 
     public GraphQLHandler handler() {
         return handler;
+    }
+
+    /** Trusted documents and APQ: a request's document text by id or as sent. */
+    public DocumentResolver documents() {
+        return documents;
     }
 
     /** The live supergraph, or null before one loaded. */

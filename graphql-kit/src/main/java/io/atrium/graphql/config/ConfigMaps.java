@@ -65,6 +65,9 @@ public final class ConfigMaps {
         if (value == null) {
             return fallback;
         }
+        if (value instanceof Boolean b) {
+            value = b ? "on" : "off"; // YAML 1.1 reads an unquoted off/on as a boolean
+        }
         for (E constant : type.getEnumConstants()) {
             if (constant.name().toLowerCase(java.util.Locale.ROOT).equals(value)) {
                 return constant;
