@@ -1,5 +1,6 @@
 package io.atrium.graphql;
 
+import io.atrium.graphql.identity.IdentityConfig;
 import io.atrium.graphql.limits.LimitsConfig;
 import io.atrium.graphql.trusted.TrustedDocumentsConfig;
 
@@ -9,18 +10,21 @@ import io.atrium.graphql.trusted.TrustedDocumentsConfig;
  *
  * @param limits           operation limits and the request body size
  * @param trustedDocuments trusted documents per client and APQ
+ * @param identity         how the caller is established (edge assertion, JWT, none)
  */
-public record EndpointConfig(LimitsConfig limits, TrustedDocumentsConfig trustedDocuments) {
-    public static final EndpointConfig DEFAULTS = new EndpointConfig(LimitsConfig.DEFAULTS, TrustedDocumentsConfig.DEFAULTS);
+public record EndpointConfig(LimitsConfig limits, TrustedDocumentsConfig trustedDocuments, IdentityConfig identity) {
+    public static final EndpointConfig DEFAULTS =
+            new EndpointConfig(LimitsConfig.DEFAULTS, TrustedDocumentsConfig.DEFAULTS, IdentityConfig.DEFAULTS);
 
-    /** Reads the kit's blocks of an endpoint config ({@code limits}, {@code trusted_documents}, {@code apq}). */
+    /** Reads the kit's blocks of an endpoint config ({@code limits}, {@code trusted_documents}, {@code apq}, {@code identity}). */
     public static EndpointConfig read(java.util.Map<String, Object> top) {
         return new EndpointConfig(LimitsConfig.read(top.get("limits"), "limits"),
-                TrustedDocumentsConfig.read(top.get("trusted_documents"), top.get("apq"), "trusted_documents", "apq"));
+                TrustedDocumentsConfig.read(top.get("trusted_documents"), top.get("apq"), "trusted_documents", "apq"),
+                IdentityConfig.read(top.get("identity"), "identity"));
     }
 
     /** The same config with relative file paths (manifests) resolved against the config file's directory. */
     public EndpointConfig resolveAgainst(java.nio.file.Path dir) {
-        return new EndpointConfig(limits, trustedDocuments.resolveAgainst(dir));
+        return new EndpointConfig(limits, trustedDocuments.resolveAgainst(dir), identity);
     }
 }

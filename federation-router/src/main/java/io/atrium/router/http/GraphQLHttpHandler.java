@@ -1,6 +1,8 @@
 package io.atrium.router.http;
 
+import io.atrium.graphql.GraphQLErrorCodes;
 import io.atrium.graphql.GraphQLErrors;
+import io.atrium.graphql.identity.IdentityOutcome;
 import io.atrium.graphql.http.GraphQLHttpParser;
 import io.atrium.graphql.http.GraphQLHttpRequest;
 import io.atrium.graphql.http.HttpParseResult;
@@ -35,7 +37,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The router's Netty adapter for GraphQL over HTTP at {@code /graphql} — POST and GET decoded, content negotiated and
- * CSRF refused by graphql-kit's {@link GraphQLHttpParser}; the document resolved by id or checked against the
+ * CSRF refused by graphql-kit's {@link GraphQLHttpParser}; the caller established (401 {@code UNAUTHENTICATED} for a
+ * bad credential or bare identity headers); the document resolved by id or checked against the
  * client's trusted documents (and APQ) by its {@code DocumentResolver}; limit refusals are 400 whatever the format — and
  * {@code /health} (200 once a supergraph is live, 503 before).
  *
@@ -93,7 +96,7 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         inFlight.begin();
         CompletionStage<FullHttpResponse> answer;
         try {
-            answer = answer(request);
+            answer = answer(ctx, request);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         } finally {
@@ -151,7 +154,7 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         ctx.close(); // connection-level I/O errors (reset by peer and the like): nothing to answer
     }
 
-    private CompletionStage<FullHttpResponse> answer(FullHttpRequest request) {
+    private CompletionStage<FullHttpResponse> answer(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
             Throwable cause = request.decoderResult().cause();
             HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
@@ -167,10 +170,10 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         return switch (uri.path()) {
             case "/graphql" -> {
                 if (method.equals(HttpMethod.POST)) {
-                    yield post(request);
+                    yield post(ctx, request);
                 }
                 if (method.equals(HttpMethod.GET)) {
-                    yield get(request);
+                    yield get(ctx, request);
                 }
                 yield done(methodNotAllowed("GET, POST"));
             }
@@ -193,9 +196,9 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         return response;
     }
 
-    private CompletionStage<FullHttpResponse> post(FullHttpRequest request) {
+    private CompletionStage<FullHttpResponse> post(ChannelHandlerContext ctx, FullHttpRequest request) {
         HttpHeaders headers = request.headers();
-        return execute(headers, GraphQLHttpParser.post(headers::get, body(request.content())));
+        return execute(ctx, headers, GraphQLHttpParser.post(headers::get, body(request.content())));
     }
 
     private static byte[] body(ByteBuf content) {
@@ -209,19 +212,34 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         return ByteBufUtil.getBytes(content);
     }
 
-    private CompletionStage<FullHttpResponse> get(FullHttpRequest request) {
+    private CompletionStage<FullHttpResponse> get(ChannelHandlerContext ctx, FullHttpRequest request) {
         HttpHeaders headers = request.headers();
         String uri = request.uri();
         int question = uri.indexOf('?');
-        return execute(headers, GraphQLHttpParser.get(headers::get, question < 0 ? null : uri.substring(question + 1)));
+        return execute(ctx, headers, GraphQLHttpParser.get(headers::get, question < 0 ? null : uri.substring(question + 1)));
     }
 
-    private CompletionStage<FullHttpResponse> execute(HttpHeaders headers, HttpParseResult parsed) {
+    private CompletionStage<FullHttpResponse> execute(ChannelHandlerContext ctx, HttpHeaders headers, HttpParseResult parsed) {
         if (parsed instanceof HttpParseResult.Refused refused) {
             return done(json(HttpResponseStatus.valueOf(refused.status()), refused.format(), refused.body()));
         }
         GraphQLHttpRequest sent = ((HttpParseResult.Parsed) parsed).request();
+        CompletionStage<IdentityOutcome> caller = manager.identity().resolve(headers::get);
+        // A verified token is cached (the stage is complete): go on here. A first verification may finish on the key
+        // fetcher's thread: come back to this connection's event loop, where the subgraph connections live.
+        return caller.toCompletableFuture().isDone()
+                ? caller.thenCompose(outcome -> execute(headers, sent, outcome))
+                : caller.thenComposeAsync(outcome -> execute(headers, sent, outcome), ctx.executor());
+    }
+
+    private CompletionStage<FullHttpResponse> execute(HttpHeaders headers, GraphQLHttpRequest sent, IdentityOutcome caller) {
         ResponseFormat format = sent.format();
+        if (caller instanceof IdentityOutcome.Refused refused) {
+            FullHttpResponse response = json(HttpResponseStatus.UNAUTHORIZED, format,
+                    errors(refused.message(), GraphQLErrorCodes.UNAUTHENTICATED));
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"atrium\"");
+            return done(response);
+        }
         DocumentResolution resolution = manager.documents().resolve(sent);
         if (resolution instanceof DocumentResolution.Refused refused) {
             FullHttpResponse response = json(HttpResponseStatus.valueOf(refused.status()), format,
@@ -247,7 +265,7 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         GraphQLRequest request = new GraphQLRequest(http.query(), http.operationName(), http.variables(), http.get(),
                 wantsPlan, live.overrideLabels(labelHeader == null ? null : headers.get(labelHeader)), forwarded,
-                http.client().name());
+                http.client().name(), caller instanceof IdentityOutcome.Verified verified ? verified.identity() : null);
         return manager.handler().handle(live, request).thenApply(outcome -> {
             HttpResponseStatus status = switch (outcome.kind()) {
                 case EXECUTED -> HttpResponseStatus.OK;

@@ -1,5 +1,6 @@
 package io.atrium.router.http;
 
+import io.atrium.graphql.identity.IdentityResolver;
 import io.atrium.graphql.limits.LimitsPolicy;
 import io.atrium.graphql.trusted.DocumentResolver;
 import io.atrium.router.config.RouterConfig;
@@ -37,6 +38,9 @@ public final class SupergraphManager implements AutoCloseable {
     private final AtomicReference<LiveSupergraph> live = new AtomicReference<>();
     private final GraphQLHandler handler;
     private final DocumentResolver documents;
+    private final java.net.http.HttpClient keysClient = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    private final IdentityResolver identity;
     private final java.util.concurrent.atomic.AtomicLong reloadFailures = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService watcher;
     private FileTime lastModified;
@@ -50,6 +54,7 @@ public final class SupergraphManager implements AutoCloseable {
         this.handler = new GraphQLHandler(config.introspection(),
                 new LimitsPolicy(config.endpoint().limits(), Metrics.globalRegistry));
         this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), Metrics.globalRegistry);
+        this.identity = IdentityResolver.create(config.endpoint().identity(), keysClient, Metrics.globalRegistry);
         if (config.supergraph() != null) {
             Path path = Path.of(config.supergraph());
             reload(path, true);
@@ -73,6 +78,11 @@ public final class SupergraphManager implements AutoCloseable {
 
     public GraphQLHandler handler() {
         return handler;
+    }
+
+    /** Who is calling: the edge's assertion or a client JWT, per the {@code identity} block. */
+    public IdentityResolver identity() {
+        return identity;
     }
 
     /** Trusted documents and APQ: a request's document text by id or as sent. */
@@ -130,5 +140,6 @@ public final class SupergraphManager implements AutoCloseable {
             watcher.shutdownNow();
         }
         transport.close();
+        keysClient.close();
     }
 }

@@ -108,6 +108,7 @@ class RouterConfigLoaderTest {
         }
         RouterConfig local = RouterConfigLoader.load(java.nio.file.Path.of("../config/router/router.yaml"));
         assertThat(local.introspection()).isTrue();
+        assertThat(local.endpoint().identity().source()).isEqualTo(io.atrium.graphql.identity.IdentitySource.EDGE_ASSERTION);
         assertThat(local.endpoint().trustedDocuments().forClient("demo").mode())
                 .isEqualTo(io.atrium.graphql.trusted.TrustMode.LOG_UNKNOWN);
         assertThat(io.atrium.graphql.trusted.TrustedDocuments.load(local.endpoint().trustedDocuments()).size()).isEqualTo(1);
@@ -128,5 +129,9 @@ class RouterConfigLoaderTest {
                 format_version: 1
                 apq: {max_entries: -1}
                 """)).isInstanceOf(ConfigException.class).hasMessageContaining("apq.max_entries");
+        assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                identity: {source: jwt, jwt: {jwks_url: "http://k/jwks", issuers: [i]}}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("identity.jwt.audiences");
     }
 }
