@@ -1,5 +1,6 @@
 package io.atrium.graphql;
 
+import io.atrium.graphql.authz.AuthorizationConfig;
 import io.atrium.graphql.identity.IdentityConfig;
 import io.atrium.graphql.limits.LimitsConfig;
 import io.atrium.graphql.trusted.TrustedDocumentsConfig;
@@ -11,20 +12,24 @@ import io.atrium.graphql.trusted.TrustedDocumentsConfig;
  * @param limits           operation limits and the request body size
  * @param trustedDocuments trusted documents per client and APQ
  * @param identity         how the caller is established (edge assertion, JWT, none)
+ * @param authorization    how the schema's authorization directives are applied
  */
-public record EndpointConfig(LimitsConfig limits, TrustedDocumentsConfig trustedDocuments, IdentityConfig identity) {
-    public static final EndpointConfig DEFAULTS =
-            new EndpointConfig(LimitsConfig.DEFAULTS, TrustedDocumentsConfig.DEFAULTS, IdentityConfig.DEFAULTS);
+public record EndpointConfig(LimitsConfig limits, TrustedDocumentsConfig trustedDocuments, IdentityConfig identity,
+                             AuthorizationConfig authorization) {
+    public static final EndpointConfig DEFAULTS = new EndpointConfig(LimitsConfig.DEFAULTS, TrustedDocumentsConfig.DEFAULTS,
+            IdentityConfig.DEFAULTS, AuthorizationConfig.DEFAULTS);
 
-    /** Reads the kit's blocks of an endpoint config ({@code limits}, {@code trusted_documents}, {@code apq}, {@code identity}). */
+    /** Reads the kit's blocks of an endpoint config ({@code limits}, {@code trusted_documents}, {@code apq}, {@code identity},
+     * {@code authorization}). */
     public static EndpointConfig read(java.util.Map<String, Object> top) {
         return new EndpointConfig(LimitsConfig.read(top.get("limits"), "limits"),
                 TrustedDocumentsConfig.read(top.get("trusted_documents"), top.get("apq"), "trusted_documents", "apq"),
-                IdentityConfig.read(top.get("identity"), "identity"));
+                IdentityConfig.read(top.get("identity"), "identity"),
+                AuthorizationConfig.read(top.get("authorization"), "authorization"));
     }
 
     /** The same config with relative file paths (manifests) resolved against the config file's directory. */
     public EndpointConfig resolveAgainst(java.nio.file.Path dir) {
-        return new EndpointConfig(limits, trustedDocuments.resolveAgainst(dir), identity);
+        return new EndpointConfig(limits, trustedDocuments.resolveAgainst(dir), identity, authorization);
     }
 }

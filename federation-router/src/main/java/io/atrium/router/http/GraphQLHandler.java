@@ -11,6 +11,8 @@ import graphql.language.OperationDefinition;
 import graphql.language.SourceLocation;
 import io.atrium.graphql.GraphQLErrorCodes;
 import io.atrium.graphql.GraphQLErrors;
+import io.atrium.graphql.authz.Authorization;
+import io.atrium.graphql.authz.AuthorizationResult;
 import io.atrium.graphql.document.OperationSelector;
 import io.atrium.graphql.document.ParsedDocument;
 import io.atrium.graphql.limits.LimitVerdict;
@@ -19,10 +21,13 @@ import io.atrium.graphql.limits.LimitsPolicy;
 import io.atrium.router.execute.ErrorCodes;
 import io.micrometer.core.instrument.Metrics;
 import io.atrium.router.execute.ExecutionRequest;
+import io.atrium.router.json.Json;
+import io.atrium.router.json.RawJson;
 import io.atrium.router.plan.PlanningException;
 import io.atrium.router.plan.QueryPlan;
 import io.atrium.router.plan.QueryPlanner;
 import io.atrium.router.plan.ResponseShape;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,6 +84,17 @@ public final class GraphQLHandler {
                     Map.of("errors", List.of(error("only queries may be sent with GET; use POST for "
                             + operation.getOperation().name().toLowerCase(), ErrorCodes.METHOD_NOT_ALLOWED, null)))));
         }
+        AuthorizationResult authz = live.authorization().authorize(document, operation, request.identity());
+        if (authz.rejected()) {
+            return outcome(GraphQLOutcome.Kind.FORBIDDEN, Authorization.errors(authz.removals()));
+        }
+        Document planned = authz.document();
+        if (authz.filtered() && nothingLeft(planned)) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("data", null);
+            body.put("errors", Authorization.errors(authz.removals()));
+            return CompletableFuture.completedFuture(new GraphQLOutcome(GraphQLOutcome.Kind.EXECUTED, body));
+        }
         Map<String, Object> effective;
         try {
             CoercedVariables coerced = ValuesResolver.coerceVariableValues(live.supergraph().apiSchema(),
@@ -91,8 +107,9 @@ public final class GraphQLHandler {
         }
         QueryPlan plan;
         try {
-            var key = new LiveSupergraph.PlanKey(request.query(), request.operationName(), request.overrideLabels());
-            plan = live.plans().get(key, k -> QueryPlanner.plan(live.supergraph(), document, k.operationName(), k.labels()));
+            var key = new LiveSupergraph.PlanKey(request.query(), request.operationName(), request.overrideLabels(),
+                    authz.signature());
+            plan = live.plans().get(key, k -> QueryPlanner.plan(live.supergraph(), planned, k.operationName(), k.labels()));
         } catch (PlanningException e) {
             return requestError(ErrorCodes.QUERY_PLANNING_FAILED, e.getMessage(), null);
         } catch (RuntimeException e) {
@@ -110,7 +127,8 @@ public final class GraphQLHandler {
         return live.executor().execute(new ExecutionRequest(live.supergraph(), plan, request.variables(), effective,
                         introspection, request.forwardedHeaders()))
                 .thenApply(result -> {
-                    Map<String, Object> body = result.toJson();
+                    Map<String, Object> body = authz.filtered() ? withAuthorizationNulls(result.toJson(), authz)
+                            : result.toJson();
                     if (request.wantsQueryPlan()) {
                         body.put("extensions", Map.of("queryPlan", plan.toText()));
                     }
@@ -124,6 +142,31 @@ public final class GraphQLHandler {
                             + "see the router log)", ErrorCodes.INTERNAL_SERVER_ERROR, null)));
                     return new GraphQLOutcome(GraphQLOutcome.Kind.EXECUTED, body);
                 });
+    }
+
+    private static boolean nothingLeft(Document planned) {
+        return planned.getDefinitions().getFirst() instanceof OperationDefinition op
+                && op.getSelectionSet().getSelections().isEmpty();
+    }
+
+    /** The removed fields answered null (propagated through non-null fields) with their errors first. */
+    private static Map<String, Object> withAuthorizationNulls(Map<String, Object> body, AuthorizationResult authz) {
+        Object data = body.get("data");
+        if (data instanceof RawJson raw) {
+            data = Json.read(raw.getValue());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("data", Authorization.patch(data, authz.removals()));
+        List<Map<String, Object>> errors = new ArrayList<>(Authorization.errors(authz.removals()));
+        if (body.get("errors") instanceof List<?> existing) {
+            for (Object error : existing) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> e = (Map<String, Object>) error;
+                errors.add(e);
+            }
+        }
+        out.put("errors", errors);
+        return out;
     }
 
     private static boolean hasIntrospection(ResponseShape shape) {

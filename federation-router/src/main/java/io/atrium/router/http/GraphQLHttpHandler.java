@@ -271,6 +271,7 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 case EXECUTED -> HttpResponseStatus.OK;
                 case REQUEST_ERROR -> HttpResponseStatus.valueOf(format.requestErrorStatus());
                 case REFUSED -> HttpResponseStatus.BAD_REQUEST;
+                case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
                 case METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
             };
             FullHttpResponse response = json(status, format, outcome.body());

@@ -3,7 +3,10 @@ package io.atrium.router.http;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import graphql.GraphQL;
+import io.atrium.graphql.authz.Authorization;
+import io.atrium.graphql.authz.Requirements;
 import io.atrium.graphql.document.DocumentCache;
+import io.micrometer.core.instrument.Metrics;
 import io.atrium.graphql.limits.LimitsConfig;
 import io.atrium.router.config.RouterConfig;
 import io.atrium.router.execute.PlanExecutor;
@@ -25,6 +28,7 @@ public final class LiveSupergraph {
     private final PlanExecutor executor;
     private final GraphQL introspection;
     private final DocumentCache documents;
+    private final Authorization authorization;
     private final Cache<PlanKey, QueryPlan> plans;
     private final Map<String, Double> percentLabels;
     /** Every override label of the supergraph; a request can only enable these (the plan cache keys on them). */
@@ -32,7 +36,8 @@ public final class LiveSupergraph {
     /** Labels the config enables for every request. */
     private final java.util.Set<String> alwaysLabels;
 
-    record PlanKey(String query, String operationName, java.util.Set<String> labels) {
+    /** @param removed what authorization took out of the operation (never who the caller is); empty = nothing */
+    record PlanKey(String query, String operationName, java.util.Set<String> labels, String removed) {
     }
 
     public LiveSupergraph(Supergraph supergraph, RouterConfig config, SubgraphTransport transport) {
@@ -59,6 +64,8 @@ public final class LiveSupergraph {
         // Cache maintenance on the calling event loop: with the default (common pool) executor every few hits
         // wake a pool thread, which costs more than the maintenance itself.
         LimitsConfig limits = config.endpoint().limits();
+        this.authorization = new Authorization(supergraph.apiSchema(), Requirements.read(supergraph.sdl()),
+                config.endpoint().authorization(), Metrics.globalRegistry);
         this.documents = new DocumentCache(supergraph.apiSchema(), limits.parserMaxTokens(), limits.heightCap(), 2_000);
         this.plans = Caffeine.newBuilder().maximumSize(2_000).executor(Runnable::run).build();
     }
@@ -139,6 +146,10 @@ public final class LiveSupergraph {
 
     GraphQL introspection() {
         return introspection;
+    }
+
+    Authorization authorization() {
+        return authorization;
     }
 
     DocumentCache documents() {

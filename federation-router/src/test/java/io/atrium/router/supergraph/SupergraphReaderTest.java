@@ -63,11 +63,22 @@ class SupergraphReaderTest {
 
     @Test
     void refusesSecurityFeaturesItDoesNotImplementNamingThem() {
-        String withPolicy = SUPERGRAPH.replace("{ query: Query }",
-                "@link(url: \"https://specs.apollo.dev/policy/v0.1\", for: SECURITY) { query: Query }");
-        assertThatThrownBy(() -> SupergraphReader.read(withPolicy))
+        String withUnknown = SUPERGRAPH.replace("{ query: Query }",
+                "@link(url: \"https://specs.example.com/tenancy/v0.1\", for: SECURITY) { query: Query }");
+        assertThatThrownBy(() -> SupergraphReader.read(withUnknown))
                 .isInstanceOf(SupergraphException.class)
-                .hasMessageContaining("https://specs.apollo.dev/policy/v0.1");
+                .hasMessageContaining("https://specs.example.com/tenancy/v0.1");
+    }
+
+    @Test
+    void acceptsTheAuthorizationFeaturesWhichGraphqlKitEnforces() throws Exception {
+        String sdl = java.nio.file.Files.readString(java.nio.file.Path.of(
+                "src/test/resources/fixtures/authorization/supergraph.graphql"));
+        var api = SupergraphReader.read(sdl).apiSchema();
+        assertThat(api.getDirective("authenticated")).isNull();
+        assertThat(api.getDirective("requiresScopes")).isNull();
+        assertThat(api.getType("policy__Policy")).isNull();
+        assertThat(api.getObjectType("User").getFieldDefinition("email")).isNotNull();
     }
 
     @Test
