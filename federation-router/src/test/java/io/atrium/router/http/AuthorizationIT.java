@@ -12,11 +12,7 @@ import io.atrium.policy.Identity;
 import io.atrium.policy.identity.AssertionConfig;
 import io.atrium.policy.identity.AssertionSigner;
 import io.atrium.router.json.Json;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,10 +37,9 @@ class AuthorizationIT {
     private static HttpServer subgraph;
     private static HttpServer keys;
     private static AssertionSigner edge;
-    private static EmbeddedServer filter;
-    private static EmbeddedServer reject;
-    private static EmbeddedServer dryRun;
-    private static HttpClient client;
+    private static RouterUnderTest filter;
+    private static RouterUnderTest reject;
+    private static RouterUnderTest dryRun;
 
     @BeforeAll
     static void start() throws Exception {
@@ -74,7 +69,6 @@ class AuthorizationIT {
         filter = router("");
         reject = router("  reject_unauthorized: true\n");
         dryRun = router("  dry_run: true\n");
-        client = HttpClient.newHttpClient();
     }
 
     private static GraphQL accounts() {
@@ -93,12 +87,9 @@ class AuthorizationIT {
         return GraphQL.newGraphQL(new SchemaGenerator().makeExecutableSchema(registry, wiring)).build();
     }
 
-    private static EmbeddedServer router(String authorizationExtra) throws Exception {
-        Path dir = Files.createTempDirectory("authz");
-        Path supergraph = dir.resolve("supergraph.graphql");
-        Files.copy(Path.of("src/test/resources/fixtures/authorization/supergraph.graphql"), supergraph);
-        Path config = dir.resolve("router.yaml");
-        Files.writeString(config, """
+    private static RouterUnderTest router(String authorizationExtra) throws Exception {
+        return RouterUnderTest.start(RouterUnderTest.newDirectory(),
+                Files.readString(Path.of("src/test/resources/fixtures/authorization/supergraph.graphql")), """
                 format_version: 1
                 hot_reload: false
                 subgraphs:
@@ -110,24 +101,19 @@ class AuthorizationIT {
                   policies:
                     staff: { any: [ { claim: roles, contains: staff }, { claim: sub, matches: "^svc-.*" } ] }
                 %s""".formatted(subgraph.getAddress().getPort(), keys.getAddress().getPort(), authorizationExtra));
-        return ApplicationContext.run(EmbeddedServer.class, Map.of("micronaut.server.port", -1,
-                "atrium.router.config", config.toString(), "atrium.router.supergraph", supergraph.toString()));
     }
 
     @AfterAll
     static void stop() {
-        for (EmbeddedServer server : new EmbeddedServer[] {filter, reject, dryRun}) {
-            if (server != null) {
-                server.close();
+        for (RouterUnderTest router : new RouterUnderTest[] {filter, reject, dryRun}) {
+            if (router != null) {
+                router.close();
             }
         }
         for (HttpServer server : new HttpServer[] {subgraph, keys}) {
             if (server != null) {
                 server.stop(0);
             }
-        }
-        if (client != null) {
-            client.close();
         }
     }
 
@@ -141,14 +127,9 @@ class AuthorizationIT {
                 Identity.Method.JWT));
     }
 
-    private static HttpResponse<String> post(EmbeddedServer router, String query, String assertion) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(router.getURI().resolve("/graphql"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"" + query + "\"}"));
-        if (assertion != null) {
-            request.header("x-atrium-assertion", assertion);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(RouterUnderTest router, String query, String assertion) throws Exception {
+        String body = RouterUnderTest.queryBody(query);
+        return assertion == null ? router.post(body) : router.post(body, "x-atrium-assertion", assertion);
     }
 
     private static final String UNAUTHORIZED = "\"message\":\"Unauthorized field or type\"";

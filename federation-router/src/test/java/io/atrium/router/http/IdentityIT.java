@@ -15,15 +15,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.atrium.policy.Identity;
 import io.atrium.policy.identity.AssertionConfig;
 import io.atrium.policy.identity.AssertionSigner;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -32,7 +26,6 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * Identity over HTTP: a router behind the edge verifies the edge's assertion with keys from a JWKS URL served here
@@ -46,12 +39,10 @@ class IdentityIT {
     private static HttpServer keys;
     private static AssertionSigner edge;
     private static ECKey issuerKey;
-    private static EmbeddedServer behindEdge;
-    private static EmbeddedServer standalone;
-    private static HttpClient client;
+    private static RouterUnderTest behindEdge;
+    private static RouterUnderTest standalone;
 
     @BeforeAll
-    @SuppressWarnings("unchecked")
     static void start() throws Exception {
         edge = AssertionSigner.create(AssertionConfig.DEFAULT);
         issuerKey = new ECKeyGenerator(Curve.P_256).keyID("issuer-1").generate();
@@ -61,18 +52,14 @@ class IdentityIT {
         keys.start();
         String base = "http://127.0.0.1:" + keys.getAddress().getPort();
 
-        Map<String, Object> fixture = new Yaml().load(Files.readString(
-                Path.of("src/test/resources/fixtures/demo/benchmark-query.yaml")));
-        Path supergraph = Files.createTempFile("supergraph", ".graphql");
-        Files.writeString(supergraph, (String) fixture.get("supergraph"));
-        behindEdge = router(supergraph, """
+        behindEdge = RouterUnderTest.start("""
                 format_version: 1
                 hot_reload: false
                 identity:
                   source: edge_assertion
                   edge_assertion: { jwks_url: "%s/edge/jwks.json" }
                 """.formatted(base));
-        standalone = router(supergraph, """
+        standalone = RouterUnderTest.start("""
                 format_version: 1
                 hot_reload: false
                 identity:
@@ -80,7 +67,6 @@ class IdentityIT {
                   required: true
                   jwt: { jwks_url: "%s/issuer/jwks.json", issuers: [https://issuer.test/], audiences: [atrium] }
                 """.formatted(base));
-        client = HttpClient.newHttpClient();
     }
 
     private static void serve(String path, String body) {
@@ -93,36 +79,20 @@ class IdentityIT {
         });
     }
 
-    private static EmbeddedServer router(Path supergraph, String yaml) throws Exception {
-        Path config = Files.createTempFile("router", ".yaml");
-        Files.writeString(config, yaml);
-        return ApplicationContext.run(EmbeddedServer.class, Map.of("micronaut.server.port", -1,
-                "atrium.router.config", config.toString(), "atrium.router.supergraph", supergraph.toString()));
-    }
-
     @AfterAll
     static void stop() {
-        for (EmbeddedServer server : new EmbeddedServer[] {behindEdge, standalone}) {
-            if (server != null) {
-                server.close();
+        for (RouterUnderTest router : new RouterUnderTest[] {behindEdge, standalone}) {
+            if (router != null) {
+                router.close();
             }
         }
         if (keys != null) {
             keys.stop(0);
         }
-        if (client != null) {
-            client.close();
-        }
     }
 
-    private static HttpResponse<String> post(EmbeddedServer server, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.getURI().resolve("/graphql"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ __typename }\"}"));
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(RouterUnderTest router, String... headers) throws Exception {
+        return router.post(RouterUnderTest.queryBody("{ __typename }"), headers);
     }
 
     private static void assertUnauthenticated(HttpResponse<String> response) {

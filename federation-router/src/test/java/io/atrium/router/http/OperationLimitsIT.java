@@ -2,21 +2,14 @@ package io.atrium.router.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * Operation limits over HTTP on a router started here: each limit at its value and one past it, per-client
@@ -24,18 +17,11 @@ import org.yaml.snakeyaml.Yaml;
  * subgraph, so "passes" is a 200 with data.
  */
 class OperationLimitsIT {
-    private static EmbeddedServer server;
-    private static HttpClient client;
+    private static RouterUnderTest router;
 
     @BeforeAll
-    @SuppressWarnings("unchecked")
     static void start() throws Exception {
-        Map<String, Object> fixture = new Yaml().load(Files.readString(
-                Path.of("src/test/resources/fixtures/demo/benchmark-query.yaml")));
-        Path supergraph = Files.createTempFile("supergraph", ".graphql");
-        Files.writeString(supergraph, (String) fixture.get("supergraph"));
-        Path config = Files.createTempFile("router", ".yaml");
-        Files.writeString(config, """
+        router = RouterUnderTest.start("""
                 format_version: 1
                 hot_reload: false
                 limits:
@@ -51,36 +37,21 @@ class OperationLimitsIT {
                     bulk: { max_root_fields: 100 }
                     lenient: { mode: warn }
                 """);
-        server = ApplicationContext.run(EmbeddedServer.class, Map.of(
-                "micronaut.server.port", -1,
-                "atrium.router.config", config.toString(),
-                "atrium.router.supergraph", supergraph.toString()));
-        client = HttpClient.newHttpClient();
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (client != null) {
-            client.close();
+        if (router != null) {
+            router.close();
         }
     }
 
     private static HttpResponse<String> post(String query, String... headers) throws Exception {
-        String body = "{\"query\":\"" + query.replace("\"", "\\\"") + "\"}";
-        return postBody(body, headers);
+        return router.post(RouterUnderTest.queryBody(query), headers);
     }
 
     private static HttpResponse<String> postBody(String body, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.getURI().resolve("/graphql"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return router.post(body, headers);
     }
 
     private static void assertPasses(HttpResponse<String> response) {
@@ -138,8 +109,8 @@ class OperationLimitsIT {
     void aRefusalIs400UnderBothFormatsAndOverGet() throws Exception {
         String deep = "{ __schema { types { fields { name } } } }";
         assertRefused(post(deep, "accept", "application/graphql-response+json"), "MAX_DEPTH_LIMIT");
-        URI uri = server.getURI().resolve("/graphql?query=" + URLEncoder.encode(deep, StandardCharsets.UTF_8));
-        var get = client.send(HttpRequest.newBuilder(uri).header("apollo-require-preflight", "1").GET().build(),
+        URI uri = router.uri("/graphql?query=" + URLEncoder.encode(deep, StandardCharsets.UTF_8));
+        var get = router.client().send(HttpRequest.newBuilder(uri).header("apollo-require-preflight", "1").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertRefused(get, "MAX_DEPTH_LIMIT");
     }

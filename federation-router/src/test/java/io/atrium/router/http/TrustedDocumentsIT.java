@@ -3,21 +3,15 @@ package io.atrium.router.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atrium.graphql.trusted.Sha256;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * Trusted documents for two clients over HTTP — {@code web} allows only its Apollo manifest's operations,
@@ -28,23 +22,16 @@ class TrustedDocumentsIT {
     private static final String SCHEMA = "query Schema { __schema { queryType { name } } }";
     private static final String TYPENAME_DATA = "{\"data\":{\"__typename\":\"Query\"}}";
     private static final String SCHEMA_DATA = "{\"data\":{\"__schema\":{\"queryType\":{\"name\":\"Query\"}}}}";
-    private static EmbeddedServer server;
-    private static HttpClient client;
+    private static RouterUnderTest router;
 
     @BeforeAll
-    @SuppressWarnings("unchecked")
     static void start() throws Exception {
-        Map<String, Object> fixture = new Yaml().load(Files.readString(
-                Path.of("src/test/resources/fixtures/demo/benchmark-query.yaml")));
-        Path dir = Files.createTempDirectory("trusted");
-        Path supergraph = dir.resolve("supergraph.graphql");
-        Files.writeString(supergraph, (String) fixture.get("supergraph"));
+        Path dir = RouterUnderTest.newDirectory();
         Files.writeString(dir.resolve("web.json"), "{\"format\":\"apollo-persisted-query-manifest\",\"version\":1,"
                 + "\"operations\":[{\"id\":\"" + Sha256.hex(TYPENAME) + "\",\"body\":\"" + TYPENAME
                 + "\",\"name\":null,\"type\":\"query\"}]}");
         Files.writeString(dir.resolve("ios.json"), "{\"ios-schema-1\":\"" + SCHEMA + "\"}");
-        Path config = dir.resolve("router.yaml");
-        Files.writeString(config, """
+        router = RouterUnderTest.start(dir, RouterUnderTest.benchmarkSupergraph(), """
                 format_version: 1
                 hot_reload: false
                 trusted_documents:
@@ -54,31 +41,17 @@ class TrustedDocumentsIT {
                     ios: { mode: log_unknown, manifests: [ios.json] }
                 apq: { max_entries: 100 }
                 """);
-        server = ApplicationContext.run(EmbeddedServer.class, Map.of(
-                "micronaut.server.port", -1,
-                "atrium.router.config", config.toString(),
-                "atrium.router.supergraph", supergraph.toString()));
-        client = HttpClient.newHttpClient();
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (client != null) {
-            client.close();
+        if (router != null) {
+            router.close();
         }
     }
 
     private static HttpResponse<String> post(String body, String clientName) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.getURI().resolve("/graphql"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (clientName != null) {
-            request.header("apollographql-client-name", clientName);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return clientName == null ? router.post(body) : router.post(body, "apollographql-client-name", clientName);
     }
 
     private static HttpResponse<String> get(String query, String extensions) throws Exception {
@@ -87,7 +60,7 @@ class TrustedDocumentsIT {
             uri.append("query=").append(URLEncoder.encode(query, StandardCharsets.UTF_8)).append('&');
         }
         uri.append("extensions=").append(URLEncoder.encode(extensions, StandardCharsets.UTF_8));
-        return client.send(HttpRequest.newBuilder(server.getURI().resolve(uri.toString()))
+        return router.client().send(HttpRequest.newBuilder(router.uri(uri.toString()))
                 .header("apollo-require-preflight", "1").GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
