@@ -224,23 +224,33 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             return done(json(HttpResponseStatus.valueOf(refused.status()), refused.format(), refused.body()));
         }
         GraphQLHttpRequest sent = ((HttpParseResult.Parsed) parsed).request();
-        CompletionStage<IdentityOutcome> caller = manager.identity().resolve(headers::get);
-        // A verified token is cached (the stage is complete): go on here. A first verification may finish on the key
-        // fetcher's thread: come back to this connection's event loop, where the subgraph connections live.
-        return caller.toCompletableFuture().isDone()
-                ? caller.thenCompose(outcome -> execute(headers, sent, outcome))
-                : caller.thenComposeAsync(outcome -> execute(headers, sent, outcome), ctx.executor());
+        return onLoop(ctx, manager.identity().resolve(headers::get), caller -> identified(ctx, headers, sent, caller));
     }
 
-    private CompletionStage<FullHttpResponse> execute(HttpHeaders headers, GraphQLHttpRequest sent, IdentityOutcome caller) {
-        ResponseFormat format = sent.format();
+    /**
+     * Goes on with a stage's value: here when it is already complete (a cached token, a local document), else back on
+     * this connection's event loop (a first key fetch or a Redis lookup finishes elsewhere), where the request's
+     * subgraph connections live.
+     */
+    private static <T> CompletionStage<FullHttpResponse> onLoop(ChannelHandlerContext ctx, CompletionStage<T> stage,
+                                                               java.util.function.Function<T, CompletionStage<FullHttpResponse>> next) {
+        return stage.toCompletableFuture().isDone() ? stage.thenCompose(next) : stage.thenComposeAsync(next, ctx.executor());
+    }
+
+    private CompletionStage<FullHttpResponse> identified(ChannelHandlerContext ctx, HttpHeaders headers,
+                                                         GraphQLHttpRequest sent, IdentityOutcome caller) {
         if (caller instanceof IdentityOutcome.Refused refused) {
-            FullHttpResponse response = json(HttpResponseStatus.UNAUTHORIZED, format,
+            FullHttpResponse response = json(HttpResponseStatus.UNAUTHORIZED, sent.format(),
                     errors(refused.message(), GraphQLErrorCodes.UNAUTHENTICATED));
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"atrium\"");
             return done(response);
         }
-        DocumentResolution resolution = manager.documents().resolve(sent);
+        return onLoop(ctx, manager.documents().resolve(sent), resolution -> execute(headers, sent, caller, resolution));
+    }
+
+    private CompletionStage<FullHttpResponse> execute(HttpHeaders headers, GraphQLHttpRequest sent, IdentityOutcome caller,
+                                                      DocumentResolution resolution) {
+        ResponseFormat format = sent.format();
         if (resolution instanceof DocumentResolution.Refused refused) {
             FullHttpResponse response = json(HttpResponseStatus.valueOf(refused.status()), format,
                     errors(refused.message(), refused.code()));

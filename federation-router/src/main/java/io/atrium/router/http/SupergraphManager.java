@@ -141,5 +141,6 @@ public final class SupergraphManager implements AutoCloseable {
         }
         transport.close();
         keysClient.close();
+        documents.close();
     }
 }

@@ -5,6 +5,8 @@ import io.atrium.graphql.http.GraphQLHttpRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Counters: {@code atrium.graphql.trusted_documents{outcome=unknown_logged|refused}},
  * {@code atrium.graphql.apq{outcome=hit|miss|registered|mismatch}}.
  */
-public final class DocumentResolver {
+public final class DocumentResolver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DocumentResolver.class);
     private static final Map<String, String> REVALIDATE = Map.of("cache-control", "private, no-cache, must-revalidate");
 
@@ -51,74 +53,88 @@ public final class DocumentResolver {
         this.apqMismatch = registry.counter("atrium.graphql.apq", "outcome", "mismatch");
     }
 
-    /** The default resolver: manifests of the config, an in-memory APQ store. */
+    /** The resolver of a config: its manifests, the APQ store in Redis when it names one, in memory otherwise. */
     public static DocumentResolver of(TrustedDocumentsConfig config, MeterRegistry registry) {
-        return new DocumentResolver(config, TrustedDocuments.load(config), new InMemoryApqStore(config.apqMaxEntries()),
-                registry);
+        ApqStore store = config.apqRedisUrl() != null
+                ? new RedisApqStore(config.apqRedisUrl(), "atrium:apq:", java.time.Duration.ofSeconds(config.apqTtlSeconds()))
+                : new InMemoryApqStore(config.apqMaxEntries());
+        return new DocumentResolver(config, TrustedDocuments.load(config), store, registry);
     }
 
-    public DocumentResolution resolve(GraphQLHttpRequest request) {
+    @Override
+    public void close() {
+        apq.close();
+    }
+
+    /** Completes at once unless a hash must be looked up in a remote APQ store. */
+    public CompletionStage<DocumentResolution> resolve(GraphQLHttpRequest request) {
         String client = request.client().name();
         TrustMode mode = config.forClient(client).mode();
         Object persisted = request.extensions().get("persistedQuery");
         if (request.documentId() != null) {
             if (request.query() != null) {
-                return refuse(400, GraphQLErrorCodes.CANNOT_SEND_PQ_ID_AND_BODY,
-                        "send either 'documentId' or 'query', not both");
+                return done(refuse(400, GraphQLErrorCodes.CANNOT_SEND_PQ_ID_AND_BODY,
+                        "send either 'documentId' or 'query', not both"));
             }
             String text = trusted.byId(client, request.documentId());
-            return text != null ? new DocumentResolution.Resolved(text) : notInList(request.documentId());
+            return done(text != null ? new DocumentResolution.Resolved(text) : notInList(request.documentId()));
         }
         if (persisted != null) {
             return byHash(request, client, mode, persisted);
         }
-        return byText(request, client, mode);
+        return done(byText(request, client, mode));
     }
 
-    private DocumentResolution byHash(GraphQLHttpRequest request, String client, TrustMode mode, Object persisted) {
+    private static CompletionStage<DocumentResolution> done(DocumentResolution resolution) {
+        return CompletableFuture.completedFuture(resolution);
+    }
+
+    private CompletionStage<DocumentResolution> byHash(GraphQLHttpRequest request, String client, TrustMode mode,
+                                                       Object persisted) {
         if (!(persisted instanceof Map<?, ?> pq) || !(pq.get("sha256Hash") instanceof String hash)) {
-            return refuse(400, GraphQLErrorCodes.BAD_REQUEST,
-                    "'extensions.persistedQuery' must be an object with 'version' 1 and a 'sha256Hash' string");
+            return done(refuse(400, GraphQLErrorCodes.BAD_REQUEST,
+                    "'extensions.persistedQuery' must be an object with 'version' 1 and a 'sha256Hash' string"));
         }
         if (!Integer.valueOf(1).equals(pq.get("version"))) {
-            return refuse(400, GraphQLErrorCodes.PERSISTED_QUERY_NOT_SUPPORTED, "only persisted query version 1 is supported");
+            return done(refuse(400, GraphQLErrorCodes.PERSISTED_QUERY_NOT_SUPPORTED,
+                    "only persisted query version 1 is supported"));
         }
         String text = trusted.byId(client, hash);
-        if (text != null) {
-            return request.query() == null || request.query().equals(text) ? new DocumentResolution.Resolved(text)
-                    : registerApq(request, client, mode, hash);
+        if (text != null && (request.query() == null || request.query().equals(text))) {
+            return done(new DocumentResolution.Resolved(text));
         }
-        if (mode == TrustMode.ALLOW_ONLY_KNOWN) {
-            return notInList(hash);
+        if (text == null && mode == TrustMode.ALLOW_ONLY_KNOWN) {
+            return done(notInList(hash));
         }
-        return registerApq(request, client, mode, hash);
+        return apq(request, client, mode, hash);
     }
 
-    private DocumentResolution registerApq(GraphQLHttpRequest request, String client, TrustMode mode, String hash) {
+    private CompletionStage<DocumentResolution> apq(GraphQLHttpRequest request, String client, TrustMode mode, String hash) {
         if (!config.apqEnabled() || mode == TrustMode.ALLOW_ONLY_KNOWN) {
-            return refuse(400, GraphQLErrorCodes.PERSISTED_QUERY_NOT_SUPPORTED,
-                    "automatic persisted queries are not supported here; send the operation's text");
+            return done(refuse(400, GraphQLErrorCodes.PERSISTED_QUERY_NOT_SUPPORTED,
+                    "automatic persisted queries are not supported here; send the operation's text"));
         }
         if (request.query() == null) {
-            String stored = apq.get(hash);
-            if (stored == null) {
-                apqMiss.increment();
-                return new DocumentResolution.Refused(200, GraphQLErrorCodes.PERSISTED_QUERY_NOT_FOUND,
-                        "PersistedQueryNotFound", REVALIDATE);
-            }
-            apqHit.increment();
-            logIfUnknown(mode, client, request.operationName(), hash);
-            return new DocumentResolution.Resolved(stored);
+            return apq.get(hash).thenApply(stored -> {
+                if (stored == null) {
+                    apqMiss.increment();
+                    return new DocumentResolution.Refused(200, GraphQLErrorCodes.PERSISTED_QUERY_NOT_FOUND,
+                            "PersistedQueryNotFound", REVALIDATE);
+                }
+                apqHit.increment();
+                logIfUnknown(mode, client, request.operationName(), hash);
+                return new DocumentResolution.Resolved(stored);
+            });
         }
         if (!hash.equals(Sha256.hex(request.query()))) {
             apqMismatch.increment();
-            return refuse(400, GraphQLErrorCodes.PERSISTED_QUERY_HASH_MISMATCH,
-                    "'sha256Hash' is not the SHA-256 of 'query'");
+            return done(refuse(400, GraphQLErrorCodes.PERSISTED_QUERY_HASH_MISMATCH,
+                    "'sha256Hash' is not the SHA-256 of 'query'"));
         }
         apq.put(hash, request.query());
         apqRegistered.increment();
         logIfUnknown(mode, client, request.operationName(), hash);
-        return new DocumentResolution.Resolved(request.query());
+        return done(new DocumentResolution.Resolved(request.query()));
     }
 
     private DocumentResolution byText(GraphQLHttpRequest request, String client, TrustMode mode) {

@@ -2,6 +2,8 @@ package io.atrium.graphql.trusted;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** The APQ store of one instance: bounded (Caffeine, size-based eviction), lost on restart (clients re-register). */
 public final class InMemoryApqStore implements ApqStore {
@@ -12,8 +14,8 @@ public final class InMemoryApqStore implements ApqStore {
     }
 
     @Override
-    public String get(String hash) {
-        return documents.getIfPresent(hash);
+    public CompletionStage<String> get(String hash) {
+        return CompletableFuture.completedFuture(documents.getIfPresent(hash));
     }
 
     @Override

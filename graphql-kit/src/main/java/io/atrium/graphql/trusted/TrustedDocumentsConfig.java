@@ -21,14 +21,16 @@ import java.util.Set;
  * apq:
  *   enabled: true                   # default true; never for a client in allow_only_known mode
  *   max_entries: 10000              # in-memory store size (LRU-ish, Caffeine); default 10000
+ *   redis_url: redis://redis:6379   # shared store in Redis instead of memory; default absent (memory)
+ *   ttl_seconds: 86400              # how long Redis keeps a document; default 86400 (a day)
  * </pre>
  *
  * Manifest paths are relative to the config file.
  */
 public record TrustedDocumentsConfig(ClientTrust endpoint, Map<String, ClientTrust> clients, boolean apqEnabled,
-                                     int apqMaxEntries) {
+                                     int apqMaxEntries, String apqRedisUrl, int apqTtlSeconds) {
     public static final TrustedDocumentsConfig DEFAULTS =
-            new TrustedDocumentsConfig(new ClientTrust(TrustMode.OFF, List.of()), Map.of(), true, 10_000);
+            new TrustedDocumentsConfig(new ClientTrust(TrustMode.OFF, List.of()), Map.of(), true, 10_000, null, 86_400);
 
     public TrustedDocumentsConfig {
         clients = Map.copyOf(clients);
@@ -44,7 +46,8 @@ public record TrustedDocumentsConfig(ClientTrust endpoint, Map<String, ClientTru
     public TrustedDocumentsConfig resolveAgainst(Path dir) {
         Map<String, ClientTrust> resolved = new LinkedHashMap<>();
         clients.forEach((name, trust) -> resolved.put(name, trust.resolveAgainst(dir)));
-        return new TrustedDocumentsConfig(endpoint.resolveAgainst(dir), resolved, apqEnabled, apqMaxEntries);
+        return new TrustedDocumentsConfig(endpoint.resolveAgainst(dir), resolved, apqEnabled, apqMaxEntries, apqRedisUrl,
+                apqTtlSeconds);
     }
 
     public static TrustedDocumentsConfig read(Object trustedBlock, Object apqBlock, String trustedPath, String apqPath) {
@@ -65,13 +68,20 @@ public record TrustedDocumentsConfig(ClientTrust endpoint, Map<String, ClientTru
         }
         boolean apq = DEFAULTS.apqEnabled();
         int maxEntries = DEFAULTS.apqMaxEntries();
+        String redisUrl = null;
+        int ttl = DEFAULTS.apqTtlSeconds();
         if (apqBlock != null) {
             Map<String, Object> block = ConfigMaps.map(apqBlock, apqPath);
-            ConfigMaps.checkKeys(block, Set.of("enabled", "max_entries"), apqPath);
+            ConfigMaps.checkKeys(block, Set.of("enabled", "max_entries", "redis_url", "ttl_seconds"), apqPath);
             apq = ConfigMaps.bool(block, "enabled", apq, apqPath);
             maxEntries = ConfigMaps.positiveInt(block, "max_entries", maxEntries, apqPath);
+            redisUrl = ConfigMaps.string(block, "redis_url", null, apqPath);
+            if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+                throw new GraphQLConfigException(apqPath + ".redis_url: expected redis:// or rediss://");
+            }
+            ttl = ConfigMaps.positiveInt(block, "ttl_seconds", ttl, apqPath);
         }
-        return new TrustedDocumentsConfig(endpoint, clients, apq, maxEntries);
+        return new TrustedDocumentsConfig(endpoint, clients, apq, maxEntries, redisUrl, ttl);
     }
 
     private static ClientTrust trust(Map<String, Object> block, TrustMode fallback, String path) {

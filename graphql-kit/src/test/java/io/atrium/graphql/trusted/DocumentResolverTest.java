@@ -43,6 +43,10 @@ class DocumentResolverTest {
                 new ClientInfo(client, null));
     }
 
+    private static DocumentResolution resolve(DocumentResolver resolver, GraphQLHttpRequest request) {
+        return resolver.resolve(request).toCompletableFuture().join();
+    }
+
     private static Map<String, Object> pq(String hash) {
         return Map.of("persistedQuery", Map.of("version", 1, "sha256Hash", hash));
     }
@@ -54,41 +58,41 @@ class DocumentResolverTest {
     @Test
     void allowOnlyKnownRunsTrustedIdsAndTextsOnly() throws Exception {
         DocumentResolver resolver = resolver("off");
-        assertThat(resolver.resolve(request("web", null, null, pq(Sha256.hex(TYPENAME)))))
+        assertThat(resolve(resolver, request("web", null, null, pq(Sha256.hex(TYPENAME)))))
                 .isEqualTo(new DocumentResolution.Resolved(TYPENAME));
-        assertThat(resolver.resolve(request("web", TYPENAME, null, Map.of()))).isEqualTo(new DocumentResolution.Resolved(TYPENAME));
-        assertThat(code(resolver.resolve(request("web", SCHEMA, null, Map.of())))).isEqualTo("403 QUERY_NOT_IN_SAFELIST");
-        assertThat(code(resolver.resolve(request("web", null, "ios-1", Map.of())))).isEqualTo("404 PERSISTED_QUERY_NOT_IN_LIST");
+        assertThat(resolve(resolver, request("web", TYPENAME, null, Map.of()))).isEqualTo(new DocumentResolution.Resolved(TYPENAME));
+        assertThat(code(resolve(resolver, request("web", SCHEMA, null, Map.of())))).isEqualTo("403 QUERY_NOT_IN_SAFELIST");
+        assertThat(code(resolve(resolver, request("web", null, "ios-1", Map.of())))).isEqualTo("404 PERSISTED_QUERY_NOT_IN_LIST");
         // APQ is off for the client: registering an unknown hash does not open a way around the list
-        assertThat(code(resolver.resolve(request("web", SCHEMA, null, pq(Sha256.hex(SCHEMA))))))
+        assertThat(code(resolve(resolver, request("web", SCHEMA, null, pq(Sha256.hex(SCHEMA))))))
                 .isEqualTo("404 PERSISTED_QUERY_NOT_IN_LIST");
     }
 
     @Test
     void logUnknownRunsEverythingAndRelayIdsResolve() throws Exception {
         DocumentResolver resolver = resolver("off");
-        assertThat(resolver.resolve(request("ios", null, "ios-1", Map.of()))).isEqualTo(new DocumentResolution.Resolved(SCHEMA));
-        assertThat(resolver.resolve(request("ios", TYPENAME, null, Map.of()))).isEqualTo(new DocumentResolution.Resolved(TYPENAME));
-        assertThat(resolver.resolve(request("ios", SCHEMA, null, Map.of()))).isEqualTo(new DocumentResolution.Resolved(SCHEMA));
+        assertThat(resolve(resolver, request("ios", null, "ios-1", Map.of()))).isEqualTo(new DocumentResolution.Resolved(SCHEMA));
+        assertThat(resolve(resolver, request("ios", TYPENAME, null, Map.of()))).isEqualTo(new DocumentResolution.Resolved(TYPENAME));
+        assertThat(resolve(resolver, request("ios", SCHEMA, null, Map.of()))).isEqualTo(new DocumentResolution.Resolved(SCHEMA));
         assertThat(registry.counter("atrium.graphql.trusted_documents", "outcome", "unknown_logged").count())
                 .isEqualTo(1); // TYPENAME only: SCHEMA is ios's own
-        assertThat(code(resolver.resolve(request("ios", TYPENAME, "ios-1", Map.of())))).isEqualTo("400 CANNOT_SEND_PQ_ID_AND_BODY");
+        assertThat(code(resolve(resolver, request("ios", TYPENAME, "ios-1", Map.of())))).isEqualTo("400 CANNOT_SEND_PQ_ID_AND_BODY");
     }
 
     @Test
     void apqRegistersVerifiedHashesAndAnUnquotedYamlOffMeansOff() throws Exception {
         DocumentResolver resolver = resolver("off");
         String hash = Sha256.hex(SCHEMA);
-        assertThat(resolver.resolve(request(null, null, null, pq(hash))))
+        assertThat(resolve(resolver, request(null, null, null, pq(hash))))
                 .isInstanceOfSatisfying(DocumentResolution.Refused.class, r -> {
                     assertThat(r.status()).isEqualTo(200);
                     assertThat(r.code()).isEqualTo("PERSISTED_QUERY_NOT_FOUND");
                     assertThat(r.headers()).containsEntry("cache-control", "private, no-cache, must-revalidate");
                 });
-        assertThat(code(resolver.resolve(request(null, SCHEMA + " ", null, pq(hash))))).isEqualTo("400 PERSISTED_QUERY_HASH_MISMATCH");
-        assertThat(resolver.resolve(request(null, SCHEMA, null, pq(hash)))).isEqualTo(new DocumentResolution.Resolved(SCHEMA));
-        assertThat(resolver.resolve(request(null, null, null, pq(hash)))).isEqualTo(new DocumentResolution.Resolved(SCHEMA));
-        assertThat(code(resolver.resolve(request(null, null, null,
+        assertThat(code(resolve(resolver, request(null, SCHEMA + " ", null, pq(hash))))).isEqualTo("400 PERSISTED_QUERY_HASH_MISMATCH");
+        assertThat(resolve(resolver, request(null, SCHEMA, null, pq(hash)))).isEqualTo(new DocumentResolution.Resolved(SCHEMA));
+        assertThat(resolve(resolver, request(null, null, null, pq(hash)))).isEqualTo(new DocumentResolution.Resolved(SCHEMA));
+        assertThat(code(resolve(resolver, request(null, null, null,
                 Map.of("persistedQuery", Map.of("version", 2, "sha256Hash", hash)))))).isEqualTo("400 PERSISTED_QUERY_NOT_SUPPORTED");
         assertThat(TrustedDocumentsConfig.read(Map.of("mode", false), null, "t", "a").endpoint().mode()).isEqualTo(TrustMode.OFF);
     }
@@ -97,7 +101,7 @@ class DocumentResolverTest {
     void apqCanBeSwitchedOff() {
         DocumentResolver resolver = DocumentResolver.of(TrustedDocumentsConfig.read(null, Map.of("enabled", false),
                 "trusted_documents", "apq"), new SimpleMeterRegistry());
-        assertThat(code(resolver.resolve(request(null, null, null, pq(Sha256.hex(SCHEMA))))))
+        assertThat(code(resolve(resolver, request(null, null, null, pq(Sha256.hex(SCHEMA))))))
                 .isEqualTo("400 PERSISTED_QUERY_NOT_SUPPORTED");
     }
 
