@@ -2,7 +2,9 @@ package io.atrium.router.http;
 
 import io.atrium.graphql.GraphQLErrorCodes;
 import io.atrium.graphql.GraphQLErrors;
+import io.atrium.graphql.identity.IdentityHeaderValues;
 import io.atrium.graphql.identity.IdentityOutcome;
+import io.atrium.policy.Identity;
 import io.atrium.graphql.http.GraphQLHttpParser;
 import io.atrium.graphql.http.GraphQLHttpRequest;
 import io.atrium.graphql.http.HttpParseResult;
@@ -267,15 +269,16 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         boolean wantsPlan = planHeader != null && headers.contains(planHeader);
         String labelHeader = manager.config().overrideLabelHeader();
         Map<String, String> forwarded = new LinkedHashMap<>();
+        Identity identity = caller instanceof IdentityOutcome.Verified verified ? verified.identity() : null;
         for (String name : manager.config().propagatedHeaders()) {
-            String value = headers.get(name);
+            String value = IdentityHeaderValues.isDerived(name) ? IdentityHeaderValues.value(identity, name) : headers.get(name);
             if (value != null) {
                 forwarded.put(name, value);
             }
         }
         GraphQLRequest request = new GraphQLRequest(http.query(), http.operationName(), http.variables(), http.get(),
                 wantsPlan, live.overrideLabels(labelHeader == null ? null : headers.get(labelHeader)), forwarded,
-                http.client().name(), caller instanceof IdentityOutcome.Verified verified ? verified.identity() : null);
+                http.client().name(), identity);
         return manager.handler().handle(live, request).thenApply(outcome -> {
             HttpResponseStatus status = switch (outcome.kind()) {
                 case EXECUTED -> HttpResponseStatus.OK;

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class AuthorizationIT {
     private static final List<String> subgraphQueries = new CopyOnWriteArrayList<>();
+    private static final List<String> subgraphSubjects = new CopyOnWriteArrayList<>();
     private static HttpServer subgraph;
     private static HttpServer keys;
     private static AssertionSigner edge;
@@ -49,6 +50,7 @@ class AuthorizationIT {
             @SuppressWarnings("unchecked")
             Map<String, Object> request = (Map<String, Object>) Json.read(exchange.getRequestBody().readAllBytes());
             subgraphQueries.add((String) request.get("query"));
+            subgraphSubjects.add(String.valueOf(exchange.getRequestHeaders().getFirst("x-atrium-subject")));
             var result = accounts.execute(ExecutionInput.newExecutionInput().query((String) request.get("query")).build());
             byte[] body = Json.write(result.toSpecification());
             exchange.getResponseHeaders().set("content-type", "application/json");
@@ -94,6 +96,8 @@ class AuthorizationIT {
                 hot_reload: false
                 subgraphs:
                   accounts: { url: "http://127.0.0.1:%d/graphql" }
+                subgraph_defaults:
+                  forward_headers: [x-atrium-subject]
                 identity:
                   source: edge_assertion
                   edge_assertion: { jwks_url: "http://127.0.0.1:%d/jwks.json" }
@@ -120,6 +124,7 @@ class AuthorizationIT {
     @BeforeEach
     void forgetSubgraphQueries() {
         subgraphQueries.clear();
+        subgraphSubjects.clear();
     }
 
     private static String assertion(String subject, Set<String> scopes, Set<String> roles) {
@@ -194,6 +199,14 @@ class AuthorizationIT {
                 + ",\"extensions\":{\"code\":\"UNAUTHORIZED_FIELD_OR_TYPE\"},\"path\":[\"me\",\"email\"]}]}");
         assertThat(subgraphQueries).isEmpty();
         assertThat(post(reject, "{ me { name email } }", assertion("alice", Set.of(), Set.of())).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aPropagatedIdentityHeaderCarriesTheVerifiedSubjectNeverTheClientsValue() throws Exception {
+        String body = RouterUnderTest.queryBody("{ me { name } }");
+        filter.post(body, "x-atrium-assertion", assertion("alice", Set.of(), Set.of()), "x-atrium-subject", "mallory");
+        filter.post(body);
+        assertThat(subgraphSubjects).containsExactly("alice", "null");
     }
 
     @Test
