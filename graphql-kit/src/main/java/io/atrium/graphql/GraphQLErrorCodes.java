@@ -16,6 +16,7 @@ public final class GraphQLErrorCodes {
     public static final String MAX_ROOT_FIELDS_LIMIT = "MAX_ROOT_FIELDS_LIMIT";
     public static final String MAX_DIRECTIVES_LIMIT = "MAX_DIRECTIVES_LIMIT";
     public static final String MAX_TOKENS_LIMIT = "MAX_TOKENS_LIMIT";
+    public static final String COST_ESTIMATED_TOO_EXPENSIVE = "COST_ESTIMATED_TOO_EXPENSIVE";
 
     public static final String PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND";
     public static final String PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED";

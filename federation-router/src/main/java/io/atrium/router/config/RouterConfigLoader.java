@@ -47,13 +47,14 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * apq: {enabled: true, max_entries: 10000}                 # graphql-kit's TrustedDocumentsConfig
  * identity: {source: edge_assertion, edge_assertion: {jwks_url: http://127.0.0.1:9901/.well-known/jwks.json}}
  * authorization: {reject_unauthorized: false, dry_run: false, policies: {admin: {all: [{claim: roles, contains: admin}]}}}
+ * demand_control: {enabled: true, mode: enforce, max: 100000, list_size: 10}
  * </pre>
  */
 public final class RouterConfigLoader {
     private static final Set<String> SUBGRAPH_DEFAULTS = Set.of("timeout_ms", "protocol", "forward_headers", "headers");
     private static final Set<String> SUBGRAPH = Set.of("url", "timeout_ms", "protocol", "headers");
     private static final Set<String> TOP = Set.of("format_version", "supergraph", "hot_reload", "introspection",
-            "query_plan_header", "subgraph_defaults", "subgraphs", "progressive_override", "limits", "trusted_documents", "apq", "identity", "authorization");
+            "query_plan_header", "subgraph_defaults", "subgraphs", "progressive_override", "limits", "trusted_documents", "apq", "identity", "authorization", "demand_control");
 
     private RouterConfigLoader() {
     }

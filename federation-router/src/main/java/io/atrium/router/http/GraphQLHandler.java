@@ -13,6 +13,8 @@ import io.atrium.graphql.GraphQLErrorCodes;
 import io.atrium.graphql.GraphQLErrors;
 import io.atrium.graphql.authz.Authorization;
 import io.atrium.graphql.authz.AuthorizationResult;
+import io.atrium.graphql.cost.CostConfig;
+import io.atrium.graphql.cost.DemandControl;
 import io.atrium.graphql.document.OperationSelector;
 import io.atrium.graphql.document.ParsedDocument;
 import io.atrium.graphql.limits.LimitVerdict;
@@ -38,20 +40,24 @@ import java.util.concurrent.CompletionStage;
 /**
  * The router's request pipeline, independent of the HTTP server: parse (cached, graphql-kit), operation selection,
  * operation limits (before validation and planning, so a refused operation costs a few comparisons), validation
- * (cached with the document), variable coercion, plan (cached), introspection, execution.
+ * (cached with the document), authorization, variable coercion, demand control, plan (cached), introspection,
+ * execution.
  */
 public final class GraphQLHandler {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GraphQLHandler.class);
     private final boolean introspectionEnabled;
     private final LimitsPolicy limits;
+    private final DemandControl demandControl;
 
     public GraphQLHandler(boolean introspectionEnabled) {
-        this(introspectionEnabled, new LimitsPolicy(LimitsConfig.DEFAULTS, Metrics.globalRegistry));
+        this(introspectionEnabled, new LimitsPolicy(LimitsConfig.DEFAULTS, Metrics.globalRegistry),
+                new DemandControl(CostConfig.DEFAULTS, Metrics.globalRegistry));
     }
 
-    public GraphQLHandler(boolean introspectionEnabled, LimitsPolicy limits) {
+    public GraphQLHandler(boolean introspectionEnabled, LimitsPolicy limits, DemandControl demandControl) {
         this.introspectionEnabled = introspectionEnabled;
         this.limits = limits;
+        this.demandControl = demandControl;
     }
 
     public CompletionStage<GraphQLOutcome> handle(LiveSupergraph live, GraphQLRequest request) {
@@ -104,6 +110,14 @@ public final class GraphQLHandler {
         } catch (RuntimeException e) {
             String message = e instanceof GraphQLError g ? g.getMessage() : e.getMessage();
             return requestError(ErrorCodes.BAD_USER_INPUT, message, null);
+        }
+        if (demandControl.enabled()) {
+            OperationDefinition costed = authz.filtered()
+                    ? OperationSelector.select(planned, request.operationName()).operation() : operation;
+            Map<String, Object> tooExpensive = demandControl.check(live.cost(), planned, costed, effective);
+            if (tooExpensive != null) {
+                return outcome(GraphQLOutcome.Kind.REFUSED, List.of(tooExpensive));
+            }
         }
         QueryPlan plan;
         try {

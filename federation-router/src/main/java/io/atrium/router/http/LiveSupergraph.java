@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import graphql.GraphQL;
 import io.atrium.graphql.authz.Authorization;
 import io.atrium.graphql.authz.Requirements;
+import io.atrium.graphql.cost.CostDirectives;
+import io.atrium.graphql.cost.CostEstimator;
 import io.atrium.graphql.document.DocumentCache;
 import io.micrometer.core.instrument.Metrics;
 import io.atrium.graphql.limits.LimitsConfig;
@@ -29,6 +31,7 @@ public final class LiveSupergraph {
     private final GraphQL introspection;
     private final DocumentCache documents;
     private final Authorization authorization;
+    private final CostEstimator cost;
     private final Cache<PlanKey, QueryPlan> plans;
     private final Map<String, Double> percentLabels;
     /** Every override label of the supergraph; a request can only enable these (the plan cache keys on them). */
@@ -66,6 +69,8 @@ public final class LiveSupergraph {
         LimitsConfig limits = config.endpoint().limits();
         this.authorization = new Authorization(supergraph.apiSchema(), Requirements.read(supergraph.sdl()),
                 config.endpoint().authorization(), Metrics.globalRegistry);
+        this.cost = new CostEstimator(supergraph.apiSchema(), CostDirectives.read(supergraph.sdl()),
+                config.endpoint().demandControl().listSize());
         this.documents = new DocumentCache(supergraph.apiSchema(), limits.parserMaxTokens(), limits.heightCap(), 2_000);
         this.plans = Caffeine.newBuilder().maximumSize(2_000).executor(Runnable::run).build();
     }
@@ -146,6 +151,10 @@ public final class LiveSupergraph {
 
     GraphQL introspection() {
         return introspection;
+    }
+
+    CostEstimator cost() {
+        return cost;
     }
 
     Authorization authorization() {

@@ -1,5 +1,6 @@
 package io.atrium.router.http;
 
+import io.atrium.graphql.cost.DemandControl;
 import io.atrium.graphql.identity.IdentityResolver;
 import io.atrium.graphql.limits.LimitsPolicy;
 import io.atrium.graphql.trusted.DocumentResolver;
@@ -52,7 +53,8 @@ public final class SupergraphManager implements AutoCloseable {
                 .orElse(RouterConfig.defaults());
         this.config = supergraphFile.filter(s -> !s.isBlank()).map(base::withSupergraph).orElse(base);
         this.handler = new GraphQLHandler(config.introspection(),
-                new LimitsPolicy(config.endpoint().limits(), Metrics.globalRegistry));
+                new LimitsPolicy(config.endpoint().limits(), Metrics.globalRegistry),
+                new DemandControl(config.endpoint().demandControl(), Metrics.globalRegistry));
         this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), Metrics.globalRegistry);
         this.identity = IdentityResolver.create(config.endpoint().identity(), keysClient, Metrics.globalRegistry);
         if (config.supergraph() != null) {

@@ -71,6 +71,18 @@ class SupergraphReaderTest {
     }
 
     @Test
+    void acceptsTheCostFeatureAndKeepsItsDirectivesOutOfTheApiSchema() {
+        String withCost = SUPERGRAPH.replace("{ query: Query }",
+                "@link(url: \"https://specs.apollo.dev/cost/v0.1\", import: [\"@cost\", \"@listSize\"]) { query: Query }\n"
+                        + "directive @cost(weight: Int!) on FIELD_DEFINITION | OBJECT | SCALAR | ENUM\n"
+                        + "directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], "
+                        + "requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION\n");
+        var api = SupergraphReader.read(withCost).apiSchema();
+        assertThat(api.getDirective("cost")).isNull();
+        assertThat(api.getDirective("listSize")).isNull();
+    }
+
+    @Test
     void acceptsTheAuthorizationFeaturesWhichGraphqlKitEnforces() throws Exception {
         String sdl = java.nio.file.Files.readString(java.nio.file.Path.of(
                 "src/test/resources/fixtures/authorization/supergraph.graphql"));
