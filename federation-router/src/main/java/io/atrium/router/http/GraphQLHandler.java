@@ -60,65 +60,30 @@ public final class GraphQLHandler {
         this.demandControl = demandControl;
     }
 
+    /** What the checks before planning make of a request. */
+    private sealed interface Admission {
+    }
+
+    /** Let through: the operation to plan (after authorization) and its coerced variables. */
+    private record Admitted(AuthorizationResult authz, Map<String, Object> variables) implements Admission {
+        Document planned() {
+            return authz.document();
+        }
+    }
+
+    /** Answered without planning (refused, or nothing left to fetch). */
+    private record Answered(GraphQLOutcome outcome) implements Admission {
+    }
+
     public CompletionStage<GraphQLOutcome> handle(LiveSupergraph live, GraphQLRequest request) {
-        if (request.query() == null || request.query().isBlank()) {
-            return requestError(ErrorCodes.BAD_REQUEST, "the request has no 'query'", null);
+        Admission admission = admit(live, request);
+        if (admission instanceof Answered answered) {
+            return CompletableFuture.completedFuture(answered.outcome());
         }
-        ParsedDocument parsed = live.documents().get(request.query());
-        if (!parsed.parsed()) {
-            if (isTokenLimit(parsed.errors())) {
-                limits.countTokenRefusal();
-                return outcome(GraphQLOutcome.Kind.REFUSED, parsed.errors());
-            }
-            return outcome(GraphQLOutcome.Kind.REQUEST_ERROR, parsed.errors());
-        }
-        Document document = parsed.document();
-        OperationSelector.Selection selection = OperationSelector.select(document, request.operationName());
-        if (!selection.ok()) {
-            return requestError(ErrorCodes.OPERATION_RESOLUTION_FAILURE, selection.problem(), null);
-        }
-        OperationDefinition operation = selection.operation();
-        if (limits.check(parsed.measurements(operation), request.clientName(), request.operationName())
-                instanceof LimitVerdict.Refuse refuse) {
-            return outcome(GraphQLOutcome.Kind.REFUSED, List.of(error(refuse.message(), refuse.code(), null)));
-        }
-        if (!parsed.validationErrors().isEmpty()) {
-            return outcome(GraphQLOutcome.Kind.REQUEST_ERROR, parsed.validationErrors());
-        }
-        if (request.get() && operation.getOperation() != OperationDefinition.Operation.QUERY) {
-            return CompletableFuture.completedFuture(new GraphQLOutcome(GraphQLOutcome.Kind.METHOD_NOT_ALLOWED,
-                    Map.of("errors", List.of(error("only queries may be sent with GET; use POST for "
-                            + operation.getOperation().name().toLowerCase(), ErrorCodes.METHOD_NOT_ALLOWED, null)))));
-        }
-        AuthorizationResult authz = live.authorization().authorize(document, operation, request.identity());
-        if (authz.rejected()) {
-            return outcome(GraphQLOutcome.Kind.FORBIDDEN, Authorization.errors(authz.removals()));
-        }
-        Document planned = authz.document();
-        if (authz.filtered() && nothingLeft(planned)) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("data", null);
-            body.put("errors", Authorization.errors(authz.removals()));
-            return CompletableFuture.completedFuture(new GraphQLOutcome(GraphQLOutcome.Kind.EXECUTED, body));
-        }
-        Map<String, Object> effective;
-        try {
-            CoercedVariables coerced = ValuesResolver.coerceVariableValues(live.supergraph().apiSchema(),
-                    operation.getVariableDefinitions(), RawVariables.of(request.variables()),
-                    GraphQLContext.getDefault(), Locale.ENGLISH);
-            effective = coerced.toMap();
-        } catch (RuntimeException e) {
-            String message = e instanceof GraphQLError g ? g.getMessage() : e.getMessage();
-            return requestError(ErrorCodes.BAD_USER_INPUT, message, null);
-        }
-        if (demandControl.enabled()) {
-            OperationDefinition costed = authz.filtered()
-                    ? OperationSelector.select(planned, request.operationName()).operation() : operation;
-            Map<String, Object> tooExpensive = demandControl.check(live.cost(), planned, costed, effective);
-            if (tooExpensive != null) {
-                return outcome(GraphQLOutcome.Kind.REFUSED, List.of(tooExpensive));
-            }
-        }
+        Admitted admitted = (Admitted) admission;
+        AuthorizationResult authz = admitted.authz();
+        Document planned = admitted.planned();
+        Map<String, Object> effective = admitted.variables();
         QueryPlan plan;
         try {
             var key = new LiveSupergraph.PlanKey(request.query(), request.operationName(), request.overrideLabels(),
@@ -156,6 +121,79 @@ public final class GraphQLHandler {
                             + "see the router log)", ErrorCodes.INTERNAL_SERVER_ERROR, null)));
                     return new GraphQLOutcome(GraphQLOutcome.Kind.EXECUTED, body);
                 });
+    }
+
+    /**
+     * Parse (cached), select, limits, validate, GET rule, authorization, variables, demand control — in that order, the
+     * cheapest refusals first.
+     */
+    private Admission admit(LiveSupergraph live, GraphQLRequest request) {
+        if (request.query() == null || request.query().isBlank()) {
+            return refusal(GraphQLOutcome.Kind.REQUEST_ERROR, error("the request has no 'query'", ErrorCodes.BAD_REQUEST, null));
+        }
+        ParsedDocument parsed = live.documents().get(request.query());
+        if (!parsed.parsed()) {
+            if (isTokenLimit(parsed.errors())) {
+                limits.countTokenRefusal();
+                return answer(GraphQLOutcome.Kind.REFUSED, parsed.errors());
+            }
+            return answer(GraphQLOutcome.Kind.REQUEST_ERROR, parsed.errors());
+        }
+        Document document = parsed.document();
+        OperationSelector.Selection selection = OperationSelector.select(document, request.operationName());
+        if (!selection.ok()) {
+            return refusal(GraphQLOutcome.Kind.REQUEST_ERROR,
+                    error(selection.problem(), ErrorCodes.OPERATION_RESOLUTION_FAILURE, null));
+        }
+        OperationDefinition operation = selection.operation();
+        if (limits.check(parsed.measurements(operation), request.clientName(), request.operationName())
+                instanceof LimitVerdict.Refuse refuse) {
+            return refusal(GraphQLOutcome.Kind.REFUSED, error(refuse.message(), refuse.code(), null));
+        }
+        if (!parsed.validationErrors().isEmpty()) {
+            return answer(GraphQLOutcome.Kind.REQUEST_ERROR, parsed.validationErrors());
+        }
+        if (request.get() && operation.getOperation() != OperationDefinition.Operation.QUERY) {
+            return refusal(GraphQLOutcome.Kind.METHOD_NOT_ALLOWED, error("only queries may be sent with GET; use POST for "
+                    + operation.getOperation().name().toLowerCase(), ErrorCodes.METHOD_NOT_ALLOWED, null));
+        }
+        AuthorizationResult authz = live.authorization().authorize(document, operation, request.identity());
+        if (authz.rejected()) {
+            return answer(GraphQLOutcome.Kind.FORBIDDEN, Authorization.errors(authz.removals()));
+        }
+        if (authz.filtered() && nothingLeft(authz.document())) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("data", null);
+            body.put("errors", Authorization.errors(authz.removals()));
+            return new Answered(new GraphQLOutcome(GraphQLOutcome.Kind.EXECUTED, body));
+        }
+        Map<String, Object> effective;
+        try {
+            CoercedVariables coerced = ValuesResolver.coerceVariableValues(live.supergraph().apiSchema(),
+                    operation.getVariableDefinitions(), RawVariables.of(request.variables()),
+                    GraphQLContext.getDefault(), Locale.ENGLISH);
+            effective = coerced.toMap();
+        } catch (RuntimeException e) {
+            String message = e instanceof GraphQLError g ? g.getMessage() : e.getMessage();
+            return refusal(GraphQLOutcome.Kind.REQUEST_ERROR, error(message, ErrorCodes.BAD_USER_INPUT, null));
+        }
+        if (demandControl.enabled()) {
+            OperationDefinition costed = authz.filtered()
+                    ? OperationSelector.select(authz.document(), request.operationName()).operation() : operation;
+            Map<String, Object> tooExpensive = demandControl.check(live.cost(), authz.document(), costed, effective);
+            if (tooExpensive != null) {
+                return refusal(GraphQLOutcome.Kind.REFUSED, tooExpensive);
+            }
+        }
+        return new Admitted(authz, effective);
+    }
+
+    private static Answered refusal(GraphQLOutcome.Kind kind, Map<String, Object> error) {
+        return answer(kind, List.of(error));
+    }
+
+    private static Answered answer(GraphQLOutcome.Kind kind, List<Map<String, Object>> errors) {
+        return new Answered(new GraphQLOutcome(kind, Map.of("errors", errors)));
     }
 
     private static boolean nothingLeft(Document planned) {
@@ -213,10 +251,6 @@ public final class GraphQLHandler {
     private static boolean isTokenLimit(List<Map<String, Object>> errors) {
         return errors.size() == 1 && errors.getFirst().get("extensions") instanceof Map<?, ?> extensions
                 && GraphQLErrorCodes.MAX_TOKENS_LIMIT.equals(extensions.get("code"));
-    }
-
-    private static CompletionStage<GraphQLOutcome> outcome(GraphQLOutcome.Kind kind, List<Map<String, Object>> errors) {
-        return CompletableFuture.completedFuture(new GraphQLOutcome(kind, Map.of("errors", errors)));
     }
 
     private static CompletionStage<GraphQLOutcome> requestError(String code, String message, SourceLocation location) {
