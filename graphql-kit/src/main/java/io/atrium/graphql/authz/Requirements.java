@@ -8,15 +8,10 @@ import graphql.language.DirectivesContainer;
 import graphql.language.Document;
 import graphql.language.FieldDefinition;
 import graphql.language.ImplementingTypeDefinition;
-import graphql.language.ObjectField;
-import graphql.language.ObjectValue;
-import graphql.language.SchemaDefinition;
 import graphql.language.StringValue;
 import graphql.language.TypeDefinition;
 import graphql.language.Value;
-import graphql.parser.Parser;
-import graphql.parser.ParserEnvironment;
-import graphql.parser.ParserOptions;
+import io.atrium.graphql.schema.LinkedDirectives;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -31,8 +26,7 @@ import java.util.Set;
  */
 public final class Requirements {
     public static final Requirements NONE = new Requirements(Map.of(), Map.of());
-    private static final Map<String, String> SPECS = Map.of("authenticated", "authenticated",
-            "requiresScopes", "requiresScopes", "policy", "policy");
+    private static final List<String> SPECS = List.of("authenticated", "requiresScopes", "policy");
 
     private final Map<String, Requirement> types;
     private final Map<String, Requirement> fields;
@@ -56,9 +50,11 @@ public final class Requirements {
 
     /** Reads a schema's SDL (the supergraph): requirements on objects, interfaces, scalars, enums and fields. */
     public static Requirements read(String sdl) {
-        Document document = Parser.parse(ParserEnvironment.newParserEnvironment().document(sdl)
-                .parserOptions(ParserOptions.getDefaultSdlParserOptions()).build());
-        Map<String, String> names = directiveNames(document); // local name → spec directive
+        Document document = LinkedDirectives.parseSdl(sdl);
+        Map<String, String> names = new HashMap<>(); // local name → spec directive
+        for (String spec : SPECS) {
+            names.putAll(LinkedDirectives.localNames(document, spec, spec));
+        }
         if (names.isEmpty()) {
             return NONE;
         }
@@ -143,58 +139,5 @@ public final class Requirements {
             }
         }
         return any;
-    }
-
-    /** The local names of the authorization directives from the schema's {@code @link}s. */
-    private static Map<String, String> directiveNames(Document document) {
-        Map<String, String> names = new HashMap<>();
-        for (Definition<?> definition : document.getDefinitions()) {
-            if (!(definition instanceof SchemaDefinition schema)) {
-                continue;
-            }
-            for (Directive link : schema.getDirectives("link")) {
-                String url = string(link.getArgument("url") == null ? null : link.getArgument("url").getValue());
-                if (url == null || !url.contains("specs.apollo.dev/")) {
-                    continue;
-                }
-                String[] parts = url.split("/");
-                String spec = parts.length >= 2 ? parts[parts.length - 2] : "";
-                if (!SPECS.containsKey(spec)) {
-                    continue;
-                }
-                String as = link.getArgument("as") == null ? null : string(link.getArgument("as").getValue());
-                names.put(as != null ? as : spec, spec); // a feature's own directive takes the feature's (local) name
-                Argument imports = link.getArgument("import");
-                if (imports != null && imports.getValue() instanceof ArrayValue list) {
-                    for (Value<?> item : list.getValues()) {
-                        importedName(item, spec, names);
-                    }
-                }
-            }
-        }
-        return names;
-    }
-
-    private static void importedName(Value<?> item, String spec, Map<String, String> names) {
-        if (item instanceof StringValue s && s.getValue().equals("@" + spec)) {
-            names.put(spec, spec);
-        } else if (item instanceof ObjectValue object) {
-            String name = null;
-            String as = null;
-            for (ObjectField field : object.getObjectFields()) {
-                if (field.getName().equals("name")) {
-                    name = string(field.getValue());
-                } else if (field.getName().equals("as")) {
-                    as = string(field.getValue());
-                }
-            }
-            if (("@" + spec).equals(name)) {
-                names.put(as != null ? as.replaceFirst("^@", "") : spec, spec);
-            }
-        }
-    }
-
-    private static String string(Value<?> value) {
-        return value instanceof StringValue s ? s.getValue() : null;
     }
 }

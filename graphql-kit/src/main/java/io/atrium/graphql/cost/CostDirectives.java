@@ -1,6 +1,5 @@
 package io.atrium.graphql.cost;
 
-import graphql.language.Argument;
 import graphql.language.ArrayValue;
 import graphql.language.BooleanValue;
 import graphql.language.Definition;
@@ -10,15 +9,10 @@ import graphql.language.Document;
 import graphql.language.FieldDefinition;
 import graphql.language.ImplementingTypeDefinition;
 import graphql.language.IntValue;
-import graphql.language.ObjectField;
-import graphql.language.ObjectValue;
-import graphql.language.SchemaDefinition;
 import graphql.language.StringValue;
 import graphql.language.TypeDefinition;
 import graphql.language.Value;
-import graphql.parser.Parser;
-import graphql.parser.ParserEnvironment;
-import graphql.parser.ParserOptions;
+import io.atrium.graphql.schema.LinkedDirectives;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -64,23 +58,19 @@ public final class CostDirectives {
     }
 
     public static CostDirectives read(String sdl) {
-        Document document = Parser.parse(ParserEnvironment.newParserEnvironment().document(sdl)
-                .parserOptions(ParserOptions.getDefaultSdlParserOptions()).build());
+        Document document = LinkedDirectives.parseSdl(sdl);
+        Map<String, String> names = LinkedDirectives.localNames(document, "cost", "cost", "listSize");
+        if (names.isEmpty()) {
+            return NONE;
+        }
         String cost = null;
         String listSize = null;
-        for (Definition<?> definition : document.getDefinitions()) {
-            if (definition instanceof SchemaDefinition schema) {
-                for (Directive link : schema.getDirectives("link")) {
-                    String url = string(argument(link, "url"));
-                    if (url != null && url.startsWith("https://specs.apollo.dev/cost/")) {
-                        cost = importedName(link, "cost");
-                        listSize = importedName(link, "listSize");
-                    }
-                }
+        for (Map.Entry<String, String> name : names.entrySet()) {
+            if (name.getValue().equals("cost")) {
+                cost = name.getKey();
+            } else {
+                listSize = name.getKey();
             }
-        }
-        if (cost == null) {
-            return NONE;
         }
         Map<String, Integer> typeWeights = new HashMap<>();
         Map<String, Integer> fieldWeights = new HashMap<>();
@@ -111,17 +101,17 @@ public final class CostDirectives {
     }
 
     private static ListSize listSize(Directive directive) {
-        Value<?> assumed = argument(directive, "assumedSize");
-        Value<?> requireOne = argument(directive, "requireOneSlicingArgument");
-        List<String> slicing = strings(argument(directive, "slicingArguments"));
+        Value<?> assumed = LinkedDirectives.argument(directive, "assumedSize");
+        Value<?> requireOne = LinkedDirectives.argument(directive, "requireOneSlicingArgument");
+        List<String> slicing = strings(LinkedDirectives.argument(directive, "slicingArguments"));
         return new ListSize(assumed instanceof IntValue i ? i.getValue().intValue() : null, slicing,
-                strings(argument(directive, "sizedFields")),
+                strings(LinkedDirectives.argument(directive, "sizedFields")),
                 requireOne instanceof BooleanValue b ? b.isValue() : !slicing.isEmpty());
     }
 
     private static Integer weight(DirectivesContainer<?> element, String name) {
         for (Directive directive : element.getDirectives(name)) {
-            Value<?> weight = argument(directive, "weight");
+            Value<?> weight = LinkedDirectives.argument(directive, "weight");
             if (weight instanceof IntValue i) {
                 return i.getValue().intValue();
             }
@@ -146,43 +136,5 @@ public final class CostDirectives {
             }
         }
         return List.copyOf(out);
-    }
-
-    /** The local name of {@code @<directive>}: from the link's imports ({@code "@cost"} or {@code {name, as}}), else the link's. */
-    private static String importedName(Directive link, String directive) {
-        Value<?> imports = argument(link, "import");
-        if (imports instanceof ArrayValue list) {
-            for (Value<?> item : list.getValues()) {
-                if (item instanceof StringValue s && s.getValue().equals("@" + directive)) {
-                    return directive;
-                }
-                if (item instanceof ObjectValue object) {
-                    String name = null;
-                    String as = null;
-                    for (ObjectField field : object.getObjectFields()) {
-                        if (field.getName().equals("name")) {
-                            name = string(field.getValue());
-                        } else if (field.getName().equals("as")) {
-                            as = string(field.getValue());
-                        }
-                    }
-                    if (("@" + directive).equals(name)) {
-                        return as == null ? directive : as.replaceFirst("^@", "");
-                    }
-                }
-            }
-        }
-        String as = string(argument(link, "as"));
-        String feature = as != null ? as : "cost";
-        return directive.equals("cost") ? feature : feature + "__" + directive; // the feature's own directive keeps its name
-    }
-
-    private static Value<?> argument(Directive directive, String name) {
-        Argument argument = directive.getArgument(name);
-        return argument == null ? null : argument.getValue();
-    }
-
-    private static String string(Value<?> value) {
-        return value instanceof StringValue s ? s.getValue() : null;
     }
 }
