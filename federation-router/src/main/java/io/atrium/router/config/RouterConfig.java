@@ -1,5 +1,6 @@
 package io.atrium.router.config;
 
+import io.atrium.graphql.EndpointConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -21,6 +22,8 @@ import java.util.Set;
  * @param headerRules         header rules for every subgraph request (default none: no client header is sent on)
  * @param overrideLabels      progressive {@code @override} labels enabled for every request (default none)
  * @param overrideLabelHeader request header whose comma-separated labels a request enables too; null = off (default)
+ * @param endpoint            graphql-kit's blocks: operation limits, body size, trusted documents, APQ
+ *                            (defaults: {@link EndpointConfig#DEFAULTS})
  */
 public record RouterConfig(
         String supergraph,
@@ -32,7 +35,8 @@ public record RouterConfig(
         Map<String, SubgraphOverride> subgraphs,
         List<HeaderRule> headerRules,
         Set<String> overrideLabels,
-        String overrideLabelHeader) {
+        String overrideLabelHeader,
+        EndpointConfig endpoint) {
 
     public RouterConfig {
         subgraphs = Map.copyOf(subgraphs);
@@ -40,21 +44,35 @@ public record RouterConfig(
         overrideLabels = Set.copyOf(overrideLabels);
     }
 
+    /** Without graphql-kit's blocks (their defaults). */
+    public RouterConfig(String supergraph, boolean hotReload, boolean introspection, String planHeader,
+                        Duration defaultTimeout, Protocol defaultProtocol, Map<String, SubgraphOverride> subgraphs,
+                        List<HeaderRule> headerRules, Set<String> overrideLabels, String overrideLabelHeader) {
+        this(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs, headerRules,
+                overrideLabels, overrideLabelHeader, EndpointConfig.DEFAULTS);
+    }
+
     /** The first slice's shape: {@code forwardHeaders} become propagate rules for all subgraphs. */
     public RouterConfig(String supergraph, boolean hotReload, boolean introspection, String planHeader,
                         Duration defaultTimeout, Map<String, SubgraphOverride> subgraphs, List<String> forwardHeaders) {
         this(supergraph, hotReload, introspection, planHeader, defaultTimeout, Protocol.HTTP1, subgraphs,
-                forwardHeaders.stream().<HeaderRule>map(h -> new HeaderRule.Propagate(h, h)).toList(), Set.of(), null);
+                forwardHeaders.stream().<HeaderRule>map(h -> new HeaderRule.Propagate(h, h)).toList(), Set.of(), null,
+                EndpointConfig.DEFAULTS);
     }
 
     public static RouterConfig defaults() {
         return new RouterConfig(null, true, true, null, Duration.ofSeconds(30), Protocol.HTTP1, Map.of(), List.of(),
-                Set.of(), null);
+                Set.of(), null, EndpointConfig.DEFAULTS);
     }
 
     public RouterConfig withSupergraph(String path) {
         return new RouterConfig(path, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
-                headerRules, overrideLabels, overrideLabelHeader);
+                headerRules, overrideLabels, overrideLabelHeader, endpoint);
+    }
+
+    public RouterConfig withEndpoint(EndpointConfig replacement) {
+        return new RouterConfig(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
+                headerRules, overrideLabels, overrideLabelHeader, replacement);
     }
 
     /** Every client header some propagate rule names: the only ones the router reads from a request. */

@@ -1,5 +1,7 @@
 package io.atrium.router.config;
 
+import io.atrium.graphql.EndpointConfig;
+import io.atrium.graphql.config.GraphQLConfigException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -40,13 +42,19 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * progressive_override:
  *   enabled_labels: [beta]                               # on for every request
  *   label_header: x-atrium-override-labels               # comma-separated labels a request adds; absent = off
+ * limits: {max_depth: 10, clients: {ios: {max_depth: 12}}}  # graphql-kit's LimitsConfig (every key defaulted)
+ * trusted_documents: {mode: log_unknown, clients: {web: {mode: allow_only_known, manifests: [web.json]}}}
+ * apq: {enabled: true, max_entries: 10000}                 # graphql-kit's TrustedDocumentsConfig
+ * identity: {source: edge_assertion, edge_assertion: {jwks_url: http://127.0.0.1:9901/.well-known/jwks.json}}
+ * authorization: {reject_unauthorized: false, dry_run: false, policies: {admin: {all: [{claim: roles, contains: admin}]}}}
+ * demand_control: {enabled: true, mode: enforce, max: 100000, list_size: 10}
  * </pre>
  */
 public final class RouterConfigLoader {
     private static final Set<String> SUBGRAPH_DEFAULTS = Set.of("timeout_ms", "protocol", "forward_headers", "headers");
     private static final Set<String> SUBGRAPH = Set.of("url", "timeout_ms", "protocol", "headers");
     private static final Set<String> TOP = Set.of("format_version", "supergraph", "hot_reload", "introspection",
-            "query_plan_header", "subgraph_defaults", "subgraphs", "progressive_override");
+            "query_plan_header", "subgraph_defaults", "subgraphs", "progressive_override", "limits", "trusted_documents", "apq", "identity", "authorization", "demand_control");
 
     private RouterConfigLoader() {
     }
@@ -58,9 +66,10 @@ public final class RouterConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("cannot read router config " + file + ": " + e.getMessage());
         }
-        RouterConfig config = parse(text);
+        Path base = file.toAbsolutePath().getParent();
+        RouterConfig parsed = parse(text);
+        RouterConfig config = parsed.withEndpoint(parsed.endpoint().resolveAgainst(base));
         if (config.supergraph() != null && !Path.of(config.supergraph()).isAbsolute()) {
-            Path base = file.toAbsolutePath().getParent();
             return config.withSupergraph(base.resolve(config.supergraph()).normalize().toString());
         }
         return config;
@@ -146,7 +155,17 @@ public final class RouterConfigLoader {
                 subgraphs,
                 headerRules,
                 labels,
-                labelHeader);
+                labelHeader,
+                endpoint(map));
+    }
+
+    /** graphql-kit's blocks, their errors reported as config errors with the key's path. */
+    private static EndpointConfig endpoint(Map<String, Object> map) {
+        try {
+            return EndpointConfig.read(map);
+        } catch (GraphQLConfigException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private static RouterConfig.Protocol protocol(Object value, String path) {

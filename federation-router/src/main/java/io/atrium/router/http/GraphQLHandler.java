@@ -9,12 +9,22 @@ import graphql.execution.ValuesResolver;
 import graphql.language.Document;
 import graphql.language.OperationDefinition;
 import graphql.language.SourceLocation;
-import graphql.parser.InvalidSyntaxException;
-import graphql.parser.Parser;
-import graphql.validation.ValidationError;
-import graphql.validation.Validator;
+import io.atrium.graphql.GraphQLErrorCodes;
+import io.atrium.graphql.GraphQLErrors;
+import io.atrium.graphql.authz.Authorization;
+import io.atrium.graphql.authz.AuthorizationResult;
+import io.atrium.graphql.cost.CostConfig;
+import io.atrium.graphql.cost.DemandControl;
+import io.atrium.graphql.document.OperationSelector;
+import io.atrium.graphql.document.ParsedDocument;
+import io.atrium.graphql.limits.LimitVerdict;
+import io.atrium.graphql.limits.LimitsConfig;
+import io.atrium.graphql.limits.LimitsPolicy;
 import io.atrium.router.execute.ErrorCodes;
+import io.micrometer.core.instrument.Metrics;
 import io.atrium.router.execute.ExecutionRequest;
+import io.atrium.router.json.Json;
+import io.atrium.router.json.RawJson;
 import io.atrium.router.plan.PlanningException;
 import io.atrium.router.plan.QueryPlan;
 import io.atrium.router.plan.QueryPlanner;
@@ -28,52 +38,57 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The router's request pipeline, independent of the HTTP server: parse + validate (cached), operation selection,
- * variable coercion, plan (cached), introspection, execution.
+ * The router's request pipeline, independent of the HTTP server: parse (cached, graphql-kit), operation selection,
+ * operation limits (before validation and planning, so a refused operation costs a few comparisons), validation
+ * (cached with the document), authorization, variable coercion, demand control, plan (cached), introspection,
+ * execution.
  */
 public final class GraphQLHandler {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GraphQLHandler.class);
     private final boolean introspectionEnabled;
+    private final LimitsPolicy limits;
+    private final DemandControl demandControl;
 
     public GraphQLHandler(boolean introspectionEnabled) {
+        this(introspectionEnabled, new LimitsPolicy(LimitsConfig.DEFAULTS, Metrics.globalRegistry),
+                new DemandControl(CostConfig.DEFAULTS, Metrics.globalRegistry));
+    }
+
+    public GraphQLHandler(boolean introspectionEnabled, LimitsPolicy limits, DemandControl demandControl) {
         this.introspectionEnabled = introspectionEnabled;
+        this.limits = limits;
+        this.demandControl = demandControl;
+    }
+
+    /** What the checks before planning make of a request. */
+    private sealed interface Admission {
+    }
+
+    /** Let through: the operation to plan (after authorization) and its coerced variables. */
+    private record Admitted(AuthorizationResult authz, Map<String, Object> variables) implements Admission {
+        Document planned() {
+            return authz.document();
+        }
+    }
+
+    /** Answered without planning (refused, or nothing left to fetch). */
+    private record Answered(GraphQLOutcome outcome) implements Admission {
     }
 
     public CompletionStage<GraphQLOutcome> handle(LiveSupergraph live, GraphQLRequest request) {
-        if (request.query() == null || request.query().isBlank()) {
-            return requestError(ErrorCodes.BAD_REQUEST, "the request has no 'query'", null);
+        Admission admission = admit(live, request);
+        if (admission instanceof Answered answered) {
+            return CompletableFuture.completedFuture(answered.outcome());
         }
-        ParsedOperation parsed = live.documents().get(request.query(), q -> parse(live, q));
-        if (!parsed.ok()) {
-            return CompletableFuture.completedFuture(new GraphQLOutcome(GraphQLOutcome.Kind.REQUEST_ERROR,
-                    Map.of("errors", parsed.errors())));
-        }
-        Document document = parsed.document();
-        OperationDefinition operation;
-        try {
-            operation = QueryPlanner.selectOperation(document, request.operationName());
-        } catch (PlanningException e) {
-            return requestError(ErrorCodes.OPERATION_RESOLUTION_FAILURE, e.getMessage(), null);
-        }
-        if (request.get() && operation.getOperation() != OperationDefinition.Operation.QUERY) {
-            return CompletableFuture.completedFuture(new GraphQLOutcome(GraphQLOutcome.Kind.METHOD_NOT_ALLOWED,
-                    Map.of("errors", List.of(error("only queries may be sent with GET; use POST for "
-                            + operation.getOperation().name().toLowerCase(), ErrorCodes.METHOD_NOT_ALLOWED, null)))));
-        }
-        Map<String, Object> effective;
-        try {
-            CoercedVariables coerced = ValuesResolver.coerceVariableValues(live.supergraph().apiSchema(),
-                    operation.getVariableDefinitions(), RawVariables.of(request.variables()),
-                    GraphQLContext.getDefault(), Locale.ENGLISH);
-            effective = coerced.toMap();
-        } catch (RuntimeException e) {
-            String message = e instanceof GraphQLError g ? g.getMessage() : e.getMessage();
-            return requestError(ErrorCodes.BAD_USER_INPUT, message, null);
-        }
+        Admitted admitted = (Admitted) admission;
+        AuthorizationResult authz = admitted.authz();
+        Document planned = admitted.planned();
+        Map<String, Object> effective = admitted.variables();
         QueryPlan plan;
         try {
-            var key = new LiveSupergraph.PlanKey(request.query(), request.operationName(), request.overrideLabels());
-            plan = live.plans().get(key, k -> QueryPlanner.plan(live.supergraph(), document, k.operationName(), k.labels()));
+            var key = new LiveSupergraph.PlanKey(request.query(), request.operationName(), request.overrideLabels(),
+                    authz.signature());
+            plan = live.plans().get(key, k -> QueryPlanner.plan(live.supergraph(), planned, k.operationName(), k.labels()));
         } catch (PlanningException e) {
             return requestError(ErrorCodes.QUERY_PLANNING_FAILED, e.getMessage(), null);
         } catch (RuntimeException e) {
@@ -91,7 +106,8 @@ public final class GraphQLHandler {
         return live.executor().execute(new ExecutionRequest(live.supergraph(), plan, request.variables(), effective,
                         introspection, request.forwardedHeaders()))
                 .thenApply(result -> {
-                    Map<String, Object> body = result.toJson();
+                    Map<String, Object> body = authz.filtered() ? withAuthorizationNulls(result.toJson(), authz)
+                            : result.toJson();
                     if (request.wantsQueryPlan()) {
                         body.put("extensions", Map.of("queryPlan", plan.toText()));
                     }
@@ -107,26 +123,102 @@ public final class GraphQLHandler {
                 });
     }
 
-    private static ParsedOperation parse(LiveSupergraph live, String query) {
-        Document document;
+    /**
+     * Parse (cached), select, limits, validate, GET rule, authorization, variables, demand control — in that order, the
+     * cheapest refusals first.
+     */
+    private Admission admit(LiveSupergraph live, GraphQLRequest request) {
+        if (request.query() == null || request.query().isBlank()) {
+            return refusal(GraphQLOutcome.Kind.REQUEST_ERROR, error("the request has no 'query'", ErrorCodes.BAD_REQUEST, null));
+        }
+        ParsedDocument parsed = live.documents().get(request.query());
+        if (!parsed.parsed()) {
+            if (isTokenLimit(parsed.errors())) {
+                limits.countTokenRefusal();
+                return answer(GraphQLOutcome.Kind.REFUSED, parsed.errors());
+            }
+            return answer(GraphQLOutcome.Kind.REQUEST_ERROR, parsed.errors());
+        }
+        Document document = parsed.document();
+        OperationSelector.Selection selection = OperationSelector.select(document, request.operationName());
+        if (!selection.ok()) {
+            return refusal(GraphQLOutcome.Kind.REQUEST_ERROR,
+                    error(selection.problem(), ErrorCodes.OPERATION_RESOLUTION_FAILURE, null));
+        }
+        OperationDefinition operation = selection.operation();
+        if (limits.check(parsed.measurements(operation), request.clientName(), request.operationName())
+                instanceof LimitVerdict.Refuse refuse) {
+            return refusal(GraphQLOutcome.Kind.REFUSED, error(refuse.message(), refuse.code(), null));
+        }
+        if (!parsed.validationErrors().isEmpty()) {
+            return answer(GraphQLOutcome.Kind.REQUEST_ERROR, parsed.validationErrors());
+        }
+        if (request.get() && operation.getOperation() != OperationDefinition.Operation.QUERY) {
+            return refusal(GraphQLOutcome.Kind.METHOD_NOT_ALLOWED, error("only queries may be sent with GET; use POST for "
+                    + operation.getOperation().name().toLowerCase(), ErrorCodes.METHOD_NOT_ALLOWED, null));
+        }
+        AuthorizationResult authz = live.authorization().authorize(document, operation, request.identity());
+        if (authz.rejected()) {
+            return answer(GraphQLOutcome.Kind.FORBIDDEN, Authorization.errors(authz.removals()));
+        }
+        if (authz.filtered() && nothingLeft(authz.document())) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("data", null);
+            body.put("errors", Authorization.errors(authz.removals()));
+            return new Answered(new GraphQLOutcome(GraphQLOutcome.Kind.EXECUTED, body));
+        }
+        Map<String, Object> effective;
         try {
-            document = Parser.parse(query);
-        } catch (InvalidSyntaxException e) {
-            return new ParsedOperation(null, List.of(error(e.getMessage(), ErrorCodes.GRAPHQL_PARSE_FAILED,
-                    e.getLocation())));
+            CoercedVariables coerced = ValuesResolver.coerceVariableValues(live.supergraph().apiSchema(),
+                    operation.getVariableDefinitions(), RawVariables.of(request.variables()),
+                    GraphQLContext.getDefault(), Locale.ENGLISH);
+            effective = coerced.toMap();
+        } catch (RuntimeException e) {
+            String message = e instanceof GraphQLError g ? g.getMessage() : e.getMessage();
+            return refusal(GraphQLOutcome.Kind.REQUEST_ERROR, error(message, ErrorCodes.BAD_USER_INPUT, null));
         }
-        List<ValidationError> errors = new Validator().validateDocument(live.supergraph().apiSchema(), document,
-                Locale.ENGLISH);
-        if (errors.isEmpty()) {
-            return new ParsedOperation(document, List.of());
+        if (demandControl.enabled()) {
+            OperationDefinition costed = authz.filtered()
+                    ? OperationSelector.select(authz.document(), request.operationName()).operation() : operation;
+            Map<String, Object> tooExpensive = demandControl.check(live.cost(), authz.document(), costed, effective);
+            if (tooExpensive != null) {
+                return refusal(GraphQLOutcome.Kind.REFUSED, tooExpensive);
+            }
         }
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (ValidationError error : errors) {
-            out.add(error(error.getDescription() != null ? error.getDescription() : error.getMessage(),
-                    ErrorCodes.GRAPHQL_VALIDATION_FAILED,
-                    error.getLocations() == null || error.getLocations().isEmpty() ? null : error.getLocations().getFirst()));
+        return new Admitted(authz, effective);
+    }
+
+    private static Answered refusal(GraphQLOutcome.Kind kind, Map<String, Object> error) {
+        return answer(kind, List.of(error));
+    }
+
+    private static Answered answer(GraphQLOutcome.Kind kind, List<Map<String, Object>> errors) {
+        return new Answered(new GraphQLOutcome(kind, Map.of("errors", errors)));
+    }
+
+    private static boolean nothingLeft(Document planned) {
+        return planned.getDefinitions().getFirst() instanceof OperationDefinition op
+                && op.getSelectionSet().getSelections().isEmpty();
+    }
+
+    /** The removed fields answered null (propagated through non-null fields) with their errors first. */
+    private static Map<String, Object> withAuthorizationNulls(Map<String, Object> body, AuthorizationResult authz) {
+        Object data = body.get("data");
+        if (data instanceof RawJson raw) {
+            data = Json.read(raw.getValue());
         }
-        return new ParsedOperation(null, out);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("data", Authorization.patch(data, authz.removals()));
+        List<Map<String, Object>> errors = new ArrayList<>(Authorization.errors(authz.removals()));
+        if (body.get("errors") instanceof List<?> existing) {
+            for (Object error : existing) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> e = (Map<String, Object>) error;
+                errors.add(e);
+            }
+        }
+        out.put("errors", errors);
+        return out;
     }
 
     private static boolean hasIntrospection(ResponseShape shape) {
@@ -156,21 +248,17 @@ public final class GraphQLHandler {
         return data instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     }
 
+    private static boolean isTokenLimit(List<Map<String, Object>> errors) {
+        return errors.size() == 1 && errors.getFirst().get("extensions") instanceof Map<?, ?> extensions
+                && GraphQLErrorCodes.MAX_TOKENS_LIMIT.equals(extensions.get("code"));
+    }
+
     private static CompletionStage<GraphQLOutcome> requestError(String code, String message, SourceLocation location) {
         return CompletableFuture.completedFuture(new GraphQLOutcome(GraphQLOutcome.Kind.REQUEST_ERROR,
                 Map.of("errors", List.of(error(message, code, location)))));
     }
 
     static Map<String, Object> error(String message, String code, SourceLocation location) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("message", message);
-        if (location != null && location.getLine() > 0) {
-            Map<String, Object> at = new LinkedHashMap<>();
-            at.put("line", location.getLine());
-            at.put("column", location.getColumn());
-            error.put("locations", List.of(at));
-        }
-        error.put("extensions", Map.of("code", code));
-        return error;
+        return GraphQLErrors.error(message, code, location);
     }
 }

@@ -1,8 +1,17 @@
 package io.atrium.router.http;
 
+import io.atrium.graphql.GraphQLErrorCodes;
+import io.atrium.graphql.GraphQLErrors;
+import io.atrium.graphql.identity.IdentityHeaderValues;
+import io.atrium.graphql.identity.IdentityOutcome;
+import io.atrium.policy.Identity;
+import io.atrium.graphql.http.GraphQLHttpParser;
+import io.atrium.graphql.http.GraphQLHttpRequest;
+import io.atrium.graphql.http.HttpParseResult;
+import io.atrium.graphql.http.ResponseFormat;
+import io.atrium.graphql.trusted.DocumentResolution;
 import io.atrium.router.execute.ErrorCodes;
 import io.atrium.router.json.Json;
-import io.atrium.router.json.JsonException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -24,27 +33,21 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * GraphQL over HTTP at {@code /graphql} — POST (JSON body) and GET (queries only), content negotiation between
- * {@code application/graphql-response+json} (4xx for request errors) and {@code application/json} (200), CSRF
- * prevention for browser "simple requests" — and {@code /health} (200 once a supergraph is live, 503 before).
+ * The router's Netty adapter for GraphQL over HTTP at {@code /graphql} — POST and GET decoded, content negotiated and
+ * CSRF refused by graphql-kit's {@link GraphQLHttpParser}; the caller established (401 {@code UNAUTHENTICATED} for a
+ * bad credential or bare identity headers); the document resolved by id or checked against the
+ * client's trusted documents (and APQ) by its {@code DocumentResolver}; limit refusals are 400 whatever the format — and
+ * {@code /health} (200 once a supergraph is live, 503 before).
  *
  * <p>One handler per connection. Requests on a connection are answered in order: a request that arrives while the
  * previous one is still executing (HTTP/1.1 pipelining) waits for it.
  */
 final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final String GRAPHQL_RESPONSE_JSON = "application/graphql-response+json";
-    private static final String APPLICATION_JSON = "application/json";
-    private static final Set<String> SIMPLE_CONTENT_TYPES =
-            Set.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data");
-    private static final List<String> PREFLIGHT_HEADERS = List.of("apollo-require-preflight", "x-apollo-operation-name");
 
     private final SupergraphManager manager;
     private final InFlight inFlight;
@@ -95,7 +98,7 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         inFlight.begin();
         CompletionStage<FullHttpResponse> answer;
         try {
-            answer = answer(request);
+            answer = answer(ctx, request);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         } finally {
@@ -153,7 +156,7 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         ctx.close(); // connection-level I/O errors (reset by peer and the like): nothing to answer
     }
 
-    private CompletionStage<FullHttpResponse> answer(FullHttpRequest request) {
+    private CompletionStage<FullHttpResponse> answer(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
             Throwable cause = request.decoderResult().cause();
             HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
@@ -161,7 +164,7 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                     : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
                     : cause instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
                     : HttpResponseStatus.BAD_REQUEST;
-            return done(json(status, false, errors("the HTTP request is malformed: " + status.reasonPhrase(),
+            return done(json(status, ResponseFormat.JSON, errors("the HTTP request is malformed: " + status.reasonPhrase(),
                     ErrorCodes.BAD_REQUEST)));
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
@@ -169,16 +172,16 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         return switch (uri.path()) {
             case "/graphql" -> {
                 if (method.equals(HttpMethod.POST)) {
-                    yield post(request);
+                    yield post(ctx, request);
                 }
                 if (method.equals(HttpMethod.GET)) {
-                    yield get(request, uri);
+                    yield get(ctx, request);
                 }
                 yield done(methodNotAllowed("GET, POST"));
             }
             case "/health" -> method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)
                     ? done(health(method.equals(HttpMethod.HEAD))) : done(methodNotAllowed("GET, HEAD"));
-            default -> done(json(HttpResponseStatus.NOT_FOUND, false,
+            default -> done(json(HttpResponseStatus.NOT_FOUND, ResponseFormat.JSON,
                     errors("no such path: " + uri.path() + " (GraphQL is served at /graphql)", ErrorCodes.BAD_REQUEST)));
         };
     }
@@ -188,34 +191,22 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         String body = live == null ? "{\"status\":\"DOWN\",\"reason\":\"no supergraph loaded\"}"
                 : "{\"status\":\"UP\",\"supergraph\":\"" + live.supergraph().version() + "\"}";
         FullHttpResponse response = bytes(live == null ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
-                APPLICATION_JSON, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                ResponseFormat.JSON.contentType(), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (head) {
             response.content().clear();
         }
         return response;
     }
 
-    private CompletionStage<FullHttpResponse> post(FullHttpRequest request) {
+    private CompletionStage<FullHttpResponse> post(ChannelHandlerContext ctx, FullHttpRequest request) {
         HttpHeaders headers = request.headers();
-        boolean graphqlResponse = wantsGraphQLResponse(headers);
-        if (isSimpleRequest(headers)) {
-            return done(json(HttpResponseStatus.BAD_REQUEST, graphqlResponse, csrfError()));
-        }
-        ByteBuf content = request.content();
-        Object parsed;
-        try {
-            parsed = content.isReadable() ? Json.read(body(content)) : null;
-        } catch (JsonException e) {
-            return done(json(HttpResponseStatus.BAD_REQUEST, graphqlResponse, errors(e.getMessage(), ErrorCodes.BAD_REQUEST)));
-        }
-        if (!(parsed instanceof Map<?, ?> json)) {
-            return done(json(HttpResponseStatus.BAD_REQUEST, graphqlResponse,
-                    errors("the body must be a JSON object with 'query'", ErrorCodes.BAD_REQUEST)));
-        }
-        return execute(headers, json.get("query"), json.get("operationName"), json.get("variables"), false, graphqlResponse);
+        return execute(ctx, headers, GraphQLHttpParser.post(headers::get, body(request.content())));
     }
 
     private static byte[] body(ByteBuf content) {
+        if (!content.isReadable()) {
+            return null;
+        }
         if (content.hasArray() && content.arrayOffset() == 0 && content.readerIndex() == 0
                 && content.array().length == content.readableBytes()) {
             return content.array();
@@ -223,64 +214,80 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         return ByteBufUtil.getBytes(content);
     }
 
-    private CompletionStage<FullHttpResponse> get(FullHttpRequest request, QueryStringDecoder uri) {
+    private CompletionStage<FullHttpResponse> get(ChannelHandlerContext ctx, FullHttpRequest request) {
         HttpHeaders headers = request.headers();
-        boolean graphqlResponse = wantsGraphQLResponse(headers);
-        if (isSimpleRequest(headers)) {
-            return done(json(HttpResponseStatus.BAD_REQUEST, graphqlResponse, csrfError()));
-        }
-        Map<String, List<String>> params = uri.parameters();
-        Object variables = null;
-        String rawVariables = first(params, "variables");
-        if (rawVariables != null && !rawVariables.isBlank()) {
-            try {
-                variables = Json.read(rawVariables);
-            } catch (JsonException e) {
-                return done(json(HttpResponseStatus.BAD_REQUEST, graphqlResponse,
-                        errors("'variables' is not valid JSON: " + e.getMessage(), ErrorCodes.BAD_REQUEST)));
-            }
-        }
-        return execute(headers, first(params, "query"), first(params, "operationName"), variables, true, graphqlResponse);
+        String uri = request.uri();
+        int question = uri.indexOf('?');
+        return execute(ctx, headers, GraphQLHttpParser.get(headers::get, question < 0 ? null : uri.substring(question + 1)));
     }
 
-    private static String first(Map<String, List<String>> params, String name) {
-        List<String> values = params.get(name);
-        return values == null || values.isEmpty() ? null : values.getFirst();
+    private CompletionStage<FullHttpResponse> execute(ChannelHandlerContext ctx, HttpHeaders headers, HttpParseResult parsed) {
+        if (parsed instanceof HttpParseResult.Refused refused) {
+            return done(json(HttpResponseStatus.valueOf(refused.status()), refused.format(), refused.body()));
+        }
+        GraphQLHttpRequest sent = ((HttpParseResult.Parsed) parsed).request();
+        return onLoop(ctx, manager.identity().resolve(headers::get), caller -> identified(ctx, headers, sent, caller));
     }
 
-    @SuppressWarnings("unchecked")
-    private CompletionStage<FullHttpResponse> execute(HttpHeaders headers, Object query, Object operationName,
-                                                      Object variables, boolean get, boolean graphqlResponse) {
+    /**
+     * Goes on with a stage's value: here when it is already complete (a cached token, a local document), else back on
+     * this connection's event loop (a first key fetch or a Redis lookup finishes elsewhere), where the request's
+     * subgraph connections live.
+     */
+    private static <T> CompletionStage<FullHttpResponse> onLoop(ChannelHandlerContext ctx, CompletionStage<T> stage,
+                                                               java.util.function.Function<T, CompletionStage<FullHttpResponse>> next) {
+        return stage.toCompletableFuture().isDone() ? stage.thenCompose(next) : stage.thenComposeAsync(next, ctx.executor());
+    }
+
+    private CompletionStage<FullHttpResponse> identified(ChannelHandlerContext ctx, HttpHeaders headers,
+                                                         GraphQLHttpRequest sent, IdentityOutcome caller) {
+        if (caller instanceof IdentityOutcome.Refused refused) {
+            FullHttpResponse response = json(HttpResponseStatus.UNAUTHORIZED, sent.format(),
+                    errors(refused.message(), GraphQLErrorCodes.UNAUTHENTICATED));
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"atrium\"");
+            return done(response);
+        }
+        return onLoop(ctx, manager.documents().resolve(sent), resolution -> execute(headers, sent, caller, resolution));
+    }
+
+    private CompletionStage<FullHttpResponse> execute(HttpHeaders headers, GraphQLHttpRequest sent, IdentityOutcome caller,
+                                                      DocumentResolution resolution) {
+        ResponseFormat format = sent.format();
+        if (resolution instanceof DocumentResolution.Refused refused) {
+            FullHttpResponse response = json(HttpResponseStatus.valueOf(refused.status()), format,
+                    errors(refused.message(), refused.code()));
+            refused.headers().forEach((name, value) -> response.headers().set(name, value));
+            return done(response);
+        }
+        GraphQLHttpRequest http = sent.withQuery(((DocumentResolution.Resolved) resolution).query());
         LiveSupergraph live = manager.current();
         if (live == null) {
-            return done(json(HttpResponseStatus.SERVICE_UNAVAILABLE, graphqlResponse,
+            return done(json(HttpResponseStatus.SERVICE_UNAVAILABLE, format,
                     errors("no supergraph is loaded yet", ErrorCodes.SUPERGRAPH_NOT_LOADED)));
-        }
-        if (!(query instanceof String) || (operationName != null && !(operationName instanceof String))
-                || (variables != null && !(variables instanceof Map<?, ?>))) {
-            return done(json(HttpResponseStatus.BAD_REQUEST, graphqlResponse, errors(
-                    "'query' must be a string, 'operationName' a string and 'variables' an object", ErrorCodes.BAD_REQUEST)));
         }
         String planHeader = manager.config().planHeader();
         boolean wantsPlan = planHeader != null && headers.contains(planHeader);
         String labelHeader = manager.config().overrideLabelHeader();
         Map<String, String> forwarded = new LinkedHashMap<>();
+        Identity identity = caller instanceof IdentityOutcome.Verified verified ? verified.identity() : null;
         for (String name : manager.config().propagatedHeaders()) {
-            String value = headers.get(name);
+            String value = IdentityHeaderValues.isDerived(name) ? IdentityHeaderValues.value(identity, name) : headers.get(name);
             if (value != null) {
                 forwarded.put(name, value);
             }
         }
-        GraphQLRequest request = new GraphQLRequest((String) query, (String) operationName,
-                (Map<String, Object>) variables, get, wantsPlan,
-                live.overrideLabels(labelHeader == null ? null : headers.get(labelHeader)), forwarded);
+        GraphQLRequest request = new GraphQLRequest(http.query(), http.operationName(), http.variables(), http.get(),
+                wantsPlan, live.overrideLabels(labelHeader == null ? null : headers.get(labelHeader)), forwarded,
+                http.client().name(), identity);
         return manager.handler().handle(live, request).thenApply(outcome -> {
             HttpResponseStatus status = switch (outcome.kind()) {
                 case EXECUTED -> HttpResponseStatus.OK;
-                case REQUEST_ERROR -> graphqlResponse ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.OK;
+                case REQUEST_ERROR -> HttpResponseStatus.valueOf(format.requestErrorStatus());
+                case REFUSED -> HttpResponseStatus.BAD_REQUEST;
+                case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
                 case METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
             };
-            FullHttpResponse response = json(status, graphqlResponse, outcome.body());
+            FullHttpResponse response = json(status, format, outcome.body());
             if (outcome.kind() == GraphQLOutcome.Kind.METHOD_NOT_ALLOWED) {
                 response.headers().set(HttpHeaderNames.ALLOW, "POST");
             }
@@ -288,52 +295,25 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         });
     }
 
-    /** A request a browser may send cross-origin without a preflight: refuse it (CSRF). */
-    private static boolean isSimpleRequest(HttpHeaders headers) {
-        for (String header : PREFLIGHT_HEADERS) {
-            if (headers.contains(header)) {
-                return false;
-            }
-        }
-        String contentType = headers.get(HttpHeaderNames.CONTENT_TYPE);
-        if (contentType == null) {
-            return true;
-        }
-        int semicolon = contentType.indexOf(';');
-        String essence = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-        return SIMPLE_CONTENT_TYPES.contains(essence);
-    }
-
-    private static boolean wantsGraphQLResponse(HttpHeaders headers) {
-        String accept = headers.get(HttpHeaderNames.ACCEPT);
-        return accept != null && accept.toLowerCase(Locale.ROOT).contains(GRAPHQL_RESPONSE_JSON);
-    }
-
-    private static Map<String, Object> csrfError() {
-        return errors("This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). "
-                + "Send a 'Content-Type' other than text/plain, application/x-www-form-urlencoded or multipart/form-data, "
-                + "or a non-empty 'apollo-require-preflight' or 'x-apollo-operation-name' header.", ErrorCodes.CSRF_PREVENTED);
-    }
-
     private static Map<String, Object> errors(String message, String code) {
-        return Map.of("errors", List.of(GraphQLHandler.error(message, code, null)));
+        return GraphQLErrors.body(message, code);
     }
 
     private static FullHttpResponse methodNotAllowed(String allow) {
-        FullHttpResponse response = json(HttpResponseStatus.METHOD_NOT_ALLOWED, false,
+        FullHttpResponse response = json(HttpResponseStatus.METHOD_NOT_ALLOWED, ResponseFormat.JSON,
                 errors("method not allowed here; allowed: " + allow, ErrorCodes.METHOD_NOT_ALLOWED));
         response.headers().set(HttpHeaderNames.ALLOW, allow);
         return response;
     }
 
     private static FullHttpResponse internalError() {
-        return json(HttpResponseStatus.INTERNAL_SERVER_ERROR, false,
+        return json(HttpResponseStatus.INTERNAL_SERVER_ERROR, ResponseFormat.JSON,
                 errors("the router failed to answer this request (internal error; see the router log)",
                         ErrorCodes.INTERNAL_SERVER_ERROR));
     }
 
-    private static FullHttpResponse json(HttpResponseStatus status, boolean graphqlResponse, Map<String, Object> body) {
-        return bytes(status, graphqlResponse ? GRAPHQL_RESPONSE_JSON : APPLICATION_JSON, Json.write(body));
+    private static FullHttpResponse json(HttpResponseStatus status, ResponseFormat format, Map<String, Object> body) {
+        return bytes(status, format.contentType(), Json.write(body));
     }
 
     private static FullHttpResponse bytes(HttpResponseStatus status, String contentType, byte[] body) {

@@ -13,6 +13,10 @@ public record GraphQLOutcome(Kind kind, Map<String, Object> body) {
         EXECUTED,
         /** The request was not executed: parse, validation or variable errors. */
         REQUEST_ERROR,
+        /** Refused before execution whatever the response format (operation limits): HTTP 400. */
+        REFUSED,
+        /** Refused by authorization ({@code reject_unauthorized}): HTTP 403. */
+        FORBIDDEN,
         /** A mutation over GET. */
         METHOD_NOT_ALLOWED
     }

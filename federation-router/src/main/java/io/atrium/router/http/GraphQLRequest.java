@@ -1,5 +1,6 @@
 package io.atrium.router.http;
 
+import io.atrium.policy.Identity;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,9 +11,12 @@ import java.util.Set;
  * @param wantsQueryPlan the request carries the configured plan header
  * @param overrideLabels progressive-override labels enabled for this request
  * @param forwardedHeaders client headers to forward to subgraphs (those the config names)
+ * @param clientName     the client name the request sent (selects per-client limits); null when none
+ * @param identity       the verified caller (subject, consumer, scopes, roles, claims); null when anonymous
  */
 public record GraphQLRequest(String query, String operationName, Map<String, Object> variables, boolean get,
-                             boolean wantsQueryPlan, Set<String> overrideLabels, Map<String, String> forwardedHeaders) {
+                             boolean wantsQueryPlan, Set<String> overrideLabels, Map<String, String> forwardedHeaders,
+                             String clientName, Identity identity) {
     public GraphQLRequest {
         variables = variables == null ? Map.of() : variables;
         overrideLabels = Set.copyOf(overrideLabels);
@@ -20,7 +24,12 @@ public record GraphQLRequest(String query, String operationName, Map<String, Obj
     }
 
     public GraphQLRequest(String query, String operationName, Map<String, Object> variables, boolean get,
+                          boolean wantsQueryPlan, Set<String> overrideLabels, Map<String, String> forwardedHeaders) {
+        this(query, operationName, variables, get, wantsQueryPlan, overrideLabels, forwardedHeaders, null, null);
+    }
+
+    public GraphQLRequest(String query, String operationName, Map<String, Object> variables, boolean get,
                           boolean wantsQueryPlan, Set<String> overrideLabels) {
-        this(query, operationName, variables, get, wantsQueryPlan, overrideLabels, Map.of());
+        this(query, operationName, variables, get, wantsQueryPlan, overrideLabels, Map.of(), null, null);
     }
 }

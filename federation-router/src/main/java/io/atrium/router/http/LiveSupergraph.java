@@ -3,6 +3,13 @@ package io.atrium.router.http;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import graphql.GraphQL;
+import io.atrium.graphql.authz.Authorization;
+import io.atrium.graphql.authz.Requirements;
+import io.atrium.graphql.cost.CostDirectives;
+import io.atrium.graphql.cost.CostEstimator;
+import io.atrium.graphql.document.DocumentCache;
+import io.micrometer.core.instrument.Metrics;
+import io.atrium.graphql.limits.LimitsConfig;
 import io.atrium.router.config.RouterConfig;
 import io.atrium.router.execute.PlanExecutor;
 import io.atrium.router.execute.SubgraphEndpoint;
@@ -16,13 +23,15 @@ import java.util.Map;
 
 /**
  * Everything built once per supergraph version: the model, its executor (subgraph endpoints resolved), the
- * introspection engine and the document and plan caches (keyed within this version, so a swap drops them).
+ * introspection engine and the document (graphql-kit's, limits measured) and plan caches (keyed within this version, so a swap drops them).
  */
 public final class LiveSupergraph {
     private final Supergraph supergraph;
     private final PlanExecutor executor;
     private final GraphQL introspection;
-    private final Cache<String, ParsedOperation> documents;
+    private final DocumentCache documents;
+    private final Authorization authorization;
+    private final CostEstimator cost;
     private final Cache<PlanKey, QueryPlan> plans;
     private final Map<String, Double> percentLabels;
     /** Every override label of the supergraph; a request can only enable these (the plan cache keys on them). */
@@ -30,7 +39,8 @@ public final class LiveSupergraph {
     /** Labels the config enables for every request. */
     private final java.util.Set<String> alwaysLabels;
 
-    record PlanKey(String query, String operationName, java.util.Set<String> labels) {
+    /** @param removed what authorization took out of the operation (never who the caller is); empty = nothing */
+    record PlanKey(String query, String operationName, java.util.Set<String> labels, String removed) {
     }
 
     public LiveSupergraph(Supergraph supergraph, RouterConfig config, SubgraphTransport transport) {
@@ -56,7 +66,12 @@ public final class LiveSupergraph {
         this.alwaysLabels = java.util.Set.copyOf(always);
         // Cache maintenance on the calling event loop: with the default (common pool) executor every few hits
         // wake a pool thread, which costs more than the maintenance itself.
-        this.documents = Caffeine.newBuilder().maximumSize(2_000).executor(Runnable::run).build();
+        LimitsConfig limits = config.endpoint().limits();
+        this.authorization = new Authorization(supergraph.apiSchema(), Requirements.read(supergraph.sdl()),
+                config.endpoint().authorization(), Metrics.globalRegistry);
+        this.cost = new CostEstimator(supergraph.apiSchema(), CostDirectives.read(supergraph.sdl()),
+                config.endpoint().demandControl().listSize());
+        this.documents = new DocumentCache(supergraph.apiSchema(), limits.parserMaxTokens(), limits.heightCap(), 2_000);
         this.plans = Caffeine.newBuilder().maximumSize(2_000).executor(Runnable::run).build();
     }
 
@@ -138,7 +153,15 @@ public final class LiveSupergraph {
         return introspection;
     }
 
-    Cache<String, ParsedOperation> documents() {
+    CostEstimator cost() {
+        return cost;
+    }
+
+    Authorization authorization() {
+        return authorization;
+    }
+
+    DocumentCache documents() {
         return documents;
     }
 

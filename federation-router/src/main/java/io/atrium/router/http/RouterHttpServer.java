@@ -50,8 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class RouterHttpServer implements EmbeddedServer {
     private static final Logger LOG = LoggerFactory.getLogger(RouterHttpServer.class);
     static final int DRAIN_SECONDS = 10;
-    /** Largest request body (the GraphQL document and variables). */
-    static final int MAX_REQUEST_BYTES = 10 * 1024 * 1024;
     private static final int MAX_HEADER_BYTES = 16 * 1024;
     private static final int IDLE_SECONDS = 120;
 
@@ -88,6 +86,7 @@ public final class RouterHttpServer implements EmbeddedServer {
                 new DefaultThreadFactory("atrium-router-io"), io);
         connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         ChannelGroup open = connections;
+        int maxRequestBytes = manager.config().endpoint().limits().maxRequestBytes(); // 413 beyond
         try {
             listener = new ServerBootstrap()
                     .group(group)
@@ -103,7 +102,7 @@ public final class RouterHttpServer implements EmbeddedServer {
                                     new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
                                     new HttpServerCodec(8192, MAX_HEADER_BYTES, 8192),
                                     new HttpServerKeepAliveHandler(),
-                                    new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                    new HttpObjectAggregator(maxRequestBytes),
                                     new GraphQLHttpHandler(manager, inFlight));
                         }
                     })

@@ -1,11 +1,16 @@
 package io.atrium.router.http;
 
+import io.atrium.graphql.cost.DemandControl;
+import io.atrium.graphql.identity.IdentityResolver;
+import io.atrium.graphql.limits.LimitsPolicy;
+import io.atrium.graphql.trusted.DocumentResolver;
 import io.atrium.router.config.RouterConfig;
 import io.atrium.router.config.RouterConfigLoader;
 import io.atrium.router.supergraph.Supergraph;
 import io.atrium.router.supergraph.SupergraphException;
 import io.atrium.router.supergraph.SupergraphReader;
 import io.atrium.router.transport.NettySubgraphTransport;
+import io.micrometer.core.instrument.Metrics;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import io.micronaut.context.annotation.Context;
@@ -33,6 +38,10 @@ public final class SupergraphManager implements AutoCloseable {
     private final NettySubgraphTransport transport = new NettySubgraphTransport();
     private final AtomicReference<LiveSupergraph> live = new AtomicReference<>();
     private final GraphQLHandler handler;
+    private final DocumentResolver documents;
+    private final java.net.http.HttpClient keysClient = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    private final IdentityResolver identity;
     private final java.util.concurrent.atomic.AtomicLong reloadFailures = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService watcher;
     private FileTime lastModified;
@@ -43,7 +52,11 @@ public final class SupergraphManager implements AutoCloseable {
                 .map(f -> RouterConfigLoader.load(Path.of(f)))
                 .orElse(RouterConfig.defaults());
         this.config = supergraphFile.filter(s -> !s.isBlank()).map(base::withSupergraph).orElse(base);
-        this.handler = new GraphQLHandler(config.introspection());
+        this.handler = new GraphQLHandler(config.introspection(),
+                new LimitsPolicy(config.endpoint().limits(), Metrics.globalRegistry),
+                new DemandControl(config.endpoint().demandControl(), Metrics.globalRegistry));
+        this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), Metrics.globalRegistry);
+        this.identity = IdentityResolver.create(config.endpoint().identity(), keysClient, Metrics.globalRegistry);
         if (config.supergraph() != null) {
             Path path = Path.of(config.supergraph());
             reload(path, true);
@@ -67,6 +80,16 @@ public final class SupergraphManager implements AutoCloseable {
 
     public GraphQLHandler handler() {
         return handler;
+    }
+
+    /** Who is calling: the edge's assertion or a client JWT, per the {@code identity} block. */
+    public IdentityResolver identity() {
+        return identity;
+    }
+
+    /** Trusted documents and APQ: a request's document text by id or as sent. */
+    public DocumentResolver documents() {
+        return documents;
     }
 
     /** The live supergraph, or null before one loaded. */
@@ -119,5 +142,7 @@ public final class SupergraphManager implements AutoCloseable {
             watcher.shutdownNow();
         }
         transport.close();
+        keysClient.close();
+        documents.close();
     }
 }

@@ -1,23 +1,21 @@
 package io.atrium.router.json;
 
+import io.atrium.graphql.json.JsonReader;
+import io.atrium.graphql.json.JsonSyntaxException;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * JSON as plain Java values (LinkedHashMap, ArrayList, String, Number, Boolean, null) via Jackson streaming.
+ * JSON as plain Java values (LinkedHashMap, ArrayList, String, Number, Boolean, null) via Jackson streaming; reading
+ * is graphql-kit's {@link JsonReader}, writing (with pre-serialized {@link RawJson} parts) is the router's own.
  * Response trees are merged and re-shaped in place, so a generic tree is the natural model here.
  */
 public final class Json {
@@ -28,67 +26,15 @@ public final class Json {
 
     /** Parses a JSON document; throws {@link JsonException} when it is not valid JSON. */
     public static Object read(byte[] bytes) {
-        try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), bytes)) {
-            JsonToken token = parser.nextToken();
-            if (token == null) {
-                throw new JsonException("empty JSON document");
-            }
-            Object value = readValue(parser, token);
-            if (parser.nextToken() != null) {
-                throw new JsonException("trailing content after the JSON value");
-            }
-            return value;
-        } catch (JacksonException e) {
-            throw new JsonException("invalid JSON: " + e.getOriginalMessage());
+        try {
+            return JsonReader.read(bytes);
+        } catch (JsonSyntaxException e) {
+            throw new JsonException(e.getMessage());
         }
     }
 
     public static Object read(String text) {
         return read(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private static Object readValue(JsonParser parser, JsonToken token) {
-        switch (token) {
-            case START_OBJECT -> {
-                Map<String, Object> map = new LinkedHashMap<>();
-                while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                    String name = parser.currentName();
-                    map.put(name, readValue(parser, parser.nextToken()));
-                }
-                return map;
-            }
-            case START_ARRAY -> {
-                List<Object> list = new ArrayList<>();
-                JsonToken next;
-                while ((next = parser.nextToken()) != JsonToken.END_ARRAY) {
-                    list.add(readValue(parser, next));
-                }
-                return list;
-            }
-            case VALUE_STRING -> {
-                return parser.getString();
-            }
-            case VALUE_NUMBER_INT -> {
-                return switch (parser.getNumberType()) {
-                    case INT -> parser.getIntValue();
-                    case LONG -> parser.getLongValue();
-                    default -> parser.getBigIntegerValue();
-                };
-            }
-            case VALUE_NUMBER_FLOAT -> {
-                return parser.getDoubleValue();
-            }
-            case VALUE_TRUE -> {
-                return Boolean.TRUE;
-            }
-            case VALUE_FALSE -> {
-                return Boolean.FALSE;
-            }
-            case VALUE_NULL -> {
-                return null;
-            }
-            default -> throw new JsonException("unexpected JSON token " + token);
-        }
     }
 
     public static byte[] write(Object value) {

@@ -26,7 +26,9 @@ final class LinkedFeatures {
     static final String CONTEXT = "https://specs.apollo.dev/context";
 
     /** Features whose meaning we implement (or that carry no runtime semantics for a router). */
-    private static final Set<String> SUPPORTED = Set.of(LINK, JOIN, INACCESSIBLE, TAG, CONTEXT);
+    // authenticated, requiresScopes, policy (for: SECURITY) are enforced by graphql-kit's Authorization before planning
+    private static final Set<String> SUPPORTED = Set.of(LINK, JOIN, INACCESSIBLE, TAG, CONTEXT,
+            "https://specs.apollo.dev/authenticated", "https://specs.apollo.dev/requiresScopes", "https://specs.apollo.dev/policy");
     private static final Set<String> SUPPORTED_JOIN_VERSIONS = Set.of("v0.2", "v0.3", "v0.4", "v0.5");
 
     record Feature(String identity, String version, String name, Map<String, String> imports, String purpose) {

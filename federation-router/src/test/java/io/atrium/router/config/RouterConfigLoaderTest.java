@@ -103,6 +103,35 @@ class RouterConfigLoaderTest {
             RouterConfig config = RouterConfigLoader.load(java.nio.file.Path.of(file));
             assertThat(config.defaultProtocol()).as(file).isEqualTo(RouterConfig.Protocol.HTTP1);
             assertThat(config.headerRules()).as(file).isEmpty();
+            assertThat(io.atrium.graphql.trusted.TrustedDocuments.load(config.endpoint().trustedDocuments()).size())
+                    .as(file).isGreaterThanOrEqualTo(0); // every manifest named reads
         }
+        RouterConfig local = RouterConfigLoader.load(java.nio.file.Path.of("../config/router/router.yaml"));
+        assertThat(local.introspection()).isTrue();
+        assertThat(local.endpoint().identity().source()).isEqualTo(io.atrium.graphql.identity.IdentitySource.EDGE_ASSERTION);
+        assertThat(local.endpoint().trustedDocuments().forClient("demo").mode())
+                .isEqualTo(io.atrium.graphql.trusted.TrustMode.LOG_UNKNOWN);
+        assertThat(io.atrium.graphql.trusted.TrustedDocuments.load(local.endpoint().trustedDocuments()).size()).isEqualTo(1);
+        assertThat(RouterConfigLoader.load(java.nio.file.Path.of("../config/router/compose.yaml")).introspection()).isFalse();
+    }
+
+    @Test
+    void graphqlKitBlocksAreStrictWithTheKeysPath() {
+        assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                limits: {max_depht: 3}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("limits.max_depht");
+        assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                trusted_documents: {clients: {web: {mode: strict}}}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("trusted_documents.clients.web.mode");
+        assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                apq: {max_entries: -1}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("apq.max_entries");
+        assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                identity: {source: jwt, jwt: {jwks_url: "http://k/jwks", issuers: [i]}}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("identity.jwt.audiences");
     }
 }

@@ -161,7 +161,7 @@ class GraphQLHttpIT {
                     + "content-length: " + body.length() + "\r\n\r\n" + body
                     + "GET /health HTTP/1.1\r\nhost: x\r\n\r\n"
                     + "POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nconnection: close\r\n"
-                    + "content-length: " + (RouterHttpServer.MAX_REQUEST_BYTES + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "content-length: " + (io.atrium.graphql.limits.LimitsConfig.DEFAULT_MAX_REQUEST_BYTES + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int typename = answers.indexOf("{\"data\":{\"__typename\":\"Query\"}}");
             int health = answers.indexOf("\"status\":\"UP\"");

@@ -63,11 +63,34 @@ class SupergraphReaderTest {
 
     @Test
     void refusesSecurityFeaturesItDoesNotImplementNamingThem() {
-        String withPolicy = SUPERGRAPH.replace("{ query: Query }",
-                "@link(url: \"https://specs.apollo.dev/policy/v0.1\", for: SECURITY) { query: Query }");
-        assertThatThrownBy(() -> SupergraphReader.read(withPolicy))
+        String withUnknown = SUPERGRAPH.replace("{ query: Query }",
+                "@link(url: \"https://specs.example.com/tenancy/v0.1\", for: SECURITY) { query: Query }");
+        assertThatThrownBy(() -> SupergraphReader.read(withUnknown))
                 .isInstanceOf(SupergraphException.class)
-                .hasMessageContaining("https://specs.apollo.dev/policy/v0.1");
+                .hasMessageContaining("https://specs.example.com/tenancy/v0.1");
+    }
+
+    @Test
+    void acceptsTheCostFeatureAndKeepsItsDirectivesOutOfTheApiSchema() {
+        String withCost = SUPERGRAPH.replace("{ query: Query }",
+                "@link(url: \"https://specs.apollo.dev/cost/v0.1\", import: [\"@cost\", \"@listSize\"]) { query: Query }\n"
+                        + "directive @cost(weight: Int!) on FIELD_DEFINITION | OBJECT | SCALAR | ENUM\n"
+                        + "directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], "
+                        + "requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION\n");
+        var api = SupergraphReader.read(withCost).apiSchema();
+        assertThat(api.getDirective("cost")).isNull();
+        assertThat(api.getDirective("listSize")).isNull();
+    }
+
+    @Test
+    void acceptsTheAuthorizationFeaturesWhichGraphqlKitEnforces() throws Exception {
+        String sdl = java.nio.file.Files.readString(java.nio.file.Path.of(
+                "src/test/resources/fixtures/authorization/supergraph.graphql"));
+        var api = SupergraphReader.read(sdl).apiSchema();
+        assertThat(api.getDirective("authenticated")).isNull();
+        assertThat(api.getDirective("requiresScopes")).isNull();
+        assertThat(api.getType("policy__Policy")).isNull();
+        assertThat(api.getObjectType("User").getFieldDefinition("email")).isNotNull();
     }
 
     @Test

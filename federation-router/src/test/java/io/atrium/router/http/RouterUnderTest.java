@@ -1,0 +1,84 @@
+package io.atrium.router.http;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * A router started for one test class on a random loopback port, from a config text (and by default the
+ * benchmark fixture's supergraph), with a client for it. Files live in a temporary directory of their own, so
+ * relative paths in the config (manifests) resolve there.
+ */
+final class RouterUnderTest implements AutoCloseable {
+    private final EmbeddedServer server;
+    private final HttpClient client = HttpClient.newHttpClient();
+    final Path dir;
+
+    private RouterUnderTest(EmbeddedServer server, Path dir) {
+        this.server = server;
+        this.dir = dir;
+    }
+
+    /** The benchmark fixture's supergraph (four subgraphs, none running): introspection and __typename answer. */
+    static String benchmarkSupergraph() throws Exception {
+        Map<String, Object> fixture = new Yaml().load(Files.readString(
+                Path.of("src/test/resources/fixtures/demo/benchmark-query.yaml")));
+        return (String) fixture.get("supergraph");
+    }
+
+    static Path newDirectory() throws Exception {
+        return Files.createTempDirectory("router-under-test");
+    }
+
+    static RouterUnderTest start(String config) throws Exception {
+        return start(newDirectory(), benchmarkSupergraph(), config);
+    }
+
+    static RouterUnderTest start(Path dir, String supergraph, String config) throws Exception {
+        Path supergraphFile = dir.resolve("supergraph.graphql");
+        Files.writeString(supergraphFile, supergraph);
+        Path configFile = dir.resolve("router.yaml");
+        Files.writeString(configFile, config);
+        return new RouterUnderTest(ApplicationContext.run(EmbeddedServer.class, Map.of(
+                "micronaut.server.port", -1,
+                "atrium.router.config", configFile.toString(),
+                "atrium.router.supergraph", supergraphFile.toString())), dir);
+    }
+
+    URI uri(String pathAndQuery) {
+        return server.getURI().resolve(pathAndQuery);
+    }
+
+    HttpClient client() {
+        return client;
+    }
+
+    /** POST /graphql with a JSON body and {@code content-type: application/json}, plus header name/value pairs. */
+    HttpResponse<String> post(String jsonBody, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/graphql"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GraphQL query as the JSON body's {@code query}. */
+    static String queryBody(String query) {
+        return "{\"query\":\"" + query.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        client.close();
+    }
+}

@@ -1,0 +1,30 @@
+package io.atrium.graphql;
+
+/** The {@code errors[].extensions.code} values graphql-kit produces; one place for the whole module. */
+public final class GraphQLErrorCodes {
+    public static final String BAD_REQUEST = "BAD_REQUEST";
+    public static final String GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED";
+    public static final String GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED";
+    public static final String OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE";
+    public static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
+    public static final String CSRF_PREVENTED = "CSRF_PREVENTED";
+    public static final String UNAUTHENTICATED = "UNAUTHENTICATED";
+
+    public static final String MAX_DEPTH_LIMIT = "MAX_DEPTH_LIMIT";
+    public static final String MAX_HEIGHT_LIMIT = "MAX_HEIGHT_LIMIT";
+    public static final String MAX_ALIASES_LIMIT = "MAX_ALIASES_LIMIT";
+    public static final String MAX_ROOT_FIELDS_LIMIT = "MAX_ROOT_FIELDS_LIMIT";
+    public static final String MAX_DIRECTIVES_LIMIT = "MAX_DIRECTIVES_LIMIT";
+    public static final String MAX_TOKENS_LIMIT = "MAX_TOKENS_LIMIT";
+    public static final String COST_ESTIMATED_TOO_EXPENSIVE = "COST_ESTIMATED_TOO_EXPENSIVE";
+
+    public static final String PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND";
+    public static final String PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED";
+    public static final String PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH";
+    public static final String PERSISTED_QUERY_NOT_IN_LIST = "PERSISTED_QUERY_NOT_IN_LIST";
+    public static final String CANNOT_SEND_PQ_ID_AND_BODY = "CANNOT_SEND_PQ_ID_AND_BODY";
+    public static final String QUERY_NOT_IN_SAFELIST = "QUERY_NOT_IN_SAFELIST";
+
+    private GraphQLErrorCodes() {
+    }
+}

@@ -1,0 +1,169 @@
+package io.atrium.graphql.cost;
+
+import graphql.language.Argument;
+import graphql.language.Document;
+import graphql.language.Field;
+import graphql.language.FragmentDefinition;
+import graphql.language.FragmentSpread;
+import graphql.language.InlineFragment;
+import graphql.language.IntValue;
+import graphql.language.OperationDefinition;
+import graphql.language.Selection;
+import graphql.language.SelectionSet;
+import graphql.language.VariableReference;
+import graphql.schema.GraphQLArgument;
+import graphql.schema.GraphQLCompositeType;
+import graphql.schema.GraphQLFieldDefinition;
+import graphql.schema.GraphQLFieldsContainer;
+import graphql.schema.GraphQLNamedType;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.GraphQLTypeUtil;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The static (upper-bound) cost of an operation, as Apollo's demand control estimates it: a mutation starts at 10;
+ * each field costs its {@code @cost} weight, else its type's, else 1 for an object, interface or union and 0 for a
+ * scalar or enum; a list multiplies its items' cost (the field's weight and its selection) by the largest slicing
+ * argument given (or its default), else {@code assumedSize}, else the configured list size; {@code sizedFields} move
+ * that size to child fields (connections). Fragments on different types are summed (an upper bound).
+ */
+public final class CostEstimator {
+    private static final long MUTATION_BASE = 10;
+
+    private final GraphQLSchema schema;
+    private final CostDirectives directives;
+    private final int defaultListSize;
+
+    public CostEstimator(GraphQLSchema schema, CostDirectives directives, int defaultListSize) {
+        this.schema = schema;
+        this.directives = directives;
+        this.defaultListSize = defaultListSize;
+    }
+
+    /** @param variables the coerced variable values (slicing arguments may be variables) */
+    public long estimate(Document document, OperationDefinition operation, Map<String, Object> variables) {
+        Map<String, FragmentDefinition> fragments = new HashMap<>();
+        for (var definition : document.getDefinitions()) {
+            if (definition instanceof FragmentDefinition fragment) {
+                fragments.put(fragment.getName(), fragment);
+            }
+        }
+        GraphQLCompositeType root = switch (operation.getOperation()) {
+            case QUERY -> schema.getQueryType();
+            case MUTATION -> schema.getMutationType();
+            case SUBSCRIPTION -> schema.getSubscriptionType();
+        };
+        long base = operation.getOperation() == OperationDefinition.Operation.MUTATION ? MUTATION_BASE : 0;
+        return add(base, new Walk(fragments, variables).selections(operation.getSelectionSet(), root, List.of(), 1));
+    }
+
+    private final class Walk {
+        private final Map<String, FragmentDefinition> fragments;
+        private final Map<String, Object> variables;
+
+        Walk(Map<String, FragmentDefinition> fragments, Map<String, Object> variables) {
+            this.fragments = fragments;
+            this.variables = variables;
+        }
+
+        /** @param sizedFields child fields that take {@code sizedSize} as their multiplier */
+        long selections(SelectionSet set, GraphQLCompositeType parent, List<String> sizedFields, long sizedSize) {
+            long total = 0;
+            for (Selection<?> selection : set.getSelections()) {
+                long cost = switch (selection) {
+                    case Field field -> field(field, parent, sizedFields, sizedSize);
+                    case InlineFragment inline -> selections(inline.getSelectionSet(), inline.getTypeCondition() == null
+                            ? parent : (GraphQLCompositeType) schema.getType(inline.getTypeCondition().getName()),
+                            sizedFields, sizedSize);
+                    case FragmentSpread spread -> {
+                        FragmentDefinition definition = fragments.get(spread.getName());
+                        yield definition == null ? 0 : selections(definition.getSelectionSet(),
+                                (GraphQLCompositeType) schema.getType(definition.getTypeCondition().getName()),
+                                sizedFields, sizedSize);
+                    }
+                    default -> 0;
+                };
+                total = add(total, cost);
+            }
+            return total;
+        }
+
+        private long field(Field field, GraphQLCompositeType parent, List<String> sizedFields, long sizedSize) {
+            if (field.getName().startsWith("__") || !(parent instanceof GraphQLFieldsContainer container)) {
+                return 0;
+            }
+            GraphQLFieldDefinition definition = container.getFieldDefinition(field.getName());
+            if (definition == null) {
+                return 0;
+            }
+            GraphQLNamedType named = (GraphQLNamedType) GraphQLTypeUtil.unwrapAll(definition.getType());
+            Integer weight = directives.fieldWeight(parent.getName(), field.getName());
+            if (weight == null) {
+                weight = directives.typeWeight(named.getName());
+            }
+            long own = weight != null ? Math.max(0, weight) : named instanceof GraphQLCompositeType ? 1 : 0;
+            CostDirectives.ListSize listSize = directives.listSize(parent.getName(), field.getName());
+            long size = size(listSize, field, definition);
+            boolean sizesChildren = listSize != null && !listSize.sizedFields().isEmpty();
+            long children = field.getSelectionSet() == null || !(named instanceof GraphQLCompositeType composite) ? 0
+                    : selections(field.getSelectionSet(), composite, sizesChildren ? listSize.sizedFields() : List.of(),
+                            size);
+            long multiplier = sizedFields.contains(field.getName()) ? sizedSize
+                    : !sizesChildren && GraphQLTypeUtil.isList(GraphQLTypeUtil.unwrapNonNull(definition.getType())) ? size : 1;
+            return multiply(multiplier, add(own, children));
+        }
+
+        /** The largest slicing argument given (or defaulted), else assumedSize, else the configured list size. */
+        private long size(CostDirectives.ListSize listSize, Field field, GraphQLFieldDefinition definition) {
+            if (listSize == null) {
+                return defaultListSize;
+            }
+            long largest = -1;
+            for (String name : listSize.slicingArguments()) {
+                Long value = intArgument(field, definition, name);
+                if (value != null) {
+                    largest = Math.max(largest, value);
+                }
+            }
+            if (largest >= 0) {
+                return largest;
+            }
+            return listSize.assumedSize() != null ? listSize.assumedSize() : defaultListSize;
+        }
+
+        private Long intArgument(Field field, GraphQLFieldDefinition definition, String name) {
+            for (Argument argument : field.getArguments()) {
+                if (argument.getName().equals(name)) {
+                    if (argument.getValue() instanceof IntValue i) {
+                        return i.getValue().longValue();
+                    }
+                    if (argument.getValue() instanceof VariableReference ref && variables.get(ref.getName()) instanceof Number n) {
+                        return n.longValue();
+                    }
+                    return null;
+                }
+            }
+            GraphQLArgument declared = definition.getArgument(name);
+            if (declared != null && declared.hasSetDefaultValue()
+                    && declared.getArgumentDefaultValue().getValue() instanceof IntValue i) {
+                return i.getValue().longValue();
+            }
+            if (declared != null && declared.hasSetDefaultValue()
+                    && declared.getArgumentDefaultValue().getValue() instanceof Number n) {
+                return n.longValue();
+            }
+            return null;
+        }
+    }
+
+    private static long add(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    private static long multiply(long a, long b) {
+        return a != 0 && b > Long.MAX_VALUE / a ? Long.MAX_VALUE : a * b;
+    }
+}

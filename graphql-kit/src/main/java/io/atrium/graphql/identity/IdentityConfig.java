@@ -1,0 +1,117 @@
+package io.atrium.graphql.identity;
+
+import io.atrium.graphql.config.ConfigMaps;
+import io.atrium.graphql.config.GraphQLConfigException;
+import io.atrium.policy.auth.ClaimMapping;
+import io.atrium.policy.auth.JwtConfig;
+import io.atrium.policy.auth.KeySource;
+import io.atrium.policy.identity.AssertionVerifier;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code identity} block of an endpoint:
+ *
+ * <pre>
+ * identity:
+ *   source: none                 # none | edge_assertion | jwt; default none
+ *   required: false              # true: a request without an identity is refused (401 UNAUTHENTICATED); default false
+ *   edge_assertion:              # with source: edge_assertion
+ *     jwks_url: http://127.0.0.1:9901/.well-known/jwks.json   # required: the edge's admin port
+ *     issuer: atrium-edge        # default atrium-edge
+ *     audience: atrium-internal  # default atrium-internal
+ *   jwt:                         # with source: jwt (the edge's auth.jwt options)
+ *     jwks_url: https://issuer.example/.well-known/jwks.json  # required
+ *     issuers: [https://issuer.example/]                      # required
+ *     audiences: [atrium]                                     # required
+ *     algorithms: [RS256, ES256]                              # default RS256, PS256, ES256, EdDSA, Ed25519
+ *     scopes_claim: scope        # default scope (scp when absent)
+ *     roles_claim: roles         # default roles
+ *     consumer_claim: azp        # default azp (client_id when absent)
+ * </pre>
+ *
+ * @param assertion set when the source is {@code edge_assertion}
+ * @param jwt       set when the source is {@code jwt}
+ */
+public record IdentityConfig(IdentitySource source, boolean required, AssertionVerifier.Config assertion, JwtConfig jwt) {
+    public static final IdentityConfig DEFAULTS = new IdentityConfig(IdentitySource.NONE, false, null, null);
+
+    public static IdentityConfig read(Object value, String path) {
+        if (value == null) {
+            return DEFAULTS;
+        }
+        Map<String, Object> block = ConfigMaps.map(value, path);
+        ConfigMaps.checkKeys(block, Set.of("source", "required", "edge_assertion", "jwt"), path);
+        IdentitySource source = ConfigMaps.choice(block, "source", IdentitySource.NONE, IdentitySource.class, path);
+        boolean required = ConfigMaps.bool(block, "required", false, path);
+        if (required && source == IdentitySource.NONE) {
+            throw new GraphQLConfigException(path + ".required: needs a source (edge_assertion or jwt)");
+        }
+        AssertionVerifier.Config assertion = null;
+        JwtConfig jwt = null;
+        if (source == IdentitySource.EDGE_ASSERTION) {
+            String at = path + ".edge_assertion";
+            Map<String, Object> own = ConfigMaps.map(block.get("edge_assertion"), at);
+            ConfigMaps.checkKeys(own, Set.of("jwks_url", "issuer", "audience"), at);
+            assertion = new AssertionVerifier.Config(ConfigMaps.string(own, "issuer", null, at),
+                    ConfigMaps.string(own, "audience", null, at), KeySource.Jwks.of(url(own, at)), null);
+        } else if (block.containsKey("edge_assertion")) {
+            throw new GraphQLConfigException(path + ".edge_assertion: only with source: edge_assertion");
+        }
+        if (source == IdentitySource.JWT) {
+            String at = path + ".jwt";
+            Map<String, Object> own = ConfigMaps.map(block.get("jwt"), at);
+            ConfigMaps.checkKeys(own, Set.of("jwks_url", "issuers", "audiences", "algorithms", "scopes_claim",
+                    "roles_claim", "consumer_claim"), at);
+            try {
+                jwt = new JwtConfig(strings(own, "issuers", at, true), strings(own, "audiences", at, true),
+                        new LinkedHashSet<>(strings(own, "algorithms", at, false)), null, KeySource.Jwks.of(url(own, at)),
+                        new ClaimMapping(ConfigMaps.string(own, "scopes_claim", null, at),
+                                ConfigMaps.string(own, "roles_claim", null, at),
+                                ConfigMaps.string(own, "consumer_claim", null, at), null), 0);
+            } catch (IllegalArgumentException e) {
+                throw new GraphQLConfigException(at + ": " + e.getMessage());
+            }
+        } else if (block.containsKey("jwt")) {
+            throw new GraphQLConfigException(path + ".jwt: only with source: jwt");
+        }
+        return new IdentityConfig(source, required, assertion, jwt);
+    }
+
+    private static URI url(Map<String, Object> block, String path) {
+        String text = ConfigMaps.string(block, "jwks_url", null, path);
+        if (text == null) {
+            throw new GraphQLConfigException(path + ".jwks_url: required");
+        }
+        URI uri = URI.create(text);
+        if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
+            throw new GraphQLConfigException(path + ".jwks_url: expected an http(s) URL");
+        }
+        return uri;
+    }
+
+    private static List<String> strings(Map<String, Object> block, String key, String path, boolean required) {
+        Object value = block.get(key);
+        if (value == null) {
+            if (required) {
+                throw new GraphQLConfigException(path + "." + key + ": required (a list of strings)");
+            }
+            return List.of();
+        }
+        if (!(value instanceof List<?> list) || (required && list.isEmpty())) {
+            throw new GraphQLConfigException(path + "." + key + ": expected a non-empty list of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof String s) || s.isBlank()) {
+                throw new GraphQLConfigException(path + "." + key + ": expected strings, got " + item);
+            }
+            out.add(s);
+        }
+        return out;
+    }
+}

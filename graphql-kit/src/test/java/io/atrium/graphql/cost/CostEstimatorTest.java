@@ -1,0 +1,82 @@
+package io.atrium.graphql.cost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import graphql.parser.Parser;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.idl.RuntimeWiring;
+import graphql.schema.idl.SchemaGenerator;
+import graphql.schema.idl.SchemaParser;
+import io.atrium.graphql.document.OperationSelector;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Static cost estimates checked against hand-computed values (default weights, @cost, @listSize). */
+class CostEstimatorTest {
+    private static final String SDL = """
+            schema @link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@cost", "@listSize"]) {
+              query: Query mutation: Mutation
+            }
+            directive @link(url: String, as: String, import: [String]) repeatable on SCHEMA
+            directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR
+            directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!],
+                requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
+            type Query {
+              products(first: Int = 5, last: Int): [Product] @listSize(slicingArguments: ["first", "last"], requireOneSlicingArgument: false)
+              users: [User]
+              search(first: Int): SearchConnection @listSize(slicingArguments: ["first"], sizedFields: ["edges"])
+              expensive: Int @cost(weight: 50)
+              reviews: [Review] @listSize(assumedSize: 3)
+            }
+            type Mutation { like: Product }
+            type Product { id: ID! name: String price: Money }
+            scalar Money @cost(weight: 2)
+            type User @cost(weight: 5) { id: ID! name: String }
+            type SearchConnection { edges: [Edge] total: Int }
+            type Edge { node: Product }
+            type Review { body: String author: User }
+            """;
+    private static final GraphQLSchema SCHEMA = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(SDL),
+            RuntimeWiring.MOCKED_WIRING);
+    private static final CostEstimator ESTIMATOR = new CostEstimator(SCHEMA, CostDirectives.read(SDL), 10);
+
+    private static long cost(String query, Map<String, Object> variables) {
+        var document = Parser.parse(query);
+        return ESTIMATOR.estimate(document, OperationSelector.select(document, null).operation(), variables);
+    }
+
+    private static long cost(String query) {
+        return cost(query, Map.of());
+    }
+
+    @Test
+    void slicingArgumentsTheirDefaultsAndVariablesSizeLists() {
+        assertThat(cost("{ products { id name } }")).isEqualTo(5);                    // default first: 5 x 1
+        assertThat(cost("{ products(first: 20, last: 3) { price } }")).isEqualTo(60); // largest: 20 x (1 + Money 2)
+        assertThat(cost("query($n: Int) { products(first: $n) { id } }", Map.of("n", 7))).isEqualTo(7);
+    }
+
+    @Test
+    void typeWeightsAssumedSizesAndTheConfiguredListSize() {
+        assertThat(cost("{ users { name } }")).isEqualTo(50);              // 10 (configured) x User 5
+        assertThat(cost("{ reviews { author { name } } }")).isEqualTo(18); // 3 x (1 + 5)
+        assertThat(cost("{ expensive }")).isEqualTo(50);                   // field @cost
+    }
+
+    @Test
+    void sizedFieldsMoveTheSizeToTheConnectionsEdges() {
+        // search 1 + edges 4 x (1 + node (1 + price 2))
+        assertThat(cost("{ search(first: 4) { total edges { node { name price } } } }")).isEqualTo(17);
+    }
+
+    @Test
+    void aMutationStartsAtTenAndFragmentsCount() {
+        assertThat(cost("mutation { like { id } }")).isEqualTo(11);
+        assertThat(cost("{ users { ...U } } fragment U on User { name }")).isEqualTo(50);
+    }
+
+    @Test
+    void withoutTheCostLinkDefaultsApply() {
+        assertThat(CostDirectives.read("type Query { a: Int @cost(weight: 9) }").typeWeight("Query")).isNull();
+    }
+}
