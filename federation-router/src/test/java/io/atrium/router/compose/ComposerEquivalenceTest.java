@@ -1,0 +1,68 @@
+package io.atrium.router.compose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atrium.router.supergraph.Supergraph;
+import io.atrium.router.supergraph.SupergraphReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our composer against {@code @apollo/composition} on every subgraph set the repository holds: each must compose to
+ * a supergraph with the same API schema and the same join metadata (up to order) as the stored one.
+ */
+class ComposerEquivalenceTest {
+
+    @Test
+    void everyStoredSupergraphIsReproduced() {
+        List<ComposeCorpus.Case> cases = ComposeCorpus.all();
+        List<String> mismatches = new ArrayList<>();
+        for (ComposeCorpus.Case c : cases) {
+            String problem = compare(c);
+            if (problem != null) {
+                mismatches.add(c.name() + ": " + problem);
+            }
+        }
+        System.out.println("composer equivalence: " + (cases.size() - mismatches.size()) + " of " + cases.size()
+                + " subgraph sets compose to a supergraph equivalent to @apollo/composition's");
+        assertThat(mismatches).as("subgraph sets whose composition differs from the stored supergraph").isEmpty();
+    }
+
+    /** The comparison itself can fail: a stored supergraph minus one join directive is not equivalent. */
+    @Test
+    void normalizedFormSeesAMissingJoinDirective() {
+        ComposeCorpus.Case examples = ComposeCorpus.examples();
+        String stored = examples.storedSupergraph();
+        String changed = stored.replaceFirst(" @join__field\\(graph: REVIEWS, provides: \"username\"\\)", "");
+        assertThat(changed).isNotEqualTo(stored);
+        assertThat(SupergraphNormalizer.joinLines(changed)).isNotEqualTo(SupergraphNormalizer.joinLines(stored));
+        assertThat(compare(new ComposeCorpus.Case("changed", examples.subgraphs(), changed)))
+                .contains("join metadata differs").contains("provides");
+    }
+
+    static String compare(ComposeCorpus.Case c) {
+        CompositionResult result = Composer.compose(c.subgraphs());
+        if (result instanceof CompositionResult.Failed failed) {
+            return "did not compose: " + failed.errors();
+        }
+        CompositionResult.Composed composed = (CompositionResult.Composed) result;
+        Supergraph expected = SupergraphReader.read(c.storedSupergraph());
+        TreeSet<String> expectedLines = SupergraphNormalizer.joinLines(c.storedSupergraph());
+        TreeSet<String> actualLines = SupergraphNormalizer.joinLines(composed.supergraphSdl());
+        if (!expectedLines.equals(actualLines)) {
+            TreeSet<String> missing = new TreeSet<>(expectedLines);
+            missing.removeAll(actualLines);
+            TreeSet<String> extra = new TreeSet<>(actualLines);
+            extra.removeAll(expectedLines);
+            return "join metadata differs: missing " + missing + ", unexpected " + extra;
+        }
+        String expectedApi = SupergraphNormalizer.apiSchema(expected);
+        String actualApi = SupergraphNormalizer.apiSchema(composed.supergraph());
+        if (!expectedApi.equals(actualApi)) {
+            return "API schema differs:\n" + expectedApi + "\n---\n" + actualApi;
+        }
+        return null;
+    }
+}
