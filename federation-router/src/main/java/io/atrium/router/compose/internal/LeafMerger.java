@@ -173,6 +173,7 @@ final class LeafMerger {
                 defs.computeIfAbsent(f.name, k -> new ArrayList<>()).add(f);
             }
         }
+        boolean failedFields = false;
         for (Map.Entry<String, List<FieldDef>> entry : defs.entrySet()) {
             String coordinate = type.name + "." + entry.getKey();
             if (entry.getValue().size() < sources.size()) {
@@ -192,9 +193,11 @@ final class LeafMerger {
             MField field = mergeInputField(coordinate, entry.getValue(), sources);
             if (field != null) {
                 type.fields.put(field.name, field);
+            } else {
+                failedFields = true;
             }
         }
-        if (type.fields.isEmpty()) {
+        if (type.fields.isEmpty() && !failedFields) {
             support.errors.add(new CompositionError(ErrorCode.EMPTY_MERGED_INPUT_TYPE, "None of the fields of input"
                     + " object type \"" + type.name + "\" are consistently defined in all the subgraphs defining that"
                     + " type. As only fields common to all subgraphs are merged, this would result in an empty type.",

@@ -249,9 +249,11 @@ final class SubgraphValidator {
                     field.external = false;
                 } else {
                     add(ErrorCode.EXTERNAL_ON_INTERFACE, "Interface type field \"" + type.name + "." + field.name
-                            + "\" is marked @external but @external is not allowed on interface fields.",
-                            field.location);
+                            + "\" is marked @external but @external is not allowed on interface fields (it is"
+                            + " nonsensical).", field.location);
                 }
+            }
+            if (s.fed1 && type.kind == Kind.INTERFACE) {
                 continue;
             }
             String coordinate = type.name + "." + field.name;
