@@ -40,6 +40,7 @@ final class SubgraphValidator {
             // a subgraph without queries is fine as long as some other subgraph has them (checked when merging)
         }
         for (TypeDef type : s.types.values()) {
+            checkReferences(type);
             unexternalizeExtensionKeys(type);
             for (Key key : type.keys) {
                 walk(type.name, key.selection(), Use.KEY, s.keyFields, false, "On type \"" + type.name
@@ -51,6 +52,30 @@ final class SubgraphValidator {
         }
         for (TypeDef type : s.types.values()) {
             checkExternals(type);
+        }
+    }
+
+    private static final Set<String> BUILT_IN_SCALARS = Set.of("String", "Int", "Float", "Boolean", "ID");
+
+    /** Every type a definition names exists in the subgraph (GraphQL validity). */
+    private void checkReferences(TypeDef type) {
+        for (String name : type.interfaces) {
+            requireType(name, type.location);
+        }
+        for (String name : type.members) {
+            requireType(name, type.location);
+        }
+        for (FieldDef field : type.fields.values()) {
+            requireType(TypeNames.named(field.type), field.location);
+            for (SubgraphModel.ArgDef arg : field.args.values()) {
+                requireType(TypeNames.named(arg.type), arg.location);
+            }
+        }
+    }
+
+    private void requireType(String name, SourceLocation location) {
+        if (!BUILT_IN_SCALARS.contains(name) && s.type(name) == null) {
+            add(ErrorCode.INVALID_GRAPHQL, "Unknown type \"" + name + "\".", location);
         }
     }
 
