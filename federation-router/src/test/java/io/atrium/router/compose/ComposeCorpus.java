@@ -22,6 +22,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 final class ComposeCorpus {
     static final Path FIXTURES = Path.of("src/test/resources/fixtures");
     static final Path EXAMPLES = Path.of("../config/supergraph");
+    /** Feature cases beyond the router's fixtures: subgraphs and the supergraph @apollo/composition 2.14.4 made. */
+    static final Path EQUIVALENCE = Path.of("src/test/resources/composition/equivalence");
+    private static final java.util.Set<String> EQUIVALENCE_KEYS = java.util.Set.of("description", "subgraphs",
+            "supergraph");
 
     record Case(String name, List<SubgraphSource> subgraphs, String storedSupergraph) {
         @Override
@@ -37,6 +41,7 @@ final class ComposeCorpus {
         List<Case> cases = new ArrayList<>();
         cases.add(examples());
         cases.addAll(fixtures());
+        cases.addAll(equivalenceFixtures());
         return cases;
     }
 
@@ -55,6 +60,30 @@ final class ComposeCorpus {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Strict: unknown keys fail with their path. */
+    @SuppressWarnings("unchecked")
+    static List<Case> equivalenceFixtures() {
+        List<Case> cases = new ArrayList<>();
+        try (Stream<Path> files = Files.list(EQUIVALENCE)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                String name = "composition/" + file.getFileName().toString().replace(".yaml", "");
+                Map<String, Object> map = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
+                for (String key : map.keySet()) {
+                    if (!EQUIVALENCE_KEYS.contains(key)) {
+                        throw new IllegalArgumentException("unknown key '" + name + "." + key + "'");
+                    }
+                }
+                List<SubgraphSource> subgraphs = new ArrayList<>();
+                ((Map<String, String>) map.get("subgraphs")).forEach((sub, sdl) -> subgraphs.add(
+                        new SubgraphSource(sub, "http://" + sub + ".invalid/graphql", sdl)));
+                cases.add(new Case(name, subgraphs, (String) map.get("supergraph")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return cases;
     }
 
     @SuppressWarnings("unchecked")

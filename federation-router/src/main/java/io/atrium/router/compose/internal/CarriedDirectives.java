@@ -26,6 +26,7 @@ final class CarriedDirectives {
         List<Set<String>> policies = null;
         Integer cost = null;
         String listSize = null;
+        boolean listSizeFirst = false;
         Set<String> custom = new LinkedHashSet<>();
         for (List<SubgraphModel.Applied> applied : perSource) {
             for (SubgraphModel.Applied a : applied) {
@@ -39,7 +40,10 @@ final class CarriedDirectives {
                             cost = cost == null ? i.getValue().intValue() : Math.max(cost, i.getValue().intValue());
                         }
                     }
-                    case "listSize" -> listSize = listSize != null ? listSize : print("listSize", a.directive());
+                    case "listSize" -> {
+                        listSizeFirst |= listSize == null && cost == null;
+                        listSize = listSize != null ? listSize : print("listSize", a.directive());
+                    }
                     default -> {
                         if (out.customDirectiveDefinitions.containsKey(a.name())) {
                             custom.add(print(a.name(), a.directive()));
@@ -60,11 +64,15 @@ final class CarriedDirectives {
             directives.add("@policy(policies: " + printDnf(policies) + ")");
             out.features.add("policy");
         }
+        if (listSize != null && listSizeFirst) {
+            directives.add(listSize);
+            out.features.add("cost");
+        }
         if (cost != null) {
             directives.add("@cost(weight: " + cost + ")");
             out.features.add("cost");
         }
-        if (listSize != null) {
+        if (listSize != null && !listSizeFirst) {
             directives.add(listSize);
             out.features.add("cost");
         }

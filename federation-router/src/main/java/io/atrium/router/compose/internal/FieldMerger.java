@@ -63,7 +63,9 @@ final class FieldMerger {
             typesDiffer |= !TypeNames.print(src.f().type).equals(mergedText);
         }
         if (!onInterface) {
-            checkSharing(coordinate, active, labelledSources);
+            Set<SubgraphModel> notResolving = new HashSet<>(labelledSources);
+            notResolving.addAll(usedOverridden);
+            checkSharing(coordinate, active, notResolving);
         }
         checkExternalOnly(coordinate, sources);
 

@@ -19,6 +19,8 @@ public final class MergedSchema {
     /** Features used by the composed graph (inaccessible, tag, context, authenticated, …). */
     public final TreeSet<String> features = new TreeSet<>();
     public final Map<String, String> customDirectiveDefinitions = new LinkedHashMap<>();
+    /** {@code @link}s of the specs that {@code @composeDirective} directives come from, printed on the schema. */
+    public final java.util.Set<String> customLinks = new java.util.LinkedHashSet<>();
     public boolean hasMutation;
     public boolean hasSubscription;
 

@@ -44,6 +44,11 @@ final class Merger {
             s.directiveDefinitions.forEach((name, definition) -> {
                 if (s.composeDirectives.contains(name)) {
                     out.customDirectiveDefinitions.putIfAbsent(name, Printer.directiveDefinition(definition));
+                    String url = s.linkOfDirective.get(name);
+                    if (url != null) {
+                        out.customLinks.add("@link(url: " + Values.quote(url) + ", import: [" + Values.quote("@" + name)
+                                + "])");
+                    }
                 }
             });
             for (TypeDef t : s.types.values()) {

@@ -30,7 +30,7 @@ final class Printer {
         LINKS.put("requiresScopes", "@link(url: \"" + SPECS + "requiresScopes/v0.1\", for: SECURITY)");
         LINKS.put("policy", "@link(url: \"" + SPECS + "policy/v0.1\", for: SECURITY)");
         LINKS.put("context", "@link(url: \"" + SPECS + "context/v0.1\", for: SECURITY)");
-        LINKS.put("cost", "@link(url: \"" + SPECS + "cost/v0.1\")");
+        LINKS.put("cost", "@link(url: \"" + SPECS + "cost/v0.1\", import: [\"@listSize\"])");
     }
 
     private final MergedSchema schema;
@@ -52,6 +52,7 @@ final class Printer {
                 out.append("  ").append(link).append('\n');
             }
         });
+        schema.customLinks.forEach(link -> out.append("  ").append(link).append('\n'));
         out.append("{\n  query: Query\n");
         if (schema.hasMutation) {
             out.append("  mutation: Mutation\n");

@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -33,9 +34,20 @@ import java.util.TreeSet;
  * implementations define, fields added through {@code @interfaceObject}.
  */
 public final class Satisfiability {
-    private record State(String type, Set<String> graphs, SelectionSet provided, List<String> path) {
+    /**
+     * A type reached on some path, with the subgraphs that may be resolving it there (any one of them suffices)
+     * and, per subgraph, the fields a {@code @provides} on the path makes available (or null).
+     */
+    private record State(String type, TreeMap<String, SelectionSet> candidates, List<String> path) {
         String id() {
-            return type + new TreeSet<>(graphs) + (provided == null ? "" : AstPrinter.printAstCompact(provided));
+            StringBuilder id = new StringBuilder(type);
+            candidates.forEach((graph, provided) -> id.append('|').append(graph)
+                    .append(provided == null ? "" : AstPrinter.printAstCompact(provided)));
+            return id.toString();
+        }
+
+        Set<String> graphs() {
+            return candidates.keySet();
         }
     }
 
@@ -58,7 +70,9 @@ public final class Satisfiability {
         for (String root : new String[] {supergraph.queryType(), supergraph.mutationType(), supergraph.subscriptionType()}) {
             TypeMeta type = root == null ? null : supergraph.type(root);
             if (type != null) {
-                queue.add(new State(root, type.graphs().keySet(), null, List.of(rootKeyword(root))));
+                TreeMap<String, SelectionSet> candidates = new TreeMap<>();
+                type.graphs().keySet().forEach(graph -> candidates.put(graph, null));
+                queue.add(new State(root, candidates, List.of(rootKeyword(root))));
             }
         }
         while (!queue.isEmpty()) {
@@ -83,14 +97,14 @@ public final class Satisfiability {
             return;
         }
         if (type.kind() == TypeKind.UNION || type.kind() == TypeKind.INTERFACE) {
-            Map<String, Set<String>> graphsByObject = new java.util.LinkedHashMap<>();
-            for (String graph : state.graphs()) {
+            Map<String, TreeMap<String, SelectionSet>> byObject = new java.util.LinkedHashMap<>();
+            state.candidates().forEach((graph, provided) -> {
                 for (String object : supergraph.possibleTypesIn(type.name(), graph)) {
-                    graphsByObject.computeIfAbsent(object, k -> new TreeSet<>()).add(graph);
+                    byObject.computeIfAbsent(object, k -> new TreeMap<>()).put(graph, fragmentOf(provided, object));
                 }
-            }
-            graphsByObject.forEach((object, graphs) -> queue.add(new State(object, graphs,
-                    fragmentOf(state.provided(), object), append(state.path(), "... on " + object))));
+            });
+            byObject.forEach((object, candidates) -> queue.add(new State(object, candidates,
+                    append(state.path(), "... on " + object))));
         }
         for (FieldMeta field : type.fields().values()) {
             if (field.inaccessible() || isHidden(field.namedType())) {
@@ -104,23 +118,16 @@ public final class Satisfiability {
                 continue;
             }
             TypeMeta child = supergraph.type(field.namedType());
-            if (child == null || !(child.kind().isComposite())) {
+            if (child == null || !child.kind().isComposite()) {
                 continue;
             }
-            List<String> path = append(state.path(), field.name());
-            Set<String> plain = new TreeSet<>();
+            TreeMap<String, SelectionSet> candidates = new TreeMap<>();
             for (FieldInGraph in : resolvedIn.values()) {
-                SelectionSet provided = in.provides() != null ? in.provides() : subSelection(state.provided(),
-                        field.name(), in.graph(), state.graphs());
-                if (provided != null) {
-                    queue.add(new State(field.namedType(), Set.of(in.graph()), provided, path));
-                } else {
-                    plain.add(in.graph());
-                }
+                SelectionSet provided = in.provides() != null ? in.provides()
+                        : subSelection(state.candidates().get(in.graph()), field.name());
+                candidates.put(in.graph(), provided);
             }
-            if (!plain.isEmpty()) {
-                queue.add(new State(field.namedType(), plain, null, path));
-            }
+            queue.add(new State(field.namedType(), candidates, append(state.path(), field.name())));
         }
     }
 
@@ -131,21 +138,22 @@ public final class Satisfiability {
 
     /** Subgraph → its definition, for each subgraph that can resolve the field from this state (directly or by key). */
     private Map<String, FieldInGraph> resolve(TypeMeta type, FieldMeta field, State state) {
-        Map<String, FieldInGraph> result = new HashMap<>();
-        for (String graph : state.graphs()) {
+        Map<String, FieldInGraph> result = new java.util.LinkedHashMap<>();
+        state.candidates().forEach((graph, provided) -> {
             FieldInGraph in = field.graphs().get(graph);
-            if (in != null && resolvable(in, field, state.provided())) {
+            if (in != null && resolvable(in, field, provided)) {
                 result.put(graph, in);
             }
-        }
+        });
         if (type.kind() != TypeKind.OBJECT) {
             return result;
         }
         for (String graph : state.graphs()) {
             for (String target : reachable(type, graph)) {
                 FieldInGraph in = field.graphs().get(target);
-                if (in != null && resolvable(in, field, null)) {
-                    result.putIfAbsent(target, in);
+                if (in != null && !result.containsKey(target) && !state.graphs().contains(target)
+                        && resolvable(in, field, null)) {
+                    result.put(target, in);
                 }
             }
         }
@@ -239,9 +247,9 @@ public final class Satisfiability {
         return false;
     }
 
-    /** The provided selection below {@code fieldName}, when the field is read in a subgraph that has it provided. */
-    private static SelectionSet subSelection(SelectionSet provided, String fieldName, String graph, Set<String> graphs) {
-        if (provided == null || !graphs.contains(graph)) {
+    /** The provided selection below {@code fieldName}, or null. */
+    private static SelectionSet subSelection(SelectionSet provided, String fieldName) {
+        if (provided == null) {
             return null;
         }
         for (Selection<?> selection : provided.getSelections()) {

@@ -31,6 +31,8 @@ public final class SubgraphModel {
     public final List<String> composeDirectives = new ArrayList<>();
     /** Custom directive definitions (not federation's, not built-in), by name. */
     public final Map<String, graphql.language.DirectiveDefinition> directiveDefinitions = new LinkedHashMap<>();
+    /** Directive name → URL of the non-federation {@code @link} that brings it. */
+    public final Map<String, String> linkOfDirective = new LinkedHashMap<>();
     public final FederationNames names;
     /** {@code Type.field} coordinates selected by this subgraph's keys, requires and provides (found by validation). */
     public final Set<String> keyFields = new java.util.HashSet<>();

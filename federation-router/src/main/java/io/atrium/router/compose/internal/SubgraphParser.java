@@ -61,6 +61,8 @@ public final class SubgraphParser {
     private final String graphEnum;
     private final List<CompositionError> errors;
     private FederationNames names;
+    /** Directive name → URL of the non-federation {@code @link} that brings it (for {@code @composeDirective}). */
+    private final Map<String, String> linkOfDirective = new HashMap<>();
     private String linkPrefix = "federation";
 
     private SubgraphParser(String name, String url, String graphEnum, List<CompositionError> errors) {
@@ -96,7 +98,9 @@ public final class SubgraphParser {
             switch (definition) {
                 case SchemaDefinition schema -> readSchema(model, schema);
                 case DirectiveDefinition d -> {
-                    if (!BUILT_IN_DIRECTIVES.contains(d.getName()) && names.canonical(d.getName()) == null) {
+                    String canonical = names.canonical(d.getName());
+                    if (!BUILT_IN_DIRECTIVES.contains(d.getName())
+                            && (canonical == null || !FederationNames.DIRECTIVES.containsKey(canonical))) {
                         model.directiveDefinitions.put(d.getName(), d);
                     }
                 }
@@ -114,6 +118,7 @@ public final class SubgraphParser {
             }
         }
         renameRoots(model);
+        model.linkOfDirective.putAll(linkOfDirective);
         TypeDef query = model.types.get("Query");
         if (query != null) {
             query.fields.remove("_service");
@@ -162,6 +167,8 @@ public final class SubgraphParser {
                     String prefix = as != null ? as : specName;
                     others.put(prefix, specName);
                     linkImports.forEach((canonical, local) -> others.put(local, canonical));
+                    linkImports.forEach((canonical, local) -> linkOfDirective.put(local, linkUrl));
+                    linkOfDirective.putIfAbsent(prefix, linkUrl);
                 }
             }
         }
