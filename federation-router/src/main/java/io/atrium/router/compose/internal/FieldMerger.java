@@ -11,7 +11,6 @@ import io.atrium.router.compose.internal.SubgraphModel.TypeDef;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,17 +69,11 @@ final class FieldMerger {
         checkExternalOnly(coordinate, sources);
 
         MField field = new MField(fieldName, mergedText);
-        List<String> descriptions = new ArrayList<>();
-        String deprecation = null;
-        boolean inaccessible = false;
-        Set<String> tags = new LinkedHashSet<>();
+        Decorations decorations = new Decorations();
         for (FieldSrc src : sources) {
-            descriptions.add(src.f().description);
-            deprecation = deprecation != null ? deprecation : src.f().deprecation;
-            inaccessible |= src.f().inaccessible;
-            tags.addAll(src.f().tags);
+            decorations.add(src.f().description, src.f().deprecation, src.f().inaccessible, src.f().tags);
         }
-        field.description = MergeSupport.description(descriptions);
+        field.description = decorations.description();
         mergeArguments(coordinate, field, active);
 
         List<String> joins = new ArrayList<>();
@@ -97,17 +90,8 @@ final class FieldMerger {
         if (needed) {
             field.directives.addAll(joins);
         }
-        if (inaccessible) {
-            field.directives.add("@inaccessible");
-            out.features.add("inaccessible");
-        }
-        if (!tags.isEmpty()) {
-            MergeSupport.tags(tags, field.directives);
-            out.features.add("tag");
-        }
-        if (deprecation != null) {
-            field.directives.add(MergeSupport.deprecated(deprecation));
-        }
+        decorations.addInaccessibleAndTags(field.directives, out);
+        decorations.addDeprecation(field.directives);
         CarriedDirectives.carry(out, collectApplied(sources), field.directives);
         return field;
     }
@@ -296,10 +280,7 @@ final class FieldMerger {
     private MArg mergeArgument(String coordinate, String name, List<ArgDef> defs, List<FieldSrc> sources) {
         Type<?> type = null;
         String defaultValue = null;
-        List<String> descriptions = new ArrayList<>();
-        String deprecation = null;
-        boolean inaccessible = false;
-        Set<String> tags = new LinkedHashSet<>();
+        Decorations decorations = new Decorations();
         for (int i = 0; i < defs.size(); i++) {
             ArgDef def = defs.get(i);
             type = type == null ? def.type : MergeSupport.restrictiveInput(type, def.type);
@@ -315,24 +296,12 @@ final class FieldMerger {
                 return null;
             }
             defaultValue = defaultValue != null ? defaultValue : value;
-            descriptions.add(def.description);
-            deprecation = deprecation != null ? deprecation : def.deprecation;
-            inaccessible |= def.inaccessible;
-            tags.addAll(def.tags);
+            decorations.add(def.description, def.deprecation, def.inaccessible, def.tags);
         }
         MArg arg = new MArg(name, TypeNames.print(type), defaultValue);
-        arg.description = MergeSupport.description(descriptions);
-        if (inaccessible) {
-            arg.directives.add("@inaccessible");
-            out.features.add("inaccessible");
-        }
-        if (!tags.isEmpty()) {
-            MergeSupport.tags(tags, arg.directives);
-            out.features.add("tag");
-        }
-        if (deprecation != null) {
-            arg.directives.add(MergeSupport.deprecated(deprecation));
-        }
+        arg.description = decorations.description();
+        decorations.addInaccessibleAndTags(arg.directives, out);
+        decorations.addDeprecation(arg.directives);
         return arg;
     }
 

@@ -15,7 +15,6 @@ import io.atrium.router.compose.internal.SubgraphModel.TypeDef;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,26 +48,15 @@ final class LeafMerger {
     }
 
     private void typeHeader(MType type, List<Src> sources) {
-        List<String> descriptions = new ArrayList<>();
-        boolean inaccessible = false;
-        Set<String> tags = new LinkedHashSet<>();
+        Decorations decorations = new Decorations();
         List<List<SubgraphModel.Applied>> applied = new ArrayList<>();
         for (Src src : sources) {
             type.directives.add(MergeSupport.joinType(src.s(), src.t()));
-            descriptions.add(src.t().description);
-            inaccessible |= src.t().inaccessible;
-            tags.addAll(src.t().tags);
+            decorations.add(src.t().description, null, src.t().inaccessible, src.t().tags);
             applied.add(src.t().applied);
         }
-        type.description = MergeSupport.description(descriptions);
-        if (inaccessible) {
-            type.directives.add("@inaccessible");
-            out.features.add("inaccessible");
-        }
-        if (!tags.isEmpty()) {
-            MergeSupport.tags(tags, type.directives);
-            out.features.add("tag");
-        }
+        type.description = decorations.description();
+        decorations.addInaccessibleAndTags(type.directives, out);
         CarriedDirectives.carry(out, applied, type.directives);
     }
 
@@ -127,34 +115,19 @@ final class LeafMerger {
                 continue;
             }
             MValue value = new MValue(entry.getKey());
-            List<String> descriptions = new ArrayList<>();
-            String deprecation = null;
-            boolean inaccessible = false;
-            Set<String> tags = new LinkedHashSet<>();
+            Decorations decorations = new Decorations();
             List<List<SubgraphModel.Applied>> applied = new ArrayList<>();
             for (EnumValueDef def : entry.getValue()) {
-                descriptions.add(def.description);
-                deprecation = deprecation != null ? deprecation : def.deprecation;
-                inaccessible |= def.inaccessible;
-                tags.addAll(def.tags);
+                decorations.add(def.description, def.deprecation, def.inaccessible, def.tags);
                 applied.add(def.applied);
             }
-            value.description = MergeSupport.description(descriptions);
-            if (inaccessible) {
-                value.directives.add("@inaccessible");
-                out.features.add("inaccessible");
-            }
-            if (!tags.isEmpty()) {
-                MergeSupport.tags(tags, value.directives);
-                out.features.add("tag");
-            }
+            value.description = decorations.description();
+            decorations.addInaccessibleAndTags(value.directives, out);
             CarriedDirectives.carry(out, applied, value.directives);
             for (String graph : graphs.get(entry.getKey())) {
                 value.directives.add("@join__enumValue(graph: " + graph + ")");
             }
-            if (deprecation != null) {
-                value.directives.add(MergeSupport.deprecated(deprecation));
-            }
+            decorations.addDeprecation(value.directives);
             type.values.put(value.name, value);
         }
         if (type.values.isEmpty()) {
@@ -208,10 +181,7 @@ final class LeafMerger {
     private MField mergeInputField(String coordinate, List<FieldDef> defs, List<Src> sources) {
         Type<?> type = null;
         String defaultValue = null;
-        List<String> descriptions = new ArrayList<>();
-        String deprecation = null;
-        boolean inaccessible = false;
-        Set<String> tags = new LinkedHashSet<>();
+        Decorations decorations = new Decorations();
         boolean typesDiffer = false;
         for (int i = 0; i < defs.size(); i++) {
             FieldDef def = defs.get(i);
@@ -231,31 +201,19 @@ final class LeafMerger {
                 return null;
             }
             defaultValue = defaultValue != null ? defaultValue : value;
-            descriptions.add(def.description);
-            deprecation = deprecation != null ? deprecation : def.deprecation;
-            inaccessible |= def.inaccessible;
-            tags.addAll(def.tags);
+            decorations.add(def.description, def.deprecation, def.inaccessible, def.tags);
         }
         MField field = new MField(defs.getFirst().name, TypeNames.print(type));
         field.defaultValue = defaultValue;
-        field.description = MergeSupport.description(descriptions);
+        field.description = decorations.description();
         if (typesDiffer) {
             for (int i = 0; i < defs.size(); i++) {
                 field.directives.add("@join__field(graph: " + sources.get(i).s().graphEnum + ", type: "
                         + Values.quote(TypeNames.print(defs.get(i).type)) + ")");
             }
         }
-        if (inaccessible) {
-            field.directives.add("@inaccessible");
-            out.features.add("inaccessible");
-        }
-        if (!tags.isEmpty()) {
-            MergeSupport.tags(tags, field.directives);
-            out.features.add("tag");
-        }
-        if (deprecation != null) {
-            field.directives.add(MergeSupport.deprecated(deprecation));
-        }
+        decorations.addInaccessibleAndTags(field.directives, out);
+        decorations.addDeprecation(field.directives);
         return field;
     }
 

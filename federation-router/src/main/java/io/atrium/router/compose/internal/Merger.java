@@ -135,9 +135,7 @@ final class Merger {
         List<SubgraphModel> typeGraphs = new ArrayList<>();
         List<String> joinTypes = new ArrayList<>();
         List<String> implementsJoins = new ArrayList<>();
-        List<String> descriptions = new ArrayList<>();
-        boolean inaccessible = false;
-        Set<String> tags = new LinkedHashSet<>();
+        Decorations decorations = new Decorations();
         List<String> contexts = new ArrayList<>();
         List<List<SubgraphModel.Applied>> applied = new ArrayList<>();
         for (Src src : typeSources) {
@@ -155,26 +153,17 @@ final class Merger {
                 implementsJoins.add("@join__implements(graph: " + src.s().graphEnum + ", interface: "
                         + Values.quote(iface) + ")");
             }
-            descriptions.add(t.description);
-            inaccessible |= t.inaccessible;
-            tags.addAll(t.tags);
+            decorations.add(t.description, null, t.inaccessible, t.tags);
             for (String context : t.contexts) {
                 contexts.add("@context(name: " + Values.quote(src.s().name + "__" + context) + ")");
                 out.features.add("context");
             }
             applied.add(t.applied);
         }
-        type.description = MergeSupport.description(descriptions);
+        type.description = decorations.description();
         type.directives.addAll(implementsJoins);
         type.directives.addAll(joinTypes);
-        if (inaccessible) {
-            type.directives.add("@inaccessible");
-            out.features.add("inaccessible");
-        }
-        if (!tags.isEmpty()) {
-            MergeSupport.tags(tags, type.directives);
-            out.features.add("tag");
-        }
+        decorations.addInaccessibleAndTags(type.directives, out);
         type.directives.addAll(contexts);
         CarriedDirectives.carry(out, applied, type.directives);
 
