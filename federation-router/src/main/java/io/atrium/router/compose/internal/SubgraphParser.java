@@ -117,6 +117,7 @@ public final class SubgraphParser {
                 model.roots.put(root, root);
             }
         }
+        checkRootNames(model);
         renameRoots(model);
         model.linkOfDirective.putAll(linkOfDirective);
         TypeDef query = model.types.get("Query");
@@ -159,6 +160,13 @@ public final class SubgraphParser {
                                 + " for the federation feature in @link direction on schema", link));
                         return Integer.MIN_VALUE;
                     }
+                    for (String imported : importedDirectives(link)) {
+                        Integer since = FederationNames.DIRECTIVES.get(imported);
+                        if (since == null || since > minor) {
+                            errors.add(error(ErrorCode.INVALID_LINK_DIRECTIVE_USAGE, "[" + name
+                                    + "] Cannot import unknown element \"@" + imported + "\".", link));
+                        }
+                    }
                     imports.putAll(linkImports);
                     if (as != null) {
                         linkPrefix = as;
@@ -174,6 +182,29 @@ public final class SubgraphParser {
         }
         names = minor < 0 ? FederationNames.fed1() : FederationNames.fed2(linkPrefix, minor, imports, others);
         return minor;
+    }
+
+    /** The directive names (those starting with '@', without it) a {@code @link} imports. */
+    private static List<String> importedDirectives(Directive link) {
+        List<String> names = new java.util.ArrayList<>();
+        var arg = link.getArgument("import");
+        if (arg == null || !(arg.getValue() instanceof ArrayValue array)) {
+            return names;
+        }
+        for (Value<?> value : array.getValues()) {
+            String imported = value instanceof StringValue s ? s.getValue() : null;
+            if (value instanceof ObjectValue object) {
+                for (ObjectField field : object.getObjectFields()) {
+                    if (field.getName().equals("name") && field.getValue() instanceof StringValue s) {
+                        imported = s.getValue();
+                    }
+                }
+            }
+            if (imported != null && imported.startsWith("@")) {
+                names.add(imported.substring(1));
+            }
+        }
+        return names;
     }
 
     /** {@code import: ["@key", {name: "@shareable", as: "@share"}]} → canonical → local, without '@'. */
@@ -225,6 +256,26 @@ public final class SubgraphParser {
                 if (directive != null) {
                     model.composeDirectives.add(strip(directive));
                 }
+            }
+        }
+    }
+
+    /** A root under another name while a type has the default root name: federation cannot tell them apart. */
+    private void checkRootNames(SubgraphModel model) {
+        for (Map.Entry<String, String> root : model.roots.entrySet()) {
+            if (!root.getKey().equals(root.getValue()) && model.types.containsKey(root.getKey())) {
+                String code = switch (root.getKey()) {
+                    case "Query" -> ErrorCode.ROOT_QUERY_USED;
+                    case "Mutation" -> ErrorCode.ROOT_MUTATION_USED;
+                    default -> ErrorCode.ROOT_SUBSCRIPTION_USED;
+                };
+                TypeDef type = model.types.get(root.getKey());
+                errors.add(new CompositionError(code, "[" + name + "] The schema has a type named \"" + root.getKey()
+                        + "\" but it is not set as the " + root.getKey().toLowerCase(java.util.Locale.ROOT)
+                        + " root type (\"" + root.getValue() + "\" is instead): this is not supported by federation."
+                        + " If a root type does not use its default name, there should be no other type with that"
+                        + " default name.", name, type.location == null ? 0 : type.location.getLine(),
+                        type.location == null ? 0 : type.location.getColumn()));
             }
         }
     }

@@ -52,6 +52,7 @@ final class SubgraphValidator {
         }
         for (TypeDef type : s.types.values()) {
             checkExternals(type);
+            checkInterfaces(type);
         }
     }
 
@@ -207,6 +208,10 @@ final class SubgraphValidator {
                 }
                 continue;
             }
+            if (sel.hasDirectives()) {
+                add(directiveInFieldsCode(use), where + ": cannot have directive applications in the @"
+                        + use.name().toLowerCase(java.util.Locale.ROOT) + "(fields:) argument.", location);
+            }
             if (sel.name().equals("__typename")) {
                 continue;
             }
@@ -232,7 +237,7 @@ final class SubgraphValidator {
                             + (fieldType.kind == Kind.UNION ? " Union" : "n Interface") + " type which is not allowed"
                             + " in @key", location);
                 }
-            } else if (use != Use.CONTEXT && !s.fed1 && !field.external && !underExternal && type != null && !type.interfaceObject) {
+            } else if (use != Use.CONTEXT && !s.fed1 && !field.external && !underExternal && type != null) {
                 boolean requires = use == Use.REQUIRES;
                 add(requires ? ErrorCode.REQUIRES_FIELDS_MISSING_EXTERNAL : ErrorCode.PROVIDES_FIELDS_MISSING_EXTERNAL,
                         where + ": field \"" + coordinate + "\" should not be part of a @"
@@ -252,6 +257,15 @@ final class SubgraphValidator {
                 walk(fieldType.name, sel.sub(), use, refs, underExternal || field.external, where, location);
             }
         }
+    }
+
+    private static String directiveInFieldsCode(Use use) {
+        return switch (use) {
+            case KEY -> ErrorCode.KEY_DIRECTIVE_IN_FIELDS_ARG;
+            case REQUIRES -> ErrorCode.REQUIRES_DIRECTIVE_IN_FIELDS_ARG;
+            case PROVIDES -> ErrorCode.PROVIDES_DIRECTIVE_IN_FIELDS_ARG;
+            case CONTEXT -> ErrorCode.CONTEXT_INVALID_SELECTION;
+        };
     }
 
     private static String invalidFieldsCode(Use use) {
@@ -296,6 +310,55 @@ final class SubgraphValidator {
             }
         }
         unused.forEach(type.fields::remove);
+    }
+
+    /**
+     * An object has every field of the interfaces it implements (GraphQL validity); an entity interface's keys are on
+     * every implementation; {@code @interfaceObject} is for entities; {@code @override}/{@code @shareable} are not for
+     * interface fields.
+     */
+    private void checkInterfaces(TypeDef type) {
+        if (type.interfaceObject && type.keys.isEmpty()) {
+            add(ErrorCode.INTERFACE_OBJECT_USAGE_ERROR, "The @interfaceObject directive can only be applied to entity"
+                    + " types but type \"" + type.name + "\" has no @key in this subgraph.", type.location);
+        }
+        if (type.kind == Kind.INTERFACE) {
+            for (FieldDef field : type.fields.values()) {
+                if (field.overrideFrom != null) {
+                    add(ErrorCode.OVERRIDE_ON_INTERFACE, "@override cannot be used on field \"" + type.name + "."
+                            + field.name + "\" on subgraph \"" + s.name + "\": @override is not supported on interface"
+                            + " type fields.", field.location);
+                }
+                if (field.shareable) {
+                    add(ErrorCode.INVALID_SHAREABLE_USAGE, "Invalid use of @shareable on field \"" + type.name + "."
+                            + field.name + "\": only object type fields can be marked with @shareable", field.location);
+                }
+            }
+            return;
+        }
+        for (String ifaceName : type.interfaces) {
+            TypeDef iface = s.type(ifaceName);
+            if (iface == null || iface.kind != Kind.INTERFACE) {
+                continue;
+            }
+            for (String fieldName : iface.fields.keySet()) {
+                if (!type.fields.containsKey(fieldName)) {
+                    add(ErrorCode.INVALID_GRAPHQL, "Interface field " + ifaceName + "." + fieldName + " expected but "
+                            + type.name + " does not provide it.", type.location);
+                }
+            }
+            for (Key key : iface.keys) {
+                boolean found = false;
+                for (Key own : type.keys) {
+                    found |= own.selection().print().equals(key.selection().print());
+                }
+                if (!found) {
+                    add(ErrorCode.INTERFACE_KEY_NOT_ON_IMPLEMENTATION, "Key @key(fields: \"" + key.fields()
+                            + "\") on interface type \"" + ifaceName + "\" is missing on implementation type \""
+                            + type.name + "\".", type.location);
+                }
+            }
+        }
     }
 
     private boolean satisfiesInterface(TypeDef type, String fieldName) {
