@@ -80,7 +80,10 @@ final class FieldMerger {
         boolean needed = active.size() != typeGraphs.size();
         for (FieldSrc src : active) {
             String args = joinArgs(src, typesDiffer, labels.get(src.s()), usedOverridden.contains(src.s()));
-            needed |= !args.isEmpty();
+            // an @override from a subgraph that does not exist is printed but overrides nothing
+            boolean onlyUnknownOverride = src.f().overrideFrom != null && !support.hasSubgraph(src.f().overrideFrom)
+                    && args.equals(", override: " + Values.quote(src.f().overrideFrom));
+            needed |= !args.isEmpty() && !onlyUnknownOverride;
             joins.add("@join__field(graph: " + src.s().graphEnum + args + ")");
         }
         if (active.isEmpty()) {
@@ -116,7 +119,7 @@ final class FieldMerger {
                     source = candidate;
                 }
             }
-            if (source == null) {
+            if (source == null || source.f().external) {
                 continue;
             }
             if (source.f().overrideFrom != null) {
@@ -128,7 +131,7 @@ final class FieldMerger {
             if (target.f().overrideLabel != null) {
                 labels.put(source.s(), target.f().overrideLabel);
                 labelledSources.add(source.s());
-            } else if (usedBy(source.s(), coordinate)) {
+            } else if (usedBy(source, coordinate)) {
                 usedOverridden.add(source.s());
             } else {
                 dropped.add(source.s());
@@ -136,9 +139,20 @@ final class FieldMerger {
         }
     }
 
-    private static boolean usedBy(SubgraphModel s, String coordinate) {
-        return s.keyFields.contains(coordinate) || s.requiredFields.contains(coordinate)
-                || s.providedFields.contains(coordinate);
+    /** The overridden subgraph still needs its field: a key, @requires or @provides selects it, or an interface. */
+    private static boolean usedBy(FieldSrc source, String coordinate) {
+        SubgraphModel s = source.s();
+        if (s.keyFields.contains(coordinate) || s.requiredFields.contains(coordinate)
+                || s.providedFields.contains(coordinate)) {
+            return true;
+        }
+        for (String iface : source.t().interfaces) {
+            TypeDef def = s.type(iface);
+            if (def != null && def.fields.containsKey(source.f().name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Type<?> mergedType(String coordinate, List<FieldSrc> sources) {

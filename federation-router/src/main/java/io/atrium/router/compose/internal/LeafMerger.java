@@ -94,7 +94,11 @@ final class LeafMerger {
             }
         }
         for (Map.Entry<String, List<EnumValueDef>> entry : defs.entrySet()) {
-            boolean everywhere = entry.getValue().size() == sources.size();
+            boolean hidden = false;
+            for (EnumValueDef def : entry.getValue()) {
+                hidden |= def.inaccessible;
+            }
+            boolean everywhere = entry.getValue().size() == sources.size() || hidden;
             if (!everywhere && input && output) {
                 List<String> missing = new ArrayList<>();
                 for (Src src : sources) {

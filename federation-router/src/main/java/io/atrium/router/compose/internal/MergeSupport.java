@@ -38,6 +38,15 @@ final class MergeSupport {
         }
     }
 
+    boolean hasSubgraph(String name) {
+        for (SubgraphModel s : subgraphs) {
+            if (s.name.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean isSubtype(String sub, String sup) {
         if (sub.equals(sup)) {
             return true;

@@ -148,8 +148,8 @@ public final class Satisfiability {
         if (type.kind() != TypeKind.OBJECT) {
             return result;
         }
-        for (String graph : state.graphs()) {
-            for (String target : reachable(type, graph)) {
+        for (Map.Entry<String, SelectionSet> candidate : state.candidates().entrySet()) {
+            for (String target : reachableFrom(type, candidate.getKey(), candidate.getValue())) {
                 FieldInGraph in = field.graphs().get(target);
                 if (in != null && !result.containsKey(target) && !state.graphs().contains(target)
                         && resolvable(in, field, null)) {
@@ -176,6 +176,7 @@ public final class Satisfiability {
         }
         Set<String> reached = new LinkedHashSet<>();
         reached.add(from);
+        reachableCache.put(cacheKey, reached);
         boolean grew = true;
         while (grew) {
             grew = false;
@@ -192,47 +193,117 @@ public final class Satisfiability {
                 }
             }
         }
-        reachableCache.put(cacheKey, reached);
         return reached;
     }
 
-    /** True when one of {@code graphs} has every field of {@code selection} on {@code type} itself. */
-    private boolean collectable(TypeMeta type, SelectionSet selection, Set<String> graphs) {
-        for (String graph : graphs) {
-            if (collectableIn(type, selection, graph)) {
-                return true;
-            }
+    /** Like {@link #reachable}, where fields a {@code @provides} made available also supply keys. */
+    private Set<String> reachableFrom(TypeMeta type, String graph, SelectionSet provided) {
+        if (provided == null) {
+            return reachable(type, graph);
         }
-        return false;
-    }
-
-    private boolean collectableIn(TypeMeta type, SelectionSet selection, String graph) {
-        for (Selection<?> selection1 : selection.getSelections()) {
-            if (selection1 instanceof InlineFragment fragment) {
-                TypeMeta condition = fragment.getTypeCondition() == null ? type
-                        : supergraph.type(fragment.getTypeCondition().getName());
-                if (condition == null || !collectableIn(condition, fragment.getSelectionSet(), graph)) {
-                    return false;
-                }
+        Set<String> out = new LinkedHashSet<>(reachable(type, graph));
+        for (TypeInGraph target : type.graphs().values()) {
+            if (out.contains(target.graph())) {
                 continue;
             }
-            Field f = (Field) selection1;
+            for (EntityKey key : target.keys()) {
+                if (key.resolvable() && providedCovers(type, key.selection(), graph, provided)) {
+                    out.addAll(reachable(type, target.graph()));
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private boolean providedCovers(TypeMeta type, SelectionSet key, String graph, SelectionSet provided) {
+        for (Selection<?> item : key.getSelections()) {
+            if (!(item instanceof Field f)) {
+                return false;
+            }
             if (f.getName().equals("__typename")) {
                 continue;
             }
             FieldMeta field = type.field(f.getName());
             FieldInGraph in = field == null ? null : field.graphs().get(graph);
-            if (in == null || in.external()) {
+            boolean local = in != null && !in.external();
+            boolean isProvided = selects(provided, f.getName());
+            if (!local && !isProvided) {
                 return false;
             }
             if (f.getSelectionSet() != null) {
                 TypeMeta child = supergraph.type(field.namedType());
-                if (child == null || !collectableIn(child, f.getSelectionSet(), graph)) {
+                boolean covered = child != null && (isProvided
+                        ? providedCovers(child, f.getSelectionSet(), graph, subSelection(provided, f.getName()))
+                        : collectable(child, f.getSelectionSet(), Set.of(graph)));
+                if (!covered) {
                     return false;
                 }
             }
         }
         return true;
+    }
+
+    /**
+     * True when the fields of {@code selection} on {@code type} can be collected starting from {@code graphs}: each
+     * field from one of them, nested selections from the subgraphs that gave their parent field (or that those
+     * reach by key), as Apollo satisfies key conditions.
+     */
+    private boolean collectable(TypeMeta type, SelectionSet selection, Set<String> graphs) {
+        return collectable(type, selection, graphs, 0);
+    }
+
+    private boolean collectable(TypeMeta type, SelectionSet selection, Set<String> graphs, int depth) {
+        if (depth > 8) {
+            return false;
+        }
+        for (Selection<?> item : selection.getSelections()) {
+            if (item instanceof InlineFragment fragment) {
+                TypeMeta condition = fragment.getTypeCondition() == null ? type
+                        : supergraph.type(fragment.getTypeCondition().getName());
+                if (condition == null || !collectable(condition, fragment.getSelectionSet(), graphs, depth + 1)) {
+                    return false;
+                }
+                continue;
+            }
+            Field f = (Field) item;
+            if (f.getName().equals("__typename")) {
+                continue;
+            }
+            FieldMeta field = type.field(f.getName());
+            if (field == null) {
+                return false;
+            }
+            Set<String> from = new TreeSet<>();
+            for (String graph : graphs) {
+                FieldInGraph in = field.graphs().get(graph);
+                if (in != null && !in.external()) {
+                    from.add(graph);
+                }
+            }
+            if (from.isEmpty()) {
+                return false;
+            }
+            if (f.getSelectionSet() != null) {
+                TypeMeta child = supergraph.type(field.namedType());
+                if (child == null || !collectable(child, f.getSelectionSet(), expand(child, from), depth + 1)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** {@code graphs} and every subgraph an entity of {@code type} reaches from them by key. */
+    private Set<String> expand(TypeMeta type, Set<String> graphs) {
+        if (type.kind() != TypeKind.OBJECT) {
+            return graphs;
+        }
+        Set<String> out = new TreeSet<>(graphs);
+        for (String graph : graphs) {
+            out.addAll(reachable(type, graph));
+        }
+        return out;
     }
 
     private static boolean selects(SelectionSet provided, String fieldName) {

@@ -328,6 +328,7 @@ public final class SubgraphParser {
         }
         type.description = first(type.description, description(definitionDescription(definition)));
         readTypeDirectives(type, definition);
+        int fieldsBefore = type.fields.size();
         switch (definition) {
             case ObjectTypeDefinition o -> {
                 o.getImplements().forEach(t -> addOnce(type.interfaces, ((TypeName) t).getName()));
@@ -342,6 +343,19 @@ public final class SubgraphParser {
             case InputObjectTypeDefinition in -> in.getInputValueDefinitions().forEach(v -> readInputField(type, v));
             default -> { }
         }
+        if (hasFederationDirective(definition, "external")) {
+            // @external on a type marks the fields of that definition (not of the type's other definitions)
+            type.fields.values().stream().skip(fieldsBefore).forEach(f -> f.external = true);
+        }
+    }
+
+    private boolean hasFederationDirective(DirectivesContainer<?> container, String canonical) {
+        for (Directive d : container.getDirectives()) {
+            if (canonical.equals(names.canonical(d.getName()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isExtension(TypeDefinition<?> definition) {
@@ -387,6 +401,7 @@ public final class SubgraphParser {
                             d.getSourceLocation()));
                 }
                 case "extends" -> type.extendsDirective = true;
+                case "external" -> { }
                 case "shareable" -> type.shareable = true;
                 case "interfaceObject" -> type.interfaceObject = true;
                 case "inaccessible" -> type.inaccessible = true;

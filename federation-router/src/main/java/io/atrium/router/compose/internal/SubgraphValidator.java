@@ -237,7 +237,8 @@ final class SubgraphValidator {
                             + (fieldType.kind == Kind.UNION ? " Union" : "n Interface") + " type which is not allowed"
                             + " in @key", location);
                 }
-            } else if (use != Use.CONTEXT && !s.fed1 && !field.external && !underExternal && type != null) {
+            } else if (use != Use.CONTEXT && !s.fed1 && !field.external && !underExternal && type != null
+                    && sel.sub() == null && type.kind != Kind.INTERFACE) {
                 boolean requires = use == Use.REQUIRES;
                 add(requires ? ErrorCode.REQUIRES_FIELDS_MISSING_EXTERNAL : ErrorCode.PROVIDES_FIELDS_MISSING_EXTERNAL,
                         where + ": field \"" + coordinate + "\" should not be part of a @"
