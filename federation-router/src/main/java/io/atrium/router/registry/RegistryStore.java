@@ -15,6 +15,18 @@ public interface RegistryStore extends AutoCloseable {
      */
     boolean compareAndSet(long expectedVersion, RegistryState next);
 
+    /** The stored version: cheap to ask for, so followers poll it and read the state only when it moved. */
+    default long version() {
+        return read().version();
+    }
+
+    /**
+     * Calls {@code listener} (on a thread of the store's) soon after any writer, here or elsewhere, changes the state,
+     * where the store can announce changes; followers still poll {@link #version} to catch up on a missed one.
+     */
+    default void onChange(Runnable listener) {
+    }
+
     @Override
     default void close() {
     }
