@@ -20,6 +20,7 @@ import java.util.Map;
  */
 public final class LiveSupergraph {
     private final Supergraph supergraph;
+    private final java.time.Instant loadedAt = java.time.Instant.now();
     private final PlanExecutor executor;
     private final GraphQL introspection;
     private final Cache<String, ParsedOperation> documents;
@@ -31,6 +32,11 @@ public final class LiveSupergraph {
     private final java.util.Set<String> alwaysLabels;
 
     record PlanKey(String query, String operationName, java.util.Set<String> labels) {
+    }
+
+    /** When this supergraph went live (what {@code /health} reports beside its hash). */
+    public java.time.Instant loadedAt() {
+        return loadedAt;
     }
 
     public LiveSupergraph(Supergraph supergraph, RouterConfig config, SubgraphTransport transport) {
