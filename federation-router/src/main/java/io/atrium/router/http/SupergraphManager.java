@@ -51,7 +51,13 @@ public final class SupergraphManager implements AutoCloseable {
                 .orElse(RouterConfig.defaults());
         this.config = supergraphFile.filter(s -> !s.isBlank()).map(base::withSupergraph).orElse(base);
         this.handler = new GraphQLHandler(config.introspection());
-        if (config.supergraph() != null) {
+        if (registryStore.filter(r -> !r.isBlank()).isPresent()) {
+            // registry mode: the supergraph comes from the registry, whatever the config file names
+            String token = adminToken.filter(t -> !t.isBlank()).orElse(System.getenv("ATRIUM_ROUTER_ADMIN_TOKEN"));
+            registry = new RegistryMode(registryStore.get(), adminHost, adminPort, token).start(this::fromRegistry);
+            LOG.info("following the subgraph registry in {}; its admin API listens on {}:{}", registryStore.get(),
+                    adminHost, registry.admin().port());
+        } else if (config.supergraph() != null) {
             Path path = Path.of(config.supergraph());
             reload(path, true);
             if (config.hotReload()) {
@@ -62,11 +68,6 @@ public final class SupergraphManager implements AutoCloseable {
                 });
                 watcher.scheduleWithFixedDelay(() -> poll(path), 500, 500, TimeUnit.MILLISECONDS);
             }
-        } else if (registryStore.filter(r -> !r.isBlank()).isPresent()) {
-            String token = adminToken.filter(t -> !t.isBlank()).orElse(System.getenv("ATRIUM_ROUTER_ADMIN_TOKEN"));
-            registry = new RegistryMode(registryStore.get(), adminHost, adminPort, token).start(this::fromRegistry);
-            LOG.info("following the subgraph registry in {}; its admin API listens on {}:{}", registryStore.get(),
-                    adminHost, registry.admin().port());
         } else {
             LOG.warn("no supergraph configured (atrium.router.supergraph, --registry, or 'supergraph' in the router "
                     + "config); /health stays 503 until one is loaded");
