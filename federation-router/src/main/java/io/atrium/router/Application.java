@@ -12,8 +12,12 @@ public final class Application {
             Atrium federation router
 
             Usage: java -jar federation-router.jar --supergraph <file> [--port <port>] [--config <router.yaml>]
+                   java -jar federation-router.jar --registry <dir|redis://host:port> [--admin-port <port>] ...
 
               --supergraph <file>   supergraph SDL to serve (hot-reloaded when it changes)
+              --registry <store>    follow the subgraph registry in a directory or in Redis (shared by every
+                                    instance) and serve its admin API; needs ATRIUM_ROUTER_ADMIN_TOKEN
+              --admin-port <port>   the admin listener's port (default 9902, bound to 127.0.0.1; --admin-host)
               --config <file>       strict router config (format_version: 1); --supergraph overrides its 'supergraph'
               --port <port>         HTTP port (default 4000, or ATRIUM_PORT)
               --help                print this help
@@ -33,6 +37,9 @@ public final class Application {
                 }
                 case "--supergraph" -> properties.put("atrium.router.supergraph", value(args, ++i, arg));
                 case "--config" -> properties.put("atrium.router.config", value(args, ++i, arg));
+                case "--registry" -> properties.put("atrium.router.registry", value(args, ++i, arg));
+                case "--admin-port" -> properties.put("atrium.router.admin-port", Integer.parseInt(value(args, ++i, arg)));
+                case "--admin-host" -> properties.put("atrium.router.admin-host", value(args, ++i, arg));
                 case "--port" -> properties.put("micronaut.server.port", Integer.parseInt(value(args, ++i, arg)));
                 default -> {
                     System.err.println("unknown argument '" + arg + "'\n\n" + HELP);

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The checked-in supergraphs (config/supergraph, composed by compose.mjs) match these subgraphs. */
+/** The checked-in supergraphs (config/supergraph, composed by the router's composer) match these subgraphs. */
 class SupergraphFilesTest {
 
     private static final Path SUPERGRAPH = Path.of("..", "config", "supergraph");

@@ -189,7 +189,8 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private FullHttpResponse health(boolean head) {
         LiveSupergraph live = manager.current();
         String body = live == null ? "{\"status\":\"DOWN\",\"reason\":\"no supergraph loaded\"}"
-                : "{\"status\":\"UP\",\"supergraph\":\"" + live.supergraph().version() + "\"}";
+                : "{\"status\":\"UP\",\"supergraph\":\"" + live.supergraph().version() + "\",\"loaded_at\":\""
+                + live.loadedAt() + "\"}";
         FullHttpResponse response = bytes(live == null ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
                 ResponseFormat.JSON.contentType(), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (head) {

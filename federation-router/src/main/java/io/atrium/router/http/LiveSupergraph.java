@@ -27,6 +27,7 @@ import java.util.Map;
  */
 public final class LiveSupergraph {
     private final Supergraph supergraph;
+    private final java.time.Instant loadedAt = java.time.Instant.now();
     private final PlanExecutor executor;
     private final GraphQL introspection;
     private final DocumentCache documents;
@@ -41,6 +42,11 @@ public final class LiveSupergraph {
 
     /** @param removed what authorization took out of the operation (never who the caller is); empty = nothing */
     record PlanKey(String query, String operationName, java.util.Set<String> labels, String removed) {
+    }
+
+    /** When this supergraph went live (what {@code /health} reports beside its hash). */
+    public java.time.Instant loadedAt() {
+        return loadedAt;
     }
 
     public LiveSupergraph(Supergraph supergraph, RouterConfig config, SubgraphTransport transport) {

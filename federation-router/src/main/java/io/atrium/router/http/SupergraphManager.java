@@ -6,6 +6,8 @@ import io.atrium.graphql.limits.LimitsPolicy;
 import io.atrium.graphql.trusted.DocumentResolver;
 import io.atrium.router.config.RouterConfig;
 import io.atrium.router.config.RouterConfigLoader;
+import io.atrium.router.registry.RegistryMode;
+import io.atrium.router.registry.RegistryState;
 import io.atrium.router.supergraph.Supergraph;
 import io.atrium.router.supergraph.SupergraphException;
 import io.atrium.router.supergraph.SupergraphReader;
@@ -44,10 +46,15 @@ public final class SupergraphManager implements AutoCloseable {
     private final IdentityResolver identity;
     private final java.util.concurrent.atomic.AtomicLong reloadFailures = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService watcher;
+    private RegistryMode.Running registry;
     private FileTime lastModified;
 
     public SupergraphManager(@Value("${atrium.router.config:}") Optional<String> configFile,
-                             @Value("${atrium.router.supergraph:}") Optional<String> supergraphFile) {
+                             @Value("${atrium.router.supergraph:}") Optional<String> supergraphFile,
+                             @Value("${atrium.router.registry:}") Optional<String> registryStore,
+                             @Value("${atrium.router.admin-host:127.0.0.1}") String adminHost,
+                             @Value("${atrium.router.admin-port:9902}") int adminPort,
+                             @Value("${atrium.router.admin-token:}") Optional<String> adminToken) {
         RouterConfig base = configFile.filter(s -> !s.isBlank())
                 .map(f -> RouterConfigLoader.load(Path.of(f)))
                 .orElse(RouterConfig.defaults());
@@ -57,7 +64,13 @@ public final class SupergraphManager implements AutoCloseable {
                 new DemandControl(config.endpoint().demandControl(), Metrics.globalRegistry));
         this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), Metrics.globalRegistry);
         this.identity = IdentityResolver.create(config.endpoint().identity(), keysClient, Metrics.globalRegistry);
-        if (config.supergraph() != null) {
+        if (registryStore.filter(r -> !r.isBlank()).isPresent()) {
+            // registry mode: the supergraph comes from the registry, whatever the config file names
+            String token = adminToken.filter(t -> !t.isBlank()).orElse(System.getenv("ATRIUM_ROUTER_ADMIN_TOKEN"));
+            registry = new RegistryMode(registryStore.get(), adminHost, adminPort, token).start(this::fromRegistry);
+            LOG.info("following the subgraph registry in {}; its admin API listens on {}:{}", registryStore.get(),
+                    adminHost, registry.admin().port());
+        } else if (config.supergraph() != null) {
             Path path = Path.of(config.supergraph());
             reload(path, true);
             if (config.hotReload()) {
@@ -69,9 +82,37 @@ public final class SupergraphManager implements AutoCloseable {
                 watcher.scheduleWithFixedDelay(() -> poll(path), 500, 500, TimeUnit.MILLISECONDS);
             }
         } else {
-            LOG.warn("no supergraph configured (atrium.router.supergraph or 'supergraph' in the router config); "
-                    + "/health stays 503 until one is loaded");
+            LOG.warn("no supergraph configured (atrium.router.supergraph, --registry, or 'supergraph' in the router "
+                    + "config); /health stays 503 until one is loaded");
         }
+    }
+
+    /** A new registry version: its supergraph goes live (the registry only stores supergraphs that compose). */
+    private void fromRegistry(RegistryState state) {
+        if (state.supergraphSdl() == null) {
+            LOG.info("registry version {} has no subgraphs yet; /health stays 503 until one is published",
+                    state.version());
+            return;
+        }
+        LiveSupergraph current = live.get();
+        if (current != null && current.supergraph().sdl().equals(state.supergraphSdl())) {
+            return;
+        }
+        try {
+            Supergraph supergraph = SupergraphReader.read(state.supergraphSdl());
+            live.set(new LiveSupergraph(supergraph, config, transport));
+            LOG.info("supergraph {} from registry version {} is live ({} subgraphs)", supergraph.version(),
+                    state.version(), supergraph.subgraphs().size());
+        } catch (SupergraphException e) {
+            reloadFailures.incrementAndGet();
+            LOG.error("registry version {} was not loaded, keeping the current supergraph: {}", state.version(),
+                    e.getMessage());
+        }
+    }
+
+    /** The registry this router follows and serves on its admin listener, or null when it reads a file. */
+    public RegistryMode.Running registry() {
+        return registry;
     }
 
     public RouterConfig config() {
@@ -140,6 +181,9 @@ public final class SupergraphManager implements AutoCloseable {
     public void close() {
         if (watcher != null) {
             watcher.shutdownNow();
+        }
+        if (registry != null) {
+            registry.close();
         }
         transport.close();
         keysClient.close();
