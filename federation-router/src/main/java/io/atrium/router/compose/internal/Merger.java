@@ -60,6 +60,10 @@ final class Merger {
                     + " supergraph must have a query root type.", null, 0, 0));
             return out;
         }
+        checkFed1ExtensionsHaveBase(byName);
+        if (!support.errors.isEmpty()) {
+            return out;
+        }
         leaves.collectEnumUsage();
         for (Map.Entry<String, List<Src>> entry : byName.entrySet()) {
             Kind kind = kind(entry.getKey(), entry.getValue());
@@ -90,6 +94,31 @@ final class Merger {
             }
         }
         return true;
+    }
+
+    /** A Federation 1 subgraph may only extend (extend type, @extends) a type some subgraph defines. */
+    private void checkFed1ExtensionsHaveBase(Map<String, List<Src>> byName) {
+        for (Map.Entry<String, List<Src>> entry : byName.entrySet()) {
+            if (List.of("Query", "Mutation", "Subscription").contains(entry.getKey())) {
+                continue;
+            }
+            boolean hasBase = false;
+            for (Src src : entry.getValue()) {
+                hasBase |= !src.t().extension && !src.t().extendsDirective;
+            }
+            if (hasBase) {
+                continue;
+            }
+            for (Src src : entry.getValue()) {
+                if (src.s().fed1) {
+                    support.errors.add(new CompositionError(ErrorCode.EXTENSION_WITH_NO_BASE, "[" + src.s().name
+                            + "] Type \"" + entry.getKey() + "\" is an extension type, but there is no type definition"
+                            + " for \"" + entry.getKey() + "\" in any subgraph.", src.s().name,
+                            src.t().location == null ? 0 : src.t().location.getLine(),
+                            src.t().location == null ? 0 : src.t().location.getColumn()));
+                }
+            }
+        }
     }
 
     /** The supergraph kind; an {@code @interfaceObject} object merges into an interface. Null on mismatch. */
@@ -186,7 +215,8 @@ final class Merger {
     }
 
     private static List<String> joinTypes(SubgraphModel s, TypeDef t) {
-        boolean extension = s.fed1 ? t.extendsDirective : (t.extension || t.extendsDirective);
+        // only entities are marked: by @extends in Federation 1, by @extends or `extend type` in Federation 2
+        boolean extension = !t.keys.isEmpty() && (s.fed1 ? t.extendsDirective : t.extension || t.extendsDirective);
         String suffix = (extension ? ", extension: true" : "") + (t.interfaceObject ? ", isInterfaceObject: true" : "");
         List<String> joins = new ArrayList<>();
         if (t.keys.isEmpty()) {
