@@ -81,7 +81,7 @@ final class Merger {
             }
         }
         addInterfaceObjectFields(byName);
-        checkInterfaceImplementations();
+        checkInterfaceImplementations(byName);
         out.hasMutation = out.types.containsKey("Mutation");
         out.hasSubscription = out.types.containsKey("Subscription");
         return out;
@@ -127,12 +127,15 @@ final class Merger {
         for (Src src : sources) {
             Kind k = src.t().interfaceObject ? Kind.INTERFACE : src.t().kind;
             if (kind != null && kind != k) {
-                List<String> parts = new ArrayList<>();
+                Map<String, List<String>> byKind = new LinkedHashMap<>();
                 for (Src s : sources) {
-                    parts.add("\"" + s.s().name + "\" (" + describe(s.t()) + ")");
+                    byKind.computeIfAbsent(describe(s.t()), ignored -> new ArrayList<>()).add(s.s().name);
                 }
+                List<String> parts = new ArrayList<>();
+                byKind.forEach((described, names) -> parts.add(described + " in subgraph"
+                        + (names.size() > 1 ? "s " : " ") + MergeSupport.quoted(names)));
                 support.errors.add(new CompositionError(ErrorCode.TYPE_KIND_MISMATCH, "Type \"" + name
-                        + "\" has mismatched kind: it is defined as " + String.join(", ", parts), src.s().name,
+                        + "\" has mismatched kind: it is defined as " + String.join(" but ", parts), src.s().name,
                         src.t().location == null ? 0 : src.t().location.getLine(),
                         src.t().location == null ? 0 : src.t().location.getColumn()));
                 return null;
@@ -148,7 +151,7 @@ final class Merger {
             case INTERFACE -> "Interface Type";
             case UNION -> "Union Type";
             case ENUM -> "Enum Type";
-            case INPUT_OBJECT -> "Input Object Type";
+            case INPUT_OBJECT -> "InputObject Type";
             case SCALAR -> "Scalar Type";
         };
     }
@@ -267,7 +270,8 @@ final class Merger {
         }
     }
 
-    private void checkInterfaceImplementations() {
+    /** Every object implementing an interface has each of the interface's merged fields. */
+    private void checkInterfaceImplementations(Map<String, List<Src>> byName) {
         for (MType object : out.types.values()) {
             for (String ifaceName : object.implementz) {
                 MType iface = out.types.get(ifaceName);
@@ -276,13 +280,36 @@ final class Merger {
                 }
                 for (String field : iface.fields.keySet()) {
                     if (!object.fields.containsKey(field)) {
-                        support.errors.add(new CompositionError(ErrorCode.INTERFACE_FIELD_NO_IMPLEM, "Interface field \""
-                                + ifaceName + "." + field + "\" is declared in some subgraph but type \"" + object.name
-                                + "\", which implements \"" + ifaceName + "\" only in some subgraphs, does not have"
-                                + " field \"" + field + "\".", null, 0, 0));
+                        interfaceFieldNotImplemented(byName, ifaceName, field, object.name);
                     }
                 }
             }
         }
     }
+
+    private void interfaceFieldNotImplemented(Map<String, List<Src>> byName, String iface, String field,
+                                              String object) {
+        List<String> declaredIn = new ArrayList<>();
+        for (Src src : byName.get(iface)) {
+            if (src.t().fields.containsKey(field)) {
+                declaredIn.add(src.s().name);
+            }
+        }
+        List<String> implementsIn = new ArrayList<>();
+        Src at = null;
+        for (Src src : byName.get(object)) {
+            if (src.t().interfaces.contains(iface)) {
+                implementsIn.add(src.s().name);
+                at = at == null ? src : at;
+            }
+        }
+        support.errors.add(new CompositionError(ErrorCode.INTERFACE_FIELD_NO_IMPLEM, "Interface field \"" + iface + "."
+                + field + "\" is declared in subgraph" + (declaredIn.size() > 1 ? "s " : " ")
+                + MergeSupport.quoted(declaredIn) + " but type \"" + object + "\", which implements \"" + iface
+                + "\" only in subgraph" + (implementsIn.size() > 1 ? "s " : " ") + MergeSupport.quoted(implementsIn)
+                + " does not have field \"" + field + "\".", at == null ? null : at.s().name,
+                at == null || at.t().location == null ? 0 : at.t().location.getLine(),
+                at == null || at.t().location == null ? 0 : at.t().location.getColumn()));
+    }
+
 }
