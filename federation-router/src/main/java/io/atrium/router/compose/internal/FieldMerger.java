@@ -74,7 +74,7 @@ final class FieldMerger {
             decorations.add(src.f().description, src.f().deprecation, src.f().inaccessible, src.f().tags);
         }
         field.description = decorations.description();
-        mergeArguments(coordinate, field, active);
+        mergeArguments(coordinate, field, sources);
 
         List<String> joins = new ArrayList<>();
         boolean needed = active.size() != typeGraphs.size();
@@ -241,15 +241,16 @@ final class FieldMerger {
                 sources.stream().map(FieldSrc::s).toList())) + ")."));
     }
 
-    private void mergeArguments(String coordinate, MField field, List<FieldSrc> active) {
+    /** Arguments are intersected over every non-external definition, overridden ones included (as Apollo does). */
+    private void mergeArguments(String coordinate, MField field, List<FieldSrc> sources) {
         List<FieldSrc> resolving = new ArrayList<>();
-        for (FieldSrc src : active) {
+        for (FieldSrc src : sources) {
             if (!src.f().external) {
                 resolving.add(src);
             }
         }
         if (resolving.isEmpty()) {
-            resolving = active;
+            resolving = sources;
         }
         LinkedHashMap<String, List<ArgDef>> byName = new LinkedHashMap<>();
         for (FieldSrc src : resolving) {

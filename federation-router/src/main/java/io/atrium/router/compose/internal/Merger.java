@@ -60,6 +60,10 @@ final class Merger {
                     + " supergraph must have a query root type.", null, 0, 0));
             return out;
         }
+        checkFed1ExtensionsHaveBase(byName);
+        if (!support.errors.isEmpty()) {
+            return out;
+        }
         leaves.collectEnumUsage();
         for (Map.Entry<String, List<Src>> entry : byName.entrySet()) {
             Kind kind = kind(entry.getKey(), entry.getValue());
@@ -77,7 +81,7 @@ final class Merger {
             }
         }
         addInterfaceObjectFields(byName);
-        checkInterfaceImplementations();
+        checkInterfaceImplementations(byName);
         out.hasMutation = out.types.containsKey("Mutation");
         out.hasSubscription = out.types.containsKey("Subscription");
         return out;
@@ -92,18 +96,46 @@ final class Merger {
         return true;
     }
 
+    /** A Federation 1 subgraph may only extend (extend type, @extends) a type some subgraph defines. */
+    private void checkFed1ExtensionsHaveBase(Map<String, List<Src>> byName) {
+        for (Map.Entry<String, List<Src>> entry : byName.entrySet()) {
+            if (List.of("Query", "Mutation", "Subscription").contains(entry.getKey())) {
+                continue;
+            }
+            boolean hasBase = false;
+            for (Src src : entry.getValue()) {
+                hasBase |= !src.t().extension && !src.t().extendsDirective;
+            }
+            if (hasBase) {
+                continue;
+            }
+            for (Src src : entry.getValue()) {
+                if (src.s().fed1) {
+                    support.errors.add(new CompositionError(ErrorCode.EXTENSION_WITH_NO_BASE, "[" + src.s().name
+                            + "] Type \"" + entry.getKey() + "\" is an extension type, but there is no type definition"
+                            + " for \"" + entry.getKey() + "\" in any subgraph.", src.s().name,
+                            src.t().location == null ? 0 : src.t().location.getLine(),
+                            src.t().location == null ? 0 : src.t().location.getColumn()));
+                }
+            }
+        }
+    }
+
     /** The supergraph kind; an {@code @interfaceObject} object merges into an interface. Null on mismatch. */
     private Kind kind(String name, List<Src> sources) {
         Kind kind = null;
         for (Src src : sources) {
             Kind k = src.t().interfaceObject ? Kind.INTERFACE : src.t().kind;
             if (kind != null && kind != k) {
-                List<String> parts = new ArrayList<>();
+                Map<String, List<String>> byKind = new LinkedHashMap<>();
                 for (Src s : sources) {
-                    parts.add("\"" + s.s().name + "\" (" + describe(s.t()) + ")");
+                    byKind.computeIfAbsent(describe(s.t()), ignored -> new ArrayList<>()).add(s.s().name);
                 }
+                List<String> parts = new ArrayList<>();
+                byKind.forEach((described, names) -> parts.add(described + " in subgraph"
+                        + (names.size() > 1 ? "s " : " ") + MergeSupport.quoted(names)));
                 support.errors.add(new CompositionError(ErrorCode.TYPE_KIND_MISMATCH, "Type \"" + name
-                        + "\" has mismatched kind: it is defined as " + String.join(", ", parts), src.s().name,
+                        + "\" has mismatched kind: it is defined as " + String.join(" but ", parts), src.s().name,
                         src.t().location == null ? 0 : src.t().location.getLine(),
                         src.t().location == null ? 0 : src.t().location.getColumn()));
                 return null;
@@ -119,7 +151,7 @@ final class Merger {
             case INTERFACE -> "Interface Type";
             case UNION -> "Union Type";
             case ENUM -> "Enum Type";
-            case INPUT_OBJECT -> "Input Object Type";
+            case INPUT_OBJECT -> "InputObject Type";
             case SCALAR -> "Scalar Type";
         };
     }
@@ -186,7 +218,8 @@ final class Merger {
     }
 
     private static List<String> joinTypes(SubgraphModel s, TypeDef t) {
-        boolean extension = s.fed1 ? t.extendsDirective : (t.extension || t.extendsDirective);
+        // only entities are marked: by @extends in Federation 1, by @extends or `extend type` in Federation 2
+        boolean extension = !t.keys.isEmpty() && (s.fed1 ? t.extendsDirective : t.extension || t.extendsDirective);
         String suffix = (extension ? ", extension: true" : "") + (t.interfaceObject ? ", isInterfaceObject: true" : "");
         List<String> joins = new ArrayList<>();
         if (t.keys.isEmpty()) {
@@ -237,7 +270,8 @@ final class Merger {
         }
     }
 
-    private void checkInterfaceImplementations() {
+    /** Every object implementing an interface has each of the interface's merged fields. */
+    private void checkInterfaceImplementations(Map<String, List<Src>> byName) {
         for (MType object : out.types.values()) {
             for (String ifaceName : object.implementz) {
                 MType iface = out.types.get(ifaceName);
@@ -246,13 +280,36 @@ final class Merger {
                 }
                 for (String field : iface.fields.keySet()) {
                     if (!object.fields.containsKey(field)) {
-                        support.errors.add(new CompositionError(ErrorCode.INTERFACE_FIELD_NO_IMPLEM, "Interface field \""
-                                + ifaceName + "." + field + "\" is declared in some subgraph but type \"" + object.name
-                                + "\", which implements \"" + ifaceName + "\" only in some subgraphs, does not have"
-                                + " field \"" + field + "\".", null, 0, 0));
+                        interfaceFieldNotImplemented(byName, ifaceName, field, object.name);
                     }
                 }
             }
         }
     }
+
+    private void interfaceFieldNotImplemented(Map<String, List<Src>> byName, String iface, String field,
+                                              String object) {
+        List<String> declaredIn = new ArrayList<>();
+        for (Src src : byName.get(iface)) {
+            if (src.t().fields.containsKey(field)) {
+                declaredIn.add(src.s().name);
+            }
+        }
+        List<String> implementsIn = new ArrayList<>();
+        Src at = null;
+        for (Src src : byName.get(object)) {
+            if (src.t().interfaces.contains(iface)) {
+                implementsIn.add(src.s().name);
+                at = at == null ? src : at;
+            }
+        }
+        support.errors.add(new CompositionError(ErrorCode.INTERFACE_FIELD_NO_IMPLEM, "Interface field \"" + iface + "."
+                + field + "\" is declared in subgraph" + (declaredIn.size() > 1 ? "s " : " ")
+                + MergeSupport.quoted(declaredIn) + " but type \"" + object + "\", which implements \"" + iface
+                + "\" only in subgraph" + (implementsIn.size() > 1 ? "s " : " ") + MergeSupport.quoted(implementsIn)
+                + " does not have field \"" + field + "\".", at == null ? null : at.s().name,
+                at == null || at.t().location == null ? 0 : at.t().location.getLine(),
+                at == null || at.t().location == null ? 0 : at.t().location.getColumn()));
+    }
+
 }

@@ -42,6 +42,11 @@ final class SubgraphValidator {
         for (TypeDef type : s.types.values()) {
             checkReferences(type);
             unexternalizeExtensionKeys(type);
+        }
+        if (s.fed1) {
+            s.types.values().forEach(this::dropSelfProvidedSelections);
+        }
+        for (TypeDef type : s.types.values()) {
             for (Key key : type.keys) {
                 walk(type.name, key.selection(), Use.KEY, s.keyFields, false, "On type \"" + type.name
                         + "\", for @key(fields: \"" + key.fields() + "\")", key.location());
@@ -78,6 +83,52 @@ final class SubgraphValidator {
         if (!BUILT_IN_SCALARS.contains(name) && s.type(name) == null) {
             add(ErrorCode.INVALID_GRAPHQL, "Unknown type \"" + name + "\".", location);
         }
+    }
+
+    /**
+     * Federation 1 upgrade: a {@code @requires}/{@code @provides} selection of a field the subgraph resolves itself
+     * (not {@code @external}) is dropped, and the directive with it when nothing is left.
+     */
+    private void dropSelfProvidedSelections(TypeDef type) {
+        for (FieldDef field : type.fields.values()) {
+            field.requires = externalOnly(field.requires, type.name);
+            field.provides = externalOnly(field.provides, TypeNames.named(field.type));
+        }
+    }
+
+    private String externalOnly(String fields, String typeName) {
+        if (fields == null) {
+            return null;
+        }
+        FieldSet set;
+        try {
+            set = FieldSet.parse(fields);
+        } catch (IllegalArgumentException e) {
+            return fields;
+        }
+        FieldSet kept = externalOnly(set, typeName);
+        if (kept.selections().isEmpty()) {
+            return null;
+        }
+        return kept.equals(set) ? fields : kept.print();
+    }
+
+    private FieldSet externalOnly(FieldSet set, String typeName) {
+        TypeDef type = s.type(typeName);
+        List<FieldSet.Sel> kept = new ArrayList<>();
+        for (FieldSet.Sel sel : set.selections()) {
+            FieldDef field = type == null || sel.isFragment() ? null : type.fields.get(sel.name());
+            if (field == null || field.external) {
+                kept.add(sel);
+            } else if (sel.sub() != null) {
+                FieldSet sub = externalOnly(sel.sub(), TypeNames.named(field.type));
+                if (!sub.selections().isEmpty()) {
+                    kept.add(new FieldSet.Sel(sel.name(), sel.hasArguments(), sel.hasDirectives(), null, sub,
+                            sel.alias()));
+                }
+            }
+        }
+        return new FieldSet(List.copyOf(kept));
     }
 
     /** A key field that an extension (or Fed 1 {@code @extends}) marks {@code @external} is the subgraph's own. */
