@@ -18,6 +18,9 @@ public final class Application {
               --registry <store>    follow the subgraph registry in a directory or in Redis (shared by every
                                     instance) and serve its admin API; needs ATRIUM_ROUTER_ADMIN_TOKEN
               --admin-port <port>   the admin listener's port (default 9902, bound to 127.0.0.1; --admin-host)
+              --subgraphs <file>    compose the subgraphs of a rover-format supergraph.yaml (schema: file or
+                                    subgraph_url, introspected) at start and every 10 s; a change that composes
+                                    is swapped in (--config stays the router's own config file)
               --config <file>       strict router config (format_version: 1); --supergraph overrides its 'supergraph'
               --port <port>         HTTP port (default 4000, or ATRIUM_PORT)
               --help                print this help
@@ -38,6 +41,7 @@ public final class Application {
                 case "--supergraph" -> properties.put("atrium.router.supergraph", value(args, ++i, arg));
                 case "--config" -> properties.put("atrium.router.config", value(args, ++i, arg));
                 case "--registry" -> properties.put("atrium.router.registry", value(args, ++i, arg));
+                case "--subgraphs" -> properties.put("atrium.router.subgraphs", value(args, ++i, arg));
                 case "--admin-port" -> properties.put("atrium.router.admin-port", Integer.parseInt(value(args, ++i, arg)));
                 case "--admin-host" -> properties.put("atrium.router.admin-host", value(args, ++i, arg));
                 case "--port" -> properties.put("micronaut.server.port", Integer.parseInt(value(args, ++i, arg)));

@@ -5,6 +5,7 @@ import io.atrium.graphql.identity.IdentityResolver;
 import io.atrium.graphql.limits.LimitsPolicy;
 import io.atrium.graphql.trusted.DocumentResolver;
 import io.atrium.router.config.RouterConfig;
+import io.atrium.router.compose.SubgraphsFollower;
 import io.atrium.router.config.RouterConfigLoader;
 import io.atrium.router.registry.RegistryMode;
 import io.atrium.router.registry.RegistryState;
@@ -19,6 +20,7 @@ import io.micronaut.context.annotation.Context;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.file.attribute.FileTime;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -47,6 +49,7 @@ public final class SupergraphManager implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong reloadFailures = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService watcher;
     private RegistryMode.Running registry;
+    private SubgraphsFollower subgraphs;
     private FileTime lastModified;
 
     public SupergraphManager(@Value("${atrium.router.config:}") Optional<String> configFile,
@@ -54,7 +57,9 @@ public final class SupergraphManager implements AutoCloseable {
                              @Value("${atrium.router.registry:}") Optional<String> registryStore,
                              @Value("${atrium.router.admin-host:127.0.0.1}") String adminHost,
                              @Value("${atrium.router.admin-port:9902}") int adminPort,
-                             @Value("${atrium.router.admin-token:}") Optional<String> adminToken) {
+                             @Value("${atrium.router.admin-token:}") Optional<String> adminToken,
+                             @Value("${atrium.router.subgraphs:}") Optional<String> subgraphsConfig,
+                             @Value("${atrium.router.subgraphs-poll:10s}") Duration subgraphsPoll) {
         RouterConfig base = configFile.filter(s -> !s.isBlank())
                 .map(f -> RouterConfigLoader.load(Path.of(f)))
                 .orElse(RouterConfig.defaults());
@@ -70,6 +75,9 @@ public final class SupergraphManager implements AutoCloseable {
             registry = new RegistryMode(registryStore.get(), adminHost, adminPort, token).start(this::fromRegistry);
             LOG.info("following the subgraph registry in {}; its admin API listens on {}:{}", registryStore.get(),
                     adminHost, registry.admin().port());
+        } else if (subgraphsConfig.filter(c -> !c.isBlank()).isPresent()) {
+            Path file = Path.of(subgraphsConfig.get());
+            subgraphs = SubgraphsFollower.start(file, subgraphsPoll, sdl -> swapIn(sdl, "composed from " + file));
         } else if (config.supergraph() != null) {
             Path path = Path.of(config.supergraph());
             reload(path, true);
@@ -94,19 +102,23 @@ public final class SupergraphManager implements AutoCloseable {
                     state.version());
             return;
         }
+        swapIn(state.supergraphSdl(), "registry version " + state.version());
+    }
+
+    /** Swaps a new supergraph in (unless it is the live one); one that does not load keeps the current one. */
+    private void swapIn(String sdl, String from) {
         LiveSupergraph current = live.get();
-        if (current != null && current.supergraph().sdl().equals(state.supergraphSdl())) {
+        if (current != null && current.supergraph().sdl().equals(sdl)) {
             return;
         }
         try {
-            Supergraph supergraph = SupergraphReader.read(state.supergraphSdl());
+            Supergraph supergraph = SupergraphReader.read(sdl);
             live.set(new LiveSupergraph(supergraph, config, transport));
-            LOG.info("supergraph {} from registry version {} is live ({} subgraphs)", supergraph.version(),
-                    state.version(), supergraph.subgraphs().size());
+            LOG.info("supergraph {} from {} is live ({} subgraphs)", supergraph.version(), from,
+                    supergraph.subgraphs().size());
         } catch (SupergraphException e) {
             reloadFailures.incrementAndGet();
-            LOG.error("registry version {} was not loaded, keeping the current supergraph: {}", state.version(),
-                    e.getMessage());
+            LOG.error("supergraph from {} was not loaded, keeping the current one: {}", from, e.getMessage());
         }
     }
 
@@ -184,6 +196,9 @@ public final class SupergraphManager implements AutoCloseable {
         }
         if (registry != null) {
             registry.close();
+        }
+        if (subgraphs != null) {
+            subgraphs.close();
         }
         transport.close();
         keysClient.close();
