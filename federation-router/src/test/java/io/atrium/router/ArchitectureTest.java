@@ -25,4 +25,11 @@ class ArchitectureTest {
             .should().dependOnClassesThat().haveFullyQualifiedName("graphql.validation.Validator")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("graphql.parser.Parser")
             .because("operations are parsed, measured and validated by graphql-kit's document cache (limits first)");
+
+    @ArchTest
+    static final ArchRule supergraphLifecycleKnowsNoHttp = noClasses()
+            .that().resideInAnyPackage("io.atrium.router.lifecycle..", "io.atrium.router.registry..",
+                    "io.atrium.router.compose..", "io.atrium.router.plan..", "io.atrium.router.execute..")
+            .should().dependOnClassesThat().resideInAPackage("io.atrium.router.http..")
+            .because("where a supergraph comes from and how it is planned and executed is independent of the HTTP layer");
 }

@@ -1,5 +1,6 @@
 package io.atrium.router.http;
 
+import io.atrium.router.lifecycle.LiveSupergraph;
 import graphql.ExecutionInput;
 import graphql.GraphQLContext;
 import graphql.GraphQLError;

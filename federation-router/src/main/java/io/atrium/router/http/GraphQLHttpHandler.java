@@ -1,5 +1,6 @@
 package io.atrium.router.http;
 
+import io.atrium.router.lifecycle.LiveSupergraph;
 import io.atrium.graphql.GraphQLErrorCodes;
 import io.atrium.graphql.GraphQLErrors;
 import io.atrium.graphql.identity.IdentityHeaderValues;
@@ -49,12 +50,12 @@ import java.util.concurrent.CompletionStage;
  */
 final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-    private final SupergraphManager manager;
+    private final GraphQLEndpoint manager;
     private final InFlight inFlight;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private boolean busy;
 
-    GraphQLHttpHandler(SupergraphManager manager, InFlight inFlight) {
+    GraphQLHttpHandler(GraphQLEndpoint manager, InFlight inFlight) {
         super(false);
         this.manager = manager;
         this.inFlight = inFlight;

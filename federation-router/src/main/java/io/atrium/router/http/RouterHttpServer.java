@@ -55,7 +55,7 @@ public final class RouterHttpServer implements EmbeddedServer {
 
     private final ApplicationContext context;
     private final ApplicationConfiguration configuration;
-    private final SupergraphManager manager;
+    private final GraphQLEndpoint manager;
     private final String host;
     private final int configuredPort;
     private EventLoopGroup group;
@@ -64,7 +64,7 @@ public final class RouterHttpServer implements EmbeddedServer {
     private final GraphQLHttpHandler.InFlight inFlight = new GraphQLHttpHandler.InFlight();
     private volatile int port = -1;
 
-    public RouterHttpServer(ApplicationContext context, ApplicationConfiguration configuration, SupergraphManager manager,
+    public RouterHttpServer(ApplicationContext context, ApplicationConfiguration configuration, GraphQLEndpoint manager,
                             @Value("${micronaut.server.host:0.0.0.0}") String host,
                             @Value("${micronaut.server.port:4000}") int port) {
         this.context = context;

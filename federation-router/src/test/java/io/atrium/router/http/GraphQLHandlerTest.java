@@ -1,5 +1,6 @@
 package io.atrium.router.http;
 
+import io.atrium.router.lifecycle.LiveSupergraph;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atrium.router.config.RouterConfig;

@@ -1,5 +1,6 @@
 package io.atrium.router.http;
 
+import io.atrium.router.lifecycle.SupergraphLifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.context.ApplicationContext;
@@ -76,7 +77,7 @@ class SupergraphReloadIT {
             String second = awaitHealth(client, server, body -> !body.equals(first)).body();
             assertThat(second).contains("UP").isNotEqualTo(first);
 
-            SupergraphManager manager = server.getApplicationContext().getBean(SupergraphManager.class);
+            SupergraphLifecycle manager = server.getApplicationContext().getBean(SupergraphLifecycle.class);
             write(file, "this is not a supergraph", 10);
             await(() -> manager.reloadFailures() == 1);
             var probe = client.send(HttpRequest.newBuilder(server.getURI().resolve("/graphql"))

@@ -1,9 +1,5 @@
-package io.atrium.router.http;
+package io.atrium.router.lifecycle;
 
-import io.atrium.graphql.cost.DemandControl;
-import io.atrium.graphql.identity.IdentityResolver;
-import io.atrium.graphql.limits.LimitsPolicy;
-import io.atrium.graphql.trusted.DocumentResolver;
 import io.atrium.router.config.RouterConfig;
 import io.atrium.router.compose.SubgraphsFollower;
 import io.atrium.router.config.RouterConfigLoader;
@@ -13,7 +9,6 @@ import io.atrium.router.supergraph.Supergraph;
 import io.atrium.router.supergraph.SupergraphException;
 import io.atrium.router.supergraph.SupergraphReader;
 import io.atrium.router.transport.NettySubgraphTransport;
-import io.micrometer.core.instrument.Metrics;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import io.micronaut.context.annotation.Context;
@@ -31,28 +26,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the live supergraph: loads it at start-up, and (hot reload) polls the file, reads and validates a changed
- * version and swaps it in atomically; a version that fails keeps the old one live and logs why.
+ * The supergraph's lifecycle, where its sources, composition and swapping meet: a file (hot reload), the subgraph
+ * registry (registry mode), or subgraphs composed from a rover-format config. Whatever the source, a new supergraph is
+ * read and validated and swapped in atomically; one that fails keeps the current one live and says why. Requests in
+ * flight finish on the supergraph they started with.
  */
 @Context
-public final class SupergraphManager implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SupergraphManager.class);
+public final class SupergraphLifecycle implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SupergraphLifecycle.class);
 
     private final RouterConfig config;
     private final NettySubgraphTransport transport = new NettySubgraphTransport();
     private final AtomicReference<LiveSupergraph> live = new AtomicReference<>();
-    private final GraphQLHandler handler;
-    private final DocumentResolver documents;
-    private final java.net.http.HttpClient keysClient = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
-    private final IdentityResolver identity;
     private final java.util.concurrent.atomic.AtomicLong reloadFailures = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService watcher;
     private RegistryMode.Running registry;
     private SubgraphsFollower subgraphs;
     private FileTime lastModified;
 
-    public SupergraphManager(@Value("${atrium.router.config:}") Optional<String> configFile,
+    public SupergraphLifecycle(@Value("${atrium.router.config:}") Optional<String> configFile,
                              @Value("${atrium.router.supergraph:}") Optional<String> supergraphFile,
                              @Value("${atrium.router.registry:}") Optional<String> registryStore,
                              @Value("${atrium.router.admin-host:127.0.0.1}") String adminHost,
@@ -64,11 +56,6 @@ public final class SupergraphManager implements AutoCloseable {
                 .map(f -> RouterConfigLoader.load(Path.of(f)))
                 .orElse(RouterConfig.defaults());
         this.config = supergraphFile.filter(s -> !s.isBlank()).map(base::withSupergraph).orElse(base);
-        this.handler = new GraphQLHandler(config.introspection(),
-                new LimitsPolicy(config.endpoint().limits(), Metrics.globalRegistry),
-                new DemandControl(config.endpoint().demandControl(), Metrics.globalRegistry));
-        this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), Metrics.globalRegistry);
-        this.identity = IdentityResolver.create(config.endpoint().identity(), keysClient, Metrics.globalRegistry);
         if (registryStore.filter(r -> !r.isBlank()).isPresent()) {
             // registry mode: the supergraph comes from the registry, whatever the config file names
             String token = adminToken.filter(t -> !t.isBlank()).orElse(System.getenv("ATRIUM_ROUTER_ADMIN_TOKEN"));
@@ -131,19 +118,8 @@ public final class SupergraphManager implements AutoCloseable {
         return config;
     }
 
-    public GraphQLHandler handler() {
-        return handler;
-    }
 
-    /** Who is calling: the edge's assertion or a client JWT, per the {@code identity} block. */
-    public IdentityResolver identity() {
-        return identity;
-    }
 
-    /** Trusted documents and APQ: a request's document text by id or as sent. */
-    public DocumentResolver documents() {
-        return documents;
-    }
 
     /** The live supergraph, or null before one loaded. */
     public LiveSupergraph current() {
@@ -201,7 +177,5 @@ public final class SupergraphManager implements AutoCloseable {
             subgraphs.close();
         }
         transport.close();
-        keysClient.close();
-        documents.close();
     }
 }

@@ -1,4 +1,4 @@
-package io.atrium.router.http;
+package io.atrium.router.lifecycle;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -41,7 +41,7 @@ public final class LiveSupergraph {
     private final java.util.Set<String> alwaysLabels;
 
     /** @param removed what authorization took out of the operation (never who the caller is); empty = nothing */
-    record PlanKey(String query, String operationName, java.util.Set<String> labels, String removed) {
+    public record PlanKey(String query, String operationName, java.util.Set<String> labels, String removed) {
     }
 
     /** When this supergraph went live (what {@code /health} reports beside its hash). */
@@ -151,27 +151,27 @@ public final class LiveSupergraph {
         return supergraph;
     }
 
-    PlanExecutor executor() {
+    public PlanExecutor executor() {
         return executor;
     }
 
-    GraphQL introspection() {
+    public GraphQL introspection() {
         return introspection;
     }
 
-    CostEstimator cost() {
+    public CostEstimator cost() {
         return cost;
     }
 
-    Authorization authorization() {
+    public Authorization authorization() {
         return authorization;
     }
 
-    DocumentCache documents() {
+    public DocumentCache documents() {
         return documents;
     }
 
-    Cache<PlanKey, QueryPlan> plans() {
+    public Cache<PlanKey, QueryPlan> plans() {
         return plans;
     }
 }
