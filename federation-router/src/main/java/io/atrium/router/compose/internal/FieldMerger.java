@@ -198,7 +198,9 @@ final class FieldMerger {
     private void checkSharing(String coordinate, List<FieldSrc> active, Set<SubgraphModel> labelledSources) {
         List<FieldSrc> resolving = new ArrayList<>();
         for (FieldSrc src : active) {
-            if (!src.f().external && !labelledSources.contains(src.s())) {
+            // an @external field a subgraph @provides is resolved there too (for the queries through the provider)
+            boolean provided = src.f().external && src.s().providedFields.contains(coordinate);
+            if ((!src.f().external || provided) && !labelledSources.contains(src.s())) {
                 resolving.add(src);
             }
         }
@@ -209,7 +211,7 @@ final class FieldMerger {
         List<String> nonShareable = new ArrayList<>();
         for (FieldSrc src : resolving) {
             all.add(src.s().name);
-            boolean shareable = src.f().shareable || src.t().shareable || src.s().fed1
+            boolean shareable = src.f().external || src.f().shareable || src.t().shareable || src.s().fed1
                     || src.s().keyFields.contains(coordinate);
             if (!shareable) {
                 nonShareable.add(src.s().name);
