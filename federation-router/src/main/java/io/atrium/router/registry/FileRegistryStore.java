@@ -27,6 +27,7 @@ public final class FileRegistryStore implements RegistryStore {
     private final Path directory;
     private final Path file;
     private final ReentrantLock lock;
+    private volatile Cached cached;
 
     public FileRegistryStore(Path directory) {
         this.directory = directory;
@@ -42,10 +43,26 @@ public final class FileRegistryStore implements RegistryStore {
     @Override
     public RegistryState read() {
         try {
-            return Files.exists(file) ? RegistryCodec.read(Files.readString(file)) : RegistryState.EMPTY;
+            if (!Files.exists(file)) {
+                return RegistryState.EMPTY;
+            }
+            // the file is only ever replaced whole (a new inode): same modification time and size, same state
+            java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(file,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            Cached cached = this.cached;
+            if (cached != null && cached.modified().equals(attributes.lastModifiedTime())
+                    && cached.size() == attributes.size() && java.util.Objects.equals(cached.key(), attributes.fileKey())) {
+                return cached.state();
+            }
+            RegistryState state = RegistryCodec.read(Files.readString(file));
+            this.cached = new Cached(attributes.lastModifiedTime(), attributes.size(), attributes.fileKey(), state);
+            return state;
         } catch (IOException e) {
             throw new UncheckedIOException("registry file " + file + " cannot be read", e);
         }
+    }
+
+    private record Cached(java.nio.file.attribute.FileTime modified, long size, Object key, RegistryState state) {
     }
 
     @Override

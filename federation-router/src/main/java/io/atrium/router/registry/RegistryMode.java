@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  */
 public record RegistryMode(String store, String adminHost, int adminPort, String token) {
     public static final String REDIS_PREFIX = "atrium:registry:";
-    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration POLL = Duration.ofMillis(200);
 
     /** The running parts; closing stops the admin listener, the follower and the store, in that order. */
     public record Running(RegistryStore store, SubgraphRegistry registry, RegistryAdminServer admin,
