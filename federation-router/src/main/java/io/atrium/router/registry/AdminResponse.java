@@ -1,5 +1,7 @@
 package io.atrium.router.registry;
 
+import io.atrium.policy.error.Problem;
+import io.atrium.policy.error.ProblemType;
 import io.atrium.router.json.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,7 +9,6 @@ import java.util.Map;
 /** One answer of the registry's admin API; {@code headers} are set on the response besides the content type. */
 public record AdminResponse(int status, String contentType, String body, Map<String, String> headers) {
     static final String JSON = "application/json";
-    static final String PROBLEM = "application/problem+json";
 
     public AdminResponse {
         headers = Map.copyOf(headers);
@@ -23,15 +24,15 @@ public record AdminResponse(int status, String contentType, String body, Map<Str
         return new AdminResponse(status, contentType, body, all);
     }
 
-    /** An RFC 9457 problem document with a stable {@code code}; {@code extra} members are added as they are. */
-    static AdminResponse problem(int status, String code, String title, String detail, Map<String, Object> extra) {
+    /** An RFC 9457 problem document of {@code type}; {@code extra} members (e.g. the errors) are added as they are. */
+    static AdminResponse problem(ProblemType type, String detail, Map<String, Object> extra) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "https://atrium.dev/problems/" + code.toLowerCase().replace('_', '-'));
-        body.put("title", title);
-        body.put("status", status);
+        body.put("type", type.type());
+        body.put("title", type.title());
+        body.put("status", type.status());
         body.put("detail", detail);
-        body.put("code", code);
+        body.put("code", type.code());
         body.putAll(extra);
-        return new AdminResponse(status, PROBLEM, Json.writeString(body), Map.of());
+        return new AdminResponse(type.status(), Problem.MEDIA_TYPE, Json.writeString(body), Map.of());
     }
 }

@@ -49,7 +49,7 @@ public final class RegistryAdminApi {
                                 byte[] body) {
         if (authorization == null || !MessageDigest.isEqual(expectedAuthorization,
                 authorization.getBytes(StandardCharsets.UTF_8))) {
-            return AdminResponse.problem(401, "ADMIN_UNAUTHORIZED", "Unauthorized",
+            return AdminResponse.problem(RegistryProblems.UNAUTHORIZED,
                     "the registry needs Authorization: Bearer <admin token>", Map.of())
                     .withHeader("WWW-Authenticate", "Bearer realm=\"atrium-registry\"");
         }
@@ -61,7 +61,7 @@ public final class RegistryAdminApi {
         try {
             return route(method, parts, query, who.length() > 64 ? who.substring(0, 64) : who, body);
         } catch (BadRequest e) {
-            return AdminResponse.problem(400, "INVALID_REQUEST", "Bad request", e.getMessage(), Map.of());
+            return AdminResponse.problem(RegistryProblems.INVALID_REQUEST, e.getMessage(), Map.of());
         }
     }
 
@@ -123,7 +123,7 @@ public final class RegistryAdminApi {
     private AdminResponse fetch(String name) {
         SubgraphRecord record = registry.state().subgraphs().get(name);
         if (record == null) {
-            return AdminResponse.problem(404, "SUBGRAPH_NOT_FOUND", "Not found", "no subgraph named '" + name
+            return AdminResponse.problem(RegistryProblems.SUBGRAPH_NOT_FOUND, "no subgraph named '" + name
                     + "' is registered", Map.of());
         }
         Map<String, Object> item = summary(record);
@@ -134,7 +134,7 @@ public final class RegistryAdminApi {
     private AdminResponse supergraph() {
         RegistryState state = registry.state();
         if (state.supergraphSdl() == null) {
-            return AdminResponse.problem(404, "SUPERGRAPH_NOT_FOUND", "Not found", "no subgraph is registered yet",
+            return AdminResponse.problem(RegistryProblems.SUPERGRAPH_NOT_FOUND, "no subgraph is registered yet",
                     Map.of());
         }
         return new AdminResponse(200, "text/plain; charset=utf-8", state.supergraphSdl(), Map.of());
@@ -179,11 +179,12 @@ public final class RegistryAdminApi {
                 Map<String, Object> extra = new LinkedHashMap<>();
                 extra.put("errors", errorsJson(refused.errors()));
                 extra.put("broken_operations", brokenJson(refused.brokenOperations()));
-                yield AdminResponse.problem(422, refused.errors().isEmpty() ? "OPERATIONS_INVALID" : "COMPOSITION_FAILED",
-                        "Refused", refused.errors().isEmpty() ? "some operations do not validate against the live schema"
+                yield AdminResponse.problem(refused.errors().isEmpty()
+                                ? RegistryProblems.OPERATIONS_INVALID : RegistryProblems.COMPOSITION_FAILED,
+                        refused.errors().isEmpty() ? "some operations do not validate against the live schema"
                                 : "the subgraphs would not compose; nothing was changed", extra);
             }
-            case RegistryResult.NotFound notFound -> AdminResponse.problem(404, "SUBGRAPH_NOT_FOUND", "Not found",
+            case RegistryResult.NotFound notFound -> AdminResponse.problem(RegistryProblems.SUBGRAPH_NOT_FOUND,
                     "no subgraph named '" + notFound.name() + "' is registered", Map.of());
         };
     }
@@ -286,11 +287,11 @@ public final class RegistryAdminApi {
     }
 
     private static AdminResponse notFound(String path) {
-        return AdminResponse.problem(404, "NOT_FOUND", "Not found", "no registry resource at " + path, Map.of());
+        return AdminResponse.problem(RegistryProblems.NOT_FOUND, "no registry resource at " + path, Map.of());
     }
 
     private static AdminResponse notAllowed(String method, String allowed) {
-        return AdminResponse.problem(405, "METHOD_NOT_ALLOWED", "Method not allowed",
+        return AdminResponse.problem(RegistryProblems.METHOD_NOT_ALLOWED,
                 method + " is not allowed here; allowed: " + allowed, Map.of()).withHeader("Allow", allowed);
     }
 

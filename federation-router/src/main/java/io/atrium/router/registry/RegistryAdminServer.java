@@ -56,7 +56,7 @@ public final class RegistryAdminServer implements AutoCloseable {
                 body = in.readNBytes(MAX_BODY + 1);
             }
             AdminResponse response = body.length > MAX_BODY
-                    ? AdminResponse.problem(413, "BODY_TOO_LARGE", "Payload too large",
+                    ? AdminResponse.problem(RegistryProblems.BODY_TOO_LARGE,
                     "request bodies are limited to " + MAX_BODY + " bytes", Map.of())
                     : api.handle(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders().getFirst("Authorization"),
