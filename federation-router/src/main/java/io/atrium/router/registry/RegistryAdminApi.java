@@ -104,8 +104,7 @@ public final class RegistryAdminApi {
     private AdminResponse list() {
         List<Object> out = new ArrayList<>();
         for (SubgraphRecord record : registry.state().subgraphs().values()) {
-            Map<String, Object> item = summary(record);
-            out.add(item);
+            out.add(summary(record));
         }
         return AdminResponse.json(200, Map.of("version", registry.state().version(), "subgraphs", out));
     }

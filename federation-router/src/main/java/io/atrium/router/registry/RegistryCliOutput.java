@@ -30,17 +30,13 @@ final class RegistryCliOutput {
         if (what.startsWith("check ")) {
             out.println(what + ": " + (Boolean.TRUE.equals(map.get("passed")) ? "PASSED" : "FAILED"));
             errors(map, out);
-            for (Map<String, Object> change : (List<Map<String, Object>>) map.getOrDefault("changes", List.of())) {
-                out.println("  " + change.get("level") + "  " + change.get("coordinate") + ": " + change.get("message"));
-            }
+            changes(map, out);
             return;
         }
         if (map.containsKey("status")) {
             out.println(what + ": " + map.get("status") + ", registry version " + map.get("version")
                     + (map.get("supergraph_hash") instanceof String hash ? ", supergraph " + hash.substring(0, 12) : ""));
-            for (Map<String, Object> change : (List<Map<String, Object>>) map.getOrDefault("changes", List.of())) {
-                out.println("  " + change.get("level") + "  " + change.get("coordinate") + ": " + change.get("message"));
-            }
+            changes(map, out);
             return;
         }
         if (map.containsKey("subgraphs")) {
@@ -64,6 +60,13 @@ final class RegistryCliOutput {
             return;
         }
         out.println(body);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void changes(Map<String, Object> map, PrintStream to) {
+        for (Map<String, Object> change : (List<Map<String, Object>>) map.getOrDefault("changes", List.of())) {
+            to.println("  " + change.get("level") + "  " + change.get("coordinate") + ": " + change.get("message"));
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -1,16 +1,13 @@
 package io.atrium.router.registry;
 
+import io.atrium.graphql.trusted.Sha256;
 import io.atrium.router.compose.Composer;
 import io.atrium.router.compose.CompositionResult;
 import io.atrium.router.compose.SubgraphSource;
 import io.atrium.router.supergraph.Supergraph;
 import io.atrium.router.supergraph.SupergraphReader;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,14 +40,7 @@ public final class SubgraphRegistry {
 
     /** The live supergraph of the stored state, or null while no subgraph is registered. */
     public Supergraph supergraph() {
-        RegistryState state = store.read();
-        Parsed current = parsed;
-        if (current != null && current.version() == state.version()) {
-            return current.supergraph();
-        }
-        Supergraph supergraph = state.supergraphSdl() == null ? null : SupergraphReader.read(state.supergraphSdl());
-        parsed = new Parsed(state.version(), supergraph);
-        return supergraph;
+        return supergraph(store.read());
     }
 
     /** Registers or replaces subgraph {@code candidate.name()}; refused (nothing changes) unless the result composes. */
@@ -63,8 +53,8 @@ public final class SubgraphRegistry {
             }
             Map<String, SubgraphRecord> subgraphs = new LinkedHashMap<>(state.subgraphs());
             subgraphs.put(candidate.name(), new SubgraphRecord(candidate.name(), candidate.routingUrl(), candidate.sdl(),
-                    sha256(candidate.sdl()), clock.millis(), actor));
-            return composed(state, subgraphs, HistoryEntry.PUBLISH, candidate.name(), sha256(candidate.sdl()), actor);
+                    Sha256.hex(candidate.sdl()), clock.millis(), actor));
+            return composed(state, subgraphs, HistoryEntry.PUBLISH, candidate.name(), Sha256.hex(candidate.sdl()), actor);
         });
     }
 
@@ -111,7 +101,7 @@ public final class SubgraphRegistry {
         RegistryState state = store.read();
         Map<String, SubgraphRecord> subgraphs = new LinkedHashMap<>(state.subgraphs());
         subgraphs.put(candidate.name(), new SubgraphRecord(candidate.name(), candidate.routingUrl(), candidate.sdl(),
-                sha256(candidate.sdl()), clock.millis(), null));
+                Sha256.hex(candidate.sdl()), clock.millis(), null));
         CompositionResult result = Composer.compose(sources(subgraphs));
         if (result instanceof CompositionResult.Failed failed) {
             return new CheckReport(failed.errors(), List.of(), List.of(), allowBreaking);
@@ -136,7 +126,7 @@ public final class SubgraphRegistry {
             return new Outcome(null, new RegistryResult.Refused(failed.errors(), List.of()));
         }
         CompositionResult.Composed composed = (CompositionResult.Composed) result;
-        String supergraphHash = sha256(composed.supergraphSdl());
+        String supergraphHash = Sha256.hex(composed.supergraphSdl());
         Supergraph before = supergraph(state);
         List<SchemaChange> changes = SchemaChecks.diff(before == null ? null : before.apiSchema(),
                 composed.supergraph().apiSchema());
@@ -161,12 +151,15 @@ public final class SubgraphRegistry {
         throw new IllegalStateException("the registry kept changing under this update (" + MAX_ATTEMPTS + " attempts)");
     }
 
+    /** The supergraph of {@code state}, read once per version (checks and publishes compare against it). */
     private Supergraph supergraph(RegistryState state) {
         Parsed current = parsed;
         if (current != null && current.version() == state.version()) {
             return current.supergraph();
         }
-        return state.supergraphSdl() == null ? null : SupergraphReader.read(state.supergraphSdl());
+        Supergraph supergraph = state.supergraphSdl() == null ? null : SupergraphReader.read(state.supergraphSdl());
+        parsed = new Parsed(state.version(), supergraph);
+        return supergraph;
     }
 
     private static List<HistoryEntry> history(RegistryState state, HistoryEntry entry) {
@@ -181,13 +174,5 @@ public final class SubgraphRegistry {
             sources.add(new SubgraphSource(record.name(), record.routingUrl(), record.sdl()));
         }
         return sources;
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
     }
 }
