@@ -263,7 +263,8 @@ public final class PlanExecutor {
                     "no URL configured for subgraph '" + fetch.serviceName() + "'"));
         }
         try {
-            return transport.fetch(new SubgraphRequest(fetch.serviceName(), endpoint.url(), fetch.operation(),
+            SubgraphTransport via = endpoint.connector() != null ? endpoint.connector() : transport;
+            return via.fetch(new SubgraphRequest(fetch.serviceName(), endpoint.url(), fetch.operation(),
                     fetch.operationName(), variables, endpoint.timeout(),
                     io.atrium.router.config.HeaderRule.apply(endpoint.headerRules(), state.headers), endpoint.h2c()));
         } catch (RuntimeException e) {

@@ -50,6 +50,12 @@ public final class LiveSupergraph {
     }
 
     public LiveSupergraph(Supergraph supergraph, RouterConfig config, SubgraphTransport transport) {
+        this(supergraph, config, transport, java.util.List.of());
+    }
+
+    /** @param connectors asked in order for each subgraph; the first transport returned serves it */
+    public LiveSupergraph(Supergraph supergraph, RouterConfig config, SubgraphTransport transport,
+                          java.util.List<io.atrium.router.connector.ConnectorProvider> connectors) {
         this.supergraph = supergraph;
         Map<String, SubgraphEndpoint> endpoints = new LinkedHashMap<>();
         for (Subgraph subgraph : supergraph.subgraphs().values()) {
@@ -58,7 +64,18 @@ public final class LiveSupergraph {
                     : subgraph.url().isEmpty() ? null : URI.create(subgraph.url());
             var timeout = override != null && override.timeout() != null ? override.timeout() : config.defaultTimeout();
             var protocol = override != null && override.protocol() != null ? override.protocol() : config.defaultProtocol();
-            if (url != null) {
+            SubgraphTransport connector = null;
+            for (var provider : connectors) {
+                var served = provider.connect(supergraph, subgraph, config);
+                if (served.isPresent()) {
+                    connector = served.get();
+                    break;
+                }
+            }
+            if (connector != null) {
+                endpoints.put(subgraph.name(), new SubgraphEndpoint(url, timeout, false,
+                        config.headerRulesFor(subgraph.name()), connector));
+            } else if (url != null) {
                 endpoints.put(subgraph.name(), new SubgraphEndpoint(url, timeout, protocol == RouterConfig.Protocol.H2C,
                         config.headerRulesFor(subgraph.name())));
             }

@@ -8,6 +8,7 @@ import io.atrium.router.registry.RegistryState;
 import io.atrium.router.supergraph.Supergraph;
 import io.atrium.router.supergraph.SupergraphException;
 import io.atrium.router.supergraph.SupergraphReader;
+import io.atrium.router.connector.ConnectorProvider;
 import io.atrium.router.transport.NettySubgraphTransport;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
@@ -37,6 +38,8 @@ public final class SupergraphLifecycle implements AutoCloseable {
 
     private final RouterConfig config;
     private final NettySubgraphTransport transport = new NettySubgraphTransport();
+    /** Connector subgraphs (REST, gRPC) are answered by these, in order; see {@link ConnectorProvider}. */
+    private final java.util.List<ConnectorProvider> connectors = java.util.List.of();
     private final AtomicReference<LiveSupergraph> live = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicLong reloadFailures = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService watcher;
@@ -100,7 +103,7 @@ public final class SupergraphLifecycle implements AutoCloseable {
         }
         try {
             Supergraph supergraph = SupergraphReader.read(sdl);
-            live.set(new LiveSupergraph(supergraph, config, transport));
+            live.set(new LiveSupergraph(supergraph, config, transport, connectors));
             LOG.info("supergraph {} from {} is live ({} subgraphs)", supergraph.version(), from,
                     supergraph.subgraphs().size());
         } catch (SupergraphException e) {
@@ -151,7 +154,7 @@ public final class SupergraphLifecycle implements AutoCloseable {
                 return;
             }
             Supergraph supergraph = SupergraphReader.read(sdl);
-            live.set(new LiveSupergraph(supergraph, config, transport));
+            live.set(new LiveSupergraph(supergraph, config, transport, connectors));
             LOG.info("supergraph {} loaded from {} ({} subgraphs)", supergraph.version(), path,
                     supergraph.subgraphs().size());
         } catch (IOException | SupergraphException e) {
@@ -177,5 +180,6 @@ public final class SupergraphLifecycle implements AutoCloseable {
             subgraphs.close();
         }
         transport.close();
+        connectors.forEach(ConnectorProvider::close);
     }
 }
