@@ -20,8 +20,12 @@ final class StartupLog {
 
     @EventListener
     void onStartup(ServerStartupEvent event) {
-        LOG.info("event=edge_started http_port={} https_port={} admin_port={} transport={} tls_provider={} routes={} clusters={} config={}",
+        var facts = io.atrium.policy.observability.ProcessFacts.of(StartupLog.class);
+        LOG.info("event=edge_started http_port={} https_port={} admin_port={} transport={} tls_provider={} routes={} clusters={} config={} {}",
                 dataPlane.port(), dataPlane.tlsPort(), event.getSource().getPort(), dataPlane.transport(), dataPlane.tlsProvider(), dataPlane.config().routes().size(),
-                dataPlane.config().clusters().size(), dataPlane.configSource());
+                dataPlane.config().clusters().size(), dataPlane.configSource(), facts.logFields());
+        if (facts.heapWorthAWarning()) {
+            LOG.warn(facts.heapWarning());
+        }
     }
 }

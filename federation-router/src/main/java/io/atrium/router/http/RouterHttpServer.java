@@ -4,6 +4,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.runtime.ApplicationConfiguration;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.atrium.policy.observability.ProcessFacts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -115,7 +116,14 @@ public final class RouterHttpServer implements EmbeddedServer {
             throw e;
         }
         port = ((InetSocketAddress) listener.localAddress()).getPort();
-        LOG.atInfo().addKeyValue("port", port).addKeyValue("transport", epoll ? "epoll" : "nio").log("router listening");
+        var facts = ProcessFacts.of(RouterHttpServer.class);
+        LOG.atInfo().addKeyValue("port", port).addKeyValue("transport", epoll ? "epoll" : "nio")
+                .addKeyValue("version", facts.version()).addKeyValue("java", facts.java())
+                .addKeyValue("heap_max_mib", facts.heapMaxMiB()).addKeyValue("heap_source", facts.heapSource())
+                .log("router listening");
+        if (facts.heapWorthAWarning()) {
+            LOG.warn(facts.heapWarning());
+        }
         return this;
     }
 
