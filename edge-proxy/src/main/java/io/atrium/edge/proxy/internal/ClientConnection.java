@@ -404,6 +404,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
             rejectUnparseable(request.decoderResult().cause());
             return;
         }
+        String framingProblem = RequestFraming.problem(request, ch instanceof Http2StreamChannel);
+        if (framingProblem != null) {
+            replyAndClose(ProblemTypes.BAD_REQUEST, framingProblem);
+            return;
+        }
         keepAlive = HttpUtil.isKeepAlive(request) && !dataPath.draining();
         bodyless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0L;
         String targetProblem = RequestTargets.problem(target);

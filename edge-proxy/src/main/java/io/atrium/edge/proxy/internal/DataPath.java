@@ -116,7 +116,7 @@ public final class DataPath {
                 HttpServerCodec codec = new HttpServerCodec(decoderConfig());
                 HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol ->
                         AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                                ? new Http2ServerUpgradeCodec(http2Codec(ch), http2Idle(), new Http2MultiplexHandler(streamInitializer(false)))
+                                ? new Http2ServerUpgradeCodec(http2Codec(ch), http2Idle(), new Http2MultiplexHandler(streamInitializer(false)), Http2ConnectionErrors.INSTANCE)
                                 : null, MAX_UPGRADE_REQUEST_BODY) {
                     @Override
                     protected boolean shouldHandleUpgradeRequest(HttpRequest req) {
@@ -129,7 +129,7 @@ public final class DataPath {
                 ChannelHandler priorKnowledge = new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel c) {
-                        c.pipeline().addLast(http2Codec(c), http2Idle(), new Http2MultiplexHandler(streamInitializer(false)));
+                        c.pipeline().addLast(http2Codec(c), http2Idle(), new Http2MultiplexHandler(streamInitializer(false)), Http2ConnectionErrors.INSTANCE);
                     }
                 };
                 ch.pipeline().addLast(new ReadActivity(), new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge),
@@ -147,7 +147,7 @@ public final class DataPath {
                     @Override
                     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                            ctx.pipeline().addLast(http2Codec(ctx.channel()), http2Idle(), new Http2MultiplexHandler(streamInitializer(true)));
+                            ctx.pipeline().addLast(http2Codec(ctx.channel()), http2Idle(), new Http2MultiplexHandler(streamInitializer(true)), Http2ConnectionErrors.INSTANCE);
                         } else {
                             ctx.pipeline().addLast(new ReadActivity(), new HttpServerCodec(decoderConfig()), new ClientConnection(DataPath.this, true));
                         }
