@@ -35,6 +35,11 @@ import java.util.concurrent.ConcurrentMap;
  * expires, and a cache hit costs one hash lookup and no allocation.
  */
 public final class JwtVerifier {
+    /**
+     * Longer tokens are refused before parsing or caching: real access tokens stay under 8 KiB (even with group
+     * claims), and a verifier that parses, hashes and caches whatever arrives is a memory and CPU lever for anyone.
+     */
+    public static final int MAX_TOKEN_CHARS = 16 * 1024;
 
     private final JwtConfig config;
     private final KeyResolver keys;
@@ -86,6 +91,10 @@ public final class JwtVerifier {
 
     /** The verdict on {@code token} (the compact JWS, without the {@code Bearer} prefix). Never blocks. */
     public CompletionStage<JwtResult> verify(String token) {
+        if (token.length() > MAX_TOKEN_CHARS) {
+            return CompletableFuture.completedFuture(new JwtResult.Invalid(
+                    "The token is too large (over " + MAX_TOKEN_CHARS + " characters)."));
+        }
         CompletableFuture<JwtResult> cached = verified.getIfPresent(token);
         if (cached != null) {
             return cached;
