@@ -9,6 +9,7 @@ public final class GraphQLErrorCodes {
     public static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
     public static final String CSRF_PREVENTED = "CSRF_PREVENTED";
     public static final String UNAUTHENTICATED = "UNAUTHENTICATED";
+    public static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
 
     public static final String MAX_DEPTH_LIMIT = "MAX_DEPTH_LIMIT";
     public static final String MAX_HEIGHT_LIMIT = "MAX_HEIGHT_LIMIT";

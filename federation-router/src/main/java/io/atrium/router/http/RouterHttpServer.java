@@ -21,7 +21,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -103,7 +102,7 @@ public final class RouterHttpServer implements EmbeddedServer {
                                     new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
                                     new HttpServerCodec(8192, MAX_HEADER_BYTES, 8192),
                                     new HttpServerKeepAliveHandler(),
-                                    new HttpObjectAggregator(maxRequestBytes),
+                                    new BodyLimit(maxRequestBytes),
                                     new GraphQLHttpHandler(manager, inFlight));
                         }
                     })
