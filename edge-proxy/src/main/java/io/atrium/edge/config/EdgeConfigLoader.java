@@ -69,7 +69,8 @@ public final class EdgeConfigLoader {
         Object document;
         try {
             document = new Yaml(new SafeConstructor(options)).load(yaml);
-        } catch (YAMLException e) {
+        } catch (YAMLException | IllegalArgumentException e) {
+            // SnakeYAML reports some bad scalars (a !!binary that is not Base64) as IllegalArgumentException
             throw new EdgeConfigException(source + ": not valid YAML: " + e.getMessage(), e);
         }
         if (document == null) {

@@ -76,7 +76,16 @@ public final class RouterConfigLoader {
     }
 
     public static RouterConfig parse(String yaml) {
-        Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+        Object root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            options.setMaxAliasesForCollections(10);
+            root = new Yaml(new SafeConstructor(options)).load(yaml);
+        } catch (org.yaml.snakeyaml.error.YAMLException | IllegalArgumentException e) {
+            // IllegalArgumentException: SnakeYAML's verdict on some bad scalars (a !!binary that is not Base64)
+            throw new ConfigException("router config is not valid YAML: " + e.getMessage());
+        }
         if (root == null) {
             throw new ConfigException("router config is empty: it needs at least 'format_version: 1'");
         }
