@@ -4,11 +4,13 @@
 say() { printf '%s\n' "$*"; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
-# Debian packages the benchmarks need (wrk, nginx). Installs them when missing and we may (root, apt-get).
+# Debian packages the benchmarks need (wrk, nginx). Installs them when missing and we may (root, apt-get). An argument
+# is a command that its package of the same name provides, or command:package (h2load:nghttp2-client).
 need_debian_packages() {
-  local missing=() pkg
-  for pkg in "$@"; do
-    command -v "$pkg" >/dev/null 2>&1 || [ -x "/usr/sbin/$pkg" ] || missing+=("$pkg")
+  local missing=() arg cmd
+  for arg in "$@"; do
+    cmd=${arg%%:*}
+    command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+=("${arg#*:}")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]}; install them with your package manager"
@@ -76,6 +78,33 @@ run_wrk() {
   fi
   awk -v l="$label" -v r="$rps" -v p50="$(to_ms "$p50")" -v p99="$(to_ms "$p99")" -v t=$((after - before)) -v hz="$hz" -v n="$requests" \
     'BEGIN { printf "%s %.0f %.3f %.3f %.1f %d\n", l, r, p50, p99, (n > 0 ? t / hz * 1e6 / n : 0), n }'
+}
+
+# run_h2load <label> <pids-of-the-process-under-test> -- <h2load args...>
+# Prints the same line as run_wrk. h2load prints no percentiles, so they come from its per-request log (--log-file:
+# start, status, duration in microseconds per line).
+run_h2load() {
+  local label=$1; shift
+  local pids=()
+  while [ "$1" != "--" ]; do pids+=("$1"); shift; done
+  shift
+  local before after out rps done_n failed log hz
+  hz=$(getconf CLK_TCK)
+  log=$(mktemp "${WORK:-/tmp}/h2load.XXXXXX")
+  before=$(cpu_ticks "${pids[@]}")
+  out=$(h2load --log-file="$log" "$@" 2>&1) || die "h2load failed: $out"
+  after=$(cpu_ticks "${pids[@]}")
+  rps=$(echo "$out" | awk '/^finished in/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^req\/s/) print $(i - 1) }' | tr -d ,)
+  done_n=$(echo "$out" | awk '/^requests:/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^succeeded/) print $(i - 1) }')
+  failed=$(echo "$out" | awk '/^status codes:/ { print $5 + $7 + $9 }')
+  [ -n "$done_n" ] && [ "$done_n" -gt 0 ] || die "$label: h2load completed no request: $out"
+  echo "$out" | grep -q '^requests:.* 0 failed' || die "$label: some requests failed: $(echo "$out" | grep '^requests:')"
+  [ "${failed:-0}" -eq 0 ] || die "$label: some responses were errors: $(echo "$out" | grep '^status codes')"
+  awk -F'\t' '{print $3}' "$log" | sort -n | awk -v l="$label" -v r="$rps" -v t=$((after - before)) -v hz="$hz" -v n="$done_n" '
+    { d[NR] = $1 }
+    END { printf "%s %.0f %.3f %.3f %.1f %d\n", l, r, d[int(NR * 0.50) + 1] / 1000, d[int(NR * 0.99) + 1] / 1000,
+          (n > 0 ? t / hz * 1e6 / n : 0), n }'
+  rm -f "$log"
 }
 
 to_ms() { # wrk's 1.23ms / 456.00us / 1.02s -> milliseconds

@@ -38,7 +38,7 @@ cleanup() {
 trap cleanup EXIT
 
 UPSTREAM_PORT=$(free_port)
-nginx_conf "$WORK/upstream" "server { listen 127.0.0.1:$UPSTREAM_PORT; location / { return 200 'ok'; } }" 1
+nginx_conf "$WORK/upstream" "$(upstream_server "$UPSTREAM_PORT")" 1
 wait_http "http://127.0.0.1:$UPSTREAM_PORT/"
 make_bench_jwt
 
