@@ -11,7 +11,8 @@
 # Usage: bench/edge/profile.sh [edge-jar ...]   (default: the built jar; e.g. a copy of the previous build and the new one)
 # Env: WARMUP (20 s per jar and scenario), DURATION (5 s), ROUNDS (6), CONNECTIONS (64), THREADS (2), SCENARIOS ("a b"),
 #      TOGETHER (0; 1: all jars under load at once, each with its own wrk, for a machine too busy for one-after-the-other
-#      rounds to compare; no profiling then), JFR (0), ASPROF (unset), ASPROF_EVENT (itimer), ASPROF_INTERVAL (1ms),
+#      rounds to compare; no profiling then), RATE (unset: wrk as fast as it goes; a number: h2load --h1 holds that many
+#      requests per second over CONNECTIONS connections, so that batching per loop turn is alike for every jar), JFR (0), ASPROF (unset), ASPROF_EVENT (itimer), ASPROF_INTERVAL (1ms),
 #      EDGE_JAVA_OPTS (common.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -30,6 +31,7 @@ SCENARIOS=${SCENARIOS:-a b}
 JFR=${JFR:-0}
 ASPROF=${ASPROF:-}
 TOGETHER=${TOGETHER:-0}
+RATE=${RATE:-}
 ASPROF_EVENT=${ASPROF_EVENT:-itimer}
 ASPROF_INTERVAL=${ASPROF_INTERVAL:-1ms}
 [ -z "$ASPROF" ] || [ -f "$ASPROF" ] || die "ASPROF names no file: $ASPROF"
@@ -37,7 +39,7 @@ JAVA_BIN=${JAVA_HOME:?JAVA_HOME must name a JDK 25}/bin
 JARS=("$@")
 [ ${#JARS[@]} -gt 0 ] || JARS=("$ROOT/edge-proxy/target/atrium-edge-proxy-0.1.0-SNAPSHOT.jar")
 
-need_debian_packages wrk nginx curl openssl
+need_debian_packages wrk nginx curl openssl h2load:nghttp2-client
 for jar in "${JARS[@]}"; do [ -f "$jar" ] || die "no such jar: $jar"; done
 rm -rf "$WORK" && mkdir -p "$WORK"
 
@@ -114,10 +116,23 @@ profiling_stops() { # jar-index scenario
     "$JAVA_BIN/jcmd" "$pid" JVMTI.agent_load "$ASPROF" "\"stop,collapsed,file=$WORK/edge-$1-$2.collapsed\"" > /dev/null
   fi
 }
-record() { # label wrk-output-file user-ticks system-ticks
+load() { # output-file wrk-arguments...: wrk at full speed, or h2load (HTTP/1.1) at RATE requests per second
+  local out=$1; shift
+  if [ -n "$RATE" ]; then
+    h2load --h1 -t1 -c"$CONNECTIONS" --rps="$(( (RATE + CONNECTIONS - 1) / CONNECTIONS ))" -D"$DURATION" "$@" > "$out"
+  else
+    wrk "${WRK[@]}" -d"${DURATION}s" "$@" > "$out"
+  fi
+}
+record() { # label load-output-file user-ticks system-ticks
   local n rps
-  n=$(awk '/requests in/ {print $1}' "$2")
-  rps=$(awk '/^Requests\/sec:/ {print $2}' "$2")
+  if [ -n "$RATE" ]; then
+    n=$(awk '/^requests:/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^succeeded/) print $(i - 1) }' "$2")
+    rps=$(awk '/^finished in/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^req\/s/) print $(i - 1) }' "$2" | tr -d ,)
+  else
+    n=$(awk '/requests in/ {print $1}' "$2")
+    rps=$(awk '/^Requests\/sec:/ {print $2}' "$2")
+  fi
   awk -v l="$1" -v r="$rps" -v u="$3" -v sy="$4" -v hz="$hz" -v n="$n" \
     'BEGIN { printf "%s %.0f %.1f %.1f %.1f\n", l, r, u / hz * 1e6 / n, sy / hz * 1e6 / n, (u + sy) / hz * 1e6 / n }' >> "$results"
 }
@@ -134,13 +149,13 @@ for round in $(seq 1 "$ROUNDS"); do
       loads=()
       for i in "${!JARS[@]}"; do
         mapfile -t args < <(target "$s" "${ports[$i]}")
-        wrk "${WRK[@]}" -d"${DURATION}s" "${args[@]}" > "$WORK/wrk-$i.out" &
+        load "$WORK/load-$i.out" "${args[@]}" &
         loads+=($!)
       done
       wait "${loads[@]}"
       for i in "${!JARS[@]}"; do
         read -r u1 s1 < <(ticks "${pids[$i]}")
-        record "$s-$i" "$WORK/wrk-$i.out" $((u1 - u0[i])) $((s1 - s0[i]))
+        record "$s-$i" "$WORK/load-$i.out" $((u1 - u0[i])) $((s1 - s0[i]))
       done
       continue
     fi
@@ -149,10 +164,10 @@ for round in $(seq 1 "$ROUNDS"); do
       mapfile -t args < <(target "$s" "${ports[$i]}")
       [ "$round" != 1 ] || profiling_starts "$i" "$s"
       read -r u0 s0 < <(ticks "$pid")
-      wrk "${WRK[@]}" -d"${DURATION}s" "${args[@]}" > "$WORK/wrk-$i.out"
+      load "$WORK/load-$i.out" "${args[@]}"
       read -r u1 s1 < <(ticks "$pid")
       [ "$round" != 1 ] || profiling_stops "$i" "$s"
-      record "$s-$i" "$WORK/wrk-$i.out" $((u1 - u0)) $((s1 - s0))
+      record "$s-$i" "$WORK/load-$i.out" $((u1 - u0)) $((s1 - s0))
     done
   done
 done
