@@ -11,7 +11,7 @@
 # Usage: bench/edge/profile.sh [edge-jar ...]   (default: the built jar; e.g. a copy of the previous build and the new one)
 # Env: WARMUP (20 s per jar and scenario), DURATION (5 s), ROUNDS (6), CONNECTIONS (64), THREADS (2), SCENARIOS ("a b"),
 #      TOGETHER (0; 1: all jars under load at once, each with its own wrk, for a machine too busy for one-after-the-other
-#      rounds to compare; no profiling then), RATE (unset: wrk as fast as it goes; a number: h2load --h1 holds that many
+#      rounds to compare; no profiling then; a jar's place can bias it, so run both orders), RATE (unset: wrk as fast as it goes; a number: h2load --h1 holds that many
 #      requests per second over CONNECTIONS connections, so that batching per loop turn is alike for every jar), JFR (0), ASPROF (unset), ASPROF_EVENT (itimer), ASPROF_INTERVAL (1ms),
 #      EDGE_JAVA_OPTS (common.sh).
 set -euo pipefail
