@@ -4,11 +4,13 @@
 say() { printf '%s\n' "$*"; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
-# Debian packages the benchmarks need (wrk, nginx). Installs them when missing and we may (root, apt-get).
+# Debian packages the benchmarks need (wrk, nginx). Installs them when missing and we may (root, apt-get). An argument
+# is a command that its package of the same name provides, or command:package (h2load:nghttp2-client).
 need_debian_packages() {
-  local missing=() pkg
-  for pkg in "$@"; do
-    command -v "$pkg" >/dev/null 2>&1 || [ -x "/usr/sbin/$pkg" ] || missing+=("$pkg")
+  local missing=() arg cmd
+  for arg in "$@"; do
+    cmd=${arg%%:*}
+    command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+=("${arg#*:}")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]}; install them with your package manager"
@@ -52,30 +54,58 @@ cpu_ticks() {
 rss_kib() { awk '/^VmRSS:/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # run_wrk <label> <pids-of-the-process-under-test> -- <wrk args...>
-# Prints one line: label rps p50_ms p99_ms cpu_us_per_request
-run_wrk() {
-  local label=$1; shift
+# Prints one line: label rps p50_ms p99_ms cpu_us_per_request requests
+run_wrk() { run_load wrk "$@"; }
+
+# run_h2load <label> <pids-of-the-process-under-test> -- <h2load args...>: the same line as run_wrk.
+run_h2load() { run_load h2load "$@"; }
+
+run_load() { # wrk|h2load label pids... -- args...
+  local tool=$1 label=$2; shift 2
   local pids=()
   while [ "$1" != "--" ]; do pids+=("$1"); shift; done
   shift
-  local before after out rps p50 p99 requests hz
+  local before after out figures hz log=""
   hz=$(getconf CLK_TCK)
   before=$(cpu_ticks "${pids[@]}")
-  # A long timeout: a slow answer is counted as slow, not dropped as a socket timeout (which would flatter p99).
-  out=$(wrk --timeout 30s "$@" --latency 2>&1) || die "wrk failed: $out"
+  if [ "$tool" = wrk ]; then
+    # A long timeout: a slow answer is counted as slow, not dropped as a socket timeout (which would flatter p99).
+    out=$(wrk --timeout 30s "$@" --latency 2>&1) || die "wrk failed: $out"
+  else
+    # h2load prints no percentiles: they come from its per-request log (start, status, duration in microseconds).
+    log=$(mktemp "${WORK:-/tmp}/h2load.XXXXXX")
+    out=$(h2load --log-file="$log" "$@" 2>&1) || die "h2load failed: $out"
+  fi
   after=$(cpu_ticks "${pids[@]}")
-  rps=$(echo "$out" | awk '/^Requests\/sec:/{print $2}')
-  requests=$(echo "$out" | awk '/requests in/{print $1}')
-  p50=$(echo "$out" | awk '$1=="50%"{print $2}')
-  p99=$(echo "$out" | awk '$1=="99%"{print $2}')
+  figures=$("${tool}_figures" "$label" "$out" "$log") || exit 1
+  [ -z "$log" ] || rm -f "$log"
+  awk -v l="$label" -v f="$figures" -v t=$((after - before)) -v hz="$hz" \
+    'BEGIN { split(f, x, " "); printf "%s %.0f %.3f %.3f %.1f %d\n", l, x[1], x[2], x[3], (x[4] > 0 ? t / hz * 1e6 / x[4] : 0), x[4] }'
+}
+
+wrk_figures() { # label output -> rps p50_ms p99_ms requests
+  local out=$2
   if echo "$out" | grep -q "Socket errors"; then
-    say "  note: $label: $(echo "$out" | grep 'Socket errors')" >&2
+    say "  note: $1: $(echo "$out" | grep 'Socket errors')" >&2
   fi
   if echo "$out" | grep -q "Non-2xx or 3xx responses"; then
-    die "$label: some responses were errors: $(echo "$out" | grep 'Non-2xx')"
+    die "$1: some responses were errors: $(echo "$out" | grep 'Non-2xx')"
   fi
-  awk -v l="$label" -v r="$rps" -v p50="$(to_ms "$p50")" -v p99="$(to_ms "$p99")" -v t=$((after - before)) -v hz="$hz" -v n="$requests" \
-    'BEGIN { printf "%s %.0f %.3f %.3f %.1f %d\n", l, r, p50, p99, (n > 0 ? t / hz * 1e6 / n : 0), n }'
+  printf '%s %s %s %s\n' "$(echo "$out" | awk '/^Requests\/sec:/{print $2}')" "$(to_ms "$(echo "$out" | awk '$1=="50%"{print $2}')")" \
+    "$(to_ms "$(echo "$out" | awk '$1=="99%"{print $2}')")" "$(echo "$out" | awk '/requests in/{print $1}')"
+}
+
+h2load_figures() { # label output log -> rps p50_ms p99_ms requests
+  local out=$2 done_n
+  done_n=$(echo "$out" | awk '/^requests:/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^succeeded/) print $(i - 1) }')
+  [ -n "$done_n" ] && [ "$done_n" -gt 0 ] || die "$1: h2load completed no request: $out"
+  echo "$out" | grep -q '^requests:.* 0 failed' || die "$1: some requests failed: $(echo "$out" | grep '^requests:')"
+  [ "$(echo "$out" | awk '/^status codes:/ { print $5 + $7 + $9 }')" = 0 ] ||
+    die "$1: some responses were errors: $(echo "$out" | grep '^status codes')"
+  awk -F'\t' '{print $3}' "$3" | sort -n | awk -v n="$done_n" \
+    -v r="$(echo "$out" | awk '/^finished in/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^req\/s/) print $(i - 1) }' | tr -d ,)" '
+    { d[NR] = $1 }
+    END { printf "%s %.3f %.3f %s\n", r, d[int(NR * 0.50) + 1] / 1000, d[int(NR * 0.99) + 1] / 1000, n }'
 }
 
 to_ms() { # wrk's 1.23ms / 456.00us / 1.02s -> milliseconds

@@ -26,6 +26,17 @@ CONF
   nginx -c "$1/nginx.conf" -p "$1" || die "nginx did not start ($1/error.log)"
 }
 
+# The small upstream every proxy calls (one NGINX worker): a fixed 2-byte body, and for (f) under /item a small JSON
+# document with a field and a response header the transformations remove.
+upstream_server() { # port
+  cat <<CONF
+server { listen 127.0.0.1:$1;
+    location / { return 200 'ok'; }
+    location /item { default_type application/json; add_header X-Internal-Trace t-1842;
+      return 200 '{"id":42,"name":"widget","internal":"secret-notes","price":9.5,"tags":["a","b"]}'; } }
+CONF
+}
+
 # Sets JWK_K (the HS256 key as a JWK "k") and JWT (a token for it, valid for 2 h): the edge verifies it (and caches the
 # verification, as it would in production).
 make_bench_jwt() {
@@ -39,7 +50,9 @@ make_bench_jwt() {
 }
 
 # The route file below `listeners:` (which the caller writes): access log off, the JWT issuer, one upstream cluster
-# ($1 = its port), the plain route (a) and the protected one (b) with a rate limit that never trips.
+# ($1 = its port), the plain route (a), the protected one (b) with a rate limit that never trips, and (f) a route that
+# transforms request and response headers and removes a JSON field (what run.sh's NGINX does with proxy_set_header,
+# proxy_hide_header, add_header and sub_filter).
 edge_routes_yaml() {
   cat <<CONF
 access_log: { enabled: false }
@@ -62,5 +75,15 @@ routes:
     cluster: upstream
     auth: { credentials: [ jwt ] }
     rate_limit: { key: subject, limits: [ { requests: 1000000, period: 1s } ] }
+  - name: transformed
+    match: { path_prefix: /item }
+    cluster: upstream
+    auth: { public: true }
+    transform:
+      request:
+        headers: { add: { X-Source: edge }, remove: [ X-Debug ], rename: { X-Old-Tenant: X-Tenant } }
+      response:
+        headers: { add: { X-Served-By: transformed }, remove: [ X-Internal-Trace ] }
+        json: { remove: [ "\$.internal" ] }
 CONF
 }
