@@ -282,7 +282,8 @@ public final class PlanExecutor {
             error.put("path", path);
         }
         Map<String, Object> extensions = new LinkedHashMap<>();
-        extensions.put("code", ErrorCodes.SUBGRAPH_REQUEST_FAILED);
+        boolean circuitOpen = cause instanceof SubgraphFetchException e && e.circuitOpen();
+        extensions.put("code", circuitOpen ? ErrorCodes.SUBGRAPH_CIRCUIT_OPEN : ErrorCodes.SUBGRAPH_REQUEST_FAILED);
         extensions.put("serviceName", fetch.serviceName());
         error.put("extensions", extensions);
         return error;

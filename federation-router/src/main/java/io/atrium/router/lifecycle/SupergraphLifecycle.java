@@ -9,7 +9,11 @@ import io.atrium.router.supergraph.Supergraph;
 import io.atrium.router.supergraph.SupergraphException;
 import io.atrium.router.supergraph.SupergraphReader;
 import io.atrium.router.connector.ConnectorProvider;
+import io.atrium.policy.resilience.ResilienceLog;
+import io.atrium.policy.resilience.ResilienceMetrics;
 import io.atrium.router.transport.NettySubgraphTransport;
+import io.atrium.router.transport.ResilientTransport;
+import io.micrometer.core.instrument.Metrics;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import io.micronaut.context.annotation.Context;
@@ -37,7 +41,9 @@ public final class SupergraphLifecycle implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SupergraphLifecycle.class);
 
     private final RouterConfig config;
-    private final NettySubgraphTransport transport = new NettySubgraphTransport();
+    private final NettySubgraphTransport http = new NettySubgraphTransport();
+    /** Every subgraph call goes through the subgraph's resilience (shared-policies' cluster), whatever answers it. */
+    private final ResilientTransport transport;
     /** Connector subgraphs (REST, gRPC) are answered by these, in order; see {@link ConnectorProvider}. */
     private final java.util.List<ConnectorProvider> connectors = java.util.List.of();
     private final AtomicReference<LiveSupergraph> live = new AtomicReference<>();
@@ -59,6 +65,8 @@ public final class SupergraphLifecycle implements AutoCloseable {
                 .map(f -> RouterConfigLoader.load(Path.of(f)))
                 .orElse(RouterConfig.defaults());
         this.config = supergraphFile.filter(s -> !s.isBlank()).map(base::withSupergraph).orElse(base);
+        this.transport = new ResilientTransport(http, new ResilientTransport.Clusters(config::resilienceFor,
+                config::urlsFor, name -> new ResilienceMetrics(Metrics.globalRegistry, name).andThen(new ResilienceLog())));
         if (registryStore.filter(r -> !r.isBlank()).isPresent()) {
             // registry mode: the supergraph comes from the registry, whatever the config file names
             String token = adminToken.filter(t -> !t.isBlank()).orElse(System.getenv("ATRIUM_ROUTER_ADMIN_TOKEN"));
@@ -179,7 +187,7 @@ public final class SupergraphLifecycle implements AutoCloseable {
         if (subgraphs != null) {
             subgraphs.close();
         }
-        transport.close();
+        http.close();
         connectors.forEach(ConnectorProvider::close);
     }
 }
