@@ -9,7 +9,9 @@ import io.atrium.policy.resilience.Selection;
 import io.atrium.policy.resilience.UpstreamCall;
 import io.atrium.policy.resilience.UpstreamCluster;
 import io.atrium.router.config.SubgraphResilience;
+import io.atrium.router.observe.RouterMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
@@ -78,10 +80,25 @@ public final class ResilientTransport implements SubgraphTransport {
             for (URI url : list) {
                 builder.endpoint(url.toString());
             }
+            // 0 closed, 1 half-open, 2 open; read through the map so a rebuilt cluster is the one reported
+            Gauge.builder("atrium.router.subgraph.circuit_state", byName, m -> circuitState(m.get(name)))
+                    .description("the subgraph's circuit: 0 closed, 1 half-open, 2 open (-1 no breaker)")
+                    .tag("subgraph", name).register(Metrics.globalRegistry);
             return new SubgraphCluster(builder.build(), List.copyOf(list), config.deduplicateQueries(),
                     new ConcurrentHashMap<>(), Counter.builder("atrium.router.subgraph.deduplicated")
                     .description("subgraph queries answered by an identical query already in flight")
                     .tag("subgraph", name).register(Metrics.globalRegistry));
+        }
+
+        private static double circuitState(SubgraphCluster cluster) {
+            if (cluster == null || cluster.cluster().circuitBreaker().isEmpty()) {
+                return -1;
+            }
+            return switch (cluster.cluster().circuitBreaker().get().state()) {
+                case CLOSED -> 0;
+                case HALF_OPEN -> 1;
+                case OPEN -> 2;
+            };
         }
 
         /** The cluster of a subgraph, if it has been called. */
@@ -135,7 +152,8 @@ public final class ResilientTransport implements SubgraphTransport {
         if (!cluster.deduplicate() || mutation) {
             return new Call(request, cluster, mutation).start();
         }
-        InFlightKey key = new InFlightKey(request.query(), request.operationName(), request.variables(), request.headers());
+        InFlightKey key = new InFlightKey(request.query(), request.operationName(), request.variables(),
+                withoutTrace(request.headers()));
         CompletableFuture<SubgraphResponse> shared = new CompletableFuture<>();
         CompletableFuture<SubgraphResponse> leader = cluster.inFlight().putIfAbsent(key, shared);
         if (leader == null) {
@@ -153,6 +171,16 @@ public final class ResilientTransport implements SubgraphTransport {
         }
         // Every caller merges into (mutates) its response: each gets its own copy of the shared one.
         return leader.thenApply(ResilientTransport::copy);
+    }
+
+    /** The {@code traceparent} differs per call (a span id each): not what makes two queries different. */
+    private static Map<String, String> withoutTrace(Map<String, String> headers) {
+        if (!headers.containsKey(io.atrium.router.observe.TraceContext.HEADER)) {
+            return headers;
+        }
+        Map<String, String> rest = new java.util.HashMap<>(headers);
+        rest.remove(io.atrium.router.observe.TraceContext.HEADER);
+        return rest;
     }
 
     private static SubgraphResponse copy(SubgraphResponse response) {
@@ -185,6 +213,7 @@ public final class ResilientTransport implements SubgraphTransport {
         private final SubgraphCluster cluster;
         private final UpstreamCall call;
         private final CompletableFuture<SubgraphResponse> result = new CompletableFuture<>();
+        private final long startedAt = System.nanoTime();
 
         Call(SubgraphRequest request, SubgraphCluster cluster, boolean mutation) {
             this.request = request;
@@ -194,7 +223,10 @@ public final class ResilientTransport implements SubgraphTransport {
 
         CompletableFuture<SubgraphResponse> start() {
             attempt();
-            return result;
+            return result.whenComplete((response, failure) -> RouterMetrics.subgraphFetch(request.subgraphName(),
+                    failure == null ? (response.errors().isEmpty() ? "ok" : "graphql_errors")
+                            : failure instanceof SubgraphFetchException e && e.circuitOpen() ? "circuit_open" : "failed",
+                    System.nanoTime() - startedAt));
         }
 
         private void attempt() {
