@@ -6,9 +6,13 @@ import graphql.language.OperationDefinition;
 import graphql.language.Selection;
 import io.atrium.graphql.GraphQLErrorCodes;
 import io.atrium.graphql.GraphQLErrors;
+import io.atrium.graphql.cost.DemandControl;
 import io.atrium.graphql.document.OperationSelector;
 import io.atrium.graphql.document.ParsedDocument;
+import io.atrium.graphql.http.GraphQLHttpParser;
 import io.atrium.graphql.http.GraphQLHttpRequest;
+import io.atrium.graphql.http.HttpParseResult;
+import io.atrium.graphql.subgraph.FederatedSubgraph;
 import io.atrium.graphql.http.HeaderLookup;
 import io.atrium.graphql.identity.IdentityOutcome;
 import io.atrium.graphql.identity.IdentityResolver;
@@ -28,7 +32,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * One BFF's GraphQL pipeline, independent of its HTTP server: document (trusted operation of the app version by id,
  * or text when the config allows it) → identity → parse, operation limits and validation against the client's VIEW
- * (cached per view) → introspection answered from the view, everything else forwarded to the router with the caller's
+ * (cached per view) → demand control (this client's cost budget) → introspection answered from the view, everything else forwarded to the router with the caller's
  * assertion and the app's name and version → response budget and {@code Cache-Control}. Every request is counted and
  * access-logged ({@link BffObservations}).
  */
@@ -40,6 +44,7 @@ public final class BffEndpoint implements AutoCloseable {
     private final BffConfig config;
     private final ViewFollower views;
     private final LimitsPolicy limits;
+    private final DemandControl demandControl;
     private final DocumentResolver documents;
     private final IdentityResolver identity;
     private final RouterForwarder router;
@@ -49,6 +54,7 @@ public final class BffEndpoint implements AutoCloseable {
         this.config = config;
         this.views = views;
         this.limits = new LimitsPolicy(config.endpoint().limits(), registry);
+        this.demandControl = new DemandControl(config.endpoint().demandControl(), registry);
         this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), registry);
         this.identity = IdentityResolver.create(config.endpoint().identity(), http, registry);
         this.router = new RouterForwarder(config.router(), http);
@@ -62,6 +68,35 @@ public final class BffEndpoint implements AutoCloseable {
     /** The live view, or null before the first one. */
     public LiveView view() {
         return views.current();
+    }
+
+    /** A GraphQL-over-HTTP POST body (one request) through {@link #execute}. */
+    public CompletionStage<BffResult> post(HeaderLookup headers, byte[] body) {
+        return parsed(GraphQLHttpParser.post(headers, body == null ? new byte[0] : body), headers);
+    }
+
+    /** A GraphQL-over-HTTP GET (raw query string) through {@link #execute}. */
+    public CompletionStage<BffResult> get(HeaderLookup headers, String rawQuery) {
+        return parsed(GraphQLHttpParser.get(headers, rawQuery == null ? "" : rawQuery), headers);
+    }
+
+    /** A request of the router to the BFF's own fields (its subgraph), answered by {@code fields}. */
+    public static CompletionStage<BffResult> subgraph(FederatedSubgraph fields, HeaderLookup headers, byte[] body) {
+        HttpParseResult parsed = GraphQLHttpParser.post(headers, body == null ? new byte[0] : body);
+        if (parsed instanceof HttpParseResult.Refused refused) {
+            return done(new BffResult(refused.status(), NO_STORE, JsonWriter.write(refused.body())));
+        }
+        GraphQLHttpRequest request = ((HttpParseResult.Parsed) parsed).request();
+        return fields.execute(request.query(), request.operationName(), request.variables())
+                .thenApply(result -> new BffResult(200, Map.of("content-type", "application/json"), JsonWriter.write(result)));
+    }
+
+    private CompletionStage<BffResult> parsed(HttpParseResult parsed, HeaderLookup headers) {
+        return switch (parsed) {
+            case HttpParseResult.Parsed ok -> execute(ok.request(), headers);
+            case HttpParseResult.Refused refused -> done(new BffResult(refused.status(), NO_STORE,
+                    JsonWriter.write(refused.body())));
+        };
     }
 
     /** Runs one GraphQL request; never fails (failures are answered). */
@@ -157,6 +192,11 @@ public final class BffEndpoint implements AutoCloseable {
         if (request.get() && !query) {
             return done(BffResult.errors(405, Map.of("allow", "POST"), GraphQLErrorCodes.METHOD_NOT_ALLOWED,
                     "only queries may be sent with GET; use POST for " + operation.getOperation().name().toLowerCase()));
+        }
+        Map<String, Object> tooExpensive = demandControl.check(live.cost(), parsed.document(), operation,
+                request.variables());
+        if (tooExpensive != null) {
+            return done(BffResult.body(400, NO_STORE, Map.of("errors", List.of(tooExpensive))));
         }
         Introspection introspection = introspection(operation);
         if (introspection != Introspection.NONE) {

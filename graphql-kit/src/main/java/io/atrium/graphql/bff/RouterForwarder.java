@@ -14,14 +14,16 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Sends a validated operation to the router: {@code POST /graphql} with the operation, the caller's edge assertion
- * ({@code X-Atrium-Assertion}, which the router verifies again), trace context, and the app's name and version
+ * Sends a validated operation to the router: {@code POST /graphql} with the operation, the caller's credentials as the
+ * app's {@code HeaderLookup} gives them (the edge's {@code X-Atrium-Assertion}, which the router verifies again, or a
+ * bearer token a web session holds), trace context, and the app's name and version
  * ({@code apollographql-client-*} and {@code graphql-client-*}; the BFF's name when the app sent none). A request is
  * sent once: a failure is answered, never retried (a mutation must not run twice).
  */
 final class RouterForwarder {
     /** Request headers passed on as they came. */
-    private static final List<String> PASSED = List.of("x-atrium-assertion", "traceparent", "tracestate", "x-request-id");
+    private static final List<String> PASSED = List.of("authorization", "x-atrium-assertion", "traceparent", "tracestate",
+            "x-request-id");
 
     private final BffConfig.Router config;
     private final HttpClient http;

@@ -3,6 +3,8 @@ package io.atrium.graphql.bff;
 import graphql.GraphQL;
 import io.atrium.graphql.contract.ContractException;
 import io.atrium.graphql.contract.ContractView;
+import io.atrium.graphql.cost.CostDirectives;
+import io.atrium.graphql.cost.CostEstimator;
 import io.atrium.graphql.document.DocumentCache;
 import io.atrium.graphql.limits.LimitsConfig;
 import java.net.http.HttpClient;
@@ -106,7 +108,9 @@ public final class ViewFollower implements AutoCloseable {
         ContractView view = ContractView.build(supergraphSdl, config.view());
         LimitsConfig limits = config.endpoint().limits();
         DocumentCache documents = new DocumentCache(view.schema(), limits.parserMaxTokens(), limits.heightCap(), 2_000);
-        return new LiveView(version, view, documents, GraphQL.newGraphQL(view.schema()).build(),
+        CostEstimator cost = new CostEstimator(view.schema(), CostDirectives.read(supergraphSdl),
+                config.endpoint().demandControl().listSize());
+        return new LiveView(version, view, documents, GraphQL.newGraphQL(view.schema()).build(), cost,
                 AppOperations.of(operations, config.operations().minVersions()));
     }
 
