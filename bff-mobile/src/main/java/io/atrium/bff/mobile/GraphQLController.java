@@ -8,6 +8,7 @@ import io.atrium.graphql.http.HeaderLookup;
 import io.atrium.graphql.json.JsonReader;
 import io.atrium.graphql.json.JsonSyntaxException;
 import io.atrium.graphql.json.JsonWriter;
+import io.atrium.policy.error.ProblemResponses;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -65,8 +66,8 @@ final class GraphQLController {
                     GraphQLErrorCodes.BAD_REQUEST, "the batch is not valid JSON: " + e.getMessage())));
         }
         if (items.isEmpty() || items.size() > MAX_BATCH) {
-            return CompletableFuture.completedFuture(Problems.problem(Problems.BATCH_TOO_LARGE, "a batch holds 1 to "
-                    + MAX_BATCH + " operations; this one has " + items.size(), request));
+            return CompletableFuture.completedFuture(ProblemResponses.problem(request, Problems.BATCH_TOO_LARGE, "a batch holds 1 to "
+                    + MAX_BATCH + " operations; this one has " + items.size()));
         }
         List<CompletableFuture<BffResult>> results = new ArrayList<>();
         for (Object item : items) {
@@ -93,14 +94,7 @@ final class GraphQLController {
     }
 
     static MutableHttpResponse<byte[]> response(HttpRequest<?> request, BffResult result) {
-        MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(HttpStatus.valueOf(result.status()))
-                .body(result.body()).contentType(result.headers().getOrDefault("content-type", MediaType.APPLICATION_JSON));
-        result.headers().forEach((name, value) -> {
-            if (!name.equals("content-type")) {
-                response.header(name, value);
-            }
-        });
-        return Problems.own(request, response);
+        return ProblemResponses.answer(request, result.status(), result.headers(), result.body());
     }
 
     static HeaderLookup headers(HttpRequest<?> request) {

@@ -21,9 +21,8 @@ public final class MobileBff implements AutoCloseable {
     private final BffRuntime runtime;
 
     public MobileBff(@Value("${atrium.bff.config:config/bff/mobile.yaml}") String configFile, Environment environment) {
-        // the admin token's variable, as Micronaut sees the environment (ATRIUM_X_Y is the property atrium.x.y)
-        BffConfig config = BffConfig.load(Path.of(configFile), name -> environment.getProperty(
-                name.toLowerCase(java.util.Locale.ROOT).replace('_', '.'), String.class).orElseGet(() -> System.getenv(name)));
+        BffConfig config = BffConfig.load(Path.of(configFile),
+                property -> environment.getProperty(property, String.class).orElse(null));
         this.runtime = new BffRuntime(config, MobileFields.subgraph(FEED, IMAGE_BASE), Metrics.globalRegistry);
     }
 

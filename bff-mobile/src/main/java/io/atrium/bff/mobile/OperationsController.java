@@ -20,6 +20,7 @@ import io.atrium.graphql.http.ResponseFormat;
 import io.atrium.graphql.json.JsonReader;
 import io.atrium.graphql.json.JsonSyntaxException;
 import io.atrium.graphql.trusted.Sha256;
+import io.atrium.policy.error.ProblemResponses;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -47,6 +48,7 @@ import java.util.concurrent.CompletionStage;
 final class OperationsController {
     private static final String VARY = "apollographql-client-name, apollographql-client-version, x-atrium-assertion";
     private static final Set<String> TEXT_TYPES = Set.of("String", "ID");
+    private static final java.util.regex.Pattern LIST = java.util.regex.Pattern.compile("\\s*,\\s*");
 
     private final BffEndpoint endpoint;
 
@@ -69,8 +71,8 @@ final class OperationsController {
                     GraphQLErrorCodes.APP_UPDATE_REQUIRED, update.message())));
         }
         if (!(lookup instanceof AppOperations.Lookup.Found found)) {
-            return done(Problems.problem(Problems.OPERATION_NOT_FOUND, "no operation named '" + operationName
-                    + "' is registered for " + client.name() + " " + client.version(), request));
+            return done(ProblemResponses.problem(request, Problems.OPERATION_NOT_FOUND, "no operation named '"
+                    + operationName + "' is registered for " + client.name() + " " + client.version()));
         }
         Map<String, Object> variables;
         try {
@@ -92,13 +94,22 @@ final class OperationsController {
         String cacheControl = cacheControl(result.headers().get("cache-control"), identified);
         String etag = "\"" + Sha256.hex(new String(result.body(), java.nio.charset.StandardCharsets.UTF_8)) + "\"";
         String ifNoneMatch = request.getHeaders().get("if-none-match");
-        if (ifNoneMatch != null && (ifNoneMatch.equals(etag) || ifNoneMatch.equals("W/" + etag)
-                || List.of(ifNoneMatch.split("\\s*,\\s*")).contains(etag))) {
+        if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
             return HttpResponse.<byte[]>status(HttpStatus.NOT_MODIFIED).header("etag", etag)
                     .header("cache-control", cacheControl).header("vary", VARY);
         }
         return GraphQLController.response(request, result.withHeader("cache-control", cacheControl).withHeader("etag", etag)
                 .withHeader("vary", VARY));
+    }
+
+    /** {@code If-None-Match}: {@code *}, or a list of entity tags compared weakly (RFC 9110, 13.1.2). */
+    private static boolean matches(String ifNoneMatch, String etag) {
+        for (String candidate : LIST.split(ifNoneMatch.strip())) {
+            if (candidate.equals("*") || candidate.equals(etag) || candidate.equals("W/" + etag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasErrors(BffResult result) {

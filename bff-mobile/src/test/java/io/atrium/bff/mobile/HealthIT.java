@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 @MicronautTest
+@Property(name = "micronaut.server.port", value = "-1") // a free port: a running stack may hold 8081/8082
 @Property(name = "atrium.bff.config", value = "src/test/resources/health-mobile.yaml")
 class HealthIT {
 

@@ -31,6 +31,7 @@ class MobileBffIT {
 
     @BeforeAll
     static void start() throws Exception {
+        io.micrometer.core.instrument.Metrics.addRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         stack = new MobileStack("");
         stack.publishOperations("ios", "5.2.0", MobileStack.manifest(VIEW_FIELDS, TOP, HOME, BIG, PRICES, LABELS));
     }
@@ -206,6 +207,19 @@ class MobileBffIT {
         assertThat(refused.statusCode()).isEqualTo(422);
         assertThat(refused.body()).contains("broken_operations").contains("ios/5.2.0").contains("TopProducts");
         assertThat(data(ios(TOP, Map.of("first", 1)))).isNotNull();
+    }
+
+    @Test
+    void requestsAreMeasuredByAppVersionAndOperation() {
+        data(ios(TOP, Map.of("first", 1)));
+        stack.postById("ios", "5.2.0", Sha256.hex("{ nope }"), Map.of());
+        var timer = io.micrometer.core.instrument.Metrics.globalRegistry.find("atrium.bff.requests")
+                .tags("bff", "bff-mobile", "client", "ios", "client_version", "5.2.0", "operation", "TopProducts",
+                        "status", "200").timer();
+        assertThat(timer).isNotNull();
+        assertThat(timer.count()).isPositive();
+        assertThat(io.micrometer.core.instrument.Metrics.globalRegistry.find("atrium.bff.requests")
+                .tags("operation", "unknown", "status", "404").timer()).isNotNull();
     }
 
     @Test

@@ -10,7 +10,6 @@ import io.micronaut.context.env.Environment;
 import jakarta.annotation.PreDestroy;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /** The web BFF's runtime (graphql-kit's BFF core) built from {@code atrium.bff.config} at start-up. */
 @Context
@@ -21,9 +20,8 @@ public final class WebBff implements AutoCloseable {
     private final BffRuntime runtime;
 
     public WebBff(@Value("${atrium.bff.config:config/bff/web.yaml}") String configFile, Environment environment) {
-        // the admin token's variable, as Micronaut sees the environment (ATRIUM_X_Y is the property atrium.x.y)
-        BffConfig config = BffConfig.load(Path.of(configFile), name -> environment.getProperty(
-                name.toLowerCase(Locale.ROOT).replace('_', '.'), String.class).orElseGet(() -> System.getenv(name)));
+        BffConfig config = BffConfig.load(Path.of(configFile),
+                property -> environment.getProperty(property, String.class).orElse(null));
         this.runtime = new BffRuntime(config, WebFields.subgraph(CATALOGUE), Metrics.globalRegistry);
     }
 

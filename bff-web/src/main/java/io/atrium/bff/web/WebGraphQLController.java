@@ -3,9 +3,8 @@ package io.atrium.bff.web;
 import io.atrium.graphql.bff.BffEndpoint;
 import io.atrium.graphql.bff.BffResult;
 import io.atrium.graphql.http.HeaderLookup;
+import io.atrium.policy.error.ProblemResponses;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -49,13 +48,6 @@ final class WebGraphQLController {
     }
 
     static MutableHttpResponse<byte[]> response(HttpRequest<?> request, BffResult result) {
-        MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(HttpStatus.valueOf(result.status()))
-                .body(result.body()).contentType(result.headers().getOrDefault("content-type", MediaType.APPLICATION_JSON));
-        result.headers().forEach((name, value) -> {
-            if (!name.equals("content-type")) {
-                response.header(name, value);
-            }
-        });
-        return WebProblems.own(request, response);
+        return ProblemResponses.answer(request, result.status(), result.headers(), result.body());
     }
 }

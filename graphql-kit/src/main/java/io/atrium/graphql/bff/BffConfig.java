@@ -77,8 +77,16 @@ public record BffConfig(String name, Router router, Registry registry, Subgraph 
             "operations", "response_budget", "introspection", "limits", "identity", "trusted_documents", "apq",
             "authorization", "demand_control");
 
-    /** Reads a config file; {@code env} resolves the admin token's variable. */
-    public static BffConfig load(Path file, Function<String, String> env) {
+    /**
+     * Reads a config file. The admin token's environment variable is looked up as the app's runtime sees it:
+     * {@code properties} by the property name the variable maps to ({@code ATRIUM_ROUTER_ADMIN_TOKEN} is
+     * {@code atrium.router.admin.token}; tests set that property), then the process environment.
+     */
+    public static BffConfig load(Path file, Function<String, String> properties) {
+        Function<String, String> env = name -> {
+            String property = properties.apply(name.toLowerCase(java.util.Locale.ROOT).replace('_', '.'));
+            return property != null ? property : System.getenv(name);
+        };
         String text;
         try {
             text = Files.readString(file);

@@ -200,7 +200,7 @@ public final class BffEndpoint implements AutoCloseable {
         }
         Introspection introspection = introspection(operation);
         if (introspection != Introspection.NONE) {
-            return done(introspect(live, request, introspection));
+            return done(introspect(live, request, introspection).withOperation(operation.getName()));
         }
         String name = request.operationName() != null ? request.operationName() : operation.getName();
         int budget = config.responseBudget().forOperation(name);
@@ -212,11 +212,11 @@ public final class BffEndpoint implements AutoCloseable {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("data", null);
                 body.put("errors", List.of(error));
-                return BffResult.body(200, NO_STORE, body);
+                return BffResult.body(200, NO_STORE, body).withOperation(name);
             }
             String cacheControl = query && !answer.hasErrors() ? answer.cacheControl() : null;
             return new BffResult(answer.status(), Map.of("cache-control", cacheControl == null ? "no-store"
-                    : cacheControl), answer.body());
+                    : cacheControl), answer.body(), name);
         });
     }
 

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Per request: the timer {@code atrium.bff.requests{bff, client, client_version, operation, status}} and one access
  * log line (logger {@code atrium.bff.access}: client, version, operation, status, bytes, duration; never variables).
- * Operation names come from registered operations or validated documents; names of unknown operations are recorded as
- * {@code unknown} so a client cannot grow the metric without bound.
+ * Operation names are those of the operation that ran (registered, or validated against the view); a request refused
+ * before that is recorded as {@code unknown}, so unknown ids or junk names never grow the metric.
  */
 final class BffObservations {
     private static final Logger ACCESS = LoggerFactory.getLogger("atrium.bff.access");
@@ -27,7 +27,7 @@ final class BffObservations {
     void record(GraphQLHttpRequest request, BffResult result, long nanos) {
         String client = tag(request.client().name());
         String version = tag(request.client().version());
-        String operation = result.status() < 400 ? tag(request.operationName()) : "unknown";
+        String operation = tag(result.operation());
         Timer.builder("atrium.bff.requests").tag("bff", bff).tag("client", client).tag("client_version", version)
                 .tag("operation", operation).tag("status", Integer.toString(result.status()))
                 .register(registry).record(Duration.ofNanos(nanos));

@@ -14,14 +14,16 @@ public final class BffRuntime implements AutoCloseable {
     private final ViewFollower views;
     private final BffEndpoint endpoint;
     private final FederatedSubgraph fields;
+    private final SubgraphPublisher publisher;
 
     public BffRuntime(BffConfig config, FederatedSubgraph fields, MeterRegistry registry) {
         this.fields = fields;
         this.views = new ViewFollower(config, http);
         this.endpoint = new BffEndpoint(config, views, http, registry);
         views.start();
-        if (config.subgraph() != null && fields != null) {
-            new SubgraphPublisher(config, http, fields).publish().thenRun(views::pollSoon);
+        this.publisher = config.subgraph() != null && fields != null ? new SubgraphPublisher(config, http, fields) : null;
+        if (publisher != null) {
+            publisher.publish().thenRun(views::pollSoon);
         }
     }
 
@@ -40,6 +42,9 @@ public final class BffRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (publisher != null) {
+            publisher.stop();
+        }
         views.close();
         endpoint.close();
         http.close();

@@ -22,6 +22,7 @@ public final class SubgraphPublisher {
     private final BffConfig.Subgraph subgraph;
     private final String sdl;
     private final String actor;
+    private volatile boolean stopped;
 
     public SubgraphPublisher(BffConfig config, HttpClient http, FederatedSubgraph fields) {
         this.registry = new RegistryClient(http, config.registry());
@@ -37,7 +38,15 @@ public final class SubgraphPublisher {
         return done;
     }
 
+    /** No more attempts (the BFF is shutting down). */
+    public void stop() {
+        stopped = true;
+    }
+
     private void attempt(CompletableFuture<Void> done, int attempt) {
+        if (stopped) {
+            return;
+        }
         registry.publish(subgraph.name(), subgraph.routingUrl(), sdl, actor).whenComplete((response, failure) -> {
             if (failure == null && response.statusCode() == 200) {
                 LOG.info("own fields published to the registry as subgraph '{}' ({})", subgraph.name(),

@@ -62,7 +62,9 @@ public final class ViewFollower implements AutoCloseable {
 
     /** Polls now (after publishing own fields, so the view shows them without waiting a period). */
     public void pollSoon() {
-        scheduler.execute(this::pollQuietly);
+        if (!scheduler.isShutdown()) {
+            scheduler.execute(this::pollQuietly);
+        }
     }
 
     private void pollQuietly() {
