@@ -220,6 +220,10 @@ class MobileBffIT {
         assertThat(timer.count()).isPositive();
         assertThat(io.micrometer.core.instrument.Metrics.globalRegistry.find("atrium.bff.requests")
                 .tags("operation", "unknown", "status", "404").timer()).isNotNull();
+        var scrape = stack.get("/metrics", Map.of());
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.body()).contains("atrium_bff_requests_seconds_count{bff=\"bff-mobile\",client=\"ios\","
+                + "client_version=\"5.2.0\",operation=\"TopProducts\",status=\"200\"}");
     }
 
     @Test
