@@ -139,7 +139,7 @@ public final class BackendCalls {
     }
 
     /** The GraphQL error of a call that got no answer; the coordinate names the connector, never a backend URL. */
-    static ConnectorException failure(CallSite site, String code, String message, Map<String, Object> more) {
+    public static ConnectorException failure(CallSite site, String code, String message, Map<String, Object> more) {
         Map<String, Object> extensions = new LinkedHashMap<>();
         extensions.put("code", code);
         extensions.put("service", site.subgraph());
