@@ -1,4 +1,4 @@
-// Composes the supergraph of every connector fixture (connector/apollo/*.yaml) with Apollo's composition package,
+// Composes the supergraph of every connector fixture (composition/equivalence/connectors-*.yaml) with Apollo's composition package,
 // used as a tool only, so the router runs Apollo Connectors supergraphs exactly as Apollo's tooling writes them.
 //
 // Rerun after changing a fixture's subgraph schemas:
@@ -15,9 +15,9 @@ const { composeServices } = require('@apollo/composition');
 const { parse } = require('graphql');
 const YAML = require('yaml');
 
-const root = join(dirname(fileURLToPath(import.meta.url)), 'apollo');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'composition', 'equivalence');
 let failed = 0;
-for (const file of readdirSync(root).filter((f) => f.endsWith('.yaml')).sort()) {
+for (const file of readdirSync(root).filter((f) => f.startsWith('connectors-') && f.endsWith('.yaml')).sort()) {
   const path = join(root, file);
   const doc = YAML.parse(readFileSync(path, 'utf8'));
   const services = Object.entries(doc.subgraphs).map(([name, sdl]) =>

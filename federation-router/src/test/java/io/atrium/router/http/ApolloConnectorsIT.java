@@ -23,7 +23,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Apollo Connectors unchanged: the router runs a supergraph that @apollo/composition composed from two connector
- * subgraphs (connect v0.2 and v0.3, {@code connector/apollo/shop.yaml}) against a REST backend on loopback.
+ * subgraphs (connect v0.2 and v0.3, {@code composition/equivalence/connectors-shop.yaml}) against a REST backend on loopback.
  */
 class ApolloConnectorsIT {
 
@@ -70,7 +70,7 @@ class ApolloConnectorsIT {
         backend.start();
         String base = "http://127.0.0.1:" + backend.getAddress().getPort();
         Map<String, Object> fixture = new Yaml().load(Files.readString(
-                Path.of("src/test/resources/connector/apollo/shop.yaml")));
+                Path.of("src/test/resources/composition/equivalence/connectors-shop.yaml")));
         router = RouterUnderTest.start(RouterUnderTest.newDirectory(), (String) fixture.get("supergraph"), """
                 format_version: 1
                 subgraph_defaults:
