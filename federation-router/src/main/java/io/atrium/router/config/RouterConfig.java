@@ -24,6 +24,7 @@ import java.util.Set;
  * @param overrideLabelHeader request header whose comma-separated labels a request enables too; null = off (default)
  * @param endpoint            graphql-kit's blocks: operation limits, body size, trusted documents, APQ
  *                            (defaults: {@link EndpointConfig#DEFAULTS})
+ * @param resilience          how every subgraph is called unless overridden (default {@link SubgraphResilience#DEFAULT})
  * @param connectors          connector subgraph settings (default {@link ConnectorsConfig#NONE})
  */
 public record RouterConfig(
@@ -38,13 +39,33 @@ public record RouterConfig(
         Set<String> overrideLabels,
         String overrideLabelHeader,
         EndpointConfig endpoint,
+        SubgraphResilience resilience,
         ConnectorsConfig connectors) {
 
     public RouterConfig {
+        resilience = java.util.Objects.requireNonNullElse(resilience, SubgraphResilience.DEFAULT);
         connectors = connectors == null ? ConnectorsConfig.NONE : connectors;
         subgraphs = Map.copyOf(subgraphs);
         headerRules = List.copyOf(headerRules);
         overrideLabels = Set.copyOf(overrideLabels);
+    }
+
+    /** Without connector settings. */
+    public RouterConfig(String supergraph, boolean hotReload, boolean introspection, String planHeader,
+                        Duration defaultTimeout, Protocol defaultProtocol, Map<String, SubgraphOverride> subgraphs,
+                        List<HeaderRule> headerRules, Set<String> overrideLabels, String overrideLabelHeader,
+                        EndpointConfig endpoint, SubgraphResilience resilience) {
+        this(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs, headerRules,
+                overrideLabels, overrideLabelHeader, endpoint, resilience, ConnectorsConfig.NONE);
+    }
+
+    /** With the default subgraph resilience and no connector settings. */
+    public RouterConfig(String supergraph, boolean hotReload, boolean introspection, String planHeader,
+                        Duration defaultTimeout, Protocol defaultProtocol, Map<String, SubgraphOverride> subgraphs,
+                        List<HeaderRule> headerRules, Set<String> overrideLabels, String overrideLabelHeader,
+                        EndpointConfig endpoint) {
+        this(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs, headerRules,
+                overrideLabels, overrideLabelHeader, endpoint, SubgraphResilience.DEFAULT, ConnectorsConfig.NONE);
     }
 
     /** Without graphql-kit's blocks (their defaults). */
@@ -52,16 +73,7 @@ public record RouterConfig(
                         Duration defaultTimeout, Protocol defaultProtocol, Map<String, SubgraphOverride> subgraphs,
                         List<HeaderRule> headerRules, Set<String> overrideLabels, String overrideLabelHeader) {
         this(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs, headerRules,
-                overrideLabels, overrideLabelHeader, EndpointConfig.DEFAULTS, ConnectorsConfig.NONE);
-    }
-
-    /** Without the connectors block (no connector settings). */
-    public RouterConfig(String supergraph, boolean hotReload, boolean introspection, String planHeader,
-                        Duration defaultTimeout, Protocol defaultProtocol, Map<String, SubgraphOverride> subgraphs,
-                        List<HeaderRule> headerRules, Set<String> overrideLabels, String overrideLabelHeader,
-                        EndpointConfig endpoint) {
-        this(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs, headerRules,
-                overrideLabels, overrideLabelHeader, endpoint, ConnectorsConfig.NONE);
+                overrideLabels, overrideLabelHeader, EndpointConfig.DEFAULTS);
     }
 
     /** The first slice's shape: {@code forwardHeaders} become propagate rules for all subgraphs. */
@@ -79,17 +91,32 @@ public record RouterConfig(
 
     public RouterConfig withSupergraph(String path) {
         return new RouterConfig(path, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
-                headerRules, overrideLabels, overrideLabelHeader, endpoint, connectors);
+                headerRules, overrideLabels, overrideLabelHeader, endpoint, resilience, connectors);
     }
 
     public RouterConfig withEndpoint(EndpointConfig replacement) {
         return new RouterConfig(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
-                headerRules, overrideLabels, overrideLabelHeader, replacement, connectors);
+                headerRules, overrideLabels, overrideLabelHeader, replacement, resilience, connectors);
     }
 
     public RouterConfig withConnectors(ConnectorsConfig replacement) {
         return new RouterConfig(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
-                headerRules, overrideLabels, overrideLabelHeader, endpoint, replacement);
+                headerRules, overrideLabels, overrideLabelHeader, endpoint, resilience, replacement);
+    }
+
+    /** The URLs of a subgraph: the config's {@code urls} or {@code url}, else {@code routingUrl} (may be null). */
+    public List<java.net.URI> urlsFor(String subgraph, java.net.URI routingUrl) {
+        SubgraphOverride override = subgraphs.get(subgraph);
+        if (override != null && !override.urls().isEmpty()) {
+            return override.urls();
+        }
+        return routingUrl == null ? List.of() : List.of(routingUrl);
+    }
+
+    /** How a subgraph is called: its own resilience blocks over the defaults'. */
+    public SubgraphResilience resilienceFor(String subgraph) {
+        SubgraphOverride override = subgraphs.get(subgraph);
+        return override != null && override.resilience() != null ? override.resilience() : resilience;
     }
 
     /** Every client header some propagate rule names: the only ones the router reads from a request. */
@@ -136,14 +163,23 @@ public record RouterConfig(
     public enum Protocol { HTTP1, H2C }
 
     /**
-     * @param url         replaces the routing URL from the supergraph when set
+     * @param url         replaces the routing URL from the supergraph when set (the first of {@code urls})
      * @param timeout     replaces the default when set
      * @param protocol    replaces the default when set
      * @param headerRules rules run after those for all subgraphs
+     * @param urls        every URL of the subgraph, load-balanced (empty: {@code url}, else the routing URL)
+     * @param resilience  replaces the defaults' when set (null: {@link RouterConfig#resilience()})
      */
-    public record SubgraphOverride(URI url, Duration timeout, Protocol protocol, List<HeaderRule> headerRules) {
+    public record SubgraphOverride(URI url, Duration timeout, Protocol protocol, List<HeaderRule> headerRules,
+                                   List<URI> urls, SubgraphResilience resilience) {
         public SubgraphOverride {
             headerRules = List.copyOf(headerRules);
+            urls = urls == null || urls.isEmpty() ? (url == null ? List.of() : List.of(url)) : List.copyOf(urls);
+            url = url == null && !urls.isEmpty() ? urls.getFirst() : url;
+        }
+
+        public SubgraphOverride(URI url, Duration timeout, Protocol protocol, List<HeaderRule> headerRules) {
+            this(url, timeout, protocol, headerRules, List.of(), null);
         }
 
         public SubgraphOverride(URI url, Duration timeout) {

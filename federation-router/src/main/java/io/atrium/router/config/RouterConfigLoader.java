@@ -2,6 +2,7 @@ package io.atrium.router.config;
 
 import io.atrium.graphql.EndpointConfig;
 import io.atrium.graphql.config.GraphQLConfigException;
+import io.atrium.policy.resilience.ResilienceConfigReader;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -35,8 +36,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *       value: "1"
  * subgraphs:
  *   accounts:
- *     url: http://localhost:4001/graphql
+ *     url: http://localhost:4001/graphql                 # or urls: [a, b] (load-balanced)
  *     timeout_ms: 2000
+ *     circuit_breaker: {minimum_calls: 10}               # also load_balancing, outlier_detection, retry,
+ *                                                        # deduplicate_queries (and in subgraph_defaults)
  *     protocol: h2c
  *     headers: [{remove: authorization}]                 # run after the rules for every subgraph
  * progressive_override:
@@ -52,8 +55,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * </pre>
  */
 public final class RouterConfigLoader {
-    private static final Set<String> SUBGRAPH_DEFAULTS = Set.of("timeout_ms", "protocol", "forward_headers", "headers");
-    private static final Set<String> SUBGRAPH = Set.of("url", "timeout_ms", "protocol", "headers");
+    private static final Set<String> RESILIENCE = union(ResilienceConfigReader.KEYS, Set.of("deduplicate_queries"));
+    private static final Set<String> SUBGRAPH_DEFAULTS = union(RESILIENCE,
+            Set.of("timeout_ms", "protocol", "forward_headers", "headers"));
+    private static final Set<String> SUBGRAPH = union(RESILIENCE, Set.of("url", "urls", "timeout_ms", "protocol", "headers"));
     private static final Set<String> TOP = Set.of("format_version", "supergraph", "hot_reload", "introspection",
             "query_plan_header", "subgraph_defaults", "subgraphs", "progressive_override", "limits", "trusted_documents", "apq", "identity", "authorization", "demand_control", "connectors");
 
@@ -91,9 +96,11 @@ public final class RouterConfigLoader {
         Duration defaultTimeout = defaults.defaultTimeout();
         RouterConfig.Protocol defaultProtocol = defaults.defaultProtocol();
         java.util.List<HeaderRule> headerRules = new java.util.ArrayList<>();
+        SubgraphResilience resilience = SubgraphResilience.DEFAULT;
         if (map.containsKey("subgraph_defaults")) {
             Map<String, Object> sd = map(map.get("subgraph_defaults"), "subgraph_defaults");
             checkKeys(sd, SUBGRAPH_DEFAULTS, "subgraph_defaults");
+            resilience = resilience(sd, "subgraph_defaults", resilience);
             if (sd.containsKey("timeout_ms")) {
                 defaultTimeout = millis(sd.get("timeout_ms"), "subgraph_defaults.timeout_ms");
             }
@@ -117,11 +124,17 @@ public final class RouterConfigLoader {
                 Map<String, Object> sub = map(entry.getValue(), path);
                 checkKeys(sub, SUBGRAPH, path);
                 URI url = sub.containsKey("url") ? uri(sub.get("url"), path + ".url") : null;
+                java.util.List<URI> urls = sub.containsKey("urls") ? uris(sub.get("urls"), path + ".urls") : java.util.List.of();
+                if (url != null && !urls.isEmpty()) {
+                    throw new ConfigException(path + ": give either url or urls, not both");
+                }
+                SubgraphResilience own = sub.keySet().stream().anyMatch(RESILIENCE::contains)
+                        ? resilience(sub, path, resilience) : null;
                 Duration timeout = sub.containsKey("timeout_ms") ? millis(sub.get("timeout_ms"), path + ".timeout_ms") : null;
                 RouterConfig.Protocol protocol = sub.containsKey("protocol") ? protocol(sub.get("protocol"), path + ".protocol") : null;
                 java.util.List<HeaderRule> rules = sub.containsKey("headers")
                         ? headerRules(sub.get("headers"), path + ".headers") : java.util.List.of();
-                subgraphs.put(entry.getKey(), new RouterConfig.SubgraphOverride(url, timeout, protocol, rules));
+                subgraphs.put(entry.getKey(), new RouterConfig.SubgraphOverride(url, timeout, protocol, rules, urls, own));
             }
         }
         Set<String> labels = Set.of();
@@ -158,7 +171,41 @@ public final class RouterConfigLoader {
                 labels,
                 labelHeader,
                 endpoint(map),
+                resilience,
                 map.containsKey("connectors") ? ConnectorsConfig.parse(map.get("connectors")) : ConnectorsConfig.NONE);
+    }
+
+    /** The resilience keys of a subgraph (or of the defaults) over {@code inherited}, block by block. */
+    private static SubgraphResilience resilience(Map<String, Object> block, String path, SubgraphResilience inherited) {
+        try {
+            var cluster = ResilienceConfigReader.read(block, path, inherited.cluster());
+            boolean deduplicate = block.containsKey("deduplicate_queries")
+                    ? bool(block, "deduplicate_queries", false, path) : inherited.deduplicateQueries();
+            return new SubgraphResilience(cluster, deduplicate);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static java.util.List<URI> uris(Object value, String path) {
+        if (!(value instanceof java.util.List<?> list) || list.isEmpty()) {
+            throw new ConfigException(path + ": expected a non-empty list of URLs");
+        }
+        java.util.List<URI> urls = new java.util.ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            URI url = uri(list.get(i), path + "[" + i + "]");
+            if (urls.contains(url)) {
+                throw new ConfigException(path + "[" + i + "]: " + url + " is listed twice");
+            }
+            urls.add(url);
+        }
+        return urls;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     /** graphql-kit's blocks, their errors reported as config errors with the key's path. */
@@ -250,6 +297,10 @@ public final class RouterConfigLoader {
     }
 
     private static boolean bool(Map<String, Object> map, String key, boolean fallback) {
+        return bool(map, key, fallback, "");
+    }
+
+    private static boolean bool(Map<String, Object> map, String key, boolean fallback, String path) {
         Object value = map.get(key);
         if (value == null) {
             return fallback;
@@ -257,7 +308,7 @@ public final class RouterConfigLoader {
         if (value instanceof Boolean b) {
             return b;
         }
-        throw new ConfigException(key + ": expected true or false");
+        throw new ConfigException((path.isEmpty() ? key : path + "." + key) + ": expected true or false");
     }
 
     private static Duration millis(Object value, String path) {

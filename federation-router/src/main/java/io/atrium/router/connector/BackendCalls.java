@@ -46,6 +46,8 @@ public final class BackendCalls {
     private final MeterRegistry registry;
     private final ClusterResilienceConfig resilience;
     private final Map<String, UpstreamCluster> clusters = new ConcurrentHashMap<>();
+    /** Subgraph → its resilience from the router config ({@code subgraphs.<name>} blocks), else {@link #resilience}. */
+    private final Map<String, ClusterResilienceConfig> perSubgraph = new ConcurrentHashMap<>();
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
     private record TimerKey(CallSite site, String outcome) {
@@ -54,6 +56,14 @@ public final class BackendCalls {
     public BackendCalls(MeterRegistry registry, ClusterResilienceConfig resilience) {
         this.registry = registry;
         this.resilience = resilience;
+    }
+
+    /**
+     * The resilience of a subgraph's backends, as the router config gives it for the subgraph (the same blocks as a
+     * GraphQL subgraph's: circuit breaker, retry, …). Backends already called keep theirs until the router restarts.
+     */
+    public void configure(String subgraph, ClusterResilienceConfig config) {
+        perSubgraph.put(subgraph, config);
     }
 
     /**
@@ -68,7 +78,8 @@ public final class BackendCalls {
      */
     public <T> CompletionStage<Attempted<T>> call(CallSite site, boolean safe, CallContext context,
                                                   Function<Duration, CompletionStage<Attempted<T>>> attempt) {
-        UpstreamCluster cluster = clusters.computeIfAbsent(site.subgraph() + ":" + site.backend(), this::cluster);
+        UpstreamCluster cluster = clusters.computeIfAbsent(site.subgraph() + ":" + site.backend(),
+                name -> cluster(name, perSubgraph.getOrDefault(site.subgraph(), resilience)));
         UpstreamCall call = cluster.newCall(safe ? "GET" : "POST");
         CompletableFuture<Attempted<T>> result = new CompletableFuture<>();
         long started = System.nanoTime();
@@ -79,9 +90,9 @@ public final class BackendCalls {
         });
     }
 
-    private UpstreamCluster cluster(String name) {
+    private UpstreamCluster cluster(String name, ClusterResilienceConfig config) {
         String cluster = "connector:" + name;
-        return UpstreamCluster.builder(cluster, resilience).endpoint("backend")
+        return UpstreamCluster.builder(cluster, config).endpoint("backend")
                 .listener(new ResilienceMetrics(registry, cluster)).build();
     }
 

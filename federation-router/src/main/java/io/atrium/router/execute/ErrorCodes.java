@@ -9,6 +9,8 @@ public final class ErrorCodes {
     public static final String OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE";
     public static final String QUERY_PLANNING_FAILED = "QUERY_PLANNING_FAILED";
     public static final String SUBGRAPH_REQUEST_FAILED = "SUBGRAPH_REQUEST_FAILED";
+    /** The subgraph's circuit breaker is open: its fields are null without it being asked. */
+    public static final String SUBGRAPH_CIRCUIT_OPEN = "SUBGRAPH_CIRCUIT_OPEN";
     public static final String DOWNSTREAM_SERVICE_ERROR = "DOWNSTREAM_SERVICE_ERROR";
     public static final String INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED";
     public static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";

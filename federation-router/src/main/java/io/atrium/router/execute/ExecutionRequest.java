@@ -11,8 +11,14 @@ import java.util.Map;
  * @param effectiveVariables the variables with defaults applied, for {@code @skip}/{@code @include} and conditions
  * @param introspection      root response key → value for introspection fields answered by the router
  * @param headers            client headers to forward to every subgraph request
+ * @param trace              the request's trace, continued to every subgraph call ({@code traceparent}); null = none
  */
 public record ExecutionRequest(Supergraph supergraph, QueryPlan plan, Map<String, Object> variables,
                                Map<String, Object> effectiveVariables, Map<String, Object> introspection,
-                               Map<String, String> headers) {
+                               Map<String, String> headers, io.atrium.router.observe.TraceContext trace) {
+    public ExecutionRequest(Supergraph supergraph, QueryPlan plan, Map<String, Object> variables,
+                            Map<String, Object> effectiveVariables, Map<String, Object> introspection,
+                            Map<String, String> headers) {
+        this(supergraph, plan, variables, effectiveVariables, introspection, headers, null);
+    }
 }

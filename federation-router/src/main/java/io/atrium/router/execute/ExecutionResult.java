@@ -5,11 +5,16 @@ import java.util.Map;
 
 /**
  * The client response: {@code data} in the client's field order (null after root-level null propagation), as a
- * tree of JSON values or already serialized ({@link io.atrium.router.json.RawJson}).
+ * tree of JSON values or already serialized ({@link io.atrium.router.json.RawJson}), and how many subgraph requests
+ * it took.
  */
-public record ExecutionResult(Object data, List<Map<String, Object>> errors) {
+public record ExecutionResult(Object data, List<Map<String, Object>> errors, int subgraphCalls) {
     public ExecutionResult {
         errors = List.copyOf(errors);
+    }
+
+    public ExecutionResult(Object data, List<Map<String, Object>> errors) {
+        this(data, errors, 0);
     }
 
     /** The response body as JSON values: data, then errors when there are any. */

@@ -34,7 +34,8 @@ public final class PlanExecutor {
         QueryPlan plan = request.plan();
         Map<String, Object> effectiveVariables = request.effectiveVariables();
         Map<String, Object> introspection = request.introspection();
-        RequestState state = new RequestState(supergraph, request.variables(), effectiveVariables, request.headers());
+        RequestState state = new RequestState(supergraph, request.variables(), effectiveVariables, request.headers(),
+                request.trace());
         CompletionStage<Void> done = plan.root() == null ? CompletableFuture.completedFuture(null) : run(plan.root(), state);
         return done.thenApply(ignored -> {
             synchronized (state) {
@@ -43,7 +44,7 @@ public final class PlanExecutor {
                 if (data == null) {
                     data = builder.build(plan.shape(), state.data, introspection);
                 }
-                return new ExecutionResult(data, state.errors);
+                return new ExecutionResult(data, state.errors, state.subgraphCalls.get());
             }
         });
     }
@@ -53,15 +54,18 @@ public final class PlanExecutor {
         final Map<String, Object> variables;
         final Map<String, Object> effectiveVariables;
         final Map<String, String> headers;
+        final io.atrium.router.observe.TraceContext trace;
         final Map<String, Object> data = new LinkedHashMap<>();
         final List<Map<String, Object>> errors = new ArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger subgraphCalls = new java.util.concurrent.atomic.AtomicInteger();
 
         RequestState(Supergraph supergraph, Map<String, Object> variables, Map<String, Object> effectiveVariables,
-                     Map<String, String> headers) {
+                     Map<String, String> headers, io.atrium.router.observe.TraceContext trace) {
             this.supergraph = supergraph;
             this.variables = variables;
             this.effectiveVariables = effectiveVariables;
             this.headers = headers;
+            this.trace = trace;
         }
     }
 
@@ -264,9 +268,15 @@ public final class PlanExecutor {
         }
         try {
             SubgraphTransport via = endpoint.connector() != null ? endpoint.connector() : transport;
+            Map<String, String> headers = io.atrium.router.config.HeaderRule.apply(endpoint.headerRules(), state.headers);
+            if (state.trace != null) {
+                // the caller's trace continues in every subgraph call, each with a span id of its own
+                headers = new LinkedHashMap<>(headers);
+                headers.put(io.atrium.router.observe.TraceContext.HEADER, state.trace.childHeader());
+            }
+            state.subgraphCalls.incrementAndGet();
             return via.fetch(new SubgraphRequest(fetch.serviceName(), endpoint.url(), fetch.operation(),
-                    fetch.operationName(), variables, endpoint.timeout(),
-                    io.atrium.router.config.HeaderRule.apply(endpoint.headerRules(), state.headers), endpoint.h2c()));
+                    fetch.operationName(), variables, endpoint.timeout(), headers, endpoint.h2c()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -282,7 +292,8 @@ public final class PlanExecutor {
             error.put("path", path);
         }
         Map<String, Object> extensions = new LinkedHashMap<>();
-        extensions.put("code", ErrorCodes.SUBGRAPH_REQUEST_FAILED);
+        boolean circuitOpen = cause instanceof SubgraphFetchException e && e.circuitOpen();
+        extensions.put("code", circuitOpen ? ErrorCodes.SUBGRAPH_CIRCUIT_OPEN : ErrorCodes.SUBGRAPH_REQUEST_FAILED);
         extensions.put("serviceName", fetch.serviceName());
         error.put("extensions", extensions);
         return error;

@@ -30,13 +30,18 @@ public final class GraphQLEndpoint implements AutoCloseable {
         RouterConfig config = lifecycle.config();
         this.handler = new GraphQLHandler(config.introspection(),
                 new LimitsPolicy(config.endpoint().limits(), Metrics.globalRegistry),
-                new DemandControl(config.endpoint().demandControl(), Metrics.globalRegistry));
+                new DemandControl(config.endpoint().demandControl(), Metrics.globalRegistry), lifecycle.metrics());
         this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), Metrics.globalRegistry);
         this.identity = IdentityResolver.create(config.endpoint().identity(), keysClient, Metrics.globalRegistry);
     }
 
     public RouterConfig config() {
         return lifecycle.config();
+    }
+
+    /** The router's meters (scraped on the admin listener). */
+    public io.atrium.router.observe.RouterMetrics metrics() {
+        return lifecycle.metrics();
     }
 
     public GraphQLHandler handler() {

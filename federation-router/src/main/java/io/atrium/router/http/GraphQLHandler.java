@@ -22,6 +22,7 @@ import io.atrium.graphql.limits.LimitVerdict;
 import io.atrium.graphql.limits.LimitsConfig;
 import io.atrium.graphql.limits.LimitsPolicy;
 import io.atrium.router.execute.ErrorCodes;
+import io.atrium.router.observe.RouterMetrics;
 import io.micrometer.core.instrument.Metrics;
 import io.atrium.router.execute.ExecutionRequest;
 import io.atrium.router.json.Json;
@@ -49,6 +50,7 @@ public final class GraphQLHandler {
     private final boolean introspectionEnabled;
     private final LimitsPolicy limits;
     private final DemandControl demandControl;
+    private final RouterMetrics metrics;
 
     public GraphQLHandler(boolean introspectionEnabled) {
         this(introspectionEnabled, new LimitsPolicy(LimitsConfig.DEFAULTS, Metrics.globalRegistry),
@@ -56,9 +58,16 @@ public final class GraphQLHandler {
     }
 
     public GraphQLHandler(boolean introspectionEnabled, LimitsPolicy limits, DemandControl demandControl) {
+        this(introspectionEnabled, limits, demandControl, null);
+    }
+
+    /** @param metrics cache hits, planning and execution times; null = not measured */
+    public GraphQLHandler(boolean introspectionEnabled, LimitsPolicy limits, DemandControl demandControl,
+                          RouterMetrics metrics) {
         this.introspectionEnabled = introspectionEnabled;
         this.limits = limits;
         this.demandControl = demandControl;
+        this.metrics = metrics;
     }
 
     /** What the checks before planning make of a request. */
@@ -89,7 +98,17 @@ public final class GraphQLHandler {
         try {
             var key = new LiveSupergraph.PlanKey(request.query(), request.operationName(), request.overrideLabels(),
                     authz.signature());
-            plan = live.plans().get(key, k -> QueryPlanner.plan(live.supergraph(), planned, k.operationName(), k.labels()));
+            plan = metrics == null ? null : live.plans().getIfPresent(key);
+            if (metrics != null) {
+                metrics.planCache(plan != null);
+            }
+            if (plan == null) {
+                long start = System.nanoTime();
+                plan = live.plans().get(key, k -> QueryPlanner.plan(live.supergraph(), planned, k.operationName(), k.labels()));
+                if (metrics != null) {
+                    metrics.planned(System.nanoTime() - start);
+                }
+            }
         } catch (PlanningException e) {
             return requestError(ErrorCodes.QUERY_PLANNING_FAILED, e.getMessage(), null);
         } catch (RuntimeException e) {
@@ -104,15 +123,20 @@ public final class GraphQLHandler {
             }
             introspection = introspect(live, request);
         }
+        long executionStart = System.nanoTime();
+        QueryPlan executed = plan;
         return live.executor().execute(new ExecutionRequest(live.supergraph(), plan, request.variables(), effective,
-                        introspection, request.forwardedHeaders()))
+                        introspection, request.forwardedHeaders(), request.trace()))
                 .thenApply(result -> {
+                    if (metrics != null) {
+                        metrics.executed(System.nanoTime() - executionStart);
+                    }
                     Map<String, Object> body = authz.filtered() ? withAuthorizationNulls(result.toJson(), authz)
                             : result.toJson();
                     if (request.wantsQueryPlan()) {
-                        body.put("extensions", Map.of("queryPlan", plan.toText()));
+                        body.put("extensions", Map.of("queryPlan", executed.toText()));
                     }
-                    return new GraphQLOutcome(GraphQLOutcome.Kind.EXECUTED, body);
+                    return new GraphQLOutcome(GraphQLOutcome.Kind.EXECUTED, body, result.subgraphCalls());
                 })
                 .exceptionally(failure -> {
                     LOG.error("execution failed unexpectedly", failure);
@@ -132,7 +156,13 @@ public final class GraphQLHandler {
         if (request.query() == null || request.query().isBlank()) {
             return refusal(GraphQLOutcome.Kind.REQUEST_ERROR, error("the request has no 'query'", ErrorCodes.BAD_REQUEST, null));
         }
-        ParsedDocument parsed = live.documents().get(request.query());
+        ParsedDocument parsed = metrics == null ? null : live.documents().getIfPresent(request.query());
+        if (metrics != null) {
+            metrics.documentCache(parsed != null);
+        }
+        if (parsed == null) {
+            parsed = live.documents().get(request.query());
+        }
         if (!parsed.parsed()) {
             if (isTokenLimit(parsed.errors())) {
                 limits.countTokenRefusal();

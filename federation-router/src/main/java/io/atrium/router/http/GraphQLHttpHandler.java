@@ -13,6 +13,8 @@ import io.atrium.graphql.http.ResponseFormat;
 import io.atrium.graphql.trusted.DocumentResolution;
 import io.atrium.router.execute.ErrorCodes;
 import io.atrium.router.json.Json;
+import io.atrium.router.observe.OperationRecord;
+import io.atrium.router.observe.TraceContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -202,7 +204,15 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private CompletionStage<FullHttpResponse> post(ChannelHandlerContext ctx, FullHttpRequest request) {
         HttpHeaders headers = request.headers();
-        return execute(ctx, headers, GraphQLHttpParser.post(headers::get, body(request.content())));
+        return observed(headers, op -> execute(ctx, headers, GraphQLHttpParser.post(headers::get, body(request.content())), op));
+    }
+
+    /** One {@link OperationRecord} per GraphQL request: its trace, then its meters and log line once answered. */
+    private CompletionStage<FullHttpResponse> observed(HttpHeaders headers,
+                                                       java.util.function.Function<OperationRecord, CompletionStage<FullHttpResponse>> run) {
+        OperationRecord op = new OperationRecord(TraceContext.continueOrStart(headers.get(TraceContext.HEADER)));
+        return run.apply(op).whenComplete((response, failure) ->
+                op.finish(response == null ? 500 : response.status().code(), manager.metrics()));
     }
 
     private static byte[] body(ByteBuf content) {
@@ -220,15 +230,19 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         HttpHeaders headers = request.headers();
         String uri = request.uri();
         int question = uri.indexOf('?');
-        return execute(ctx, headers, GraphQLHttpParser.get(headers::get, question < 0 ? null : uri.substring(question + 1)));
+        return observed(headers, op -> execute(ctx, headers,
+                GraphQLHttpParser.get(headers::get, question < 0 ? null : uri.substring(question + 1)), op));
     }
 
-    private CompletionStage<FullHttpResponse> execute(ChannelHandlerContext ctx, HttpHeaders headers, HttpParseResult parsed) {
+    private CompletionStage<FullHttpResponse> execute(ChannelHandlerContext ctx, HttpHeaders headers, HttpParseResult parsed,
+                                                      OperationRecord op) {
         if (parsed instanceof HttpParseResult.Refused refused) {
-            return done(json(HttpResponseStatus.valueOf(refused.status()), refused.format(), refused.body()));
+            return done(json(op, HttpResponseStatus.valueOf(refused.status()), refused.format(), refused.body()));
         }
         GraphQLHttpRequest sent = ((HttpParseResult.Parsed) parsed).request();
-        return onLoop(ctx, manager.identity().resolve(headers::get), caller -> identified(ctx, headers, sent, caller));
+        op.operation(sent.operationName(), null);
+        op.client(sent.client().name(), sent.client().version());
+        return onLoop(ctx, manager.identity().resolve(headers::get), caller -> identified(ctx, headers, sent, caller, op));
     }
 
     /**
@@ -242,29 +256,30 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     private CompletionStage<FullHttpResponse> identified(ChannelHandlerContext ctx, HttpHeaders headers,
-                                                         GraphQLHttpRequest sent, IdentityOutcome caller) {
+                                                         GraphQLHttpRequest sent, IdentityOutcome caller, OperationRecord op) {
         if (caller instanceof IdentityOutcome.Refused refused) {
-            FullHttpResponse response = json(HttpResponseStatus.UNAUTHORIZED, sent.format(),
+            FullHttpResponse response = json(op, HttpResponseStatus.UNAUTHORIZED, sent.format(),
                     errors(refused.message(), GraphQLErrorCodes.UNAUTHENTICATED));
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"atrium\"");
             return done(response);
         }
-        return onLoop(ctx, manager.documents().resolve(sent), resolution -> execute(headers, sent, caller, resolution));
+        return onLoop(ctx, manager.documents().resolve(sent), resolution -> execute(headers, sent, caller, resolution, op));
     }
 
     private CompletionStage<FullHttpResponse> execute(HttpHeaders headers, GraphQLHttpRequest sent, IdentityOutcome caller,
-                                                      DocumentResolution resolution) {
+                                                      DocumentResolution resolution, OperationRecord op) {
         ResponseFormat format = sent.format();
         if (resolution instanceof DocumentResolution.Refused refused) {
-            FullHttpResponse response = json(HttpResponseStatus.valueOf(refused.status()), format,
+            FullHttpResponse response = json(op, HttpResponseStatus.valueOf(refused.status()), format,
                     errors(refused.message(), refused.code()));
             refused.headers().forEach((name, value) -> response.headers().set(name, value));
             return done(response);
         }
         GraphQLHttpRequest http = sent.withQuery(((DocumentResolution.Resolved) resolution).query());
+        op.operation(http.operationName(), http.query());
         LiveSupergraph live = manager.current();
         if (live == null) {
-            return done(json(HttpResponseStatus.SERVICE_UNAVAILABLE, format,
+            return done(json(op, HttpResponseStatus.SERVICE_UNAVAILABLE, format,
                     errors("no supergraph is loaded yet", ErrorCodes.SUPERGRAPH_NOT_LOADED)));
         }
         String planHeader = manager.config().planHeader();
@@ -280,8 +295,9 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         GraphQLRequest request = new GraphQLRequest(http.query(), http.operationName(), http.variables(), http.get(),
                 wantsPlan, live.overrideLabels(labelHeader == null ? null : headers.get(labelHeader)), forwarded,
-                http.client().name(), identity);
+                http.client().name(), identity, op.trace());
         return manager.handler().handle(live, request).thenApply(outcome -> {
+            op.subgraphCalls(outcome.subgraphCalls());
             HttpResponseStatus status = switch (outcome.kind()) {
                 case EXECUTED -> HttpResponseStatus.OK;
                 case REQUEST_ERROR -> HttpResponseStatus.valueOf(format.requestErrorStatus());
@@ -289,7 +305,7 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
                 case METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
             };
-            FullHttpResponse response = json(status, format, outcome.body());
+            FullHttpResponse response = json(op, status, format, outcome.body());
             if (outcome.kind() == GraphQLOutcome.Kind.METHOD_NOT_ALLOWED) {
                 response.headers().set(HttpHeaderNames.ALLOW, "POST");
             }
@@ -312,6 +328,13 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         return json(HttpResponseStatus.INTERNAL_SERVER_ERROR, ResponseFormat.JSON,
                 errors("the router failed to answer this request (internal error; see the router log)",
                         ErrorCodes.INTERNAL_SERVER_ERROR));
+    }
+
+    /** A GraphQL response whose error codes go in the request's operation record. */
+    private static FullHttpResponse json(OperationRecord op, HttpResponseStatus status, ResponseFormat format,
+                                         Map<String, Object> body) {
+        op.errors(body);
+        return json(status, format, body);
     }
 
     private static FullHttpResponse json(HttpResponseStatus status, ResponseFormat format, Map<String, Object> body) {

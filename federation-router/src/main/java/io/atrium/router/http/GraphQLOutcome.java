@@ -5,9 +5,14 @@ import java.util.Map;
 /**
  * The result of handling a request.
  *
- * @param kind what the status code should reflect under {@code application/graphql-response+json}
+ * @param kind          what the status code should reflect under {@code application/graphql-response+json}
+ * @param subgraphCalls subgraph requests the operation took (for the operation log)
  */
-public record GraphQLOutcome(Kind kind, Map<String, Object> body) {
+public record GraphQLOutcome(Kind kind, Map<String, Object> body, int subgraphCalls) {
+    public GraphQLOutcome(Kind kind, Map<String, Object> body) {
+        this(kind, body, 0);
+    }
+
     public enum Kind {
         /** Executed (possibly with errors and partial data). */
         EXECUTED,

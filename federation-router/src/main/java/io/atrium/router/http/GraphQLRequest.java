@@ -13,10 +13,11 @@ import java.util.Set;
  * @param forwardedHeaders client headers to forward to subgraphs (those the config names)
  * @param clientName     the client name the request sent (selects per-client limits); null when none
  * @param identity       the verified caller (subject, consumer, scopes, roles, claims); null when anonymous
+ * @param trace          the request's W3C trace, continued to the subgraphs; null = none
  */
 public record GraphQLRequest(String query, String operationName, Map<String, Object> variables, boolean get,
                              boolean wantsQueryPlan, Set<String> overrideLabels, Map<String, String> forwardedHeaders,
-                             String clientName, Identity identity) {
+                             String clientName, Identity identity, io.atrium.router.observe.TraceContext trace) {
     public GraphQLRequest {
         variables = variables == null ? Map.of() : variables;
         overrideLabels = Set.copyOf(overrideLabels);
@@ -24,12 +25,18 @@ public record GraphQLRequest(String query, String operationName, Map<String, Obj
     }
 
     public GraphQLRequest(String query, String operationName, Map<String, Object> variables, boolean get,
+                          boolean wantsQueryPlan, Set<String> overrideLabels, Map<String, String> forwardedHeaders,
+                          String clientName, Identity identity) {
+        this(query, operationName, variables, get, wantsQueryPlan, overrideLabels, forwardedHeaders, clientName, identity, null);
+    }
+
+    public GraphQLRequest(String query, String operationName, Map<String, Object> variables, boolean get,
                           boolean wantsQueryPlan, Set<String> overrideLabels, Map<String, String> forwardedHeaders) {
-        this(query, operationName, variables, get, wantsQueryPlan, overrideLabels, forwardedHeaders, null, null);
+        this(query, operationName, variables, get, wantsQueryPlan, overrideLabels, forwardedHeaders, null, null, null);
     }
 
     public GraphQLRequest(String query, String operationName, Map<String, Object> variables, boolean get,
                           boolean wantsQueryPlan, Set<String> overrideLabels) {
-        this(query, operationName, variables, get, wantsQueryPlan, overrideLabels, Map.of(), null, null);
+        this(query, operationName, variables, get, wantsQueryPlan, overrideLabels, Map.of(), null, null, null);
     }
 }

@@ -72,6 +72,9 @@ public final class LiveSupergraph {
                     break;
                 }
             }
+            if (connector != null && transport instanceof io.atrium.router.transport.ResilientTransport resilient) {
+                connector = resilient.around(connector); // one circuit per subgraph, whatever protocol answers it
+            }
             if (connector != null) {
                 endpoints.put(subgraph.name(), new SubgraphEndpoint(url, timeout, false,
                         config.headerRulesFor(subgraph.name()), connector));

@@ -9,7 +9,13 @@ import io.atrium.router.supergraph.Supergraph;
 import io.atrium.router.supergraph.SupergraphException;
 import io.atrium.router.supergraph.SupergraphReader;
 import io.atrium.router.connector.ConnectorProvider;
+import io.atrium.policy.resilience.ResilienceLog;
+import io.atrium.policy.resilience.ResilienceMetrics;
 import io.atrium.router.transport.NettySubgraphTransport;
+import io.atrium.router.transport.ResilientTransport;
+import io.atrium.router.observe.RouterMetrics;
+import io.atrium.router.registry.RegistryAdminServer;
+import io.micrometer.core.instrument.Metrics;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import io.micronaut.context.annotation.Context;
@@ -37,7 +43,12 @@ public final class SupergraphLifecycle implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SupergraphLifecycle.class);
 
     private final RouterConfig config;
-    private final NettySubgraphTransport transport = new NettySubgraphTransport();
+    private final RouterMetrics metrics = new RouterMetrics();
+    private final NettySubgraphTransport http = new NettySubgraphTransport();
+    /** The admin listener when no registry is followed (then it serves {@code /metrics} only); else null. */
+    private RegistryAdminServer metricsOnlyAdmin;
+    /** Every subgraph call goes through the subgraph's resilience (shared-policies' cluster), whatever answers it. */
+    private final ResilientTransport transport;
     /** Connector subgraphs (REST, gRPC) are answered by these, in order; see {@link ConnectorProvider}. */
     private final java.util.List<ConnectorProvider> connectors =
             java.util.List.of(new io.atrium.router.connector.rest.RestConnectorProvider());
@@ -60,12 +71,20 @@ public final class SupergraphLifecycle implements AutoCloseable {
                 .map(f -> RouterConfigLoader.load(Path.of(f)))
                 .orElse(RouterConfig.defaults());
         this.config = supergraphFile.filter(s -> !s.isBlank()).map(base::withSupergraph).orElse(base);
+        this.transport = new ResilientTransport(http, new ResilientTransport.Clusters(config::resilienceFor,
+                config::urlsFor, name -> new ResilienceMetrics(Metrics.globalRegistry, name).andThen(new ResilienceLog())));
         if (registryStore.filter(r -> !r.isBlank()).isPresent()) {
             // registry mode: the supergraph comes from the registry, whatever the config file names
             String token = adminToken.filter(t -> !t.isBlank()).orElse(System.getenv("ATRIUM_ROUTER_ADMIN_TOKEN"));
-            registry = new RegistryMode(registryStore.get(), adminHost, adminPort, token).start(this::fromRegistry);
+            registry = new RegistryMode(registryStore.get(), adminHost, adminPort, token).start(this::fromRegistry,
+                    metrics::scrape);
             LOG.info("following the subgraph registry in {}; its admin API listens on {}:{}", registryStore.get(),
                     adminHost, registry.admin().port());
+        } else {
+            metricsOnlyAdmin = metricsListener(adminHost, adminPort, metrics);
+        }
+        if (registry != null) {
+            // the supergraph comes from the registry, whose admin listener serves /metrics too
         } else if (subgraphsConfig.filter(c -> !c.isBlank()).isPresent()) {
             Path file = Path.of(subgraphsConfig.get());
             subgraphs = SubgraphsFollower.start(file, subgraphsPoll, sdl -> swapIn(sdl, "composed from " + file));
@@ -84,6 +103,33 @@ public final class SupergraphLifecycle implements AutoCloseable {
             LOG.warn("no supergraph configured (atrium.router.supergraph, --registry, or 'supergraph' in the router "
                     + "config); /health stays 503 until one is loaded");
         }
+    }
+
+    /**
+     * Without a registry the admin listener serves only {@code /metrics}; a port already taken (another router on
+     * this host) leaves the router running without it, and says so.
+     */
+    private static RegistryAdminServer metricsListener(String host, int port, RouterMetrics metrics) {
+        try {
+            RegistryAdminServer server = RegistryAdminServer.start(host, port, null, metrics::scrape);
+            LOG.info("metrics at http://{}:{}/metrics", host, server.port());
+            return server;
+        } catch (java.io.UncheckedIOException e) {
+            LOG.warn("no admin listener: {} (metrics are not served; set atrium.router.admin-port)", e.getMessage());
+            return null;
+        }
+    }
+
+    /** The admin listener's port (registry API and /metrics), or -1 when there is none. */
+    public int adminPort() {
+        if (registry != null) {
+            return registry.admin().port();
+        }
+        return metricsOnlyAdmin == null ? -1 : metricsOnlyAdmin.port();
+    }
+
+    public RouterMetrics metrics() {
+        return metrics;
     }
 
     /** A new registry version: its supergraph goes live (the registry only stores supergraphs that compose). */
@@ -180,7 +226,11 @@ public final class SupergraphLifecycle implements AutoCloseable {
         if (subgraphs != null) {
             subgraphs.close();
         }
-        transport.close();
+        if (metricsOnlyAdmin != null) {
+            metricsOnlyAdmin.close();
+        }
+        http.close();
+        metrics.close();
         connectors.forEach(ConnectorProvider::close);
     }
 }

@@ -12,9 +12,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The router's admin listener for the registry: the JDK's HTTP server on its own port and threads. Admin traffic is
- * rare and composing is blocking CPU work, so it runs here, on two threads of its own, never on the router's event
- * loops. Bodies are limited to {@value #MAX_BODY} bytes (413 beyond).
+ * The router's admin listener: the registry's API (token-protected) and {@code GET /metrics} (Prometheus text, no
+ * token, as on the edge's admin port). The JDK's HTTP server on its own port and threads: admin traffic is rare and
+ * composing is blocking CPU work, so it runs here, on two threads of its own, never on the router's event loops.
+ * Bodies are limited to {@value #MAX_BODY} bytes (413 beyond).
  */
 public final class RegistryAdminServer implements AutoCloseable {
     static final int MAX_BODY = 8 * 1024 * 1024;
@@ -27,8 +28,17 @@ public final class RegistryAdminServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** Starts listening on {@code host:port} (port 0: any free port). */
+    /** Starts listening on {@code host:port} (port 0: any free port), without {@code /metrics}. */
     public static RegistryAdminServer start(String host, int port, RegistryAdminApi api) {
+        return start(host, port, api, null);
+    }
+
+    /**
+     * @param api     the registry's API, or null when the router follows no registry (then only {@code /metrics})
+     * @param metrics the Prometheus text for {@code GET /metrics}, or null for none
+     */
+    public static RegistryAdminServer start(String host, int port, RegistryAdminApi api,
+                                            java.util.function.Supplier<String> metrics) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
             ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
@@ -37,7 +47,12 @@ public final class RegistryAdminServer implements AutoCloseable {
                 return thread;
             });
             server.setExecutor(executor);
-            server.createContext("/", exchange -> handle(exchange, api));
+            if (api != null) {
+                server.createContext("/", exchange -> handle(exchange, api));
+            }
+            if (metrics != null) {
+                server.createContext("/metrics", exchange -> metrics(exchange, metrics));
+            }
             server.start();
             return new RegistryAdminServer(server, executor);
         } catch (IOException e) {
@@ -47,6 +62,20 @@ public final class RegistryAdminServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    private static void metrics(HttpExchange exchange, java.util.function.Supplier<String> metrics) throws IOException {
+        try (exchange) {
+            boolean get = exchange.getRequestMethod().equals("GET");
+            byte[] bytes = (get ? metrics.get() : "GET only\n").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            if (!get) {
+                exchange.getResponseHeaders().set("Allow", "GET");
+            }
+            exchange.sendResponseHeaders(get ? 200 : 405, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        }
     }
 
     private static void handle(HttpExchange exchange, RegistryAdminApi api) throws IOException {

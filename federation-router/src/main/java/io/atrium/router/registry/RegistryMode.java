@@ -31,11 +31,16 @@ public record RegistryMode(String store, String adminHost, int adminPort, String
     }
 
     public Running start(Consumer<RegistryState> onVersion) {
+        return start(onVersion, null);
+    }
+
+    /** @param metrics the router's Prometheus text, served at {@code /metrics} on the admin listener; null = none */
+    public Running start(Consumer<RegistryState> onVersion, java.util.function.Supplier<String> metrics) {
         RegistryStore opened = open();
         try {
             SubgraphRegistry registry = new SubgraphRegistry(opened, Clock.systemUTC());
             RegistryAdminServer admin = RegistryAdminServer.start(adminHost, adminPort,
-                    new RegistryAdminApi(registry, token));
+                    new RegistryAdminApi(registry, token), metrics);
             return new Running(opened, registry, admin, RegistryFollower.start(opened, POLL, onVersion));
         } catch (RuntimeException e) {
             opened.close();

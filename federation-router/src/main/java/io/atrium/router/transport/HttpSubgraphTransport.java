@@ -1,5 +1,6 @@
 package io.atrium.router.transport;
 
+import io.atrium.policy.resilience.AttemptOutcome;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -88,7 +89,11 @@ public final class HttpSubgraphTransport implements SubgraphTransport, AutoClose
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         String what = cause instanceof HttpTimeoutException ? "timed out after " + request.timeout().toMillis() + " ms"
                 : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-        return new SubgraphFetchException("HTTP fetch failed from '" + request.subgraphName() + "': " + what, cause);
+        AttemptOutcome outcome = cause instanceof java.net.ConnectException || cause instanceof java.net.http.HttpConnectTimeoutException
+                ? AttemptOutcome.Failure.CONNECT_FAILED
+                : cause instanceof HttpTimeoutException ? AttemptOutcome.Failure.PER_TRY_TIMEOUT
+                : AttemptOutcome.Failure.RESET_BEFORE_RESPONSE;
+        return new SubgraphFetchException("HTTP fetch failed from '" + request.subgraphName() + "': " + what, cause, outcome);
     }
 
     @Override

@@ -33,6 +33,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.ThreadExecutorMap;
+import io.atrium.policy.resilience.AttemptOutcome;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -164,7 +165,8 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
     private void start(EventLoop loop, SubgraphRequest request, FullHttpRequest http, CompletableFuture<SubgraphResponse> result) {
         Exchange exchange = new Exchange(request, http, result);
         exchange.timer = loop.schedule(() -> exchange.fail(new SubgraphFetchException("HTTP fetch failed from '"
-                + request.subgraphName() + "': timed out after " + request.timeout().toMillis() + " ms")),
+                + request.subgraphName() + "': timed out after " + request.timeout().toMillis() + " ms", null,
+                AttemptOutcome.Failure.PER_TRY_TIMEOUT)),
                 request.timeout().toMillis(), TimeUnit.MILLISECONDS);
         LoopPool pool = pools.computeIfAbsent(loop, l -> new LoopPool());
         Origin origin = Origin.of(request.url());
@@ -192,7 +194,7 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
                     if (connected.isSuccess()) {
                         send(connected.channel(), exchange, pool, origin);
                     } else {
-                        exchange.fail(failure(exchange.request, connected.cause()));
+                        exchange.fail(failure(exchange.request, connected.cause(), AttemptOutcome.Failure.CONNECT_FAILED));
                     }
                 });
     }
@@ -218,9 +220,9 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
         });
     }
 
-    private static SubgraphFetchException failure(SubgraphRequest request, Throwable cause) {
+    private static SubgraphFetchException failure(SubgraphRequest request, Throwable cause, AttemptOutcome outcome) {
         String what = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-        return new SubgraphFetchException("HTTP fetch failed from '" + request.subgraphName() + "': " + what, cause);
+        return new SubgraphFetchException("HTTP fetch failed from '" + request.subgraphName() + "': " + what, cause, outcome);
     }
 
     /** One request in flight: completes its future exactly once, on the event loop. */
@@ -308,8 +310,10 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
             Exchange exchange = current;
             current = null;
             if (exchange != null) {
+                // Written, then closed: the subgraph may have received (and acted on) the request.
                 exchange.fail(new SubgraphFetchException("HTTP fetch failed from '" + exchange.request.subgraphName()
-                        + "': the connection closed before the response was complete"));
+                        + "': the connection closed before the response was complete", null,
+                        AttemptOutcome.Failure.RESET_BEFORE_RESPONSE));
             }
         }
 
@@ -318,7 +322,7 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
             Exchange exchange = current;
             current = null;
             if (exchange != null) {
-                exchange.fail(failure(exchange.request, cause));
+                exchange.fail(failure(exchange.request, cause, AttemptOutcome.Failure.RESET_BEFORE_RESPONSE));
             }
             ctx.close();
         }

@@ -17,6 +17,16 @@ public record SubgraphRequest(String subgraphName, URI url, String query, String
         this(subgraphName, url, query, operationName, variables, timeout, headers, false);
     }
 
+    /** The same request to another URL of the subgraph, with another timeout (one attempt of a resilient call). */
+    public SubgraphRequest to(URI otherUrl, Duration attemptTimeout) {
+        return new SubgraphRequest(subgraphName, otherUrl, query, operationName, variables, attemptTimeout, headers, h2c);
+    }
+
+    /** A mutation (the router writes each subgraph operation with its keyword first): never sent twice. */
+    public boolean mutation() {
+        return query.startsWith("mutation");
+    }
+
     /** The GraphQL-over-HTTP POST body: {@code query}, and {@code operationName} and {@code variables} when set. */
     public byte[] body() {
         Map<String, Object> body = new java.util.LinkedHashMap<>();

@@ -3,9 +3,18 @@ package io.atrium.router.transport;
 import java.util.List;
 import java.util.Map;
 
-/** A subgraph's GraphQL response: {@code data} (null when absent) and its errors as JSON objects. */
-public record SubgraphResponse(Map<String, Object> data, List<Map<String, Object>> errors) {
+/**
+ * A subgraph's GraphQL response: {@code data} (null when absent) and its errors as JSON objects.
+ *
+ * @param status the HTTP status it came with (200 for transports without one); a 5xx with a GraphQL body counts
+ *               against the subgraph's circuit breaker and outlier detection and may be retried
+ */
+public record SubgraphResponse(Map<String, Object> data, List<Map<String, Object>> errors, int status) {
     public SubgraphResponse {
         errors = errors == null ? List.of() : List.copyOf(errors);
+    }
+
+    public SubgraphResponse(Map<String, Object> data, List<Map<String, Object>> errors) {
+        this(data, errors, 200);
     }
 }

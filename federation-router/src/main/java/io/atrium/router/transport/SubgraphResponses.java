@@ -1,5 +1,6 @@
 package io.atrium.router.transport;
 
+import io.atrium.policy.resilience.AttemptOutcome;
 import io.atrium.router.json.Json;
 import io.atrium.router.json.JsonException;
 import java.util.ArrayList;
@@ -22,11 +23,11 @@ final class SubgraphResponses {
             json = Json.read(body);
         } catch (JsonException e) {
             throw new SubgraphFetchException("HTTP fetch failed from '" + subgraphName + "': status " + status
-                    + ", body is not JSON");
+                    + ", body is not JSON", null, AttemptOutcome.response(status));
         }
         if (!(json instanceof Map<?, ?> map) || !(map.containsKey("data") || map.containsKey("errors"))) {
             throw new SubgraphFetchException("HTTP fetch failed from '" + subgraphName + "': status " + status
-                    + ", body is not a GraphQL response");
+                    + ", body is not a GraphQL response", null, AttemptOutcome.response(status));
         }
         Object data = map.get("data");
         List<Map<String, Object>> errors = new ArrayList<>();
@@ -37,6 +38,6 @@ final class SubgraphResponses {
                 }
             }
         }
-        return new SubgraphResponse(data instanceof Map<?, ?> d ? (Map<String, Object>) d : null, errors);
+        return new SubgraphResponse(data instanceof Map<?, ?> d ? (Map<String, Object>) d : null, errors, status);
     }
 }

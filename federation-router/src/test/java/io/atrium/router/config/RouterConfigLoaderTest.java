@@ -35,6 +35,55 @@ class RouterConfigLoaderTest {
     }
 
     @Test
+    void readsSubgraphResilienceOverTheDefaultsBlockByBlock() {
+        RouterConfig config = RouterConfigLoader.parse("""
+                format_version: 1
+                subgraph_defaults:
+                  circuit_breaker: { minimum_calls: 10, open_duration: 5s }
+                  retry: { max_attempts: 3, backoff_base: 10ms }
+                subgraphs:
+                  reviews:
+                    urls: ["http://r1:4002/graphql", "http://r2:4002/graphql"]
+                    load_balancing: least_request
+                    retry: { max_attempts: 1 }
+                    deduplicate_queries: true
+                  accounts: { url: "http://a:4001/graphql" }
+                """);
+        SubgraphResilience reviews = config.resilienceFor("reviews");
+        assertThat(config.urlsFor("reviews", null)).hasSize(2);
+        assertThat(config.subgraphs().get("reviews").url()).hasToString("http://r1:4002/graphql");
+        assertThat(reviews.cluster().loadBalancing()).isEqualTo(io.atrium.policy.resilience.LoadBalancing.LEAST_REQUEST);
+        assertThat(reviews.cluster().retry().maxAttempts()).isEqualTo(1);
+        assertThat(reviews.cluster().circuitBreaker().minimumCalls()).isEqualTo(10); // inherited block
+        assertThat(reviews.deduplicateQueries()).isTrue();
+        SubgraphResilience accounts = config.resilienceFor("accounts");
+        assertThat(accounts.cluster().retry().maxAttempts()).isEqualTo(3);
+        assertThat(accounts.cluster().circuitBreaker().openDuration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(accounts.deduplicateQueries()).isFalse();
+        assertThat(RouterConfigLoader.parse("format_version: 1\n").resilienceFor("x")).isEqualTo(SubgraphResilience.DEFAULT);
+    }
+
+    @Test
+    void resilienceMistakesFailWithTheirPath() {
+        assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                subgraphs: { reviews: { circuit_breaker: { open: 5s } } }
+                """)).hasMessageContaining("subgraphs.reviews.circuit_breaker.open");
+        assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                subgraphs: { reviews: { retry: { max_attempts: 11 } } }
+                """)).hasMessageContaining("subgraphs.reviews.retry.max_attempts");
+        assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                subgraph_defaults: { outlier_detection: { base_ejection_time: 30 } }
+                """)).hasMessageContaining("subgraph_defaults.outlier_detection.base_ejection_time");
+        assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                subgraphs: { reviews: { url: "http://a/graphql", urls: ["http://b/graphql"] } }
+                """)).hasMessageContaining("subgraphs.reviews: give either url or urls");
+    }
+
+    @Test
     void unknownKeysFailWithTheirPath() {
         assertThatThrownBy(() -> RouterConfigLoader.parse("""
                 format_version: 1

@@ -48,12 +48,20 @@ final class RouterUnderTest implements AutoCloseable {
         Files.writeString(configFile, config);
         return new RouterUnderTest(ApplicationContext.run(EmbeddedServer.class, Map.of(
                 "micronaut.server.port", -1,
+                "atrium.router.admin-port", 0,
                 "atrium.router.config", configFile.toString(),
                 "atrium.router.supergraph", supergraphFile.toString())), dir);
     }
 
     URI uri(String pathAndQuery) {
         return server.getURI().resolve(pathAndQuery);
+    }
+
+    /** {@code GET /metrics} on the router's admin listener (Prometheus text). */
+    String scrapeMetrics() throws Exception {
+        int port = server.getApplicationContext().getBean(io.atrium.router.lifecycle.SupergraphLifecycle.class).adminPort();
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     HttpClient client() {

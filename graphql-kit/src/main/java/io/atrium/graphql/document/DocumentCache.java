@@ -42,6 +42,11 @@ public final class DocumentCache {
         return documents.get(text, this::parse);
     }
 
+    /** The document when it is cached already (a hit), else null; nothing is parsed. */
+    public ParsedDocument getIfPresent(String text) {
+        return documents.getIfPresent(text);
+    }
+
     public long size() {
         return documents.estimatedSize();
     }

@@ -56,6 +56,11 @@ public final class RetryPolicy {
      * @param responseStarted whether response bytes already went to the client
      */
     public RetryDecision decide(String method, AttemptOutcome outcome, int attemptsMade, long elapsedNanos, boolean responseStarted) {
+        return decide(idempotent(method), outcome, attemptsMade, elapsedNanos, responseStarted);
+    }
+
+    /** {@link #decide(String, AttemptOutcome, int, long, boolean)} with the request's idempotence already known. */
+    public RetryDecision decide(boolean idempotent, AttemptOutcome outcome, int attemptsMade, long elapsedNanos, boolean responseStarted) {
         if (responseStarted || outcome == AttemptOutcome.Failure.RESPONSE_INTERRUPTED) {
             return RetryDecision.NoRetry.of(RetryDecision.Reason.RESPONSE_STARTED);
         }
@@ -63,7 +68,7 @@ public final class RetryPolicy {
             return RetryDecision.NoRetry.of(RetryDecision.Reason.NOT_RETRIABLE);
         }
         boolean neverSent = outcome instanceof AttemptOutcome.Failure failure && failure.requestNeverSent();
-        if (!neverSent && !idempotent(method)) {
+        if (!neverSent && !idempotent) {
             return RetryDecision.NoRetry.of(RetryDecision.Reason.NOT_IDEMPOTENT);
         }
         if (attemptsMade >= config.maxAttempts()) {

@@ -21,7 +21,7 @@ package io.atrium.policy.resilience;
 public final class UpstreamCall {
 
     private final UpstreamCluster cluster;
-    private final String method;
+    private final boolean idempotent;
     private final long startedAtNanos;
     private int attempts;
     private ClusterEndpoint endpoint;
@@ -33,9 +33,9 @@ public final class UpstreamCall {
     private boolean responseStarted;
     private boolean finished;
 
-    UpstreamCall(UpstreamCluster cluster, String method) {
+    UpstreamCall(UpstreamCluster cluster, boolean idempotent) {
         this.cluster = cluster;
-        this.method = method;
+        this.idempotent = idempotent;
         this.startedAtNanos = cluster.nanoTime();
         cluster.retryBudget().requestStarted();
     }
@@ -103,7 +103,7 @@ public final class UpstreamCall {
         }
         releaseRetry();
         previous = endpoint;
-        RetryDecision decision = cluster.retryPolicy().decide(method, outcome, attempts, now - startedAtNanos, responseStarted);
+        RetryDecision decision = cluster.retryPolicy().decide(idempotent, outcome, attempts, now - startedAtNanos, responseStarted);
         if (decision instanceof RetryDecision.Retry) {
             if (!cluster.retryBudget().tryAcquireRetry()) {
                 decision = RetryDecision.NoRetry.of(RetryDecision.Reason.BUDGET_EXHAUSTED);

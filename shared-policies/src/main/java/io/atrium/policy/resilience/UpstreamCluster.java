@@ -99,7 +99,16 @@ public final class UpstreamCluster {
 
     /** Starts the resilience bookkeeping of one request; the caller must end it with {@link UpstreamCall#finish()}. */
     public UpstreamCall newCall(String method) {
-        return new UpstreamCall(this, method);
+        return new UpstreamCall(this, RetryPolicy.idempotent(method));
+    }
+
+    /**
+     * {@link #newCall(String)} for callers that know whether the request is idempotent beyond its HTTP method (a
+     * GraphQL query sent as POST is; a mutation is not): a non-idempotent call is retried only when the request
+     * provably never reached the endpoint.
+     */
+    public UpstreamCall newCall(boolean idempotent) {
+        return new UpstreamCall(this, idempotent);
     }
 
     /**

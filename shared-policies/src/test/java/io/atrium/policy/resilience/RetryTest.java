@@ -59,6 +59,30 @@ class RetryTest {
         call.finish();
     }
 
+    @ParameterizedTest(name = "idempotent={0} after {1} -> {2}")
+    @CsvSource({
+            "true,  RESET_BEFORE_RESPONSE, retry",
+            "true,  503,                   retry",
+            "false, CONNECT_FAILED,        retry",
+            "false, RESET_BEFORE_RESPONSE, NOT_IDEMPOTENT",
+            "false, PER_TRY_TIMEOUT,       NOT_IDEMPOTENT",
+            "false, 503,                   NOT_IDEMPOTENT",
+    })
+    void aCallerThatKnowsIdempotenceBeyondTheMethodDecidesIt(boolean idempotent, String outcome, String expected) {
+        // a GraphQL query over POST is idempotent, a mutation is not
+        UpstreamCall call = cluster(attempts(3), null).newCall(idempotent);
+        call.nextAttempt();
+        AttemptOutcome attempt = Character.isDigit(outcome.charAt(0))
+                ? AttemptOutcome.response(Integer.parseInt(outcome)) : AttemptOutcome.Failure.valueOf(outcome);
+        RetryDecision decision = call.attemptFinished(attempt);
+        if (expected.equals("retry")) {
+            assertThat(decision).isInstanceOf(RetryDecision.Retry.class);
+        } else {
+            assertThat(reason(decision)).isEqualTo(RetryDecision.Reason.valueOf(expected));
+        }
+        call.finish();
+    }
+
     @Test
     void onlyConfiguredConditionsAreRetried() {
         RetryConfig onlyConnect = new RetryConfig(3, EnumSet.of(RetryOn.CONNECT_FAILURE), null, null, null, null, null, null);

@@ -83,6 +83,7 @@ public final class RestConnectorProvider implements ConnectorProvider {
             return Optional.empty();
         }
         ConnectorsConfig.RestSubgraph settings = config.connectors().restFor(subgraph.name());
+        calls.configure(subgraph.name(), config.resilienceFor(subgraph.name()).cluster());
         Map<String, FieldResolver> fields = new LinkedHashMap<>();
         Map<String, EntityResolver> entities = new LinkedHashMap<>();
         Map<String, EntityResolver> entityFields = new LinkedHashMap<>();
