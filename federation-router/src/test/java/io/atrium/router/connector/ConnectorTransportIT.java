@@ -66,7 +66,7 @@ class ConnectorTransportIT {
                     found.addFirst(Map.of("id", id, "total", Integer.parseInt((String) id) * 10)); // reversed order
                 }
             }
-            reply(exchange, 200, found);
+            JsonReplies.reply(exchange, 200, found);
         });
         backend.createContext("/orders/", exchange -> {
             singleCalls.incrementAndGet();
@@ -83,19 +83,19 @@ class ConnectorTransportIT {
             inFlight.decrementAndGet();
             String id = exchange.getRequestURI().getPath().substring("/orders/".length());
             if (id.equals("404")) {
-                reply(exchange, 404, Map.of("detail", "no such order"));
+                JsonReplies.reply(exchange, 404, Map.of("detail", "no such order"));
             } else {
-                reply(exchange, 200, Map.of("id", id, "total", Integer.parseInt(id) * 10,
+                JsonReplies.reply(exchange, 200, Map.of("id", id, "total", Integer.parseInt(id) * 10,
                         "lines", List.of(Map.of("sku", "s-" + id, "qty", 1))));
             }
         });
         backend.createContext("/flaky", exchange -> {
             int call = flakyCalls.incrementAndGet();
-            reply(exchange, call % 2 == 1 ? 503 : 200, List.of(Map.of("id", "1", "total", 10, "lines", List.of())));
+            JsonReplies.reply(exchange, call % 2 == 1 ? 503 : 200, List.of(Map.of("id", "1", "total", 10, "lines", List.of())));
         });
         backend.createContext("/place", exchange -> {
             placeCalls.incrementAndGet();
-            reply(exchange, 503, Map.of());
+            JsonReplies.reply(exchange, 503, Map.of());
         });
         backend.start();
         base = URI.create("http://127.0.0.1:" + backend.getAddress().getPort());
@@ -106,13 +106,6 @@ class ConnectorTransportIT {
         backend.stop(0);
     }
 
-    private static void reply(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = Json.write(body);
-        exchange.getResponseHeaders().add("content-type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final BackendCalls calls = new BackendCalls(meters, BackendCalls.DEFAULT_RESILIENCE);

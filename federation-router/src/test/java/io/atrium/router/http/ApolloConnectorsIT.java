@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.atrium.router.connector.JsonReplies;
 import io.atrium.router.json.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -47,15 +48,15 @@ class ApolloConnectorsIT {
             Map<?, ?> body = (Map<?, ?>) Json.read(exchange.getRequestBody().readAllBytes());
             int stars = ((Number) body.get("stars")).intValue();
             if (stars > 5) {
-                reply(exchange, 422, Map.of("type", "https://example.test/invalid", "title", "Invalid review",
+                JsonReplies.reply(exchange, 422, Map.of("type", "https://example.test/invalid", "title", "Invalid review",
                         "status", 422, "detail", "rating must be 1-5"));
             } else {
-                reply(exchange, 201, Map.of("id", "r9", "stars", stars, "authorId", "u1"));
+                JsonReplies.reply(exchange, 201, Map.of("id", "r9", "stars", stars, "authorId", "u1"));
             }
         });
         backend.createContext("/me", exchange -> {
             String user = exchange.getRequestHeaders().getFirst("x-user");
-            reply(exchange, 200, Map.of("id", user, "name", USERS.get(user)));
+            JsonReplies.reply(exchange, 200, Map.of("id", user, "name", USERS.get(user)));
         });
         backend.createContext("/users/batch", exchange -> {
             userBatches.incrementAndGet();
@@ -65,7 +66,7 @@ class ApolloConnectorsIT {
             for (Object id : ids) {
                 users.addFirst(Map.of("id", id, "name", USERS.get((String) id)));
             }
-            reply(exchange, 200, users);
+            JsonReplies.reply(exchange, 200, users);
         });
         backend.start();
         String base = "http://127.0.0.1:" + backend.getAddress().getPort();
@@ -101,29 +102,22 @@ class ApolloConnectorsIT {
         if (path.equals("/products")) {
             seenHeaders.put("query", String.valueOf(exchange.getRequestURI().getRawQuery()));
             exchange.getResponseHeaders().add("etag", "\"v1\"");
-            reply(exchange, 200, Map.of("items", List.of(PRODUCTS.get("p1"), PRODUCTS.get("p2"))));
+            JsonReplies.reply(exchange, 200, Map.of("items", List.of(PRODUCTS.get("p1"), PRODUCTS.get("p2"))));
             return;
         }
         String[] parts = path.split("/");
         Map<String, Object> product = PRODUCTS.get(parts[2]);
         if (product == null) {
-            reply(exchange, 404, Map.of("title", "Not found", "status", 404, "detail", "no product " + parts[2]));
+            JsonReplies.reply(exchange, 404, Map.of("title", "Not found", "status", 404, "detail", "no product " + parts[2]));
         } else if (parts.length == 4) {
-            reply(exchange, 200, parts[2].equals("p1")
+            JsonReplies.reply(exchange, 200, parts[2].equals("p1")
                     ? List.of(Map.of("id", "r1", "stars", 5, "authorId", "u1"), Map.of("id", "r2", "stars", 3, "authorId", "u2"))
                     : List.of(Map.of("id", "r3", "stars", 4, "authorId", "u3"), Map.of("id", "r4", "stars", 2, "authorId", "u1")));
         } else {
-            reply(exchange, 200, product);
+            JsonReplies.reply(exchange, 200, product);
         }
     }
 
-    private static void reply(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = Json.write(body);
-        exchange.getResponseHeaders().add("content-type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> graphql(String query, String... headers) throws Exception {

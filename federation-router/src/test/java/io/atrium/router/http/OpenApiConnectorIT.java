@@ -8,6 +8,7 @@ import io.atrium.router.compose.Composer;
 import io.atrium.router.compose.CompositionResult;
 import io.atrium.router.compose.SubgraphSource;
 import io.atrium.router.connector.rest.openapi.OpenApiGenerator;
+import io.atrium.router.connector.JsonReplies;
 import io.atrium.router.json.Json;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
@@ -82,32 +83,25 @@ class OpenApiConnectorIT {
             Map<?, ?> body = (Map<?, ?>) Json.read(exchange.getRequestBody().readAllBytes());
             List<?> items = (List<?>) body.get("items");
             if (((Number) ((Map<?, ?>) items.getFirst()).get("quantity")).intValue() > 100) {
-                reply(exchange, 422, Map.of("type", "urn:atrium:examples:orders:invalid-order", "title", "Invalid order",
+                JsonReplies.reply(exchange, 422, Map.of("type", "urn:atrium:examples:orders:invalid-order", "title", "Invalid order",
                         "status", 422, "detail", "1 field(s) of the order are invalid; see errors.", "instance", "/orders",
                         "errors", List.of(Map.of("field", "items[0].quantity", "message", "must be 1-100"))));
             } else {
-                reply(exchange, 201, Map.of("id", "1009", "userId", body.get("userId"), "status", "PLACED",
+                JsonReplies.reply(exchange, 201, Map.of("id", "1009", "userId", body.get("userId"), "status", "PLACED",
                         "createdAt", "2026-12-01T00:00:00Z", "total", 899, "items", List.of(Map.of("upc",
                                 ((Map<?, ?>) items.getFirst()).get("upc"), "quantity", 1, "unitPrice", 899))));
             }
         } else if (path.equals("/orders/1001")) {
-            reply(exchange, 200, ORDER);
+            JsonReplies.reply(exchange, 200, ORDER);
         } else if (path.equals("/orders")) {
             String query = exchange.getRequestURI().getQuery();
-            reply(exchange, 200, "userId=1".equals(query) ? List.of(ORDER) : List.of());
+            JsonReplies.reply(exchange, 200, "userId=1".equals(query) ? List.of(ORDER) : List.of());
         } else {
-            reply(exchange, 404, Map.of("type", "urn:atrium:examples:orders:not-found", "title", "Order not found",
+            JsonReplies.reply(exchange, 404, Map.of("type", "urn:atrium:examples:orders:not-found", "title", "Order not found",
                     "status", 404, "detail", "There is no order with id '" + path.substring(8) + "'.", "instance", path));
         }
     }
 
-    private static void reply(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = Json.write(body);
-        exchange.getResponseHeaders().add("content-type", status < 300 ? "application/json" : "application/problem+json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> graphql(String query) throws Exception {
