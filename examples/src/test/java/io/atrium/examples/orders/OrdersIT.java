@@ -42,6 +42,15 @@ class OrdersIT {
     }
 
     @Test
+    void publishesItsOpenApiDocumentWithTheGraphExtensions() {
+        HttpResponse<String> response = TestHttp.get(uri("/openapi.yaml"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith("openapi: 3.1.0").contains("operationId: placeOrder")
+                .contains("x-atrium-key: id").contains("x-atrium-field:").contains("x-atrium-ref:");
+    }
+
+    @Test
     void unknownOrderIsAProblemDocument() {
         HttpResponse<String> response = TestHttp.get(uri("/orders/999999"));
 

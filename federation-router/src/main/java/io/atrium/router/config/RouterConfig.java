@@ -25,6 +25,7 @@ import java.util.Set;
  * @param endpoint            graphql-kit's blocks: operation limits, body size, trusted documents, APQ
  *                            (defaults: {@link EndpointConfig#DEFAULTS})
  * @param resilience          how every subgraph is called unless overridden (default {@link SubgraphResilience#DEFAULT})
+ * @param connectors          connector subgraph settings (default {@link ConnectorsConfig#NONE})
  */
 public record RouterConfig(
         String supergraph,
@@ -38,22 +39,33 @@ public record RouterConfig(
         Set<String> overrideLabels,
         String overrideLabelHeader,
         EndpointConfig endpoint,
-        SubgraphResilience resilience) {
+        SubgraphResilience resilience,
+        ConnectorsConfig connectors) {
 
     public RouterConfig {
         resilience = java.util.Objects.requireNonNullElse(resilience, SubgraphResilience.DEFAULT);
+        connectors = connectors == null ? ConnectorsConfig.NONE : connectors;
         subgraphs = Map.copyOf(subgraphs);
         headerRules = List.copyOf(headerRules);
         overrideLabels = Set.copyOf(overrideLabels);
     }
 
-    /** With the default subgraph resilience. */
+    /** Without connector settings. */
+    public RouterConfig(String supergraph, boolean hotReload, boolean introspection, String planHeader,
+                        Duration defaultTimeout, Protocol defaultProtocol, Map<String, SubgraphOverride> subgraphs,
+                        List<HeaderRule> headerRules, Set<String> overrideLabels, String overrideLabelHeader,
+                        EndpointConfig endpoint, SubgraphResilience resilience) {
+        this(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs, headerRules,
+                overrideLabels, overrideLabelHeader, endpoint, resilience, ConnectorsConfig.NONE);
+    }
+
+    /** With the default subgraph resilience and no connector settings. */
     public RouterConfig(String supergraph, boolean hotReload, boolean introspection, String planHeader,
                         Duration defaultTimeout, Protocol defaultProtocol, Map<String, SubgraphOverride> subgraphs,
                         List<HeaderRule> headerRules, Set<String> overrideLabels, String overrideLabelHeader,
                         EndpointConfig endpoint) {
         this(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs, headerRules,
-                overrideLabels, overrideLabelHeader, endpoint, SubgraphResilience.DEFAULT);
+                overrideLabels, overrideLabelHeader, endpoint, SubgraphResilience.DEFAULT, ConnectorsConfig.NONE);
     }
 
     /** Without graphql-kit's blocks (their defaults). */
@@ -79,12 +91,17 @@ public record RouterConfig(
 
     public RouterConfig withSupergraph(String path) {
         return new RouterConfig(path, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
-                headerRules, overrideLabels, overrideLabelHeader, endpoint, resilience);
+                headerRules, overrideLabels, overrideLabelHeader, endpoint, resilience, connectors);
     }
 
     public RouterConfig withEndpoint(EndpointConfig replacement) {
         return new RouterConfig(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
-                headerRules, overrideLabels, overrideLabelHeader, replacement, resilience);
+                headerRules, overrideLabels, overrideLabelHeader, replacement, resilience, connectors);
+    }
+
+    public RouterConfig withConnectors(ConnectorsConfig replacement) {
+        return new RouterConfig(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
+                headerRules, overrideLabels, overrideLabelHeader, endpoint, resilience, replacement);
     }
 
     /** The URLs of a subgraph: the config's {@code urls} or {@code url}, else {@code routingUrl} (may be null). */

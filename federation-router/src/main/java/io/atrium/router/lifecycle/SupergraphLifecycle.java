@@ -50,7 +50,8 @@ public final class SupergraphLifecycle implements AutoCloseable {
     /** Every subgraph call goes through the subgraph's resilience (shared-policies' cluster), whatever answers it. */
     private final ResilientTransport transport;
     /** Connector subgraphs (REST, gRPC) are answered by these, in order; see {@link ConnectorProvider}. */
-    private final java.util.List<ConnectorProvider> connectors = java.util.List.of();
+    private final java.util.List<ConnectorProvider> connectors =
+            java.util.List.of(new io.atrium.router.connector.rest.RestConnectorProvider());
     private final AtomicReference<LiveSupergraph> live = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicLong reloadFailures = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService watcher;

@@ -96,6 +96,7 @@ final class FieldMerger {
         decorations.addInaccessibleAndTags(field.directives, out);
         decorations.addDeprecation(field.directives);
         CarriedDirectives.carry(out, collectApplied(sources), field.directives);
+        sources.forEach(src -> ConnectDirectives.carry(src.s(), src.f().applied, field.directives));
         return field;
     }
 

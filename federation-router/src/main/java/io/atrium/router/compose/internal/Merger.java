@@ -198,6 +198,11 @@ final class Merger {
         decorations.addInaccessibleAndTags(type.directives, out);
         type.directives.addAll(contexts);
         CarriedDirectives.carry(out, applied, type.directives);
+        for (Src src : typeSources) {
+            if (src.t() != null) {
+                ConnectDirectives.carry(src.s(), src.t().applied, type.directives);
+            }
+        }
 
         Map<String, List<FieldSrc>> byField = new LinkedHashMap<>();
         for (Src src : typeSources) {

@@ -33,6 +33,10 @@ public final class SubgraphModel {
     public final Map<String, graphql.language.DirectiveDefinition> directiveDefinitions = new LinkedHashMap<>();
     /** Directive name → URL of the non-federation {@code @link} that brings it. */
     public final Map<String, String> linkOfDirective = new LinkedHashMap<>();
+    /** The {@code @link} to Apollo's connect spec, or null: the subgraph uses connectors ({@code @source}/{@code @connect}). */
+    public graphql.language.Directive connectLink;
+    /** The connect spec's directives on the schema ({@code @source}), carried as {@code @join__directive}. */
+    public final List<graphql.language.Directive> connectSchemaDirectives = new ArrayList<>();
     public final FederationNames names;
     /** {@code Type.field} coordinates selected by this subgraph's keys, requires and provides (found by validation). */
     public final Set<String> keyFields = new java.util.HashSet<>();

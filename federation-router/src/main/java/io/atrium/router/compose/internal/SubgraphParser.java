@@ -54,7 +54,7 @@ public final class SubgraphParser {
             "federation__Policy", "federation__ContextFieldValue", "ContextFieldValue", "Scope", "Policy");
     private static final Set<String> BUILT_IN_DIRECTIVES = Set.of("deprecated", "specifiedBy", "include", "skip",
             "oneOf", "defer", "stream", "link");
-    public static final int HIGHEST_FED_MINOR = 11;
+    public static final int HIGHEST_FED_MINOR = 12;
 
     private final String name;
     private final String url;
@@ -64,6 +64,8 @@ public final class SubgraphParser {
     /** Directive name → URL of the non-federation {@code @link} that brings it (for {@code @composeDirective}). */
     private final Map<String, String> linkOfDirective = new HashMap<>();
     private String linkPrefix = "federation";
+    /** The {@code @link} to the connect spec, or null. */
+    private Directive connectLink;
 
     private SubgraphParser(String name, String url, String graphEnum, List<CompositionError> errors) {
         this.name = name;
@@ -120,6 +122,16 @@ public final class SubgraphParser {
         checkRootNames(model);
         renameRoots(model);
         model.linkOfDirective.putAll(linkOfDirective);
+        model.connectLink = connectLink;
+        for (Definition<?> definition : document.getDefinitions()) {
+            if (connectLink != null && definition instanceof SchemaDefinition schema) {
+                for (Directive d : schema.getDirectives()) {
+                    if (ConnectDirectives.isConnect(model, d)) {
+                        model.connectSchemaDirectives.add(d);
+                    }
+                }
+            }
+        }
         TypeDef query = model.types.get("Query");
         if (query != null) {
             query.fields.remove("_service");
@@ -172,6 +184,9 @@ public final class SubgraphParser {
                         linkPrefix = as;
                     }
                 } else {
+                    if (linkUrl.startsWith(ConnectDirectives.SPEC)) {
+                        connectLink = link;
+                    }
                     String prefix = as != null ? as : specName;
                     others.put(prefix, specName);
                     linkImports.forEach((canonical, local) -> others.put(local, canonical));
