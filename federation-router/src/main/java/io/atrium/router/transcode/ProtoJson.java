@@ -97,17 +97,34 @@ final class ProtoJson {
         } else {
             value = new JsonPrimitive(values.getFirst());
         }
-        for (int i = path.size() - 1; i >= 0; i--) {
-            JsonObject object = new JsonObject();
-            object.add(path.get(i).getJsonName(), value);
-            value = object;
-        }
+        JsonObject holder = new JsonObject();
+        holder.add(leaf.getJsonName(), value);
+        DynamicMessage.Builder parsed = DynamicMessage.newBuilder(leaf.getContainingType());
         try {
-            parser.merge(value.toString(), builder);
+            parser.merge(holder.toString(), parsed);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
             throw new InvalidRequest("'" + name + "' is not a valid " + typeName(leaf),
                     List.of(new Violation(name, "is not a valid " + typeName(leaf) + ": " + clean(e))));
         }
+        setPath(builder, path, 0, parsed.getField(leaf));
+    }
+
+    /** Sets the leaf under nested messages (created or merged into), as JsonFormat will not merge set messages. */
+    private static void setPath(Message.Builder builder, List<FieldDescriptor> path, int index, Object value) {
+        FieldDescriptor field = path.get(index);
+        if (index == path.size() - 1) {
+            if (field.isRepeated()) {
+                for (Object item : (List<?>) value) {
+                    builder.addRepeatedField(field, item);
+                }
+            } else {
+                builder.setField(field, value);
+            }
+            return;
+        }
+        Message.Builder child = ((Message) builder.getField(field)).toBuilder();
+        setPath(child, path, index + 1, value);
+        builder.setField(field, child.build());
     }
 
     String print(Message message, boolean emitDefaults) throws InvalidProtocolBufferException {

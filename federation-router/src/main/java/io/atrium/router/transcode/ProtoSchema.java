@@ -27,7 +27,7 @@ import java.util.Map;
  * (re)load. The {@code google.api.http} rules are read from the method options re-parsed with an extension registry
  * that knows {@code google.api.http}: descriptors rebuilt from bytes otherwise keep them as unknown fields.
  *
- * @param services   the services by full name (never {@code grpc.*}: reflection, health)
+ * @param services   the services by full name (never gRPC's own: reflection, health, channelz)
  * @param httpRules  the annotated rule per method full name ({@code pkg.Service.Method})
  * @param types      every message type, for {@code Any} in JSON (error details included)
  * @param hash       SHA-256 over the file descriptors in a stable order: unchanged hash, unchanged schema
@@ -71,7 +71,7 @@ public record ProtoSchema(Map<String, ServiceDescriptor> services, Map<String, H
         }
     }
 
-    static ProtoSchema of(Map<String, FileDescriptorProto> byName) {
+    public static ProtoSchema of(Map<String, FileDescriptorProto> byName) {
         Map<String, FileDescriptor> built = new LinkedHashMap<>();
         for (String name : byName.keySet()) {
             build(name, byName, built, new java.util.HashSet<>());
@@ -93,7 +93,7 @@ public record ProtoSchema(Map<String, ServiceDescriptor> services, Map<String, H
             types.add(file.getMessageTypes());
             FileDescriptorProto proto = byName.get(file.getName());
             for (ServiceDescriptor service : file.getServices()) {
-                if (service.getFullName().startsWith("grpc.")) {
+                if (infrastructure(service.getFullName())) {
                     continue;
                 }
                 services.put(service.getFullName(), service);
@@ -107,6 +107,13 @@ public record ProtoSchema(Map<String, ServiceDescriptor> services, Map<String, H
             }
         }
         return new ProtoSchema(services, rules, types.build(), hash(byName));
+    }
+
+    /** gRPC's own services (reflection, health, channelz, load reporting): never exposed. */
+    static boolean infrastructure(String service) {
+        return service.startsWith("grpc.reflection.") || service.startsWith("grpc.health.")
+                || service.startsWith("grpc.channelz.") || service.startsWith("grpc.lb.")
+                || service.startsWith("grpc.binarylog.");
     }
 
     private static HttpRule httpRule(MethodOptions options) {

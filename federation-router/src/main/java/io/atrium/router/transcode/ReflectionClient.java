@@ -55,7 +55,7 @@ public final class ReflectionClient {
         }
         Map<String, FileDescriptorProto> files = new LinkedHashMap<>();
         for (var service : listed.getListServicesResponse().getServiceList()) {
-            if (service.getName().startsWith("grpc.")) {
+            if (ProtoSchema.infrastructure(service.getName())) {
                 continue;
             }
             add(ask(ServerReflectionRequest.newBuilder().setFileContainingSymbol(service.getName()).build()), files);

@@ -32,7 +32,7 @@ public record TranscodingConfig(String host, int port, String pathPrefix, int ma
      * @param tls            TLS (and mTLS) to the backend; null = plaintext (h2c)
      * @param descriptorSet  a {@code FileDescriptorSet} file or {@code classpath:} resource; null = server reflection
      * @param serviceConfig  a Google service-config YAML whose {@code http.rules} replace annotations; null = none
-     * @param services       the services to expose; empty = every service (never {@code grpc.*})
+     * @param services       the services to expose; empty = every service (never gRPC's own: reflection, health)
      * @param timeout        deadline of each call (default 30 s)
      * @param forwardHeaders request headers sent on as gRPC metadata (lower-case; default none)
      * @param emitDefaults   print fields that hold their default value (default false, as proto3 JSON does)
