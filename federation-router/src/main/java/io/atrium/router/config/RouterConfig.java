@@ -24,6 +24,7 @@ import java.util.Set;
  * @param overrideLabelHeader request header whose comma-separated labels a request enables too; null = off (default)
  * @param endpoint            graphql-kit's blocks: operation limits, body size, trusted documents, APQ
  *                            (defaults: {@link EndpointConfig#DEFAULTS})
+ * @param connectors          connector subgraph settings (default {@link ConnectorsConfig#NONE})
  */
 public record RouterConfig(
         String supergraph,
@@ -36,9 +37,11 @@ public record RouterConfig(
         List<HeaderRule> headerRules,
         Set<String> overrideLabels,
         String overrideLabelHeader,
-        EndpointConfig endpoint) {
+        EndpointConfig endpoint,
+        ConnectorsConfig connectors) {
 
     public RouterConfig {
+        connectors = connectors == null ? ConnectorsConfig.NONE : connectors;
         subgraphs = Map.copyOf(subgraphs);
         headerRules = List.copyOf(headerRules);
         overrideLabels = Set.copyOf(overrideLabels);
@@ -49,7 +52,16 @@ public record RouterConfig(
                         Duration defaultTimeout, Protocol defaultProtocol, Map<String, SubgraphOverride> subgraphs,
                         List<HeaderRule> headerRules, Set<String> overrideLabels, String overrideLabelHeader) {
         this(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs, headerRules,
-                overrideLabels, overrideLabelHeader, EndpointConfig.DEFAULTS);
+                overrideLabels, overrideLabelHeader, EndpointConfig.DEFAULTS, ConnectorsConfig.NONE);
+    }
+
+    /** Without the connectors block (no connector settings). */
+    public RouterConfig(String supergraph, boolean hotReload, boolean introspection, String planHeader,
+                        Duration defaultTimeout, Protocol defaultProtocol, Map<String, SubgraphOverride> subgraphs,
+                        List<HeaderRule> headerRules, Set<String> overrideLabels, String overrideLabelHeader,
+                        EndpointConfig endpoint) {
+        this(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs, headerRules,
+                overrideLabels, overrideLabelHeader, endpoint, ConnectorsConfig.NONE);
     }
 
     /** The first slice's shape: {@code forwardHeaders} become propagate rules for all subgraphs. */
@@ -67,12 +79,17 @@ public record RouterConfig(
 
     public RouterConfig withSupergraph(String path) {
         return new RouterConfig(path, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
-                headerRules, overrideLabels, overrideLabelHeader, endpoint);
+                headerRules, overrideLabels, overrideLabelHeader, endpoint, connectors);
     }
 
     public RouterConfig withEndpoint(EndpointConfig replacement) {
         return new RouterConfig(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
-                headerRules, overrideLabels, overrideLabelHeader, replacement);
+                headerRules, overrideLabels, overrideLabelHeader, replacement, connectors);
+    }
+
+    public RouterConfig withConnectors(ConnectorsConfig replacement) {
+        return new RouterConfig(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
+                headerRules, overrideLabels, overrideLabelHeader, endpoint, replacement);
     }
 
     /** Every client header some propagate rule names: the only ones the router reads from a request. */

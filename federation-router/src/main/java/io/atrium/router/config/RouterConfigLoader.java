@@ -48,13 +48,14 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * identity: {source: edge_assertion, edge_assertion: {jwks_url: http://127.0.0.1:9901/.well-known/jwks.json}}
  * authorization: {reject_unauthorized: false, dry_run: false, policies: {admin: {all: [{claim: roles, contains: admin}]}}}
  * demand_control: {enabled: true, mode: enforce, max: 100000, list_size: 10}
+ * connectors: {rest: {orders: {sources: {api: {base_url: http://orders:4010}}}}}  # see ConnectorsConfig
  * </pre>
  */
 public final class RouterConfigLoader {
     private static final Set<String> SUBGRAPH_DEFAULTS = Set.of("timeout_ms", "protocol", "forward_headers", "headers");
     private static final Set<String> SUBGRAPH = Set.of("url", "timeout_ms", "protocol", "headers");
     private static final Set<String> TOP = Set.of("format_version", "supergraph", "hot_reload", "introspection",
-            "query_plan_header", "subgraph_defaults", "subgraphs", "progressive_override", "limits", "trusted_documents", "apq", "identity", "authorization", "demand_control");
+            "query_plan_header", "subgraph_defaults", "subgraphs", "progressive_override", "limits", "trusted_documents", "apq", "identity", "authorization", "demand_control", "connectors");
 
     private RouterConfigLoader() {
     }
@@ -156,7 +157,8 @@ public final class RouterConfigLoader {
                 headerRules,
                 labels,
                 labelHeader,
-                endpoint(map));
+                endpoint(map),
+                map.containsKey("connectors") ? ConnectorsConfig.parse(map.get("connectors")) : ConnectorsConfig.NONE);
     }
 
     /** graphql-kit's blocks, their errors reported as config errors with the key's path. */

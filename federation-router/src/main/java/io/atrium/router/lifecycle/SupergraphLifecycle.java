@@ -39,7 +39,8 @@ public final class SupergraphLifecycle implements AutoCloseable {
     private final RouterConfig config;
     private final NettySubgraphTransport transport = new NettySubgraphTransport();
     /** Connector subgraphs (REST, gRPC) are answered by these, in order; see {@link ConnectorProvider}. */
-    private final java.util.List<ConnectorProvider> connectors = java.util.List.of();
+    private final java.util.List<ConnectorProvider> connectors =
+            java.util.List.of(new io.atrium.router.connector.rest.RestConnectorProvider());
     private final AtomicReference<LiveSupergraph> live = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicLong reloadFailures = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService watcher;

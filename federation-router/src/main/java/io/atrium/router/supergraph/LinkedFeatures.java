@@ -24,10 +24,12 @@ final class LinkedFeatures {
     static final String INACCESSIBLE = "https://specs.apollo.dev/inaccessible";
     static final String TAG = "https://specs.apollo.dev/tag";
     static final String CONTEXT = "https://specs.apollo.dev/context";
+    /** Apollo Connectors; served by {@code io.atrium.router.connector.rest.RestConnectorProvider}. */
+    static final String CONNECT = "https://specs.apollo.dev/connect";
 
     /** Features whose meaning we implement (or that carry no runtime semantics for a router). */
     // authenticated, requiresScopes, policy (for: SECURITY) are enforced by graphql-kit's Authorization before planning
-    private static final Set<String> SUPPORTED = Set.of(LINK, JOIN, INACCESSIBLE, TAG, CONTEXT,
+    private static final Set<String> SUPPORTED = Set.of(LINK, JOIN, INACCESSIBLE, TAG, CONTEXT, CONNECT,
             "https://specs.apollo.dev/authenticated", "https://specs.apollo.dev/requiresScopes", "https://specs.apollo.dev/policy");
     private static final Set<String> SUPPORTED_JOIN_VERSIONS = Set.of("v0.2", "v0.3", "v0.4", "v0.5");
 

@@ -134,4 +134,31 @@ class RouterConfigLoaderTest {
                 identity: {source: jwt, jwt: {jwks_url: "http://k/jwks", issuers: [i]}}
                 """)).isInstanceOf(ConfigException.class).hasMessageContaining("identity.jwt.audiences");
     }
+
+    @Test
+    void connectorSettingsAreTypedAndStrict() {
+        RouterConfig config = RouterConfigLoader.parse("""
+                format_version: 1
+                connectors:
+                  rest:
+                    orders:
+                      sources: {api: {base_url: "http://orders:4010"}}
+                      config: {region: eu}
+                      entity_concurrency: 3
+                """);
+        var orders = config.connectors().restFor("orders");
+        assertThat(orders.baseUrls()).containsEntry("api", java.net.URI.create("http://orders:4010"));
+        assertThat(orders.config()).containsEntry("region", "eu");
+        assertThat(orders.entityConcurrency()).isEqualTo(3);
+        assertThat(config.connectors().restFor("other").entityConcurrency())
+                .isEqualTo(ConnectorsConfig.DEFAULT_ENTITY_CONCURRENCY);
+        assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                connectors: {rest: {orders: {sources: {api: {baseurl: "http://x"}}}}}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("connectors.rest.orders.sources.api.baseurl");
+        assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                connectors: {rest: {orders: {entity_concurrency: 0}}}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("connectors.rest.orders.entity_concurrency");
+    }
 }

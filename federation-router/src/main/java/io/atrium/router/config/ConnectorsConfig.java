@@ -1,0 +1,119 @@
+package io.atrium.router.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code connectors:} block: per connector subgraph, what the supergraph cannot know (where a REST source runs in
+ * this deployment, the {@code $config} values its selections read, how many entity calls may run at once).
+ *
+ * <pre>
+ * connectors:
+ *   rest:
+ *     orders:                           # subgraph name
+ *       sources:
+ *         api: {base_url: http://orders:4010}   # overrides @source(name: "api", http: {baseURL})
+ *       config: {region: eu}            # $config in the subgraph's selections and templates (default {})
+ *       entity_concurrency: 8           # entity calls of one fetch in flight at once (default 8)
+ * </pre>
+ *
+ * @param rest subgraph name → its REST connector settings (default none: every subgraph as the supergraph says)
+ */
+public record ConnectorsConfig(Map<String, RestSubgraph> rest) {
+
+    public static final ConnectorsConfig NONE = new ConnectorsConfig(Map.of());
+    public static final int DEFAULT_ENTITY_CONCURRENCY = 8;
+
+    public ConnectorsConfig {
+        rest = Map.copyOf(rest);
+    }
+
+    /** The settings of one REST connector subgraph (defaults when it has none). */
+    public RestSubgraph restFor(String subgraph) {
+        return rest.getOrDefault(subgraph, RestSubgraph.DEFAULTS);
+    }
+
+    /**
+     * @param baseUrls          {@code @source} name → base URL replacing the one in the schema
+     * @param config            the {@code $config} variable (JSON)
+     * @param entityConcurrency entity calls of one fetch in flight at once (at least 1)
+     */
+    public record RestSubgraph(Map<String, URI> baseUrls, Map<String, Object> config, int entityConcurrency) {
+        public static final RestSubgraph DEFAULTS = new RestSubgraph(Map.of(), Map.of(), DEFAULT_ENTITY_CONCURRENCY);
+
+        public RestSubgraph {
+            baseUrls = Map.copyOf(baseUrls);
+            config = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(config));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static ConnectorsConfig parse(Object value) {
+        Map<String, Object> top = map(value, "connectors");
+        check(top, Set.of("rest"), "connectors");
+        Map<String, RestSubgraph> rest = new LinkedHashMap<>();
+        if (top.containsKey("rest")) {
+            for (var entry : map(top.get("rest"), "connectors.rest").entrySet()) {
+                String path = "connectors.rest." + entry.getKey();
+                Map<String, Object> sub = map(entry.getValue(), path);
+                check(sub, Set.of("sources", "config", "entity_concurrency"), path);
+                Map<String, URI> baseUrls = new LinkedHashMap<>();
+                if (sub.containsKey("sources")) {
+                    for (var source : map(sub.get("sources"), path + ".sources").entrySet()) {
+                        String sourcePath = path + ".sources." + source.getKey();
+                        Map<String, Object> s = map(source.getValue(), sourcePath);
+                        check(s, Set.of("base_url"), sourcePath);
+                        if (s.containsKey("base_url")) {
+                            baseUrls.put(source.getKey(), uri(s.get("base_url"), sourcePath + ".base_url"));
+                        }
+                    }
+                }
+                Map<String, Object> config = sub.containsKey("config") ? map(sub.get("config"), path + ".config") : Map.of();
+                int concurrency = DEFAULT_ENTITY_CONCURRENCY;
+                if (sub.containsKey("entity_concurrency")) {
+                    if (!(sub.get("entity_concurrency") instanceof Integer n) || n < 1) {
+                        throw new ConfigException(path + ".entity_concurrency: expected an integer of at least 1, got "
+                                + sub.get("entity_concurrency"));
+                    }
+                    concurrency = n;
+                }
+                rest.put(entry.getKey(), new RestSubgraph(baseUrls, config, concurrency));
+            }
+        }
+        return new ConnectorsConfig(rest);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value, String path) {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new ConfigException(path + ": expected a mapping");
+        }
+        return (Map<String, Object>) map;
+    }
+
+    private static void check(Map<String, Object> map, Set<String> allowed, String path) {
+        for (String key : map.keySet()) {
+            if (!allowed.contains(key)) {
+                throw new ConfigException("unknown key '" + path + "." + key + "'; allowed here: "
+                        + allowed.stream().sorted().toList());
+            }
+        }
+    }
+
+    private static URI uri(Object value, String path) {
+        if (value instanceof String text) {
+            try {
+                URI uri = new URI(text);
+                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+        }
+        throw new ConfigException(path + ": expected an http(s) URL, got " + value);
+    }
+}

@@ -1,0 +1,172 @@
+package io.atrium.router.connector;
+
+import io.atrium.policy.resilience.AttemptOutcome;
+import io.atrium.policy.resilience.CircuitBreakerConfig;
+import io.atrium.policy.resilience.ClusterResilienceConfig;
+import io.atrium.policy.resilience.ResilienceMetrics;
+import io.atrium.policy.resilience.RetryConfig;
+import io.atrium.policy.resilience.RetryDecision;
+import io.atrium.policy.resilience.Selection;
+import io.atrium.policy.resilience.UpstreamCall;
+import io.atrium.policy.resilience.UpstreamCluster;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every backend call of every connector goes through here: the shared-policies resilience of GraphQL subgraph calls
+ * (per-attempt timeout bounded by the subgraph fetch's deadline, retries for safe calls only with backoff and a retry
+ * budget, a circuit breaker per backend), a timer per connector coordinate and outcome, and a log line for each
+ * failed call. Protocol-neutral: the protocol does one attempt and says how it ended.
+ *
+ * <p>Meters: {@code atrium.connector.calls} (timer; tags {@code subgraph}, {@code connector} = the coordinate,
+ * {@code outcome} = {@code 2xx}…{@code 5xx}, {@code timeout}, {@code connect_failed}, {@code reset},
+ * {@code circuit_open}); the shared {@code atrium.circuit_breaker.*} and {@code atrium.retry.*} meters with
+ * {@code cluster = connector:<subgraph>:<backend>}.
+ */
+public final class BackendCalls {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackendCalls.class);
+
+    /** Breaker on (shared-policies defaults), retries of safe calls (2 attempts), no outlier detection (one endpoint). */
+    public static final ClusterResilienceConfig DEFAULT_RESILIENCE =
+            new ClusterResilienceConfig(null, null, null, CircuitBreakerConfig.DEFAULT, RetryConfig.DEFAULT);
+
+    private final MeterRegistry registry;
+    private final ClusterResilienceConfig resilience;
+    private final Map<String, UpstreamCluster> clusters = new ConcurrentHashMap<>();
+    private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
+    private record TimerKey(CallSite site, String outcome) {
+    }
+
+    public BackendCalls(MeterRegistry registry, ClusterResilienceConfig resilience) {
+        this.registry = registry;
+        this.resilience = resilience;
+    }
+
+    /**
+     * Runs a backend call with its attempts.
+     *
+     * @param safe    true when the call has no side effects (REST GET/HEAD/OPTIONS, a gRPC method declared
+     *                side-effect free): only then is an attempt that may have reached the backend retried
+     * @param attempt one attempt, given its timeout; completes with {@link Attempted} or exceptionally with
+     *                {@link BackendFailure} (anything else counts as a reset after the request was sent)
+     * @return the final attempt's value (whatever its status), or a {@link ConnectorException} ({@code
+     *         CONNECTOR_FETCH}, {@code CONNECTOR_CIRCUIT_OPEN}) when no attempt produced an answer
+     */
+    public <T> CompletionStage<Attempted<T>> call(CallSite site, boolean safe, CallContext context,
+                                                  Function<Duration, CompletionStage<Attempted<T>>> attempt) {
+        UpstreamCluster cluster = clusters.computeIfAbsent(site.subgraph() + ":" + site.backend(), this::cluster);
+        UpstreamCall call = cluster.newCall(safe ? "GET" : "POST");
+        CompletableFuture<Attempted<T>> result = new CompletableFuture<>();
+        long started = System.nanoTime();
+        next(site, call, context, attempt, result);
+        return result.whenComplete((done, failure) -> {
+            call.finish();
+            record(site, done, failure, System.nanoTime() - started, call.attempts());
+        });
+    }
+
+    private UpstreamCluster cluster(String name) {
+        String cluster = "connector:" + name;
+        return UpstreamCluster.builder(cluster, resilience).endpoint("backend")
+                .listener(new ResilienceMetrics(registry, cluster)).build();
+    }
+
+    private <T> void next(CallSite site, UpstreamCall call, CallContext context,
+                          Function<Duration, CompletionStage<Attempted<T>>> attempt, CompletableFuture<Attempted<T>> result) {
+        if (call.nextAttempt() instanceof Selection.CircuitOpen open) {
+            result.completeExceptionally(failure(site, ConnectorErrorCodes.CONNECTOR_CIRCUIT_OPEN,
+                    "calls to this backend are paused after repeated failures; retry after " + open.retryAfterSeconds() + " s",
+                    Map.of("retryAfterSeconds", open.retryAfterSeconds())));
+            return;
+        }
+        long timeoutNanos = Math.min(call.attemptTimeoutNanos(), context.remaining().toNanos());
+        if (timeoutNanos <= 0) {
+            call.attemptFinished(AttemptOutcome.Failure.PER_TRY_TIMEOUT);
+            result.completeExceptionally(failure(site, ConnectorErrorCodes.CONNECTOR_FETCH,
+                    "the backend call timed out", Map.of()));
+            return;
+        }
+        CompletableFuture<Attempted<T>> one;
+        try {
+            one = attempt.apply(Duration.ofNanos(timeoutNanos)).toCompletableFuture();
+        } catch (RuntimeException e) {
+            one = CompletableFuture.failedFuture(e);
+        }
+        one.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((answer, error) -> {
+            AttemptOutcome outcome = answer != null ? answer.outcome() : outcomeOf(error);
+            RetryDecision decision = call.attemptFinished(outcome);
+            if (decision instanceof RetryDecision.Retry retry) {
+                CompletableFuture.delayedExecutor(retry.delayNanos(), TimeUnit.NANOSECONDS)
+                        .execute(() -> next(site, call, context, attempt, result));
+            } else if (answer != null) {
+                result.complete(answer);
+            } else {
+                result.completeExceptionally(failure(site, ConnectorErrorCodes.CONNECTOR_FETCH,
+                        outcome == AttemptOutcome.Failure.PER_TRY_TIMEOUT ? "the backend call timed out"
+                                : "the backend call failed: " + describe(error), Map.of()));
+            }
+        });
+    }
+
+    private static AttemptOutcome outcomeOf(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof BackendFailure failure) {
+            return failure.failure();
+        }
+        if (cause instanceof TimeoutException) {
+            return AttemptOutcome.Failure.PER_TRY_TIMEOUT;
+        }
+        return AttemptOutcome.Failure.RESET_BEFORE_RESPONSE;
+    }
+
+    private static String describe(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    }
+
+    /** The GraphQL error of a call that got no answer; the coordinate names the connector, never a backend URL. */
+    public static ConnectorException failure(CallSite site, String code, String message, Map<String, Object> more) {
+        Map<String, Object> extensions = new LinkedHashMap<>();
+        extensions.put("code", code);
+        extensions.put("service", site.subgraph());
+        extensions.put("connector", Map.of("coordinate", site.coordinate()));
+        extensions.putAll(more);
+        return new ConnectorException(message, extensions);
+    }
+
+    private void record(CallSite site, Attempted<?> done, Throwable failure, long nanos, int attempts) {
+        String outcome;
+        if (done != null) {
+            outcome = (done.outcome().status() / 100) + "xx";
+        } else if (failure instanceof ConnectorException e && ConnectorErrorCodes.CONNECTOR_CIRCUIT_OPEN.equals(e.code())) {
+            outcome = "circuit_open";
+        } else {
+            outcome = failure != null && failure.getMessage() != null && failure.getMessage().contains("timed out")
+                    ? "timeout" : "failed";
+        }
+        timers.computeIfAbsent(new TimerKey(site, outcome), key -> Timer.builder("atrium.connector.calls")
+                .tag("subgraph", site.subgraph()).tag("connector", site.coordinate()).tag("outcome", outcome)
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        if (done == null || done.outcome().status() >= 500) {
+            LOG.warn("connector call failed: subgraph={} connector={} outcome={} attempts={} ms={}", site.subgraph(),
+                    site.coordinate(), outcome, attempts, nanos / 1_000_000);
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("connector call: subgraph={} connector={} outcome={} attempts={} ms={}", site.subgraph(),
+                    site.coordinate(), outcome, attempts, nanos / 1_000_000);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.atrium.router.connector;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What every backend call of one subgraph request shares.
+ *
+ * @param subgraph      the connector subgraph's name
+ * @param headers       the request headers the router's header rules give this subgraph (lower-case names); the
+ *                      client headers a connector may read ({@code $request.headers}) come through these rules
+ * @param deadlineNanos {@link System#nanoTime()} by which the whole subgraph fetch must be answered
+ */
+public record CallContext(String subgraph, Map<String, String> headers, long deadlineNanos) {
+
+    public CallContext {
+        headers = Map.copyOf(headers);
+    }
+
+    /** What is left of the subgraph fetch's time (zero when it is used up). */
+    public Duration remaining() {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+}
