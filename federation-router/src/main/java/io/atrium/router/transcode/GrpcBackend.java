@@ -10,7 +10,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -115,7 +114,7 @@ final class GrpcBackend implements AutoCloseable {
             }
         }
         try {
-            return ProtoSchema.parse(readDescriptorSet(source));
+            return ProtoSchema.load(source);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("backend '" + name + "': descriptor set " + source + ": " + e.getMessage());
         }
@@ -147,21 +146,6 @@ final class GrpcBackend implements AutoCloseable {
             files.add(config.serviceConfig());
         }
         return files;
-    }
-
-    private static byte[] readDescriptorSet(String source) {
-        if (source.startsWith("classpath:")) {
-            String resource = source.substring("classpath:".length());
-            try (InputStream in = GrpcBackend.class.getClassLoader().getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new IllegalArgumentException("no such classpath resource");
-                }
-                return in.readAllBytes();
-            } catch (IOException e) {
-                throw new IllegalArgumentException(e.getMessage());
-            }
-        }
-        return readAll(Path.of(source));
     }
 
     private static byte[] readAll(Path file) {

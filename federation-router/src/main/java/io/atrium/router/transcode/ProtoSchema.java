@@ -62,6 +62,34 @@ public record ProtoSchema(Map<String, ServiceDescriptor> services, Map<String, H
         return of(byName);
     }
 
+    /**
+     * Reads a descriptor set from a file or a {@code classpath:} resource (the protos jar ships
+     * {@code classpath:META-INF/atrium/protos/atrium.desc}).
+     *
+     * @throws IllegalArgumentException when it cannot be read or is not a descriptor set
+     */
+    public static ProtoSchema load(String source) {
+        byte[] bytes;
+        if (source.startsWith("classpath:")) {
+            try (java.io.InputStream in = ProtoSchema.class.getClassLoader()
+                    .getResourceAsStream(source.substring("classpath:".length()))) {
+                if (in == null) {
+                    throw new IllegalArgumentException("no classpath resource " + source);
+                }
+                bytes = in.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read " + source + ": " + e.getMessage());
+            }
+        } else {
+            try {
+                bytes = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(source));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read " + source + ": " + e.getMessage());
+            }
+        }
+        return parse(bytes);
+    }
+
     /** Parses descriptor set bytes. */
     public static ProtoSchema parse(byte[] descriptorSet) {
         try {

@@ -6,7 +6,6 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +59,7 @@ public final class GrpcConnectorCommand {
             return 2;
         }
         try {
-            ProtoSchema schema = descriptorSet != null ? ProtoSchema.parse(read(descriptorSet)) : reflect(reflection);
+            ProtoSchema schema = descriptorSet != null ? ProtoSchema.load(descriptorSet) : reflect(reflection);
             GrpcSubgraphGenerator.Result result = GrpcSubgraphGenerator.generate(schema,
                     GrpcConnectorConfig.load(Path.of(config)));
             for (String left : result.leftOut()) {
@@ -77,19 +76,6 @@ public final class GrpcConnectorCommand {
             err.println("atrium connector grpc: " + e.getMessage());
             return 1;
         }
-    }
-
-    private static byte[] read(String source) throws IOException {
-        if (source.startsWith("classpath:")) {
-            try (InputStream in = GrpcConnectorCommand.class.getClassLoader()
-                    .getResourceAsStream(source.substring("classpath:".length()))) {
-                if (in == null) {
-                    throw new IOException("no classpath resource " + source);
-                }
-                return in.readAllBytes();
-            }
-        }
-        return Files.readAllBytes(Path.of(source));
     }
 
     private static ProtoSchema reflect(String target) {

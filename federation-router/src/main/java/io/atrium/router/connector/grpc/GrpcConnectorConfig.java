@@ -1,6 +1,10 @@
 package io.atrium.router.connector.grpc;
 
 import io.atrium.router.config.ConfigException;
+import static io.atrium.router.config.StrictYaml.check;
+import static io.atrium.router.config.StrictYaml.map;
+import static io.atrium.router.config.StrictYaml.string;
+import static io.atrium.router.config.StrictYaml.strings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,40 +136,7 @@ public record GrpcConnectorConfig(String subgraph, String target, List<String> s
                 strings(top.get("services"), "services"), strings(top.get("metadata"), "metadata"), operations, entities);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value, String path) {
-        if (value instanceof Map<?, ?> map) {
-            return (Map<String, Object>) map;
-        }
-        throw new ConfigException((path.isEmpty() ? "the gRPC connector config" : path) + ": expected a map");
-    }
 
-    private static String string(Object value, String path) {
-        if (value instanceof String s && !s.isBlank()) {
-            return s;
-        }
-        throw new ConfigException(path + ": expected a non-empty string, got " + value);
-    }
 
-    private static List<String> strings(Object value, String path) {
-        if (value == null) {
-            return List.of();
-        }
-        if (!(value instanceof List<?> list)) {
-            throw new ConfigException(path + ": expected a list of strings");
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            out.add(string(list.get(i), path + "[" + i + "]"));
-        }
-        return out;
-    }
 
-    private static void check(Map<String, Object> map, Set<String> allowed, String path) {
-        for (String key : map.keySet()) {
-            if (!allowed.contains(key)) {
-                throw new ConfigException((path.isEmpty() ? "" : path + ".") + key + ": unknown key");
-            }
-        }
-    }
 }
