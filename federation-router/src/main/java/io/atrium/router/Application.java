@@ -22,6 +22,8 @@ public final class Application {
                                     subgraph_url, introspected) at start and every 10 s; a change that composes
                                     is swapped in (--config stays the router's own config file)
               --config <file>       strict router config (format_version: 1); --supergraph overrides its 'supergraph'
+              --transcoding <file>  also serve REST -> gRPC transcoding (its own port, 4020 by default) from
+                                    this strict config (config/router/transcoding.yaml)
               --port <port>         HTTP port (default 4000, or ATRIUM_PORT)
               --help                print this help
             """;
@@ -40,6 +42,7 @@ public final class Application {
                 }
                 case "--supergraph" -> properties.put("atrium.router.supergraph", value(args, ++i, arg));
                 case "--config" -> properties.put("atrium.router.config", value(args, ++i, arg));
+                case "--transcoding" -> properties.put("atrium.router.transcoding", value(args, ++i, arg));
                 case "--registry" -> properties.put("atrium.router.registry", value(args, ++i, arg));
                 case "--subgraphs" -> properties.put("atrium.router.subgraphs", value(args, ++i, arg));
                 case "--admin-port" -> properties.put("atrium.router.admin-port", Integer.parseInt(value(args, ++i, arg)));

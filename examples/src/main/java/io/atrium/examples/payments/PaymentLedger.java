@@ -249,9 +249,17 @@ public final class PaymentLedger {
         return Status.NOT_FOUND.withDescription("no payment with id '" + paymentId + "'").asRuntimeException();
     }
 
+    /** With a google.rpc.ErrorInfo detail, so clients (REST and GraphQL alike) can branch on a stable reason. */
     private static StatusRuntimeException failedPrecondition(Payment payment, String message) {
-        return Status.FAILED_PRECONDITION
-                .withDescription(message + "; payment " + payment.getId() + " is " + payment.getStatus())
-                .asRuntimeException();
+        return io.grpc.protobuf.StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(com.google.rpc.Code.FAILED_PRECONDITION_VALUE)
+                .setMessage(message + "; payment " + payment.getId() + " is " + payment.getStatus())
+                .addDetails(com.google.protobuf.Any.pack(com.google.rpc.ErrorInfo.newBuilder()
+                        .setReason("PAYMENT_STATE")
+                        .setDomain("payments.atrium.io")
+                        .putMetadata("payment_id", payment.getId())
+                        .putMetadata("status", payment.getStatus().name())
+                        .build()))
+                .build());
     }
 }

@@ -20,15 +20,40 @@ import java.util.Set;
  *       entity_concurrency: 8           # entity calls of one fetch in flight at once (default 8)
  * </pre>
  *
+ * <pre>
+ * connectors:
+ *   grpc:
+ *     payments:                         # a proto-first gRPC subgraph (./atrium connector grpc)
+ *       connector: config/connectors/payments.grpc.yaml   # its connector config (relative to the working directory)
+ *       descriptor_set: classpath:META-INF/atrium/protos/atrium.desc   # default: server reflection at the target
+ *       target: payments:50051          # overrides the connector config's target
+ *       entity_concurrency: 8           # entity lookups of one fetch in flight at once (default 8)
+ * </pre>
+ *
  * @param rest subgraph name → its REST connector settings (default none: every subgraph as the supergraph says)
+ * @param grpc subgraph name → its gRPC connector (default none)
  */
-public record ConnectorsConfig(Map<String, RestSubgraph> rest) {
+public record ConnectorsConfig(Map<String, RestSubgraph> rest, Map<String, GrpcSubgraph> grpc) {
 
-    public static final ConnectorsConfig NONE = new ConnectorsConfig(Map.of());
+    public static final ConnectorsConfig NONE = new ConnectorsConfig(Map.of(), Map.of());
+
+    public ConnectorsConfig(Map<String, RestSubgraph> rest) {
+        this(rest, Map.of());
+    }
+
+    /**
+     * @param connector         the gRPC connector config file
+     * @param descriptorSet     a descriptor set file or {@code classpath:} resource; null = server reflection
+     * @param target            {@code host:port} replacing the connector config's target; null = keep it
+     * @param entityConcurrency entity lookups of one fetch in flight at once (at least 1)
+     */
+    public record GrpcSubgraph(java.nio.file.Path connector, String descriptorSet, String target, int entityConcurrency) {
+    }
     public static final int DEFAULT_ENTITY_CONCURRENCY = 8;
 
     public ConnectorsConfig {
         rest = Map.copyOf(rest);
+        grpc = Map.copyOf(grpc);
     }
 
     /** The settings of one REST connector subgraph (defaults when it has none). */
@@ -53,7 +78,7 @@ public record ConnectorsConfig(Map<String, RestSubgraph> rest) {
     @SuppressWarnings("unchecked")
     static ConnectorsConfig parse(Object value) {
         Map<String, Object> top = map(value, "connectors");
-        check(top, Set.of("rest"), "connectors");
+        check(top, Set.of("rest", "grpc"), "connectors");
         Map<String, RestSubgraph> rest = new LinkedHashMap<>();
         if (top.containsKey("rest")) {
             for (var entry : map(top.get("rest"), "connectors.rest").entrySet()) {
@@ -72,18 +97,51 @@ public record ConnectorsConfig(Map<String, RestSubgraph> rest) {
                     }
                 }
                 Map<String, Object> config = sub.containsKey("config") ? map(sub.get("config"), path + ".config") : Map.of();
-                int concurrency = DEFAULT_ENTITY_CONCURRENCY;
-                if (sub.containsKey("entity_concurrency")) {
-                    if (!(sub.get("entity_concurrency") instanceof Integer n) || n < 1) {
-                        throw new ConfigException(path + ".entity_concurrency: expected an integer of at least 1, got "
-                                + sub.get("entity_concurrency"));
-                    }
-                    concurrency = n;
-                }
+                int concurrency = entityConcurrency(sub, path);
                 rest.put(entry.getKey(), new RestSubgraph(baseUrls, config, concurrency));
             }
         }
-        return new ConnectorsConfig(rest);
+        return new ConnectorsConfig(rest, top.containsKey("grpc") ? grpc(map(top.get("grpc"), "connectors.grpc")) : Map.of());
+    }
+
+    private static Map<String, GrpcSubgraph> grpc(Map<String, Object> all) {
+        Map<String, GrpcSubgraph> grpc = new LinkedHashMap<>();
+        for (var entry : all.entrySet()) {
+            String path = "connectors.grpc." + entry.getKey();
+            Map<String, Object> sub = map(entry.getValue(), path);
+            check(sub, Set.of("connector", "descriptor_set", "target", "entity_concurrency"), path);
+            if (!(sub.get("connector") instanceof String connector) || connector.isBlank()) {
+                throw new ConfigException(path + ".connector: expected the gRPC connector config file");
+            }
+            String descriptors = null;
+            if (sub.containsKey("descriptor_set")) {
+                if (!(sub.get("descriptor_set") instanceof String d) || d.isBlank()) {
+                    throw new ConfigException(path + ".descriptor_set: expected a file or classpath: resource");
+                }
+                descriptors = d;
+            }
+            String target = null;
+            if (sub.containsKey("target")) {
+                if (!(sub.get("target") instanceof String t) || !t.contains(":")) {
+                    throw new ConfigException(path + ".target: expected host:port, got " + sub.get("target"));
+                }
+                target = t;
+            }
+            grpc.put(entry.getKey(), new GrpcSubgraph(java.nio.file.Path.of(connector), descriptors, target,
+                    entityConcurrency(sub, path)));
+        }
+        return grpc;
+    }
+
+    private static int entityConcurrency(Map<String, Object> sub, String path) {
+        if (!sub.containsKey("entity_concurrency")) {
+            return DEFAULT_ENTITY_CONCURRENCY;
+        }
+        if (!(sub.get("entity_concurrency") instanceof Integer n) || n < 1) {
+            throw new ConfigException(path + ".entity_concurrency: expected an integer of at least 1, got "
+                    + sub.get("entity_concurrency"));
+        }
+        return n;
     }
 
     @SuppressWarnings("unchecked")

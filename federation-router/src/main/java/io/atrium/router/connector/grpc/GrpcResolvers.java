@@ -1,0 +1,331 @@
+package io.atrium.router.connector.grpc;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.protobuf.Any;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Descriptors.MethodDescriptor;
+import com.google.protobuf.DynamicMessage;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.atrium.router.connector.Attempted;
+import io.atrium.router.connector.BackendCalls;
+import io.atrium.router.connector.CallContext;
+import io.atrium.router.connector.CallSite;
+import io.atrium.router.connector.ConnectorErrorCodes;
+import io.atrium.router.connector.ConnectorException;
+import io.atrium.router.connector.EntityBatching;
+import io.atrium.router.connector.EntityCall;
+import io.atrium.router.connector.EntityResolver;
+import io.atrium.router.connector.FieldResolver;
+import io.atrium.router.transcode.ProtoSchema;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.protobuf.StatusProto;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The run-time half of a proto-first gRPC subgraph: resolvers for the bindings the generator produced, calling the
+ * backend with dynamic messages. GraphQL arguments are proto3 JSON already (the generated schema keeps JSON names,
+ * 64-bit integers as strings, enums by name); answers are printed with every implicit-presence field, so non-null
+ * fields get their defaults. Calls go through the connector runtime's {@link BackendCalls} (deadline = what is left of
+ * the fetch, retries only for Query fields, circuit breaker, metrics) with the allowed client headers as metadata.
+ * A gRPC error becomes a GraphQL error with {@code extensions {code, grpcStatus, details}}.
+ */
+public final class GrpcResolvers {
+    private static final Gson GSON = new Gson();
+
+    private final String subgraph;
+    private final Channel channel;
+    private final BackendCalls calls;
+    private final List<String> metadata;
+    private final JsonFormat.Parser parser;
+    private final JsonFormat.Printer printer;
+    private final Map<String, FieldResolver> fields = new LinkedHashMap<>();
+    private final Map<String, EntityResolver> entities = new LinkedHashMap<>();
+
+    public GrpcResolvers(String subgraph, ProtoSchema schema, GrpcSubgraphGenerator.Bindings bindings, Channel channel,
+                         BackendCalls calls, List<String> metadata, int entityConcurrency) {
+        this.subgraph = subgraph;
+        this.channel = channel;
+        this.calls = calls;
+        this.metadata = metadata.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        this.parser = JsonFormat.parser().usingTypeRegistry(schema.types());
+        this.printer = JsonFormat.printer().usingTypeRegistry(schema.types()).alwaysPrintFieldsWithNoPresence()
+                .omittingInsignificantWhitespace();
+        for (GrpcSubgraphGenerator.RootBinding root : bindings.roots()) {
+            boolean safe = root.typeName().equals("Query");
+            fields.put(root.typeName() + "." + root.field(), call -> invoke(root.method(), call.arguments(), safe,
+                    call.context(), root.typeName() + "." + root.field()).thenApply(this::toGraphQL));
+        }
+        for (GrpcSubgraphGenerator.EntityFieldBinding binding : bindings.entityFields()) {
+            String coordinate = binding.typeName() + "." + binding.field();
+            fields.put(coordinate, call -> invoke(binding.method(),
+                    Map.of(jsonName(binding.method().getInputType(), binding.keyField()), call.parent().get(binding.key())),
+                    true, call.context(), coordinate).thenApply(response -> {
+                        Object value = toGraphQL(response);
+                        return binding.result() == null ? value
+                                : ((Map<?, ?>) value).get(binding.method().getOutputType().findFieldByName(binding.result()).getJsonName());
+                    }));
+        }
+        for (GrpcSubgraphGenerator.EntityLookup lookup : bindings.lookups()) {
+            entities.put(lookup.typeName(), new EntityResolver() {
+                @Override
+                public EntityBatching batching() {
+                    return EntityBatching.single(entityConcurrency);
+                }
+
+                @Override
+                public CompletionStage<List<Object>> resolve(EntityCall call) {
+                    Object key = call.representations().getFirst().get(lookup.key());
+                    return invoke(lookup.method(), Map.of(jsonName(lookup.method().getInputType(), lookup.keyField()), key),
+                            true, call.context(), lookup.typeName()).thenApply(response -> List.of(toGraphQL(response)));
+                }
+            });
+        }
+    }
+
+    public Map<String, FieldResolver> fields() {
+        return Map.copyOf(fields);
+    }
+
+    public Map<String, EntityResolver> entities() {
+        return Map.copyOf(entities);
+    }
+
+    private static String jsonName(Descriptor type, String protoName) {
+        return type.findFieldByName(protoName).getJsonName();
+    }
+
+    private CompletionStage<DynamicMessage> invoke(MethodDescriptor method, Map<String, Object> arguments, boolean safe,
+                                                   CallContext context, String coordinate) {
+        DynamicMessage request;
+        try {
+            DynamicMessage.Builder builder = DynamicMessage.newBuilder(method.getInputType());
+            parser.merge(GSON.toJson(toProtoJson(method.getInputType(), arguments)), builder);
+            request = builder.build();
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            return CompletableFuture.failedFuture(ConnectorException.of("BAD_USER_INPUT",
+                    "the arguments do not fit " + method.getInputType().getFullName() + ": " + e.getMessage()));
+        }
+        CallSite site = new CallSite(subgraph, "grpc", subgraph + ":" + coordinate + "@grpc");
+        io.grpc.MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod = grpcMethod(method);
+        Metadata headers = new Metadata();
+        for (String name : metadata) {
+            String value = context.headers().get(name);
+            if (value != null) {
+                headers.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
+            }
+        }
+        return calls.<Object>call(site, safe, context, timeout -> {
+            CompletableFuture<Attempted<Object>> done = new CompletableFuture<>();
+            ClientCall<DynamicMessage, DynamicMessage> call = channel.newCall(grpcMethod,
+                    CallOptions.DEFAULT.withDeadlineAfter(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS));
+            call.start(new ClientCall.Listener<>() {
+                private DynamicMessage answer;
+
+                @Override
+                public void onMessage(DynamicMessage message) {
+                    answer = message;
+                }
+
+                @Override
+                public void onClose(Status status, Metadata trailers) {
+                    if (status.isOk() && answer != null) {
+                        done.complete(Attempted.of(200, answer));
+                    } else {
+                        int http = status.getCode() == Status.Code.UNAVAILABLE ? 503
+                                : status.getCode() == Status.Code.DEADLINE_EXCEEDED ? 504 : 400;
+                        done.complete(Attempted.of(http, error(status, trailers)));
+                    }
+                }
+            }, headers);
+            call.sendMessage(request);
+            call.halfClose();
+            call.request(2);
+            return done;
+        }).thenApply(attempted -> {
+            if (attempted.value() instanceof ConnectorException error) {
+                throw error;
+            }
+            return (DynamicMessage) attempted.value();
+        });
+    }
+
+    /** {@code google.rpc.Status} → extensions {code, grpcStatus, details} (details decoded as proto3 JSON). */
+    private ConnectorException error(Status status, Metadata trailers) {
+        com.google.rpc.Status detailed = StatusProto.fromStatusAndTrailers(status, trailers);
+        List<Object> details = new ArrayList<>();
+        if (detailed != null) {
+            for (Any detail : detailed.getDetailsList()) {
+                try {
+                    details.add(GSON.fromJson(printer.print(detail), Object.class));
+                } catch (InvalidProtocolBufferException e) {
+                    details.add(Map.of("@type", detail.getTypeUrl()));
+                }
+            }
+        }
+        Map<String, Object> extensions = new LinkedHashMap<>();
+        extensions.put("code", status.getCode().name());
+        extensions.put("grpcStatus", status.getCode().value());
+        extensions.put("details", details);
+        String message = status.getDescription() != null ? status.getDescription() : status.getCode().name();
+        return new ConnectorException(message, extensions);
+    }
+
+    private static io.grpc.MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod(MethodDescriptor method) {
+        return io.grpc.MethodDescriptor.<DynamicMessage, DynamicMessage>newBuilder()
+                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(io.grpc.MethodDescriptor.generateFullMethodName(method.getService().getFullName(),
+                        method.getName()))
+                .setRequestMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(method.getInputType())))
+                .setResponseMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(method.getOutputType())))
+                .build();
+    }
+
+    /** GraphQL input → proto3 JSON: map entry lists become objects, FieldMask lists a comma list, oneof inputs flat. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> toProtoJson(Descriptor type, Map<String, Object> input) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> entry : input.entrySet()) {
+            FieldDescriptor field = byJsonName(type, entry.getKey());
+            Object value = entry.getValue();
+            if (field == null) {
+                if (value instanceof Map<?, ?> oneof) {       // a @oneOf input named after the oneof: flatten
+                    out.putAll(toProtoJson(type, (Map<String, Object>) oneof));
+                    continue;
+                }
+                out.put(entry.getKey(), value);             // JsonFormat refuses it with the field's name
+                continue;
+            }
+            out.put(entry.getKey(), convertIn(field, value));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object convertIn(FieldDescriptor field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (field.isMapField() && value instanceof List<?> entries) {
+            Map<String, Object> object = new LinkedHashMap<>();
+            FieldDescriptor valueField = field.getMessageType().findFieldByName("value");
+            for (Object item : entries) {
+                Map<String, Object> e = (Map<String, Object>) item;
+                object.put(String.valueOf(e.get("key")), convertIn(valueField, e.get("value")));
+            }
+            return object;
+        }
+        if (field.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
+            return value;
+        }
+        String name = field.getMessageType().getFullName();
+        if (name.equals("google.protobuf.FieldMask") && value instanceof List<?> paths) {
+            return String.join(",", paths.stream().map(String::valueOf).toList());
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(item -> item instanceof Map<?, ?> m
+                    ? toProtoJson(field.getMessageType(), (Map<String, Object>) m) : item).toList();
+        }
+        if (value instanceof Map<?, ?> map && !name.startsWith("google.protobuf.")) {
+            return toProtoJson(field.getMessageType(), (Map<String, Object>) map);
+        }
+        return value;
+    }
+
+    private static FieldDescriptor byJsonName(Descriptor type, String name) {
+        for (FieldDescriptor field : type.getFields()) {
+            if (field.getJsonName().equals(name)) {
+                return field;
+            }
+        }
+        return null;
+    }
+
+    /** proto3 JSON → the generated GraphQL shape (map objects → entry lists, FieldMask → list, Empty → true). */
+    private Object toGraphQL(DynamicMessage message) {
+        if (message.getDescriptorForType().getFullName().equals("google.protobuf.Empty")) {
+            return Boolean.TRUE;
+        }
+        try {
+            JsonElement json = com.google.gson.JsonParser.parseString(printer.print(message));
+            return convertOut(message.getDescriptorForType(), GSON.fromJson(json, Object.class));
+        } catch (InvalidProtocolBufferException e) {
+            throw ConnectorException.of(ConnectorErrorCodes.CONNECTOR_RESPONSE_INVALID, "the answer cannot be printed: "
+                    + e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object convertOut(Descriptor type, Object value) {
+        if (!(value instanceof Map<?, ?> map)) {
+            return value;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (FieldDescriptor field : type.getFields()) {
+            Object item = map.get(field.getJsonName());
+            if (!map.containsKey(field.getJsonName())) {
+                continue;
+            }
+            out.put(field.getJsonName(), convertFieldOut(field, item));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object convertFieldOut(FieldDescriptor field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (field.isMapField()) {
+            List<Object> entries = new ArrayList<>();
+            FieldDescriptor valueField = field.getMessageType().findFieldByName("value");
+            ((Map<String, Object>) value).forEach((k, v) -> entries.add(Map.of("key", k, "value",
+                    convertFieldOut(valueField, v))));
+            return entries;
+        }
+        if (field.isRepeated() && value instanceof List<?> list) {
+            return list.stream().map(item -> convertSingleOut(field, item)).toList();
+        }
+        return convertSingleOut(field, value);
+    }
+
+    private static Object convertSingleOut(FieldDescriptor field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (field.getJavaType() == FieldDescriptor.JavaType.INT && value instanceof Double d) {
+            return switch (field.getType()) {
+                case UINT32, FIXED32 -> String.valueOf(d.longValue());   // Long scalar: a string
+                default -> d.intValue();
+            };
+        }
+        if (field.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
+            return value;
+        }
+        String name = field.getMessageType().getFullName();
+        if (name.equals("google.protobuf.FieldMask") && value instanceof String paths) {
+            return paths.isEmpty() ? List.of() : List.of(paths.split(","));
+        }
+        if (name.equals("google.protobuf.Int32Value") && value instanceof Double d) {
+            return d.intValue();
+        }
+        if (name.startsWith("google.protobuf.")) {
+            return value;
+        }
+        return convertOut(field.getMessageType(), value);
+    }
+}

@@ -1,0 +1,137 @@
+package io.atrium.router.connector.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atrium.examples.RunningService;
+import io.atrium.examples.payments.PaymentsServer;
+import io.atrium.router.compose.Composer;
+import io.atrium.router.compose.CompositionResult;
+import io.atrium.router.compose.SubgraphSource;
+import io.atrium.router.config.RouterConfig;
+import io.atrium.router.config.RouterConfigLoader;
+import io.atrium.router.supergraph.Supergraph;
+import io.atrium.router.transcode.ProtoSchema;
+import io.atrium.router.transport.SubgraphRequest;
+import io.atrium.router.transport.SubgraphResponse;
+import io.atrium.router.transport.SubgraphTransport;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The payments service as a proto-first gRPC subgraph, end to end below the planner: the SDL generated from the protos
+ * jar composed with accounts, the subgraph served by {@link GrpcConnectorProvider} through the connector runtime,
+ * subgraph operations (root fields, mutations, {@code _entities} for the lookup entity and for {@code User.payments})
+ * answered by calls to the real service.
+ */
+class GrpcConnectorIT {
+    private static RunningService payments;
+    private static GrpcConnectorProvider provider;
+    private static SubgraphTransport transport;
+
+    @BeforeAll
+    static void start() throws Exception {
+        payments = PaymentsServer.start("127.0.0.1", 0);
+        ProtoSchema schema;
+        try (InputStream in = GrpcConnectorIT.class.getClassLoader().getResourceAsStream("META-INF/atrium/protos/atrium.desc")) {
+            schema = ProtoSchema.parse(in.readAllBytes());
+        }
+        Path connector = Path.of("../config/connectors/payments.grpc.yaml").toAbsolutePath().normalize();
+        String sdl = GrpcSubgraphGenerator.generate(schema, GrpcConnectorConfig.load(connector)).sdl();
+        CompositionResult composed = Composer.compose(List.of(
+                new SubgraphSource("accounts", "http://accounts.invalid/graphql",
+                        Files.readString(Path.of("../config/supergraph/subgraphs/accounts.graphql"))),
+                new SubgraphSource("payments", "http://payments.invalid/graphql", sdl)));
+        Supergraph supergraph = ((CompositionResult.Composed) composed).supergraph();
+        RouterConfig config = RouterConfigLoader.parse("""
+                format_version: 1
+                connectors:
+                  grpc:
+                    payments:
+                      connector: %s
+                      descriptor_set: classpath:META-INF/atrium/protos/atrium.desc
+                      target: 127.0.0.1:%d
+                """.formatted(connector, payments.port()));
+        provider = new GrpcConnectorProvider(new SimpleMeterRegistry());
+        transport = provider.connect(supergraph, supergraph.subgraphNamed("payments"), config).orElseThrow();
+        assertThat(provider.connect(supergraph, supergraph.subgraphNamed("accounts"), config)).isEmpty();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (provider != null) {
+            provider.close();
+        }
+        if (payments != null) {
+            payments.close();
+        }
+    }
+
+    private static SubgraphResponse fetch(String query, Map<String, Object> variables) {
+        return transport.fetch(new SubgraphRequest("payments", URI.create("http://payments.invalid/graphql"), query, null,
+                variables, Duration.ofSeconds(5), Map.of())).toCompletableFuture().join();
+    }
+
+    @Test
+    void aQueryFieldCallsItsMethodAndKeepsProto3JsonValues() {
+        SubgraphResponse response = fetch("{ payment(paymentId: \"pay_1001\") { id userId amount { units currencyCode nanos } "
+                + "status createdAt refunded { units } } }", Map.of());
+        assertThat(response.errors()).isEmpty();
+        assertThat(response.data()).isEqualTo(Map.of("payment", Map.of("id", "pay_1001", "userId", "1",
+                "amount", Map.of("units", "20", "currencyCode", "USD", "nanos", 140_000_000),
+                "status", "PAYMENT_STATUS_CAPTURED", "createdAt", "2026-01-02T09:16:00Z",
+                "refunded", Map.of("units", "0"))));
+    }
+
+    @Test
+    void grpcErrorsBecomeGraphQLErrorsWithCodeStatusAndDetails() {
+        SubgraphResponse missing = fetch("{ payment(paymentId: \"pay_nope\") { id } }", Map.of());
+        assertThat(missing.errors()).hasSize(1);
+        Map<?, ?> extensions = (Map<?, ?>) missing.errors().getFirst().get("extensions");
+        assertThat(extensions.get("code")).isEqualTo("NOT_FOUND");
+        assertThat(extensions.get("grpcStatus")).isEqualTo(5);
+        SubgraphResponse again = fetch("mutation { capturePayment(paymentId: \"pay_1001\") { id } }", Map.of());
+        Map<?, ?> failed = (Map<?, ?>) again.errors().getFirst().get("extensions");
+        assertThat(failed.get("code")).isEqualTo("FAILED_PRECONDITION");
+        Map<?, ?> info = (Map<?, ?>) ((List<?>) failed.get("details")).getFirst();
+        assertThat(info.get("@type")).isEqualTo("type.googleapis.com/google.rpc.ErrorInfo");
+        assertThat(info.get("reason")).isEqualTo("PAYMENT_STATE");
+    }
+
+    @Test
+    void mutationsPassTheIdempotencyKeyThrough() {
+        String mutation = "mutation($key: String) { authorizePayment(userId: \"7\", orderId: \"o-7\", "
+                + "amount: {currencyCode: \"USD\", units: \"5\"}, paymentMethodToken: \"tok_visa\", idempotencyKey: $key) "
+                + "{ id status amount { units } } }";
+        String key = UUID.randomUUID().toString();
+        SubgraphResponse first = fetch(mutation, Map.of("key", key));
+        assertThat(first.errors()).isEmpty();
+        Map<?, ?> payment = (Map<?, ?>) first.data().get("authorizePayment");
+        assertThat(payment.get("status")).isEqualTo("PAYMENT_STATUS_AUTHORIZED");
+        SubgraphResponse retry = fetch(mutation, Map.of("key", key));
+        assertThat(((Map<?, ?>) retry.data().get("authorizePayment")).get("id")).isEqualTo(payment.get("id"));
+    }
+
+    @Test
+    void entitiesComeFromTheLookupRpcAndUserPaymentsFromItsMethod() {
+        SubgraphResponse response = fetch("query($r: [_Any!]!) { _entities(representations: $r) { "
+                + "... on User { payments { id orderId } } ... on Payment { id userId } } }", Map.of("r", List.of(
+                Map.of("__typename", "User", "id", "3"),
+                Map.of("__typename", "Payment", "id", "pay_1003"),
+                Map.of("__typename", "Payment", "id", "pay_missing"))));
+        List<?> entities = (List<?>) response.data().get("_entities");
+        assertThat(entities.get(0)).isEqualTo(Map.of("payments", List.of(Map.of("id", "pay_1002", "orderId", "1004"))));
+        assertThat(entities.get(1)).isEqualTo(Map.of("id", "pay_1003", "userId", "6"));
+        assertThat(entities.get(2)).isNull();
+        assertThat(response.errors()).isNotEmpty();
+    }
+}
