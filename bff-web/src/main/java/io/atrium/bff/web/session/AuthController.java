@@ -118,7 +118,7 @@ final class AuthController {
 
     private CompletionStage<MutableHttpResponse<?>> disabled(HttpRequest<?> request) {
         return CompletableFuture.completedFuture(SessionProblems.response(SessionProblems.SESSIONS_DISABLED,
-                "bff-web has no session block in its config (atrium.web.config)", request.getPath()));
+                "bff-web has no session block in its config (atrium.web.session-config)", request.getPath()));
     }
 
     /** Maps a {@link SessionFailure} to its problem document. */

@@ -22,8 +22,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Builds the session beans from bff-web's config file ({@code atrium.web.config}, e.g. {@code ATRIUM_WEB_CONFIG} or
- * {@code --atrium.web.config=config/bff-web/web.yaml}); without a file, sessions are off (every request anonymous).
+ * Builds the session beans from bff-web's config file ({@code atrium.web.session-config}, e.g. {@code ATRIUM_WEB_SESSION_CONFIG} or
+ * {@code --atrium.web.session-config=config/bff/web-session.yaml}); without a file, sessions are off (every request anonymous).
  *
  * <pre>
  * format_version: 1
@@ -35,7 +35,7 @@ final class SessionFactory {
     private static final Set<String> TOP_LEVEL = Set.of("format_version", "session");
 
     @Singleton
-    SessionConfig sessionConfig(@Value("${atrium.web.config:}") String file) {
+    SessionConfig sessionConfig(@Value("${atrium.web.session-config:}") String file) {
         if (file == null || file.isBlank()) {
             return SessionConfig.DISABLED;
         }

@@ -36,7 +36,7 @@ final class BffWebUnderTest implements AutoCloseable {
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
                 "micronaut.server.port", port,
                 "micronaut.server.host", "127.0.0.1",
-                "atrium.web.config", file.toString(),
+                "atrium.web.session-config", file.toString(),
                 "test.caller-echo", "true"));
         return new BffWebUnderTest(server);
     }

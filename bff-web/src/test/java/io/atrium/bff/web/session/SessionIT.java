@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * PKCE, state and nonce, the session cookie, CSRF, refresh, logout, a forged state and an ended session.
  */
 class SessionIT {
-    private static final String ISSUER_ID = "atrium";
-    private static MockOAuth2Server provider;
+    static final String ISSUER_ID = "atrium";
+    static MockOAuth2Server provider;
     private static BffWebUnderTest bff;
 
     @BeforeAll
