@@ -27,4 +27,13 @@ public final class GraphQLErrorCodes {
 
     private GraphQLErrorCodes() {
     }
+
+    // BFFs (graphql.bff)
+    public static final String PERSISTED_QUERY_ID_REQUIRED = "PERSISTED_QUERY_ID_REQUIRED";
+    public static final String APP_UPDATE_REQUIRED = "APP_UPDATE_REQUIRED";
+    public static final String RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE";
+    public static final String INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED";
+    public static final String INTROSPECTION_MIXED = "INTROSPECTION_MIXED";
+    public static final String SCHEMA_NOT_READY = "SCHEMA_NOT_READY";
+    public static final String ROUTER_UNAVAILABLE = "ROUTER_UNAVAILABLE";
 }

@@ -2,6 +2,7 @@ package io.atrium.bff.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micronaut.context.annotation.Property;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.client.HttpClient;
@@ -11,6 +12,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 @MicronautTest
+@Property(name = "atrium.bff.config", value = "src/test/resources/health-web.yaml")
 class HealthIT {
 
     @Inject
@@ -23,5 +25,15 @@ class HealthIT {
 
         assertThat(response.code()).isEqualTo(200);
         assertThat(response.body()).contains("\"status\":\"UP\"");
+    }
+
+    @Test
+    void unknownPathsGetProblemDocuments() {
+        var refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.micronaut.http.client.exceptions.HttpClientResponseException.class,
+                () -> client.toBlocking().exchange(HttpRequest.GET("/nope"), String.class));
+        assertThat(refused.getStatus().getCode()).isEqualTo(404);
+        assertThat(refused.getResponse().getContentType()).get().asString().contains("application/problem+json");
+        assertThat(refused.getResponse().getBody(String.class)).get().asString().contains("ROUTE_NOT_FOUND");
     }
 }

@@ -9,4 +9,5 @@ public record HistoryEntry(long version, String action, String subgraph, String 
     public static final String PUBLISH = "publish";
     public static final String DELETE = "delete";
     public static final String OPERATIONS = "operations";
+    public static final String RETIRE = "retire";
 }

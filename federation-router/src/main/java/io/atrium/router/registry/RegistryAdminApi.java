@@ -23,13 +23,17 @@ import java.util.regex.Pattern;
  * DELETE /registry/subgraphs/{name}           remove: 200, 404, 422 when the rest does not compose
  * GET    /registry/supergraph                 the live supergraph SDL (404 while empty)
  * GET    /registry/history                    every change: version, action, subgraph, hashes, when, who
- * GET    /registry/operations/{client}        a client's trusted operations
- * PUT    /registry/operations/{client}        replace them (Apollo's persisted query manifest JSON)
+ * GET    /registry/operations                 every client's (and client version's) operations
+ * GET    /registry/operations/{client}[/{version}]  a client's (version's) trusted operations
+ * PUT    /registry/operations/{client}[/{version}]  replace them (Apollo's persisted query manifest or a Relay map)
+ * DELETE /registry/operations/{client}[/{version}]  retire them (schema checks stop protecting them)
  * </pre>
  * {@code X-Atrium-Actor} names who made a change in the history (free text, default {@code admin}).
  */
 public final class RegistryAdminApi {
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+    /** An app version: {@code 5.2.0}, {@code 2026.1-beta+7}. */
+    private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+-]{0,31}");
     private static final String PREFIX = "/registry/";
 
     private final SubgraphRegistry registry;
@@ -90,15 +94,29 @@ public final class RegistryAdminApi {
                 };
             }
         }
-        if (parts.length == 2 && resource.equals("operations") && NAME.matcher(parts[1]).matches()) {
+        if (parts.length == 1 && resource.equals("operations")) {
+            return method.equals("GET") ? allOperations() : notAllowed(method, "GET");
+        }
+        if ((parts.length == 2 || parts.length == 3) && resource.equals("operations") && NAME.matcher(parts[1]).matches()
+                && (parts.length == 2 || VERSION.matcher(parts[2]).matches())) {
+            String client = parts.length == 2 ? parts[1] : parts[1] + "/" + parts[2];
             return switch (method) {
                 case "GET" -> AdminResponse.json(200, operationsJson(registry.state().operations()
-                        .getOrDefault(parts[1], List.of())));
-                case "PUT" -> result(registry.publishOperations(parts[1], manifest(body), actor));
-                default -> notAllowed(method, "GET, PUT");
+                        .getOrDefault(client, List.of())));
+                case "PUT" -> result(registry.publishOperations(client, manifest(body), actor));
+                case "DELETE" -> result(registry.retireOperations(client, actor));
+                default -> notAllowed(method, "GET, PUT, DELETE");
             };
         }
         return notFound("/registry/" + String.join("/", parts));
+    }
+
+    /** Every client (and client version) with operations: {@code {version, clients: {"ios/5.2.0": [...]}}}. */
+    private AdminResponse allOperations() {
+        RegistryState state = registry.state();
+        Map<String, Object> clients = new LinkedHashMap<>();
+        state.operations().forEach((client, operations) -> clients.put(client, operationsJson(operations)));
+        return AdminResponse.json(200, Map.of("version", state.version(), "clients", clients));
     }
 
     private AdminResponse list() {
@@ -180,11 +198,13 @@ public final class RegistryAdminApi {
                 extra.put("broken_operations", brokenJson(refused.brokenOperations()));
                 yield AdminResponse.problem(refused.errors().isEmpty()
                                 ? RegistryProblems.OPERATIONS_INVALID : RegistryProblems.COMPOSITION_FAILED,
-                        refused.errors().isEmpty() ? "some operations do not validate against the live schema"
+                        refused.errors().isEmpty() ? "registered operations would not validate (see broken_operations); "
+                                + "nothing was changed"
                                 : "the subgraphs would not compose; nothing was changed", extra);
             }
             case RegistryResult.NotFound notFound -> AdminResponse.problem(RegistryProblems.SUBGRAPH_NOT_FOUND,
-                    "no subgraph named '" + notFound.name() + "' is registered", Map.of());
+                    notFound.name().contains("/") ? "no operations are registered for '" + notFound.name() + "'"
+                            : "no subgraph named '" + notFound.name() + "' is registered", Map.of());
         };
     }
 
@@ -206,10 +226,20 @@ public final class RegistryAdminApi {
         return new SubgraphSource(name, url, sdl);
     }
 
-    /** Apollo's persisted query manifest: {@code {"format": "apollo-persisted-query-manifest", "operations": [...]}}. */
+    /**
+     * Apollo's persisted query manifest ({@code {"format": "apollo-persisted-query-manifest", "operations": [...]}}) or
+     * a Relay / GraphQL Code Generator map ({@code {"<id>": "<text>"}}).
+     */
     @SuppressWarnings("unchecked")
     private static List<RegisteredOperation> manifest(byte[] body) {
         Object parsed = parse(body);
+        if (parsed instanceof Map<?, ?> relay && !relay.containsKey("format") && !relay.isEmpty()
+                && relay.values().stream().allMatch(v -> v instanceof String)) {
+            List<RegisteredOperation> result = new ArrayList<>();
+            ((Map<String, String>) relay).forEach((id, text) -> result.add(new RegisteredOperation(id,
+                    operationName(text), null, text)));
+            return result;
+        }
         if (!(parsed instanceof Map<?, ?> map) || !"apollo-persisted-query-manifest".equals(map.get("format"))
                 || !(map.get("operations") instanceof List<?> operations)) {
             throw new BadRequest("the body must be an Apollo persisted query manifest "
@@ -225,6 +255,14 @@ public final class RegistryAdminApi {
         }
         return result;
     }
+
+    /** The first operation's name in a Relay map entry (Relay maps carry no names), or null. */
+    private static String operationName(String text) {
+        java.util.regex.Matcher m = OPERATION_NAME.matcher(text);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static final Pattern OPERATION_NAME = Pattern.compile("\\b(?:query|mutation|subscription)\\s+([_A-Za-z][_0-9A-Za-z]*)");
 
     private static Object parse(byte[] body) {
         try {

@@ -32,8 +32,10 @@ public final class RegistryCli {
                    atrium subgraph list | history
                    atrium subgraph fetch [--name <name>]        (no name: the live supergraph)
                    atrium subgraph delete --name <name>
-                   atrium operations publish --client <name> --manifest <persisted-query-manifest.json>
-                   atrium operations fetch --client <name>
+                   atrium operations publish --client <name> [--version <app version>] <manifest.json>
+                                 (Apollo persisted query manifest or Relay map; also --manifest <file>)
+                   atrium operations fetch|retire --client <name> [--version <app version>]
+                   atrium operations list
             options: --admin-url <url> (default $ATRIUM_ROUTER_ADMIN_URL or http://127.0.0.1:9902), --json
             the admin token comes from ATRIUM_ROUTER_ADMIN_TOKEN
             exit codes: 0 done / check passed, 1 refused / check failed, 2 usage, 3 registry unreachable or token refused
@@ -67,6 +69,8 @@ public final class RegistryCli {
                 options.put(arg, "true");
             } else if (arg.startsWith("--") && i + 1 < args.length) {
                 options.put(arg, args[++i]);
+            } else if (!arg.startsWith("--") && group.equals("operations") && !options.containsKey("--manifest")) {
+                options.put("--manifest", arg); // operations publish ... manifest.json
             } else {
                 err.println("unexpected argument '" + arg + "'");
                 err.print(USAGE_TEXT);
@@ -115,14 +119,29 @@ public final class RegistryCli {
         }
         if (group.equals("operations")) {
             return switch (command) {
-                case "publish" -> new Request("PUT", "/registry/operations/" + required(options, "--client"),
-                        read(required(options, "--manifest")), "operations " + options.get("--client"));
-                case "fetch" -> new Request("GET", "/registry/operations/" + required(options, "--client"), null,
-                        "operations");
+                case "publish" -> new Request("PUT", "/registry/operations/" + clientPath(options),
+                        read(required(options, "--manifest")), "operations " + clientPath(options));
+                case "fetch" -> new Request("GET", "/registry/operations/" + clientPath(options), null, "operations");
+                case "retire" -> new Request("DELETE", "/registry/operations/" + clientPath(options), null,
+                        "retire " + clientPath(options));
+                case "list" -> new Request("GET", "/registry/operations", null, "operations");
                 default -> null;
             };
         }
         return null;
+    }
+
+    /** {@code client} or {@code client/version} (an app version's own operations). */
+    private static String clientPath(Map<String, String> options) {
+        String client = required(options, "--client");
+        String version = options.get("--version");
+        if (version == null) {
+            return client;
+        }
+        if (!version.matches("[0-9A-Za-z][0-9A-Za-z._+-]{0,31}")) {
+            throw new UsageException("--version '" + version + "' must hold only letters, digits, '.', '_', '+' and '-'");
+        }
+        return client + "/" + version;
     }
 
     private static String subgraphBody(Map<String, String> options) {

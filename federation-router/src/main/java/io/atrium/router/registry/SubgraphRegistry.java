@@ -94,6 +94,25 @@ public final class SubgraphRegistry {
     }
 
     /**
+     * Retires the operations registered under {@code client} (a client name, or {@code name/version} for one app
+     * version): schema checks stop protecting them, and a BFF reading the registry stops serving them.
+     */
+    public RegistryResult retireOperations(String client, String actor) {
+        return change(state -> {
+            if (!state.operations().containsKey(client)) {
+                return new Outcome(null, new RegistryResult.NotFound(client));
+            }
+            Map<String, List<RegisteredOperation>> all = new LinkedHashMap<>(state.operations());
+            all.remove(client);
+            long version = state.version() + 1;
+            RegistryState next = new RegistryState(version, state.subgraphs(), state.supergraphSdl(),
+                    state.supergraphHash(), all, history(state, new HistoryEntry(version, HistoryEntry.RETIRE,
+                    client, null, state.supergraphHash(), clock.millis(), actor)));
+            return new Outcome(next, new RegistryResult.Applied(version, state.supergraphHash(), List.of()));
+        });
+    }
+
+    /**
      * What publishing {@code candidate} would do, without saving: composition errors, API schema changes, and
      * registered operations that would no longer validate.
      */
@@ -126,6 +145,11 @@ public final class SubgraphRegistry {
             return new Outcome(null, new RegistryResult.Refused(failed.errors(), List.of()));
         }
         CompositionResult.Composed composed = (CompositionResult.Composed) result;
+        List<OperationFailure> broken = SchemaChecks.operations(composed.supergraph().apiSchema(), state.operations());
+        if (!broken.isEmpty()) {
+            // every registered (active) client version keeps working: a change that breaks one is refused
+            return new Outcome(null, new RegistryResult.Refused(List.of(), broken));
+        }
         String supergraphHash = Sha256.hex(composed.supergraphSdl());
         Supergraph before = supergraph(state);
         List<SchemaChange> changes = SchemaChecks.diff(before == null ? null : before.apiSchema(),

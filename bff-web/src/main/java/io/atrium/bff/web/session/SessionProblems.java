@@ -17,7 +17,7 @@ public final class SessionProblems {
             "Missing or wrong CSRF token");
     public static final ProblemType SESSIONS_UNAVAILABLE = ProblemType.of("sessions_unavailable", 503,
             "Browser sessions are unavailable");
-    public static final ProblemType SESSIONS_DISABLED = ProblemType.of("sessions_disabled", 404,
+    public static final ProblemType SESSIONS_DISABLED = ProblemType.of("sessions_disabled", 501,
             "Browser sessions are not configured");
     public static final ProblemType NOT_SIGNED_IN = ProblemType.of("not_signed_in", 401, "No browser session");
 

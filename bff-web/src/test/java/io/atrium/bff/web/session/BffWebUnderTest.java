@@ -37,6 +37,7 @@ final class BffWebUnderTest implements AutoCloseable {
                 "micronaut.server.port", port,
                 "micronaut.server.host", "127.0.0.1",
                 "atrium.web.session-config", file.toString(),
+                "atrium.bff.config", "src/test/resources/health-web.yaml",
                 "test.caller-echo", "true"));
         return new BffWebUnderTest(server);
     }

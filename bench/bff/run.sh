@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# ./atrium bench bff — what bff-mobile adds on top of the router: the benchmark query (bench/router/query.graphql) sent
+# as a trusted operation by id through bff-mobile -> router -> sample subgraphs, against the same query sent to the
+# router alone, in one run with the same wrk settings, rounds interleaved. Per hop: RPS, p50/p99 and CPU per request
+# (from /proc). Last line: bff overhead: cpu=<BFF CPU per request / router CPU per request> p99_ms=<p99 through the
+# BFF - p99 of the router alone>.
+# Env: SHORT=1 (a quick check: 5 s warm-up, 1 round of 3 s, 10 connections), WARMUP (30), ROUNDS (3), DURATION (10),
+#      CONNECTIONS (50), THREADS (2).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE="$ROOT/bench/router"     # subgraphs.sh and the query live with the router benchmark
+BFF_HERE="$ROOT/bench/bff"
+WORK="$ROOT/bench/.work/bff"
+# shellcheck source=../lib.sh
+source "$ROOT/bench/lib.sh"
+# shellcheck source=../router/subgraphs.sh
+source "$HERE/subgraphs.sh"
+
+if [ "${SHORT:-0}" = 1 ]; then WARMUP=${WARMUP:-5} ROUNDS=${ROUNDS:-1} DURATION=${DURATION:-3} CONNECTIONS=${CONNECTIONS:-10}; fi
+WARMUP=${WARMUP:-30}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-50}
+THREADS=${THREADS:-2}
+VERSION=0.1.0-SNAPSHOT
+EXAMPLES_JAR="$ROOT/examples/target/atrium-examples-$VERSION-all.jar"
+ROUTER_JAR="$ROOT/federation-router/target/atrium-federation-router-$VERSION.jar"
+BFF_JAR="$ROOT/bff-mobile/target/atrium-bff-mobile-$VERSION.jar"
+SUPERGRAPH="$ROOT/config/supergraph/examples.graphql"
+JAVA=${JAVA_HOME:?JAVA_HOME must name a JDK 25 (./atrium bench sets it)}/bin/java
+TOKEN="bench-bff-$RANDOM$RANDOM"
+JVM_OPTS="-Xms256m -Xmx256m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+
+need_debian_packages wrk curl
+command -v node >/dev/null 2>&1 || die "the benchmark needs Node.js (it writes the JSON bodies)"
+[ -f "$EXAMPLES_JAR" ] && [ -f "$ROUTER_JAR" ] && [ -f "$BFF_JAR" ] || die "build first: ./atrium build"
+rm -rf "$WORK" && mkdir -p "$WORK/registry"
+
+pids_to_stop=()
+cleanup() { for pid in "${pids_to_stop[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+start_sample_subgraphs
+registry() { ATRIUM_ROUTER_ADMIN_TOKEN="$TOKEN" ATRIUM_ACTOR=bench "$JAVA" -cp "$ROUTER_JAR" \
+  io.atrium.router.registry.RegistryCli "$@" --admin-url "http://127.0.0.1:$ADMIN_PORT"; }
+
+# The router in registry mode (the BFF reads its view there and publishes its own fields).
+ROUTER_PORT=$(free_port); ADMIN_PORT=$(free_port)
+ATRIUM_ROUTER_ADMIN_TOKEN="$TOKEN" "$JAVA" $JVM_OPTS -jar "$ROUTER_JAR" --registry "$WORK/registry" \
+  --port "$ROUTER_PORT" --admin-port "$ADMIN_PORT" > "$WORK/router.log" 2>&1 &
+ROUTER_PID=$!; pids_to_stop+=("$ROUTER_PID")
+until registry subgraph list >/dev/null 2>&1; do
+  kill -0 "$ROUTER_PID" 2>/dev/null || die "the router exited; see $WORK/router.log"
+  sleep 0.2
+done
+for name in accounts products inventory reviews; do
+  url=$(grep -o "name: \"$name\", url: \"[^\"]*\"" "$WORK/supergraph.graphql" | sed 's/.*url: "\(.*\)"/\1/')
+  registry subgraph publish --name "$name" --routing-url "$url" \
+    --schema "$ROOT/config/supergraph/subgraphs/$name.graphql" > /dev/null || die "publishing $name failed"
+done
+
+BFF_PORT=$(free_port)
+cat > "$WORK/mobile.yaml" <<YAML
+format_version: 1
+name: bff-mobile
+router: { url: "http://127.0.0.1:$ROUTER_PORT/graphql" }
+registry: { admin_url: "http://127.0.0.1:$ADMIN_PORT", poll_ms: 200 }
+subgraph: { name: bff-mobile, routing_url: "http://127.0.0.1:$BFF_PORT/subgraph" }
+view: { exclude_tags: [ internal, web ] }
+operations: { source: registry, require_id: true }
+YAML
+ATRIUM_ROUTER_ADMIN_TOKEN="$TOKEN" "$JAVA" $JVM_OPTS -jar "$BFF_JAR" --config "$WORK/mobile.yaml" --port "$BFF_PORT" \
+  > "$WORK/bff-mobile.log" 2>&1 &
+BFF_PID=$!; pids_to_stop+=("$BFF_PID")
+
+# The benchmark query as the app 'bench' 1.0.0's trusted operation, and the two request bodies.
+write_request_body
+node -e 'const fs=require("fs"),c=require("crypto");const body=fs.readFileSync(process.argv[1],"utf8");
+  const id=c.createHash("sha256").update(body).digest("hex");
+  fs.writeFileSync(process.argv[2],JSON.stringify({format:"apollo-persisted-query-manifest",version:1,
+    operations:[{id,name:"TestQuery",type:"query",body}]}));
+  fs.writeFileSync(process.argv[3],JSON.stringify({operationName:"TestQuery",extensions:{persistedQuery:{version:1,sha256Hash:id}}}))' \
+  "$HERE/query.graphql" "$WORK/manifest.json" "$WORK/bff-request.json"
+export BENCH_BFF_JSON="$WORK/bff-request.json"
+tries=0
+until registry operations publish --client bench --version 1.0.0 "$WORK/manifest.json" > /dev/null 2>&1; do
+  kill -0 "$BFF_PID" 2>/dev/null || die "bff-mobile exited; see $WORK/bff-mobile.log"
+  [ $tries -lt 300 ] || die "the manifest was not accepted; see $WORK/router.log"
+  sleep 0.2; tries=$((tries + 1))
+done
+
+answer() { # $1 name, $2 url, $3 body file, extra curl args...
+  local name=$1 url=$2 body=$3; shift 3
+  curl -fsS -m 10 -o "$WORK/$name.answer.json" -H 'content-type: application/json' "$@" --data-binary @"$body" "$url" \
+    2>/dev/null && ! grep -q '"errors"' "$WORK/$name.answer.json"
+}
+tries=0
+until answer router "http://127.0.0.1:$ROUTER_PORT/graphql" "$WORK/request.json" &&
+      answer bff "http://127.0.0.1:$BFF_PORT/graphql" "$WORK/bff-request.json" \
+        -H 'apollographql-client-name: bench' -H 'apollographql-client-version: 1.0.0'; do
+  kill -0 "$BFF_PID" 2>/dev/null || die "bff-mobile exited; see $WORK/bff-mobile.log"
+  [ $tries -lt 300 ] || die "no error-free answer (router: $WORK/router.answer.json, bff: $WORK/bff.answer.json)"
+  sleep 0.2; tries=$((tries + 1))
+done
+cmp -s "$WORK/router.answer.json" "$WORK/bff.answer.json" || die "the BFF and the router answer differently ($WORK/*.answer.json)"
+say "bff-mobile and the router give the same answer ($(wc -c < "$WORK/bff.answer.json") bytes)."
+
+say "Warming up ($WARMUP s each) ..."
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$HERE/query.lua" "http://127.0.0.1:$ROUTER_PORT/graphql" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$BFF_HERE/query.lua" "http://127.0.0.1:$BFF_PORT/graphql" >/dev/null
+
+results="$WORK/results.txt"
+: > "$results"
+hz=$(getconf CLK_TCK)
+for round in $(seq 1 "$ROUNDS"); do
+  say "Round $round/$ROUNDS ..."
+  run_wrk router "$ROUTER_PID" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$HERE/query.lua" \
+    "http://127.0.0.1:$ROUTER_PORT/graphql" >> "$results"
+  # Through the BFF: the BFF's own CPU per request, and the router's behind it in the same run.
+  router_before=$(cpu_ticks "$ROUTER_PID")
+  line=$(run_wrk bff "$BFF_PID" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$BFF_HERE/query.lua" \
+    "http://127.0.0.1:$BFF_PORT/graphql")
+  router_after=$(cpu_ticks "$ROUTER_PID")
+  echo "$line" >> "$results"
+  awk -v line="$line" -v t=$((router_after - router_before)) -v hz="$hz" \
+    'BEGIN { split(line, f, " "); printf "router-behind-bff %s %s %s %.1f %s\n", f[2], f[3], f[4], (f[6] > 0 ? t / hz * 1e6 / f[6] : 0), f[6] }' >> "$results"
+done
+
+stat() { awk -v l="$1" -v c="$2" '$1==l {print $c}' "$results" | median; }
+say ""
+say "hop                  rps(median)  p50_ms   p99_ms  cpu_ms/req"
+for hop in router bff router-behind-bff; do
+  printf '%-20s %11.1f %7.2f %8.2f %11.3f\n' "$hop" "$(stat "$hop" 2)" "$(stat "$hop" 3)" "$(stat "$hop" 4)" \
+    "$(awk -v us="$(stat "$hop" 5)" 'BEGIN { print us / 1000 }')"
+done
+say "(router: the router alone; bff: the whole path through bff-mobile, CPU of the BFF process only;"
+say " router-behind-bff: the router's CPU per request in the same runs)"
+awk -v bff="$(stat bff 5)" -v router="$(stat router 5)" -v p99b="$(stat bff 4)" -v p99r="$(stat router 4)" \
+  'BEGIN { printf "bff overhead: cpu=%.2f p99_ms=%.1f\n", (router > 0 ? bff / router : 0), p99b - p99r }'

@@ -1,0 +1,218 @@
+package io.atrium.bff.mobile;
+
+import static io.atrium.bff.mobile.MobileStack.code;
+import static io.atrium.bff.mobile.MobileStack.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atrium.graphql.json.JsonWriter;
+import io.atrium.graphql.trusted.Sha256;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bff-mobile over HTTP with the real router, registry and a products subgraph on loopback: the mobile view, its own
+ * fields planned by the router, trusted operations per app version and their errors, batching, GET by name with 304,
+ * the response budget, and the registry refusing a change that breaks an active app version.
+ */
+class MobileBffIT {
+    static final String VIEW_FIELDS = "query ViewFields { __schema { queryType { fields { name } } } }";
+    static final String TOP = "query TopProducts($first: Int) { topProducts(first: $first) { upc name } }";
+    static final String HOME = "query HomeFeed($first: Int!, $after: String) { homeFeed(first: $first, after: $after) "
+            + "{ items { upc name thumbnailUrl(size: SMALL) } endCursor hasNextPage } }";
+    static final String BIG = "query BigDescriptions($repeat: Int) { topProducts(first: 8) { description(repeat: $repeat) } }";
+    static final String PRICES = "query Prices { topProducts { price } }";
+    static final String LABELS = "query Labels { topProducts(first: 2) { upc priceLabel(locale: \"de-DE\") } }";
+
+    static MobileStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = new MobileStack("");
+        stack.publishOperations("ios", "5.2.0", MobileStack.manifest(VIEW_FIELDS, TOP, HOME, BIG, PRICES, LABELS));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private static HttpResponse<String> ios(String body, Map<String, Object> variables) {
+        return stack.postById("ios", "5.2.0", Sha256.hex(body), variables);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> data(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Map<String, Object> body = (Map<String, Object>) json(response);
+        assertThat(body).as(response.body()).doesNotContainKey("errors");
+        return (Map<String, Object>) body.get("data");
+    }
+
+    @Test
+    void introspectionShowsTheMobileViewOnly() {
+        String body = ios(VIEW_FIELDS, Map.of()).body();
+        assertThat(body).contains("\"topProducts\"", "\"homeFeed\"").doesNotContain("internalReport", "_entities");
+    }
+
+    @Test
+    void aFieldOutsideTheViewIsRefusedInValidationThoughTheRouterHasIt() {
+        HttpResponse<String> response = ios(PRICES, Map.of());
+        assertThat(code(response)).isEqualTo("GRAPHQL_VALIDATION_FAILED");
+        assertThat(response.body()).contains("price");
+    }
+
+    @Test
+    void aFieldHiddenFromTheViewStillFeedsRequires() {
+        assertThat(data(ios(LABELS, Map.of())).toString())
+                .isEqualTo("{topProducts=[{upc=1, priceLabel=de-DE 100}, {upc=2, priceLabel=de-DE 200}]}");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void homeFeedIsPlannedThroughTheRouterWithCursorPages() {
+        Map<String, Object> first = (Map<String, Object>) data(ios(HOME, Map.of("first", 3))).get("homeFeed");
+        assertThat((List<Map<String, Object>>) first.get("items")).extracting(i -> i.get("upc"), i -> i.get("name"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("1", "Product 1"),
+                        org.assertj.core.groups.Tuple.tuple("2", "Product 2"),
+                        org.assertj.core.groups.Tuple.tuple("3", "Product 3"));
+        assertThat(((List<Map<String, Object>>) first.get("items")).getFirst().get("thumbnailUrl"))
+                .isEqualTo("https://img.atrium.example/products/1/160w.webp");
+        assertThat(first.get("hasNextPage")).isEqualTo(true);
+        Map<String, Object> last = (Map<String, Object>) data(ios(HOME, Map.of("first", 10, "after",
+                first.get("endCursor")))).get("homeFeed");
+        assertThat((List<Map<String, Object>>) last.get("items")).extracting(i -> i.get("upc"))
+                .containsExactly("4", "5", "6", "7", "8");
+        assertThat(last.get("endCursor")).isNull();
+        assertThat(last.get("hasNextPage")).isEqualTo(false);
+    }
+
+    @Test
+    void listSizeBoundIsEnforcedByTheField() {
+        assertThat(ios(HOME, Map.of("first", 51)).body()).contains("'first' must be between 1 and 50");
+    }
+
+    @Test
+    void theClientsCostBudgetRefusesLargeListsBeforeTheRouterIsAsked() {
+        int before = stack.products.requests.get();
+        HttpResponse<String> refused = ios(TOP, Map.of("first", 1000));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(code(refused)).isEqualTo("COST_ESTIMATED_TOO_EXPENSIVE");
+        assertThat(stack.products.requests.get()).isEqualTo(before);
+        assertThat(data(ios(TOP, Map.of("first", 8)))).isNotNull();
+    }
+
+    @Test
+    void operationTextIsRefusedWithIdRequired() {
+        HttpResponse<String> response = stack.post("ios", "5.2.0", JsonWriter.write(Map.of("query", TOP)), Map.of());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(code(response)).isEqualTo("PERSISTED_QUERY_ID_REQUIRED");
+    }
+
+    @Test
+    void unknownIdIsNotInList() {
+        HttpResponse<String> response = stack.postById("ios", "5.2.0", Sha256.hex("{ topProducts { upc } }"), Map.of());
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(code(response)).isEqualTo("PERSISTED_QUERY_NOT_IN_LIST");
+        assertThat(response.headers().firstValue("cache-control")).contains("private, no-cache, must-revalidate");
+    }
+
+    @Test
+    void anAppVersionBelowTheMinimumIsToldToUpdate() {
+        HttpResponse<String> response = stack.postById("ios", "4.9.0", Sha256.hex(TOP), Map.of());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(code(response)).isEqualTo("APP_UPDATE_REQUIRED");
+        assertThat(response.body()).contains("oldest supported version is 5.0.0");
+    }
+
+    @Test
+    void operationsAreScopedToTheirAppAndVersion() {
+        assertThat(code(stack.postById("android", "5.2.0", Sha256.hex(TOP), Map.of()))).isEqualTo("APP_UPDATE_REQUIRED");
+        assertThat(code(stack.postById("ios", "5.3.0", Sha256.hex(TOP), Map.of()))).isEqualTo("APP_UPDATE_REQUIRED");
+    }
+
+    @Test
+    void aRetiredVersionIsToldToUpdate() throws Exception {
+        stack.publishOperations("ios", "5.1.0", MobileStack.manifest(TOP));
+        assertThat(data(stack.postById("ios", "5.1.0", Sha256.hex(TOP), Map.of("first", 1)))).isNotNull();
+        stack.admin("DELETE", "/registry/operations/ios/5.1.0", null, 200);
+        MobileStack.await("5.1.0 retired", () -> "APP_UPDATE_REQUIRED".equals(code(
+                stack.postById("ios", "5.1.0", Sha256.hex(TOP), Map.of()))));
+        assertThat(stack.postById("ios", "5.1.0", Sha256.hex(TOP), Map.of()).body()).contains("update the app");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aBatchIsAnsweredInOneResponseInOrder() {
+        String batch = "[" + new String(JsonWriter.write(Map.of("variables", Map.of("first", 2), "extensions",
+                Map.of("persistedQuery", Map.of("version", 1, "sha256Hash", Sha256.hex(TOP)))))) + ","
+                + new String(JsonWriter.write(Map.of("variables", Map.of("first", 1), "extensions",
+                Map.of("persistedQuery", Map.of("version", 1, "sha256Hash", Sha256.hex(HOME)))))) + ","
+                + new String(JsonWriter.write(Map.of("query", TOP))) + "]";
+        HttpResponse<String> response = stack.post("ios", "5.2.0", batch.getBytes(), Map.of());
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<Map<String, Object>> answers = (List<Map<String, Object>>) json(response);
+        assertThat(answers).hasSize(3);
+        assertThat(answers.get(0).toString()).contains("topProducts").contains("Product 2").doesNotContain("Product 3");
+        assertThat(answers.get(1).toString()).contains("homeFeed");
+        assertThat(answers.get(2).toString()).contains("PERSISTED_QUERY_ID_REQUIRED");
+    }
+
+    @Test
+    void aRegisteredQueryIsServedByGetWithEtagAnd304() {
+        Map<String, String> app = Map.of("apollographql-client-name", "ios", "apollographql-client-version", "5.2.0");
+        HttpResponse<String> first = stack.get("/v1/ops/TopProducts?first=2", app);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(first.body()).contains("Product 2").doesNotContain("Product 3");
+        String etag = first.headers().firstValue("etag").orElseThrow();
+        assertThat(first.headers().firstValue("cache-control")).contains("private, no-cache");
+        assertThat(first.headers().firstValue("vary").orElseThrow()).contains("apollographql-client-version");
+        Map<String, String> conditional = new java.util.HashMap<>(app);
+        conditional.put("if-none-match", etag);
+        HttpResponse<String> again = stack.get("/v1/ops/TopProducts?first=2", conditional);
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(stack.get("/v1/ops/TopProducts?first=3", conditional).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void getByNameRefusesUnknownNamesAndVariables() {
+        Map<String, String> app = Map.of("apollographql-client-name", "ios", "apollographql-client-version", "5.2.0");
+        HttpResponse<String> unknown = stack.get("/v1/ops/Nope", app);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.headers().firstValue("content-type")).contains("application/problem+json");
+        assertThat(unknown.body()).contains("OPERATION_NOT_FOUND");
+        assertThat(code(stack.get("/v1/ops/TopProducts?nope=1", app))).isEqualTo("BAD_REQUEST");
+    }
+
+    @Test
+    void anAnswerOverItsBudgetFailsWithResponseTooLarge() {
+        assertThat(data(ios(BIG, Map.of("repeat", 1)))).isNotNull();
+        HttpResponse<String> big = ios(BIG, Map.of("repeat", 100));
+        assertThat(code(big)).isEqualTo("RESPONSE_TOO_LARGE");
+        assertThat(big.body()).contains("over its budget of 4096 bytes").doesNotContain("fine piece");
+    }
+
+    @Test
+    void aSchemaChangeBreakingAnActiveAppVersionIsRefused() throws Exception {
+        String withoutName = MobileStack.resource("/fixtures/stack/products.graphql").replace("  name: String\n", "");
+        HttpResponse<String> refused = stack.admin("PUT", "/registry/subgraphs/products",
+                Map.of("routing_url", stack.products.url(), "sdl", withoutName), 0);
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("broken_operations").contains("ios/5.2.0").contains("TopProducts");
+        assertThat(data(ios(TOP, Map.of("first", 1)))).isNotNull();
+    }
+
+    @Test
+    void unknownPathsGetProblemDocuments() {
+        HttpResponse<String> response = stack.get("/nope", Map.of());
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("content-type")).contains("application/problem+json");
+        assertThat(response.body()).contains("ROUTE_NOT_FOUND").doesNotContain("_links");
+    }
+}

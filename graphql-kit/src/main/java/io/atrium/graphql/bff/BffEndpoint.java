@@ -1,0 +1,269 @@
+package io.atrium.graphql.bff;
+
+import graphql.ExecutionInput;
+import graphql.language.Field;
+import graphql.language.OperationDefinition;
+import graphql.language.Selection;
+import io.atrium.graphql.GraphQLErrorCodes;
+import io.atrium.graphql.GraphQLErrors;
+import io.atrium.graphql.cost.DemandControl;
+import io.atrium.graphql.document.OperationSelector;
+import io.atrium.graphql.document.ParsedDocument;
+import io.atrium.graphql.http.GraphQLHttpParser;
+import io.atrium.graphql.http.GraphQLHttpRequest;
+import io.atrium.graphql.http.HttpParseResult;
+import io.atrium.graphql.subgraph.FederatedSubgraph;
+import io.atrium.graphql.http.HeaderLookup;
+import io.atrium.graphql.identity.IdentityOutcome;
+import io.atrium.graphql.identity.IdentityResolver;
+import io.atrium.graphql.json.JsonWriter;
+import io.atrium.graphql.limits.LimitVerdict;
+import io.atrium.graphql.limits.LimitsPolicy;
+import io.atrium.graphql.trusted.DocumentResolution;
+import io.atrium.graphql.trusted.DocumentResolver;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpClient;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One BFF's GraphQL pipeline, independent of its HTTP server: document (trusted operation of the app version by id,
+ * or text when the config allows it) → identity → parse, operation limits and validation against the client's VIEW
+ * (cached per view) → demand control (this client's cost budget) → introspection answered from the view, everything else forwarded to the router with the caller's
+ * assertion and the app's name and version → response budget and {@code Cache-Control}. Every request is counted and
+ * access-logged ({@link BffObservations}).
+ */
+public final class BffEndpoint implements AutoCloseable {
+    private static final CompletionStage<DocumentResolution> NO_DOCUMENT = CompletableFuture.completedFuture(null);
+    private static final Map<String, String> REVALIDATE = Map.of("cache-control", "private, no-cache, must-revalidate");
+    private static final Map<String, String> NO_STORE = Map.of("cache-control", "no-store");
+
+    private final BffConfig config;
+    private final ViewFollower views;
+    private final LimitsPolicy limits;
+    private final DemandControl demandControl;
+    private final DocumentResolver documents;
+    private final IdentityResolver identity;
+    private final RouterForwarder router;
+    private final BffObservations observations;
+
+    public BffEndpoint(BffConfig config, ViewFollower views, HttpClient http, MeterRegistry registry) {
+        this.config = config;
+        this.views = views;
+        this.limits = new LimitsPolicy(config.endpoint().limits(), registry);
+        this.demandControl = new DemandControl(config.endpoint().demandControl(), registry);
+        this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), registry);
+        this.identity = IdentityResolver.create(config.endpoint().identity(), http, registry);
+        this.router = new RouterForwarder(config.router(), http);
+        this.observations = new BffObservations(config.name(), registry);
+    }
+
+    public BffConfig config() {
+        return config;
+    }
+
+    /** The live view, or null before the first one. */
+    public LiveView view() {
+        return views.current();
+    }
+
+    /** A GraphQL-over-HTTP POST body (one request) through {@link #execute}. */
+    public CompletionStage<BffResult> post(HeaderLookup headers, byte[] body) {
+        return parsed(GraphQLHttpParser.post(headers, body == null ? new byte[0] : body), headers);
+    }
+
+    /** A GraphQL-over-HTTP GET (raw query string) through {@link #execute}. */
+    public CompletionStage<BffResult> get(HeaderLookup headers, String rawQuery) {
+        return parsed(GraphQLHttpParser.get(headers, rawQuery == null ? "" : rawQuery), headers);
+    }
+
+    /** A request of the router to the BFF's own fields (its subgraph), answered by {@code fields}. */
+    public static CompletionStage<BffResult> subgraph(FederatedSubgraph fields, HeaderLookup headers, byte[] body) {
+        HttpParseResult parsed = GraphQLHttpParser.post(headers, body == null ? new byte[0] : body);
+        if (parsed instanceof HttpParseResult.Refused refused) {
+            return done(new BffResult(refused.status(), NO_STORE, JsonWriter.write(refused.body())));
+        }
+        GraphQLHttpRequest request = ((HttpParseResult.Parsed) parsed).request();
+        return fields.execute(request.query(), request.operationName(), request.variables())
+                .thenApply(result -> new BffResult(200, Map.of("content-type", "application/json"), JsonWriter.write(result)));
+    }
+
+    private CompletionStage<BffResult> parsed(HttpParseResult parsed, HeaderLookup headers) {
+        return switch (parsed) {
+            case HttpParseResult.Parsed ok -> execute(ok.request(), headers);
+            case HttpParseResult.Refused refused -> done(new BffResult(refused.status(), NO_STORE,
+                    JsonWriter.write(refused.body())));
+        };
+    }
+
+    /** Runs one GraphQL request; never fails (failures are answered). */
+    public CompletionStage<BffResult> execute(GraphQLHttpRequest request, HeaderLookup headers) {
+        long started = System.nanoTime();
+        return run(request, headers).exceptionally(failure -> BffResult.errors(502, NO_STORE,
+                        GraphQLErrorCodes.ROUTER_UNAVAILABLE, "the router did not answer; try again"))
+                .thenApply(result -> {
+                    observations.record(request, result, System.nanoTime() - started);
+                    return result.withHeader("content-type", request.format().contentType());
+                });
+    }
+
+    private CompletionStage<BffResult> run(GraphQLHttpRequest request, HeaderLookup headers) {
+        LiveView live = views.current();
+        if (live == null) {
+            return done(BffResult.errors(503, REVALIDATE, GraphQLErrorCodes.SCHEMA_NOT_READY,
+                    "the schema is not loaded yet; try again shortly"));
+        }
+        CompletionStage<DocumentResolution> document = resolve(live, request);
+        return document.thenCompose(resolution -> {
+            if (resolution instanceof DocumentResolution.Refused refused) {
+                return done(BffResult.errors(refused.status(), refused.headers(), refused.code(), refused.message()));
+            }
+            GraphQLHttpRequest resolved = request.withQuery(((DocumentResolution.Resolved) resolution).query());
+            return identity.resolve(headers).thenCompose(outcome -> {
+                if (outcome instanceof IdentityOutcome.Refused refused) {
+                    return done(BffResult.errors(401, Map.of("www-authenticate", "Bearer realm=\"atrium\""),
+                            GraphQLErrorCodes.UNAUTHENTICATED, refused.message()));
+                }
+                return admitted(live, resolved, headers);
+            });
+        });
+    }
+
+    /** The document text: a registered operation of the app version, or what the kit's trusted documents allow. */
+    private CompletionStage<DocumentResolution> resolve(LiveView live, GraphQLHttpRequest request) {
+        if (config.operations().source() == BffConfig.Operations.Source.NONE) {
+            return documents.resolve(request);
+        }
+        String id = request.documentId();
+        if (id == null && request.extensions().get("persistedQuery") instanceof Map<?, ?> pq
+                && pq.get("sha256Hash") instanceof String hash) {
+            id = hash;
+        }
+        if (id == null) {
+            return config.operations().requireId()
+                    ? CompletableFuture.completedFuture(new DocumentResolution.Refused(400,
+                    GraphQLErrorCodes.PERSISTED_QUERY_ID_REQUIRED, "this endpoint runs registered operations only: "
+                    + "send the operation's id (extensions.persistedQuery.sha256Hash or documentId), not its text",
+                    Map.of()))
+                    : documents.resolve(request);
+        }
+        if (request.documentId() != null && request.query() != null) {
+            return CompletableFuture.completedFuture(new DocumentResolution.Refused(400,
+                    GraphQLErrorCodes.CANNOT_SEND_PQ_ID_AND_BODY, "send either 'documentId' or 'query', not both",
+                    REVALIDATE));
+        }
+        AppOperations.Lookup lookup = live.operations().byId(request.client().name(), request.client().version(), id);
+        return CompletableFuture.completedFuture(switch (lookup) {
+            case AppOperations.Lookup.Found found -> new DocumentResolution.Resolved(found.operation().body());
+            case AppOperations.Lookup.UpdateRequired update -> new DocumentResolution.Refused(400,
+                    GraphQLErrorCodes.APP_UPDATE_REQUIRED, update.message(), REVALIDATE);
+            case AppOperations.Lookup.NotInList ignored -> new DocumentResolution.Refused(404,
+                    GraphQLErrorCodes.PERSISTED_QUERY_NOT_IN_LIST, "PersistedQueryNotInList: the operation id is not "
+                    + "registered for " + request.client().name() + " " + request.client().version(), REVALIDATE);
+        });
+    }
+
+    private CompletionStage<BffResult> admitted(LiveView live, GraphQLHttpRequest request, HeaderLookup headers) {
+        int requestError = request.format().requestErrorStatus();
+        if (request.query() == null || request.query().isBlank()) {
+            return done(BffResult.errors(requestError, NO_STORE, GraphQLErrorCodes.BAD_REQUEST, "the request has no 'query'"));
+        }
+        ParsedDocument parsed = live.documents().get(request.query());
+        if (!parsed.parsed()) {
+            return done(BffResult.body(requestError, NO_STORE, Map.of("errors", parsed.errors())));
+        }
+        OperationSelector.Selection selection = OperationSelector.select(parsed.document(), request.operationName());
+        if (!selection.ok()) {
+            return done(BffResult.errors(requestError, NO_STORE, GraphQLErrorCodes.OPERATION_RESOLUTION_FAILURE,
+                    selection.problem()));
+        }
+        OperationDefinition operation = selection.operation();
+        if (limits.check(parsed.measurements(operation), request.client().name(), request.operationName())
+                instanceof LimitVerdict.Refuse refuse) {
+            return done(BffResult.errors(400, NO_STORE, refuse.code(), refuse.message()));
+        }
+        if (!parsed.validationErrors().isEmpty()) {
+            return done(BffResult.body(requestError, NO_STORE, Map.of("errors", parsed.validationErrors())));
+        }
+        boolean query = operation.getOperation() == OperationDefinition.Operation.QUERY;
+        if (request.get() && !query) {
+            return done(BffResult.errors(405, Map.of("allow", "POST"), GraphQLErrorCodes.METHOD_NOT_ALLOWED,
+                    "only queries may be sent with GET; use POST for " + operation.getOperation().name().toLowerCase()));
+        }
+        Map<String, Object> tooExpensive = demandControl.check(live.cost(), parsed.document(), operation,
+                request.variables());
+        if (tooExpensive != null) {
+            return done(BffResult.body(400, NO_STORE, Map.of("errors", List.of(tooExpensive))));
+        }
+        Introspection introspection = introspection(operation);
+        if (introspection != Introspection.NONE) {
+            return done(introspect(live, request, introspection));
+        }
+        String name = request.operationName() != null ? request.operationName() : operation.getName();
+        int budget = config.responseBudget().forOperation(name);
+        return router.forward(request, headers, config.name()).thenApply(answer -> {
+            if (answer.body().length > budget) {
+                Map<String, Object> error = GraphQLErrors.error("the response of " + (name == null ? "this operation"
+                        : name) + " is " + answer.body().length + " bytes, over its budget of " + budget
+                        + " bytes; ask for less (smaller pages, fewer fields)", GraphQLErrorCodes.RESPONSE_TOO_LARGE, null);
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("data", null);
+                body.put("errors", List.of(error));
+                return BffResult.body(200, NO_STORE, body);
+            }
+            String cacheControl = query && !answer.hasErrors() ? answer.cacheControl() : null;
+            return new BffResult(answer.status(), Map.of("cache-control", cacheControl == null ? "no-store"
+                    : cacheControl), answer.body());
+        });
+    }
+
+    private enum Introspection { NONE, ONLY, MIXED }
+
+    private static Introspection introspection(OperationDefinition operation) {
+        boolean meta = false;
+        boolean data = false;
+        for (Selection<?> selection : operation.getSelectionSet().getSelections()) {
+            if (selection instanceof Field field) {
+                if (field.getName().equals("__schema") || field.getName().equals("__type")) {
+                    meta = true;
+                } else if (!field.getName().equals("__typename")) {
+                    data = true;
+                }
+            } else {
+                data = true; // fragments: forwarded (introspection inside them is answered by the router's schema)
+            }
+        }
+        return !meta ? Introspection.NONE : data ? Introspection.MIXED : Introspection.ONLY;
+    }
+
+    private BffResult introspect(LiveView live, GraphQLHttpRequest request, Introspection kind) {
+        if (!config.introspection()) {
+            return BffResult.errors(request.format().requestErrorStatus(), NO_STORE,
+                    GraphQLErrorCodes.INTROSPECTION_DISABLED, "introspection is disabled on this endpoint");
+        }
+        if (kind == Introspection.MIXED) {
+            return BffResult.errors(request.format().requestErrorStatus(), NO_STORE, GraphQLErrorCodes.INTROSPECTION_MIXED,
+                    "send introspection (__schema, __type) in an operation of its own");
+        }
+        var result = live.introspection().execute(ExecutionInput.newExecutionInput().query(request.query())
+                .operationName(request.operationName()).variables(request.variables()).build());
+        return BffResult.body(200, NO_STORE, result.toSpecification());
+    }
+
+    private static CompletionStage<BffResult> done(BffResult result) {
+        return CompletableFuture.completedFuture(result);
+    }
+
+    /** A JSON body as bytes (the apps' non-forwarded answers). */
+    public static byte[] json(Object value) {
+        return JsonWriter.write(value);
+    }
+
+    @Override
+    public void close() {
+        documents.close();
+    }
+}
