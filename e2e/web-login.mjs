@@ -45,7 +45,9 @@ try {
   await page.getByTestId("who").filter({ hasText: "Not signed in" }).waitFor({ timeout: 30000 });
   check("logout ends the session", true);
 } catch (e) {
-  check("browser flow", false, e.message.split("\n")[0]);
+  const pages = browser.contexts().flatMap(c => c.pages());
+  const where = pages.length ? pages[0].url() + " :: " + (await pages[0].locator("body").innerText()).slice(0, 300) : "";
+  check("browser flow", false, e.message.split("\n")[0] + " at " + where);
 } finally {
   await browser.close();
 }

@@ -29,7 +29,7 @@ async function loadSession() {
 
 async function graphql(query, variables) {
   const headers = { "Content-Type": "application/json", "Accept": "application/graphql-response+json" };
-  if (csrfToken) headers["X-Atrium-CSRF"] = csrfToken;
+  if (csrfToken) headers["X-CSRF-Token"] = csrfToken;
   const response = await fetch("/web/graphql", {
     method: "POST", credentials: "same-origin", headers,
     body: JSON.stringify({ query, variables, operationName: "ProductPage" }),
@@ -77,7 +77,7 @@ async function loadProduct() {
 
 async function logout() {
   const response = await fetch("/web/auth/logout", {
-    method: "POST", credentials: "same-origin", headers: { "X-Atrium-CSRF": csrfToken || "" },
+    method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrfToken || "" },
   });
   const body = await response.json();
   location.assign(body.redirect || "/web/");

@@ -36,7 +36,8 @@ final class WebGraphQLController {
     @Get(uri = "/web/graphql", produces = MediaType.ALL)
     CompletionStage<MutableHttpResponse<byte[]>> get(HttpRequest<?> request) {
         return bff.runtime().endpoint().get(browserHeaders(request), request.getUri().getRawQuery())
-                .thenApply(result -> response(request, result));
+                .thenApply(result -> response(request,
+                        ConditionalGet.apply(request.getHeaders().get("If-None-Match"), result)));
     }
 
     @Post(uri = "/subgraph", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)

@@ -25,7 +25,7 @@ import java.util.concurrent.CompletionStage;
  */
 @Controller("/web/auth")
 final class AuthController {
-    static final String CSRF_HEADER = "X-Atrium-CSRF";
+    static final String CSRF_HEADER = "X-CSRF-Token";
     private final SessionService sessions;
 
     AuthController(SessionService sessions) {

@@ -13,7 +13,7 @@ import java.time.Instant;
  * @param accessExpiresAt  when the access token expires (from {@code expires_in})
  * @param refreshToken     null when the provider issued none (the session then ends with the access token)
  * @param idToken          kept for RP-initiated logout ({@code id_token_hint})
- * @param csrfToken        the value state-changing requests must send in {@code X-Atrium-CSRF}
+ * @param csrfToken        the value state-changing requests must send in {@code X-CSRF-Token}
  * @param expiresAt        the absolute end of the session
  */
 @Serdeable

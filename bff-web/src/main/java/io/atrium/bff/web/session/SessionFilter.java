@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Puts the caller ({@link WebCaller}) on every request to the BFF's GraphQL endpoint: the session cookie's session,
  * its access token refreshed when due. CSRF: a state-changing request (anything but GET, HEAD, OPTIONS) that carries a
- * session cookie must send the session's CSRF token in {@code X-Atrium-CSRF} (synchronizer token: a page on another
+ * session cookie must send the session's CSRF token in {@code X-CSRF-Token} (synchronizer token: a page on another
  * origin can neither read {@code /web/auth/session} nor set the header without a CORS preflight we never grant), else
  * 403 {@code csrf_token_invalid}. Without a session the request is anonymous (the public part of the view).
  *

@@ -35,7 +35,7 @@ class DemoPageIT {
         HttpResponse<String> script = new Browser().get(bff.base + "/web/app.js");
         assertThat(script.statusCode()).isEqualTo(200);
         assertThat(script.headers().firstValue("content-type")).get().asString().startsWith("text/javascript");
-        assertThat(script.body()).contains("productPage(upc: $upc)", "/web/auth/session", "X-Atrium-CSRF")
+        assertThat(script.body()).contains("productPage(upc: $upc)", "/web/auth/session", "X-CSRF-Token")
                 .doesNotContain("innerHTML");
     }
 

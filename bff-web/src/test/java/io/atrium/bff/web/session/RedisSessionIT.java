@@ -56,7 +56,7 @@ class RedisSessionIT {
 
         String csrf = SessionIT.csrf(browser, second);
         String cookie = browser.cookies.get("__Host-atrium-session");
-        HttpResponse<String> logout = browser.post(second.base + "/web/auth/logout", "", "X-Atrium-CSRF", csrf);
+        HttpResponse<String> logout = browser.post(second.base + "/web/auth/logout", "", "X-CSRF-Token", csrf);
         assertThat(logout.statusCode()).isEqualTo(200);
 
         Browser replay = new Browser();

@@ -131,11 +131,11 @@ class SessionIT {
         assertThat(without.headers().firstValue("content-type")).hasValue("application/problem+json");
         assertThat(without.body()).contains("\"code\":\"csrf_token_invalid\"");
         HttpResponse<String> wrong = browser.post(bff.base + "/web/graphql/_caller", "{}", "Content-Type", "application/json",
-                "X-Atrium-CSRF", "guessed");
+                "X-CSRF-Token", "guessed");
         assertThat(wrong.statusCode()).isEqualTo(403);
 
         HttpResponse<String> with = browser.post(bff.base + "/web/graphql/_caller", "{}", "Content-Type", "application/json",
-                "X-Atrium-CSRF", csrf(browser, bff));
+                "X-CSRF-Token", csrf(browser, bff));
         assertThat(with.statusCode()).isEqualTo(200);
         assertThat(with.body()).startsWith("authenticated carol");
     }
@@ -164,7 +164,7 @@ class SessionIT {
         assertThat(browser.post(bff.base + "/web/auth/logout", "").statusCode()).isEqualTo(403);
         String cookie = browser.cookies.get("__Host-atrium-session");
 
-        HttpResponse<String> logout = browser.post(bff.base + "/web/auth/logout", "", "X-Atrium-CSRF", token);
+        HttpResponse<String> logout = browser.post(bff.base + "/web/auth/logout", "", "X-CSRF-Token", token);
         assertThat(logout.statusCode()).isEqualTo(200);
         String redirect = logout.body().replaceAll(".*\"redirect\":\"([^\"]+)\".*", "$1");
         assertThat(redirect).startsWith(provider.endSessionEndpointUrl(ISSUER_ID).toString());
