@@ -1,5 +1,6 @@
 package io.atrium.bff.web;
 
+import io.atrium.bff.web.session.WebCaller;
 import io.atrium.graphql.bff.BffEndpoint;
 import io.atrium.graphql.bff.BffResult;
 import io.atrium.graphql.http.HeaderLookup;
@@ -28,19 +29,30 @@ final class WebGraphQLController {
 
     @Post(uri = "/web/graphql", consumes = MediaType.ALL, produces = MediaType.ALL)
     CompletionStage<MutableHttpResponse<byte[]>> post(HttpRequest<?> request, @Body byte[] body) {
-        return bff.runtime().endpoint().post(headers(request), body).thenApply(result -> response(request, result));
+        return bff.runtime().endpoint().post(browserHeaders(request), body).thenApply(result -> response(request, result));
     }
 
     @Get(uri = "/web/graphql", produces = MediaType.ALL)
     CompletionStage<MutableHttpResponse<byte[]>> get(HttpRequest<?> request) {
-        return bff.runtime().endpoint().get(headers(request), request.getUri().getRawQuery())
-                .thenApply(result -> response(request, result));
+        return bff.runtime().endpoint().get(browserHeaders(request), request.getUri().getRawQuery())
+                .thenApply(result -> response(request,
+                        ConditionalGet.apply(request.getHeaders().get("If-None-Match"), result)));
     }
 
     @Post(uri = "/subgraph", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     CompletionStage<MutableHttpResponse<byte[]>> subgraph(HttpRequest<?> request, @Body byte[] body) {
         return BffEndpoint.subgraph(bff.runtime().fields(), headers(request), body)
                 .thenApply(result -> response(request, result));
+    }
+
+    /**
+     * A browser's request as the router sees it: {@code authorization} is the session's access token (SessionFilter
+     * put the caller on the request), never what the browser sent; without a session, none.
+     */
+    static HeaderLookup browserHeaders(HttpRequest<?> request) {
+        return name -> name.equalsIgnoreCase("authorization")
+                ? WebCaller.authorizationHeader(request).orElse(null)
+                : request.getHeaders().get(name);
     }
 
     static HeaderLookup headers(HttpRequest<?> request) {

@@ -1,0 +1,52 @@
+package io.atrium.bff.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atrium.graphql.bff.BffResult;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConditionalGetTest {
+    private static BffResult answer(int status, String body) {
+        return new BffResult(status, Map.of("content-type", "application/graphql-response+json",
+                "cache-control", "private, max-age=30"), body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aSuccessfulAnswerIsTaggedAndRevalidatesTo304() {
+        BffResult first = ConditionalGet.apply(null, answer(200, "{\"data\":{\"productPage\":{\"product\":{\"upc\":\"1\"}}}}"));
+        String etag = first.headers().get("etag");
+        assertThat(etag).matches("\"[0-9a-f]{32}\"");
+        assertThat(first.headers()).containsEntry("vary", "Cookie").containsEntry("cache-control", "private, max-age=30");
+
+        BffResult again = ConditionalGet.apply(etag, answer(200, "{\"data\":{\"productPage\":{\"product\":{\"upc\":\"1\"}}}}"));
+        assertThat(again.status()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(again.headers()).containsEntry("etag", etag).doesNotContainKey("content-type");
+
+        BffResult changed = ConditionalGet.apply(etag, answer(200, "{\"data\":{\"productPage\":{\"product\":{\"upc\":\"2\"}}}}"));
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.headers().get("etag")).isNotEqualTo(etag);
+    }
+
+    @Test
+    void weakTagsListsAndStarMatch() {
+        assertThat(ConditionalGet.matches("W/\"abc\"", "\"abc\"")).isTrue();
+        assertThat(ConditionalGet.matches("\"x\", \"abc\"", "\"abc\"")).isTrue();
+        assertThat(ConditionalGet.matches("*", "\"abc\"")).isTrue();
+        assertThat(ConditionalGet.matches("\"abd\"", "\"abc\"")).isFalse();
+        assertThat(ConditionalGet.matches(null, "\"abc\"")).isFalse();
+    }
+
+    @Test
+    void errorsAndRefusalsAreNeverTagged() {
+        BffResult partial = ConditionalGet.apply("*", answer(200, "{\"data\":{\"a\":null},\"errors\":[{\"message\":\"x\"}]}"));
+        assertThat(partial.status()).isEqualTo(200);
+        assertThat(partial.headers()).doesNotContainKey("etag");
+        BffResult notFound = ConditionalGet.apply("*", answer(200,
+                "{\"errors\":[{\"message\":\"PersistedQueryNotFound\",\"extensions\":{\"code\":\"PERSISTED_QUERY_NOT_FOUND\"}}]}"));
+        assertThat(notFound.headers()).doesNotContainKey("etag");
+        assertThat(ConditionalGet.apply("*", answer(400, "{\"errors\":[]}")).status()).isEqualTo(400);
+    }
+}
