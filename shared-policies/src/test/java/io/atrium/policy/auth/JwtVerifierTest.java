@@ -249,6 +249,27 @@ class JwtVerifierTest {
     }
 
     @Test
+    void aFirstFetchThatFailedIsRetriedSoonWithBackoffNotAfterTheMinimumInterval() {
+        // A router started before the edge whose JWKS it reads: the warm-up fetch fails; tokens later must still verify.
+        AtomicLong ticker = new AtomicLong(1_000_000_000L);
+        AtomicInteger fetches = new AtomicInteger();
+        KeySource.Jwks source = KeySource.Jwks.of(URI.create("http://idp.invalid/jwks"));
+        JwksKeyResolver resolver = new JwksKeyResolver(source, ALL, s -> fetches.incrementAndGet() == 1
+                ? CompletableFuture.failedFuture(new java.net.ConnectException("refused"))
+                : CompletableFuture.completedFuture(new JWKSet(RSA.toPublicJWK()).toString()), ticker::get);
+        JwtVerifier verifier = new JwtVerifier(JwtConfig.of(TestKeys.ISSUER, TestKeys.AUDIENCE, source), resolver, CLOCK, Identity.Method.JWT);
+        verifier.warmUp().toCompletableFuture().join();
+        String token = TestKeys.sign(RSA, JWSAlgorithm.RS256, TestKeys.claims(NOW).build());
+        assertThat(fetches).hasValue(1);
+
+        assertThat(description(verify(verifier, token))).contains("unknown");
+        assertThat(fetches).as("not retried within a second").hasValue(1);
+        ticker.addAndGet(Duration.ofMillis(1_100).toNanos());
+        assertThat(verify(verifier, token)).as("retried after a second, not after 30").isInstanceOf(JwtResult.Valid.class);
+        assertThat(fetches).hasValue(2);
+    }
+
+    @Test
     void concurrentUnknownKidsShareOneFetch() {
         AtomicInteger fetches = new AtomicInteger();
         CompletableFuture<String> pending = new CompletableFuture<>();

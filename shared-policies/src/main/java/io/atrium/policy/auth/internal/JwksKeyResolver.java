@@ -35,6 +35,8 @@ public final class JwksKeyResolver implements KeyResolver {
     private volatile long fetchedAtNanos;
     private volatile long lastAttemptNanos;
     private volatile boolean attempted;
+    /** Fetches that failed in a row: they are retried after 1, 2, 4 … s (capped by the minimum interval). */
+    private volatile int failures;
 
     /** Fetches a JWKS document; completes exceptionally when it could not. */
     @FunctionalInterface
@@ -102,7 +104,12 @@ public final class JwksKeyResolver implements KeyResolver {
     }
 
     private boolean mayFetch() {
-        return !attempted || nanoTime.getAsLong() - lastAttemptNanos >= source.minimumRefreshInterval().toNanos();
+        long wait = source.minimumRefreshInterval().toNanos();
+        if (failures > 0) {
+            // the identity provider was not reachable (e.g. it starts after us): try again soon, backing off
+            wait = Math.min(wait, java.time.Duration.ofSeconds(1).toNanos() << Math.min(failures - 1, 10));
+        }
+        return !attempted || nanoTime.getAsLong() - lastAttemptNanos >= wait;
     }
 
     private CompletableFuture<KeySet> refresh() {
@@ -117,11 +124,13 @@ public final class JwksKeyResolver implements KeyResolver {
         fetcher.fetch(source).handle((body, failure) -> {
             KeySet result = keys == null ? KeySet.EMPTY : keys;
             if (failure != null) {
+                failures++;
                 LOG.warn("JWKS fetch from {} failed: {}; keeping {} known keys", source.url(), failure.toString(), result.size());
             } else {
                 try {
                     result = Keys.fromJwks(body, allowedAlgorithms);
                     keys = result;
+                    failures = 0;
                     fetchedAtNanos = nanoTime.getAsLong();
                 } catch (java.text.ParseException | RuntimeException e) {
                     LOG.warn("JWKS document from {} is invalid: {}; keeping {} known keys", source.url(), e.getMessage(), result.size());
