@@ -145,7 +145,10 @@ class KubernetesManifestsTest {
         // every URL a config file calls is a Service port whose target is a port its pods declare
         List<URI> called = new ArrayList<>();
         called.addAll(urls(edgeConfig));
-        called.addAll(urls(Files.readString(ROOT.resolve("config/router/compose.yaml"))));
+        for (String config : List.of("config/router/compose.yaml", "config/router/transcoding-compose.yaml",
+                "config/bff/compose-web.yaml", "config/bff/compose-mobile.yaml")) {
+            called.addAll(urls(Files.readString(ROOT.resolve(config))));
+        }
         called.addAll(urls(String.join("\n", r.deployment("federation-router").getSpec().getTemplate().getSpec()
                 .getContainers().getFirst().getArgs())));
         assertTrue(called.size() >= 8, "found the config's upstream URLs: " + called);
@@ -225,6 +228,8 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"config/router.yaml:config/router/compose.yaml", "config/edge.yaml:config/edge/compose.yaml",
+            "config/transcoding.yaml:config/router/transcoding-compose.yaml",
+            "config/bff-web.yaml:config/bff/compose-web.yaml", "config/bff-mobile.yaml:config/bff/compose-mobile.yaml",
             "config/subgraphs/accounts.graphql:config/supergraph/subgraphs/accounts.graphql",
             "config/subgraphs/products.graphql:config/supergraph/subgraphs/products.graphql",
             "config/subgraphs/inventory.graphql:config/supergraph/subgraphs/inventory.graphql",
