@@ -120,7 +120,9 @@ public final class JwtVerifier {
         SignedJWT jwt;
         try {
             jwt = SignedJWT.parse(token);
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
+            // RuntimeException: Nimbus throws a NullPointerException for a header that is the JSON literal null
+            // (found by JwtParserFuzz)
             return invalid("The token is not a signed JWT.");
         }
         JWSAlgorithm algorithm = jwt.getHeader().getAlgorithm();
@@ -138,7 +140,7 @@ public final class JwtVerifier {
         JWTClaimsSet claims;
         try {
             claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
             return new JwtResult.Invalid("The token's claims are not valid JSON.");
         }
         String problem = claimsProblem(claims);

@@ -100,6 +100,13 @@ class JwtAttacksTest {
     }
 
     @Test
+    void aHeaderOrPayloadThatIsJsonNullIsRefusedNotAnException() {
+        // found by JwtParserFuzz: Nimbus throws a NullPointerException parsing a header that is the literal null
+        assertThat(verify(Base64URL.encode("null") + "." + Base64URL.encode(claims()) + ".c2ln")).isInstanceOf(JwtResult.Invalid.class);
+        assertThat(verify(rs256(TRUSTED, "{\"alg\":\"RS256\",\"kid\":\"rsa-1\"}", "null"))).isInstanceOf(JwtResult.Invalid.class);
+    }
+
+    @Test
     void anUnknownCriticalHeaderIsRefusedEvenWithAGoodSignature() {
         String header = "{\"alg\":\"RS256\",\"kid\":\"rsa-1\",\"crit\":[\"exp-check-skip\"],\"exp-check-skip\":true}";
         assertThat(verify(rs256(TRUSTED, header, claims()))).isInstanceOf(JwtResult.Invalid.class);
