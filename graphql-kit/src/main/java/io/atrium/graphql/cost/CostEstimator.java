@@ -44,19 +44,30 @@ public final class CostEstimator {
 
     /** @param variables the coerced variable values (slicing arguments may be variables) */
     public long estimate(Document document, OperationDefinition operation, Map<String, Object> variables) {
+        return add(base(operation), new Walk(fragments(document), variables)
+                .selections(operation.getSelectionSet(), root(operation), List.of(), 1));
+    }
+
+    private static Map<String, FragmentDefinition> fragments(Document document) {
         Map<String, FragmentDefinition> fragments = new HashMap<>();
         for (var definition : document.getDefinitions()) {
             if (definition instanceof FragmentDefinition fragment) {
                 fragments.put(fragment.getName(), fragment);
             }
         }
-        GraphQLCompositeType root = switch (operation.getOperation()) {
+        return fragments;
+    }
+
+    private GraphQLCompositeType root(OperationDefinition operation) {
+        return switch (operation.getOperation()) {
             case QUERY -> schema.getQueryType();
             case MUTATION -> schema.getMutationType();
             case SUBSCRIPTION -> schema.getSubscriptionType();
         };
-        long base = operation.getOperation() == OperationDefinition.Operation.MUTATION ? MUTATION_BASE : 0;
-        return add(base, new Walk(fragments, variables).selections(operation.getSelectionSet(), root, List.of(), 1));
+    }
+
+    private static long base(OperationDefinition operation) {
+        return operation.getOperation() == OperationDefinition.Operation.MUTATION ? MUTATION_BASE : 0;
     }
 
     /**
@@ -68,20 +79,8 @@ public final class CostEstimator {
      * @param data the response's {@code data} (JSON values: maps, lists, scalars), null when there is none
      */
     public long actual(Document document, OperationDefinition operation, Object data) {
-        Map<String, FragmentDefinition> fragments = new HashMap<>();
-        for (var definition : document.getDefinitions()) {
-            if (definition instanceof FragmentDefinition fragment) {
-                fragments.put(fragment.getName(), fragment);
-            }
-        }
-        GraphQLCompositeType root = switch (operation.getOperation()) {
-            case QUERY -> schema.getQueryType();
-            case MUTATION -> schema.getMutationType();
-            case SUBSCRIPTION -> schema.getSubscriptionType();
-        };
-        long base = operation.getOperation() == OperationDefinition.Operation.MUTATION ? MUTATION_BASE : 0;
-        return data instanceof Map<?, ?> object
-                ? add(base, new Actual(fragments).object(operation.getSelectionSet(), root, object)) : base;
+        return data instanceof Map<?, ?> object ? add(base(operation), new Actual(fragments(document))
+                .object(operation.getSelectionSet(), root(operation), object)) : base(operation);
     }
 
     /** The walk of {@link #actual}: the operation's selections over the response's objects. */
@@ -126,20 +125,12 @@ public final class CostEstimator {
         }
 
         private long field(Field field, GraphQLCompositeType parent, Object value) {
-            if (value == null || field.getName().startsWith("__") || !(parent instanceof GraphQLFieldsContainer container)) {
-                return 0;
-            }
-            GraphQLFieldDefinition definition = container.getFieldDefinition(field.getName());
+            GraphQLFieldDefinition definition = value == null ? null : definition(field, parent);
             if (definition == null) {
                 return 0;
             }
             GraphQLNamedType named = (GraphQLNamedType) GraphQLTypeUtil.unwrapAll(definition.getType());
-            Integer weight = directives.fieldWeight(parent.getName(), field.getName());
-            if (weight == null) {
-                weight = directives.typeWeight(named.getName());
-            }
-            long own = weight != null ? Math.max(0, weight) : named instanceof GraphQLCompositeType ? 1 : 0;
-            return value(field, named, own, value);
+            return value(field, named, ownWeight(parent, field, named), value);
         }
 
         /** A value's cost: a list's items each, an object with its selection, a leaf its own weight. */
@@ -193,19 +184,12 @@ public final class CostEstimator {
         }
 
         private long field(Field field, GraphQLCompositeType parent, List<String> sizedFields, long sizedSize) {
-            if (field.getName().startsWith("__") || !(parent instanceof GraphQLFieldsContainer container)) {
-                return 0;
-            }
-            GraphQLFieldDefinition definition = container.getFieldDefinition(field.getName());
+            GraphQLFieldDefinition definition = definition(field, parent);
             if (definition == null) {
                 return 0;
             }
             GraphQLNamedType named = (GraphQLNamedType) GraphQLTypeUtil.unwrapAll(definition.getType());
-            Integer weight = directives.fieldWeight(parent.getName(), field.getName());
-            if (weight == null) {
-                weight = directives.typeWeight(named.getName());
-            }
-            long own = weight != null ? Math.max(0, weight) : named instanceof GraphQLCompositeType ? 1 : 0;
+            long own = ownWeight(parent, field, named);
             CostDirectives.ListSize listSize = directives.listSize(parent.getName(), field.getName());
             long size = size(listSize, field, definition);
             boolean sizesChildren = listSize != null && !listSize.sizedFields().isEmpty();
@@ -258,6 +242,23 @@ public final class CostEstimator {
             }
             return null;
         }
+    }
+
+    /** The field's definition, or null for introspection fields and fields the schema does not have. */
+    private static GraphQLFieldDefinition definition(Field field, GraphQLCompositeType parent) {
+        if (field.getName().startsWith("__") || !(parent instanceof GraphQLFieldsContainer container)) {
+            return null;
+        }
+        return container.getFieldDefinition(field.getName());
+    }
+
+    /** The field's {@code @cost}, else its type's, else 1 for an object, interface or union and 0 for a leaf. */
+    private long ownWeight(GraphQLCompositeType parent, Field field, GraphQLNamedType named) {
+        Integer weight = directives.fieldWeight(parent.getName(), field.getName());
+        if (weight == null) {
+            weight = directives.typeWeight(named.getName());
+        }
+        return weight != null ? Math.max(0, weight) : named instanceof GraphQLCompositeType ? 1 : 0;
     }
 
     private static long add(long a, long b) {
