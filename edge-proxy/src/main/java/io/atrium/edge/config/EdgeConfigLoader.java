@@ -69,8 +69,9 @@ public final class EdgeConfigLoader {
         Object document;
         try {
             document = new Yaml(new SafeConstructor(options)).load(yaml);
-        } catch (YAMLException | IllegalArgumentException e) {
-            // SnakeYAML reports some bad scalars (a !!binary that is not Base64) as IllegalArgumentException
+        } catch (YAMLException | IllegalArgumentException | ClassCastException e) {
+            // SnakeYAML reports some malformed documents as other exceptions: a !!binary that is not Base64
+            // (IllegalArgumentException), a tag on the wrong kind of node (ClassCastException); found by RouteFileFuzz
             throw new EdgeConfigException(source + ": not valid YAML: " + e.getMessage(), e);
         }
         if (document == null) {

@@ -74,8 +74,12 @@ public final class GraphQLHandler {
     private sealed interface Admission {
     }
 
-    /** Let through: the operation to plan (after authorization) and its coerced variables. */
-    private record Admitted(AuthorizationResult authz, Map<String, Object> variables) implements Admission {
+    /**
+     * Let through: the operation to plan (after authorization) and its coerced variables; with demand control, the
+     * operation that was costed and its estimated cost (else null and -1).
+     */
+    private record Admitted(AuthorizationResult authz, Map<String, Object> variables, OperationDefinition costed,
+                            long estimated) implements Admission {
         Document planned() {
             return authz.document();
         }
@@ -133,8 +137,18 @@ public final class GraphQLHandler {
                     }
                     Map<String, Object> body = authz.filtered() ? withAuthorizationNulls(result.toJson(), authz)
                             : result.toJson();
+                    Map<String, Object> extensions = new LinkedHashMap<>();
                     if (request.wantsQueryPlan()) {
-                        body.put("extensions", Map.of("queryPlan", executed.toText()));
+                        extensions.put("queryPlan", executed.toText());
+                    }
+                    if (admitted.estimated() >= 0) {
+                        Map<String, Object> cost = cost(live, admitted, body.get("data"));
+                        if (cost != null) {
+                            extensions.put("cost", cost);
+                        }
+                    }
+                    if (!extensions.isEmpty()) {
+                        body.put("extensions", extensions);
                     }
                     return new GraphQLOutcome(GraphQLOutcome.Kind.EXECUTED, body, result.subgraphCalls());
                 })
@@ -208,15 +222,30 @@ public final class GraphQLHandler {
             String message = e instanceof GraphQLError g ? g.getMessage() : e.getMessage();
             return refusal(GraphQLOutcome.Kind.REQUEST_ERROR, error(message, ErrorCodes.BAD_USER_INPUT, null));
         }
-        if (demandControl.enabled()) {
-            OperationDefinition costed = authz.filtered()
-                    ? OperationSelector.select(authz.document(), request.operationName()).operation() : operation;
-            Map<String, Object> tooExpensive = demandControl.check(live.cost(), authz.document(), costed, effective);
-            if (tooExpensive != null) {
-                return refusal(GraphQLOutcome.Kind.REFUSED, tooExpensive);
-            }
+        if (!demandControl.enabled()) {
+            return new Admitted(authz, effective, null, -1);
         }
-        return new Admitted(authz, effective);
+        OperationDefinition costed = authz.filtered()
+                ? OperationSelector.select(authz.document(), request.operationName()).operation() : operation;
+        long estimated = live.cost().estimate(authz.document(), costed, effective);
+        Map<String, Object> tooExpensive = demandControl.refusal(estimated, costed);
+        if (tooExpensive != null) {
+            return refusal(GraphQLOutcome.Kind.REFUSED, tooExpensive);
+        }
+        return new Admitted(authz, effective, costed, estimated);
+    }
+
+    /**
+     * Records the operation's estimated and actual cost (the actual one only when configured: it walks the response,
+     * parsing it back when it was streamed to bytes) and answers {@code extensions.cost} when configured, else null.
+     */
+    private Map<String, Object> cost(LiveSupergraph live, Admitted admitted, Object data) {
+        long actual = -1;
+        if (demandControl.config().actualCost()) {
+            Object values = data instanceof RawJson raw ? Json.read(raw.getValue()) : data;
+            actual = live.cost().actual(admitted.planned(), admitted.costed(), values);
+        }
+        return demandControl.executed(admitted.estimated(), actual);
     }
 
     private static Answered refusal(GraphQLOutcome.Kind kind, Map<String, Object> error) {

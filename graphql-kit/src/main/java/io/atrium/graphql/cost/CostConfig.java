@@ -13,10 +13,19 @@ import java.util.Set;
  *   mode: enforce         # enforce | measure (log and count, run anyway); default enforce
  *   max: 100000           # largest estimated cost (default 100000)
  *   list_size: 10         # assumed size of a list without @listSize or a slicing argument (default 10)
+ *   actual_cost: false    # also compute each response's actual cost (a walk over the response); default false
+ *   extensions: false     # put extensions.cost {estimated, actual, max} in executed responses; default false
  * </pre>
+ *
+ * @param actualCost  compute the actual cost of each executed response (metrics, and extensions when asked)
+ * @param extensions  answer the estimated (and actual, when computed) cost in the response's {@code extensions.cost}
  */
-public record CostConfig(boolean enabled, Mode mode, int max, int listSize) {
-    public static final CostConfig DEFAULTS = new CostConfig(false, Mode.ENFORCE, 100_000, 10);
+public record CostConfig(boolean enabled, Mode mode, int max, int listSize, boolean actualCost, boolean extensions) {
+    public static final CostConfig DEFAULTS = new CostConfig(false, Mode.ENFORCE, 100_000, 10, false, false);
+
+    public CostConfig(boolean enabled, Mode mode, int max, int listSize) {
+        this(enabled, mode, max, listSize, false, false);
+    }
 
     public enum Mode { ENFORCE, MEASURE }
 
@@ -25,10 +34,12 @@ public record CostConfig(boolean enabled, Mode mode, int max, int listSize) {
             return DEFAULTS;
         }
         Map<String, Object> block = ConfigMaps.map(value, path);
-        ConfigMaps.checkKeys(block, Set.of("enabled", "mode", "max", "list_size"), path);
+        ConfigMaps.checkKeys(block, Set.of("enabled", "mode", "max", "list_size", "actual_cost", "extensions"), path);
         return new CostConfig(ConfigMaps.bool(block, "enabled", DEFAULTS.enabled(), path),
                 ConfigMaps.choice(block, "mode", DEFAULTS.mode(), Mode.class, path),
                 ConfigMaps.positiveInt(block, "max", DEFAULTS.max(), path),
-                ConfigMaps.positiveInt(block, "list_size", DEFAULTS.listSize(), path));
+                ConfigMaps.positiveInt(block, "list_size", DEFAULTS.listSize(), path),
+                ConfigMaps.bool(block, "actual_cost", DEFAULTS.actualCost(), path),
+                ConfigMaps.bool(block, "extensions", DEFAULTS.extensions(), path));
     }
 }

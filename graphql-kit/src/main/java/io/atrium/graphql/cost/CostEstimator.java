@@ -44,19 +44,112 @@ public final class CostEstimator {
 
     /** @param variables the coerced variable values (slicing arguments may be variables) */
     public long estimate(Document document, OperationDefinition operation, Map<String, Object> variables) {
+        return add(base(operation), new Walk(fragments(document), variables)
+                .selections(operation.getSelectionSet(), root(operation), List.of(), 1));
+    }
+
+    private static Map<String, FragmentDefinition> fragments(Document document) {
         Map<String, FragmentDefinition> fragments = new HashMap<>();
         for (var definition : document.getDefinitions()) {
             if (definition instanceof FragmentDefinition fragment) {
                 fragments.put(fragment.getName(), fragment);
             }
         }
-        GraphQLCompositeType root = switch (operation.getOperation()) {
+        return fragments;
+    }
+
+    private GraphQLCompositeType root(OperationDefinition operation) {
+        return switch (operation.getOperation()) {
             case QUERY -> schema.getQueryType();
             case MUTATION -> schema.getMutationType();
             case SUBSCRIPTION -> schema.getSubscriptionType();
         };
-        long base = operation.getOperation() == OperationDefinition.Operation.MUTATION ? MUTATION_BASE : 0;
-        return add(base, new Walk(fragments, variables).selections(operation.getSelectionSet(), root, List.of(), 1));
+    }
+
+    private static long base(OperationDefinition operation) {
+        return operation.getOperation() == OperationDefinition.Operation.MUTATION ? MUTATION_BASE : 0;
+    }
+
+    /**
+     * The actual cost of a response, as Apollo's demand control measures it: the same weights as the estimate, with
+     * each list counted at its actual length (every item with its own selection) instead of its assumed size; a field
+     * that is null or absent costs nothing. Fragments apply to the objects whose {@code __typename} matches (all of
+     * them when the response has no {@code __typename}).
+     *
+     * @param data the response's {@code data} (JSON values: maps, lists, scalars), null when there is none
+     */
+    public long actual(Document document, OperationDefinition operation, Object data) {
+        return data instanceof Map<?, ?> object ? add(base(operation), new Actual(fragments(document))
+                .object(operation.getSelectionSet(), root(operation), object)) : base(operation);
+    }
+
+    /** The walk of {@link #actual}: the operation's selections over the response's objects. */
+    private final class Actual {
+        private final Map<String, FragmentDefinition> fragments;
+
+        Actual(Map<String, FragmentDefinition> fragments) {
+            this.fragments = fragments;
+        }
+
+        long object(SelectionSet set, GraphQLCompositeType parent, Map<?, ?> object) {
+            long total = 0;
+            for (Selection<?> selection : set.getSelections()) {
+                long cost = switch (selection) {
+                    case Field field -> field(field, parent, object.get(field.getResultKey()));
+                    case InlineFragment inline -> inline.getTypeCondition() == null ? object(inline.getSelectionSet(), parent, object)
+                            : applies(inline.getTypeCondition().getName(), object)
+                            ? object(inline.getSelectionSet(), (GraphQLCompositeType) schema.getType(inline.getTypeCondition().getName()), object) : 0;
+                    case FragmentSpread spread -> {
+                        FragmentDefinition definition = fragments.get(spread.getName());
+                        String on = definition == null ? null : definition.getTypeCondition().getName();
+                        yield on == null || !applies(on, object) ? 0
+                                : object(definition.getSelectionSet(), (GraphQLCompositeType) schema.getType(on), object);
+                    }
+                    default -> 0;
+                };
+                total = add(total, cost);
+            }
+            return total;
+        }
+
+        /** A fragment on {@code type} applies to the object when its {@code __typename} is that type or one of its members. */
+        private boolean applies(String type, Map<?, ?> object) {
+            if (!(object.get("__typename") instanceof String typename) || typename.equals(type)) {
+                return true;
+            }
+            var condition = schema.getType(type);
+            var concrete = schema.getObjectType(typename);
+            return concrete != null && condition instanceof graphql.schema.GraphQLCompositeType composite
+                    && !(composite instanceof graphql.schema.GraphQLObjectType)
+                    && schema.isPossibleType((graphql.schema.GraphQLNamedType) composite, concrete);
+        }
+
+        private long field(Field field, GraphQLCompositeType parent, Object value) {
+            GraphQLFieldDefinition definition = value == null ? null : definition(field, parent);
+            if (definition == null) {
+                return 0;
+            }
+            GraphQLNamedType named = (GraphQLNamedType) GraphQLTypeUtil.unwrapAll(definition.getType());
+            return value(field, named, ownWeight(parent, field, named), value);
+        }
+
+        /** A value's cost: a list's items each, an object with its selection, a leaf its own weight. */
+        private long value(Field field, GraphQLNamedType named, long own, Object value) {
+            if (value == null) {
+                return 0;
+            }
+            if (value instanceof List<?> list) {
+                long total = 0;
+                for (Object item : list) {
+                    total = add(total, value(field, named, own, item));
+                }
+                return total;
+            }
+            if (value instanceof Map<?, ?> object && field.getSelectionSet() != null && named instanceof GraphQLCompositeType composite) {
+                return add(own, object(field.getSelectionSet(), composite, object));
+            }
+            return own;
+        }
     }
 
     private final class Walk {
@@ -91,19 +184,12 @@ public final class CostEstimator {
         }
 
         private long field(Field field, GraphQLCompositeType parent, List<String> sizedFields, long sizedSize) {
-            if (field.getName().startsWith("__") || !(parent instanceof GraphQLFieldsContainer container)) {
-                return 0;
-            }
-            GraphQLFieldDefinition definition = container.getFieldDefinition(field.getName());
+            GraphQLFieldDefinition definition = definition(field, parent);
             if (definition == null) {
                 return 0;
             }
             GraphQLNamedType named = (GraphQLNamedType) GraphQLTypeUtil.unwrapAll(definition.getType());
-            Integer weight = directives.fieldWeight(parent.getName(), field.getName());
-            if (weight == null) {
-                weight = directives.typeWeight(named.getName());
-            }
-            long own = weight != null ? Math.max(0, weight) : named instanceof GraphQLCompositeType ? 1 : 0;
+            long own = ownWeight(parent, field, named);
             CostDirectives.ListSize listSize = directives.listSize(parent.getName(), field.getName());
             long size = size(listSize, field, definition);
             boolean sizesChildren = listSize != null && !listSize.sizedFields().isEmpty();
@@ -156,6 +242,23 @@ public final class CostEstimator {
             }
             return null;
         }
+    }
+
+    /** The field's definition, or null for introspection fields and fields the schema does not have. */
+    private static GraphQLFieldDefinition definition(Field field, GraphQLCompositeType parent) {
+        if (field.getName().startsWith("__") || !(parent instanceof GraphQLFieldsContainer container)) {
+            return null;
+        }
+        return container.getFieldDefinition(field.getName());
+    }
+
+    /** The field's {@code @cost}, else its type's, else 1 for an object, interface or union and 0 for a leaf. */
+    private long ownWeight(GraphQLCompositeType parent, Field field, GraphQLNamedType named) {
+        Integer weight = directives.fieldWeight(parent.getName(), field.getName());
+        if (weight == null) {
+            weight = directives.typeWeight(named.getName());
+        }
+        return weight != null ? Math.max(0, weight) : named instanceof GraphQLCompositeType ? 1 : 0;
     }
 
     private static long add(long a, long b) {

@@ -4,6 +4,7 @@ import graphql.language.Document;
 import graphql.language.OperationDefinition;
 import io.atrium.graphql.GraphQLErrorCodes;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,9 +21,15 @@ public final class DemandControl {
     private final CostConfig config;
     private final Counter refused;
     private final Counter measured;
+    private final DistributionSummary estimatedCosts;
+    private final DistributionSummary actualCosts;
 
     public DemandControl(CostConfig config, MeterRegistry registry) {
         this.config = config;
+        this.estimatedCosts = DistributionSummary.builder("atrium.graphql.cost.estimated")
+                .description("estimated cost of executed operations").register(registry);
+        this.actualCosts = DistributionSummary.builder("atrium.graphql.cost.actual")
+                .description("actual cost of executed operations (demand_control.actual_cost)").register(registry);
         this.refused = registry.counter("atrium.graphql.cost", "outcome", "refused");
         this.measured = registry.counter("atrium.graphql.cost", "outcome", "measured");
     }
@@ -31,13 +38,43 @@ public final class DemandControl {
         return config.enabled();
     }
 
+    public CostConfig config() {
+        return config;
+    }
+
+    /**
+     * Records the estimated and (when computed, else negative) actual cost of an executed operation
+     * ({@code atrium.graphql.cost.estimated} and {@code .actual} distributions) and answers the
+     * {@code extensions.cost} value when the config asks for it, else null.
+     */
+    public Map<String, Object> executed(long estimated, long actual) {
+        estimatedCosts.record(estimated);
+        if (actual >= 0) {
+            actualCosts.record(actual);
+        }
+        if (!config.extensions()) {
+            return null;
+        }
+        Map<String, Object> cost = new LinkedHashMap<>();
+        cost.put("estimated", estimated);
+        if (actual >= 0) {
+            cost.put("actual", actual);
+        }
+        cost.put("max", config.max());
+        return cost;
+    }
+
     /** The refusal error, or null when the operation may run. */
     public Map<String, Object> check(CostEstimator estimator, Document document, OperationDefinition operation,
                                      Map<String, Object> variables) {
         if (!config.enabled()) {
             return null;
         }
-        long estimated = estimator.estimate(document, operation, variables);
+        return refusal(estimator.estimate(document, operation, variables), operation);
+    }
+
+    /** The refusal error for an operation of this estimated cost, or null when it may run. */
+    public Map<String, Object> refusal(long estimated, OperationDefinition operation) {
         if (estimated <= config.max()) {
             return null;
         }

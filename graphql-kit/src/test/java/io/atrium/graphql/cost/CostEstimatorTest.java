@@ -75,6 +75,32 @@ class CostEstimatorTest {
         assertThat(cost("{ users { ...U } } fragment U on User { name }")).isEqualTo(50);
     }
 
+    private static long actual(String query, Object data) {
+        var document = Parser.parse(query);
+        return ESTIMATOR.actual(document, OperationSelector.select(document, null).operation(), data);
+    }
+
+    @Test
+    void theActualCostCountsListsAtTheirActualLength() {
+        Map<String, Object> product = Map.of("id", "1", "price", 3);
+        // estimated 5 x (1 + 2) = 15; two products came back: 2 x (1 + Money 2)
+        assertThat(actual("{ products { id price } }", Map.of("products", java.util.List.of(product, product)))).isEqualTo(6);
+        // users: 3 of User 5; a null item and a null field cost nothing
+        java.util.List<Object> users = new java.util.ArrayList<>(java.util.List.of(Map.of("name", "a"), Map.of("name", "b"),
+                Map.of("name", "c")));
+        users.add(null);
+        assertThat(actual("{ users { name } }", Map.of("users", users))).isEqualTo(15);
+        assertThat(actual("{ reviews { author { name } } }", Map.of("reviews", java.util.List.of(
+                Map.of("author", Map.of("name", "x")), java.util.Collections.singletonMap("author", null))))).isEqualTo(7);
+        // a connection: search 1 + 1 edge x (1 + node 1 + price 2)
+        assertThat(actual("{ search(first: 4) { edges { node { price } } } }", Map.of("search",
+                Map.of("edges", java.util.List.of(Map.of("node", Map.of("price", 1))))))).isEqualTo(5);
+        assertThat(actual("mutation { like { id } }", Map.of("like", Map.of("id", "1")))).isEqualTo(11);
+        assertThat(actual("{ users { ...U } } fragment U on User { name }", Map.of("users", java.util.List.of(
+                Map.of("__typename", "User", "name", "a"))))).isEqualTo(5);
+        assertThat(actual("{ users { name } }", null)).isZero();
+    }
+
     @Test
     void withoutTheCostLinkDefaultsApply() {
         assertThat(CostDirectives.read("type Query { a: Int @cost(weight: 9) }").typeWeight("Query")).isNull();

@@ -46,7 +46,11 @@ class RetryTest {
             "GET,     RESPONSE_INTERRUPTED,      RESPONSE_STARTED",
     })
     void retriesOnlyIdempotentMethodsUnlessTheRequestWasNeverSent(String method, String outcome, String expected) {
-        UpstreamCall call = cluster(attempts(3), null).newCall(method);
+        assertFirstAttemptDecision(cluster(attempts(3), null).newCall(method), outcome, expected);
+    }
+
+    /** One attempt ending with {@code outcome} (a status or an {@link AttemptOutcome.Failure}): retry or the reason not. */
+    private static void assertFirstAttemptDecision(UpstreamCall call, String outcome, String expected) {
         call.nextAttempt();
         AttemptOutcome attempt = Character.isDigit(outcome.charAt(0))
                 ? AttemptOutcome.response(Integer.parseInt(outcome)) : AttemptOutcome.Failure.valueOf(outcome);
@@ -70,17 +74,7 @@ class RetryTest {
     })
     void aCallerThatKnowsIdempotenceBeyondTheMethodDecidesIt(boolean idempotent, String outcome, String expected) {
         // a GraphQL query over POST is idempotent, a mutation is not
-        UpstreamCall call = cluster(attempts(3), null).newCall(idempotent);
-        call.nextAttempt();
-        AttemptOutcome attempt = Character.isDigit(outcome.charAt(0))
-                ? AttemptOutcome.response(Integer.parseInt(outcome)) : AttemptOutcome.Failure.valueOf(outcome);
-        RetryDecision decision = call.attemptFinished(attempt);
-        if (expected.equals("retry")) {
-            assertThat(decision).isInstanceOf(RetryDecision.Retry.class);
-        } else {
-            assertThat(reason(decision)).isEqualTo(RetryDecision.Reason.valueOf(expected));
-        }
-        call.finish();
+        assertFirstAttemptDecision(cluster(attempts(3), null).newCall(idempotent), outcome, expected);
     }
 
     @Test
