@@ -10,7 +10,6 @@ import io.atrium.edge.config.internal.YamlNode;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,8 +68,8 @@ public final class EdgeConfigLoader {
         Object document;
         try {
             document = new Yaml(new SafeConstructor(options)).load(yaml);
-        } catch (YAMLException | IllegalArgumentException | ClassCastException e) {
-            // SnakeYAML reports some malformed documents as other exceptions: a !!binary that is not Base64
+        } catch (RuntimeException e) {
+            // YAMLException, and what SnakeYAML throws besides it for malformed documents: a !!binary that is not Base64
             // (IllegalArgumentException), a tag on the wrong kind of node (ClassCastException); found by RouteFileFuzz
             throw new EdgeConfigException(source + ": not valid YAML: " + e.getMessage(), e);
         }

@@ -88,7 +88,7 @@ public final class RouterConfigLoader {
             options.setAllowDuplicateKeys(false);
             options.setMaxAliasesForCollections(10);
             root = new Yaml(new SafeConstructor(options)).load(yaml);
-        } catch (org.yaml.snakeyaml.error.YAMLException | IllegalArgumentException | ClassCastException e) {
+        } catch (RuntimeException e) { // YAMLException, and what SnakeYAML throws besides it (found by fuzzing)
             // IllegalArgumentException: SnakeYAML's verdict on some bad scalars (a !!binary that is not Base64)
             throw new ConfigException("router config is not valid YAML: " + e.getMessage());
         }
