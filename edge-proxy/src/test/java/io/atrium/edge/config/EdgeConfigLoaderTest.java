@@ -150,12 +150,14 @@ class EdgeConfigLoaderTest {
         assertThat(local.routes()).extracting(RouteConfig::pathPrefix, RouteConfig::cluster, r -> r.prefixRewrite().orElse(null))
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("/api/v1/orders", "orders", "/orders"),
+                        org.assertj.core.groups.Tuple.tuple("/api/v1/payments", "transcoding", null),
                         org.assertj.core.groups.Tuple.tuple("/graphql", "federation-router", null),
-                        org.assertj.core.groups.Tuple.tuple("/web/graphql", "bff-web", "/graphql"),
+                        org.assertj.core.groups.Tuple.tuple("/web", "bff-web", null),
                         org.assertj.core.groups.Tuple.tuple("/mobile/graphql", "bff-mobile", "/graphql"),
                         org.assertj.core.groups.Tuple.tuple("/mobile/v1/", "bff-mobile", "/v1/"));
-        assertThat(local.clusters().values()).extracting(c -> c.endpoints().getFirst().port()).containsExactly(4010, 4000, 8081, 8082);
+        assertThat(local.clusters().values()).extracting(c -> c.endpoints().getFirst().port()).containsExactly(4010, 4000, 4020, 8081, 8082);
         assertThat(compose.clusters().values()).extracting(c -> c.endpoints().getFirst().toString())
-                .containsExactly("http://orders:4010", "http://federation-router:4000", "http://bff-web:8081", "http://bff-mobile:8082");
+                .containsExactly("http://orders:4010", "http://federation-router:4000", "http://federation-router:4020",
+                        "http://bff-web:8081", "http://bff-mobile:8082");
     }
 }
