@@ -12,7 +12,7 @@ MODULES=${MODULES:-shared-policies,graphql-kit,edge-proxy,federation-router}
 say "Fuzzing every target in $MODULES for $DURATION each ..."
 cd "$ROOT"
 ./mvnw -B -q -DskipTests install -pl "$MODULES" -am
-./mvnw -B surefire:test@fuzz -pl "$MODULES" -Dfuzz.duration="$DURATION" 2>&1 \
+./mvnw -B surefire:test@fuzz -pl "$MODULES" -Dfuzz.duration="$DURATION" -Dfuzz.seed="${FUZZ_SEED:-0}" 2>&1 \
   | grep -E "Done [0-9]+ runs|Tests run:|FAIL|Finding|crash-" || true
 for report in */target/fuzz-reports/TEST-*.xml; do
   grep -q '<failure\|<error' "$report" && die "finding in $(basename "$report" .xml | sed 's/^TEST-//')"

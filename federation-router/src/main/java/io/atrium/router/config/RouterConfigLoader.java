@@ -281,6 +281,12 @@ public final class RouterConfigLoader {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object value, String path) {
         if (value instanceof Map<?, ?> m) {
+            for (Object key : m.keySet()) {
+                if (!(key instanceof String)) { // YAML allows `1: x` or `[a]: x`; found by RouterConfigFuzz
+                    throw new ConfigException((path.isEmpty() ? "router config" : path) + ": key '" + key
+                            + "' is not a name");
+                }
+            }
             return (Map<String, Object>) m;
         }
         throw new ConfigException((path.isEmpty() ? "router config" : path) + ": expected a mapping");

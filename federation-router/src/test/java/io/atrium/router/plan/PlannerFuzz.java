@@ -85,11 +85,9 @@ class PlannerFuzz {
         int count = data.consumeInt(1, 3);
         for (int i = 0; i < count; i++) {
             if (type instanceof GraphQLUnionType union || data.consumeInt(0, 5) == 0 && !(type instanceof GraphQLObjectType)) {
-                List<GraphQLObjectType> possible = supergraph.apiSchema().getImplementations(
-                        type instanceof GraphQLUnionType ? null : (graphql.schema.GraphQLInterfaceType) type);
-                if (type instanceof GraphQLUnionType u) {
-                    possible = u.getTypes().stream().map(GraphQLObjectType.class::cast).toList();
-                }
+                List<GraphQLObjectType> possible = type instanceof GraphQLUnionType u
+                        ? u.getTypes().stream().map(GraphQLObjectType.class::cast).toList()
+                        : supergraph.apiSchema().getImplementations((graphql.schema.GraphQLInterfaceType) type);
                 out.append("__typename ");
                 if (!possible.isEmpty()) {
                     GraphQLObjectType member = possible.get(data.consumeInt(0, possible.size() - 1));
