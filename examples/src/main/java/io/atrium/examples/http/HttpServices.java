@@ -39,6 +39,8 @@ public final class HttpServices {
         // GraphQL responses need their nulls and empty lists: serialize every value.
         properties.put("micronaut.serde.serialization.inclusion", "ALWAYS");
         properties.put("endpoints.all.enabled", false);
+        // whole bodies, not streams: Micronaut 5.0.2's streamed-body path can spin (see bff-mobile's application.yml)
+        properties.put("micronaut.server.netty.server-type", "full_content");
         ApplicationContext context = ApplicationContext.builder()
                 .banner(false)
                 .deduceEnvironment(false)
