@@ -18,6 +18,10 @@ public final class GraphQLErrorCodes {
     public static final String MAX_DIRECTIVES_LIMIT = "MAX_DIRECTIVES_LIMIT";
     public static final String MAX_TOKENS_LIMIT = "MAX_TOKENS_LIMIT";
     public static final String COST_ESTIMATED_TOO_EXPENSIVE = "COST_ESTIMATED_TOO_EXPENSIVE";
+    /** The caller's cost budget (demand_control.rate_limit) has not enough units left for this operation: HTTP 429. */
+    public static final String COST_RATE_LIMITED = "COST_RATE_LIMITED";
+    /** The cost budget's shared store is unreachable and the endpoint fails closed: HTTP 503. */
+    public static final String COST_RATE_LIMIT_UNAVAILABLE = "COST_RATE_LIMIT_UNAVAILABLE";
 
     public static final String PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND";
     public static final String PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED";

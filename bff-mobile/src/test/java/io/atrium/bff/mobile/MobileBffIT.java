@@ -109,6 +109,16 @@ class MobileBffIT {
     }
 
     @Test
+    void eachOperationSpendsItsEstimatedCostFromTheAppsBudget() {
+        HttpResponse<String> first = ios(TOP, Map.of("first", 8));
+        HttpResponse<String> second = ios(TOP, Map.of("first", 8));
+        assertThat(first.headers().firstValue("RateLimit-Limit")).contains("10000");
+        long before = Long.parseLong(first.headers().firstValue("RateLimit-Remaining").orElseThrow());
+        long after = Long.parseLong(second.headers().firstValue("RateLimit-Remaining").orElseThrow());
+        assertThat(before - after).as("topProducts(first: 8) { upc name } costs 8").isEqualTo(8);
+    }
+
+    @Test
     void operationTextIsRefusedWithIdRequired() {
         HttpResponse<String> response = stack.post("ios", "5.2.0", JsonWriter.write(Map.of("query", TOP)), Map.of());
         assertThat(response.statusCode()).isEqualTo(400);

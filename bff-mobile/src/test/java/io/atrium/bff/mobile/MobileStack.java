@@ -56,7 +56,7 @@ final class MobileStack implements AutoCloseable {
                 view: { exclude_tags: [ internal, web ] }
                 operations: { source: registry, require_id: true, min_versions: { ios: 5.0.0 } }
                 response_budget: { max_bytes: 262144, operations: { BigDescriptions: 4096 } }
-                demand_control: { enabled: true, max: 500 }
+                demand_control: { enabled: true, max: 500, rate_limit: { limits: [ { units: 10000, period_ms: 2000000000 } ] } }
                 """.formatted(router.graphqlUrl(), router.adminUrl(), bffPort) + extraConfig);
         bff = ApplicationContext.run(EmbeddedServer.class, Map.of("micronaut.server.port", bffPort,
                 "atrium.bff.config", config.toString(), "atrium.router.admin.token", RouterProcess.TOKEN));

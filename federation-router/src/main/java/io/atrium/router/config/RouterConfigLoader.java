@@ -50,7 +50,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * apq: {enabled: true, max_entries: 10000}                 # graphql-kit's TrustedDocumentsConfig
  * identity: {source: edge_assertion, edge_assertion: {jwks_url: http://127.0.0.1:9901/.well-known/jwks.json}}
  * authorization: {reject_unauthorized: false, dry_run: false, policies: {admin: {all: [{claim: roles, contains: admin}]}}}
- * demand_control: {enabled: true, mode: enforce, max: 100000, list_size: 10}
+ * demand_control: {enabled: true, mode: enforce, max: 100000, list_size: 10, rate_limit: {key: client, limits: [...]}}
  * connectors: {rest: {orders: {sources: {api: {base_url: http://orders:4010}}}}}  # see ConnectorsConfig
  * </pre>
  */

@@ -1,5 +1,7 @@
 package io.atrium.router.http;
 
+import io.atrium.graphql.cost.CostRateLimit;
+import io.atrium.graphql.cost.CostRateLimitConfig;
 import io.atrium.graphql.cost.DemandControl;
 import io.atrium.graphql.identity.IdentityResolver;
 import io.atrium.graphql.limits.LimitsPolicy;
@@ -24,13 +26,17 @@ public final class GraphQLEndpoint implements AutoCloseable {
     private final DocumentResolver documents;
     private final HttpClient keysClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final IdentityResolver identity;
+    private final CostRateLimit costBudget;
 
     public GraphQLEndpoint(SupergraphLifecycle lifecycle) {
         this.lifecycle = lifecycle;
         RouterConfig config = lifecycle.config();
+        CostRateLimitConfig budget = config.endpoint().demandControl().rateLimit();
+        this.costBudget = budget == null ? null : new CostRateLimit(budget, Metrics.globalRegistry);
         this.handler = new GraphQLHandler(config.introspection(),
                 new LimitsPolicy(config.endpoint().limits(), Metrics.globalRegistry),
-                new DemandControl(config.endpoint().demandControl(), Metrics.globalRegistry), lifecycle.metrics());
+                new DemandControl(config.endpoint().demandControl(), Metrics.globalRegistry), lifecycle.metrics(),
+                costBudget);
         this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), Metrics.globalRegistry);
         this.identity = IdentityResolver.create(config.endpoint().identity(), keysClient, Metrics.globalRegistry);
     }
@@ -68,5 +74,8 @@ public final class GraphQLEndpoint implements AutoCloseable {
     public void close() {
         keysClient.close();
         documents.close();
+        if (costBudget != null) {
+            costBudget.close();
+        }
     }
 }

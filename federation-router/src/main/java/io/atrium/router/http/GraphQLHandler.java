@@ -15,6 +15,7 @@ import io.atrium.graphql.GraphQLErrors;
 import io.atrium.graphql.authz.Authorization;
 import io.atrium.graphql.authz.AuthorizationResult;
 import io.atrium.graphql.cost.CostConfig;
+import io.atrium.graphql.cost.CostRateLimit;
 import io.atrium.graphql.cost.DemandControl;
 import io.atrium.graphql.document.OperationSelector;
 import io.atrium.graphql.document.ParsedDocument;
@@ -38,6 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * The router's request pipeline, independent of the HTTP server: parse (cached, graphql-kit), operation selection,
@@ -50,6 +52,7 @@ public final class GraphQLHandler {
     private final boolean introspectionEnabled;
     private final LimitsPolicy limits;
     private final DemandControl demandControl;
+    private final CostRateLimit costBudget;
     private final RouterMetrics metrics;
 
     public GraphQLHandler(boolean introspectionEnabled) {
@@ -64,10 +67,17 @@ public final class GraphQLHandler {
     /** @param metrics cache hits, planning and execution times; null = not measured */
     public GraphQLHandler(boolean introspectionEnabled, LimitsPolicy limits, DemandControl demandControl,
                           RouterMetrics metrics) {
+        this(introspectionEnabled, limits, demandControl, metrics, null);
+    }
+
+    /** @param costBudget demand control's per-caller cost budget; null = none */
+    public GraphQLHandler(boolean introspectionEnabled, LimitsPolicy limits, DemandControl demandControl,
+                          RouterMetrics metrics, CostRateLimit costBudget) {
         this.introspectionEnabled = introspectionEnabled;
         this.limits = limits;
         this.demandControl = demandControl;
         this.metrics = metrics;
+        this.costBudget = costBudget;
     }
 
     /** What the checks before planning make of a request. */
@@ -90,11 +100,40 @@ public final class GraphQLHandler {
     }
 
     public CompletionStage<GraphQLOutcome> handle(LiveSupergraph live, GraphQLRequest request) {
+        return handle(live, request, Runnable::run);
+    }
+
+    /**
+     * Admits, plans and executes one request.
+     *
+     * @param loop where to go on when a check finished elsewhere (the cost budget in Redis): the connection's event
+     *             loop, where its subgraph connections live
+     */
+    public CompletionStage<GraphQLOutcome> handle(LiveSupergraph live, GraphQLRequest request, Executor loop) {
         Admission admission = admit(live, request);
         if (admission instanceof Answered answered) {
             return CompletableFuture.completedFuture(answered.outcome());
         }
         Admitted admitted = (Admitted) admission;
+        if (costBudget == null || admitted.estimated() < 0) {
+            return run(live, request, admitted);
+        }
+        CompletionStage<CostRateLimit.Verdict> spent = costBudget.spend(request.clientName(), request.identity(),
+                admitted.estimated());
+        java.util.function.Function<CostRateLimit.Verdict, CompletionStage<GraphQLOutcome>> next = verdict -> {
+            if (verdict instanceof CostRateLimit.Refused refused) {
+                GraphQLOutcome.Kind kind = refused.status() == 429 ? GraphQLOutcome.Kind.RATE_LIMITED
+                        : GraphQLOutcome.Kind.UNAVAILABLE;
+                return CompletableFuture.completedFuture(new GraphQLOutcome(kind, Map.of("errors",
+                        List.of(refused.error())), 0, refused.headers()));
+            }
+            return run(live, request, admitted).thenApply(outcome -> outcome.withHeaders(verdict.headers()));
+        };
+        return spent.toCompletableFuture().isDone() ? spent.thenCompose(next) : spent.thenComposeAsync(next, loop);
+    }
+
+    /** Plans (cached) and executes an admitted request. */
+    private CompletionStage<GraphQLOutcome> run(LiveSupergraph live, GraphQLRequest request, Admitted admitted) {
         AuthorizationResult authz = admitted.authz();
         Document planned = admitted.planned();
         Map<String, Object> effective = admitted.variables();

@@ -263,10 +263,11 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"atrium\"");
             return done(response);
         }
-        return onLoop(ctx, manager.documents().resolve(sent), resolution -> execute(headers, sent, caller, resolution, op));
+        return onLoop(ctx, manager.documents().resolve(sent), resolution -> execute(ctx, headers, sent, caller, resolution, op));
     }
 
-    private CompletionStage<FullHttpResponse> execute(HttpHeaders headers, GraphQLHttpRequest sent, IdentityOutcome caller,
+    private CompletionStage<FullHttpResponse> execute(ChannelHandlerContext ctx, HttpHeaders headers, GraphQLHttpRequest sent,
+                                                      IdentityOutcome caller,
                                                       DocumentResolution resolution, OperationRecord op) {
         ResponseFormat format = sent.format();
         if (resolution instanceof DocumentResolution.Refused refused) {
@@ -296,7 +297,7 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         GraphQLRequest request = new GraphQLRequest(http.query(), http.operationName(), http.variables(), http.get(),
                 wantsPlan, live.overrideLabels(labelHeader == null ? null : headers.get(labelHeader)), forwarded,
                 http.client().name(), identity, op.trace());
-        return manager.handler().handle(live, request).thenApply(outcome -> {
+        return manager.handler().handle(live, request, ctx.executor()).thenApply(outcome -> {
             op.subgraphCalls(outcome.subgraphCalls());
             HttpResponseStatus status = switch (outcome.kind()) {
                 case EXECUTED -> HttpResponseStatus.OK;
@@ -304,8 +305,11 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 case REFUSED -> HttpResponseStatus.BAD_REQUEST;
                 case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
                 case METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
+                case RATE_LIMITED -> HttpResponseStatus.TOO_MANY_REQUESTS;
+                case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
             };
             FullHttpResponse response = json(op, status, format, outcome.body());
+            outcome.headers().forEach((name, value) -> response.headers().set(name, value));
             if (outcome.kind() == GraphQLOutcome.Kind.METHOD_NOT_ALLOWED) {
                 response.headers().set(HttpHeaderNames.ALLOW, "POST");
             }

@@ -6,6 +6,8 @@ import graphql.language.OperationDefinition;
 import graphql.language.Selection;
 import io.atrium.graphql.GraphQLErrorCodes;
 import io.atrium.graphql.GraphQLErrors;
+import io.atrium.graphql.cost.CostRateLimit;
+import io.atrium.graphql.cost.CostRateLimitConfig;
 import io.atrium.graphql.cost.DemandControl;
 import io.atrium.graphql.document.OperationSelector;
 import io.atrium.graphql.document.ParsedDocument;
@@ -45,6 +47,7 @@ public final class BffEndpoint implements AutoCloseable {
     private final ViewFollower views;
     private final LimitsPolicy limits;
     private final DemandControl demandControl;
+    private final CostRateLimit costBudget;
     private final DocumentResolver documents;
     private final IdentityResolver identity;
     private final RouterForwarder router;
@@ -55,6 +58,8 @@ public final class BffEndpoint implements AutoCloseable {
         this.views = views;
         this.limits = new LimitsPolicy(config.endpoint().limits(), registry);
         this.demandControl = new DemandControl(config.endpoint().demandControl(), registry);
+        CostRateLimitConfig budget = config.endpoint().demandControl().rateLimit();
+        this.costBudget = budget == null ? null : new CostRateLimit(budget, registry);
         this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), registry);
         this.identity = IdentityResolver.create(config.endpoint().identity(), http, registry);
         this.router = new RouterForwarder(config.router(), http);
@@ -127,7 +132,8 @@ public final class BffEndpoint implements AutoCloseable {
                     return done(BffResult.errors(401, Map.of("www-authenticate", "Bearer realm=\"atrium\""),
                             GraphQLErrorCodes.UNAUTHENTICATED, refused.message()));
                 }
-                return admitted(live, resolved, headers);
+                return admitted(live, resolved, headers,
+                        outcome instanceof IdentityOutcome.Verified verified ? verified.identity() : null);
             });
         });
     }
@@ -166,7 +172,8 @@ public final class BffEndpoint implements AutoCloseable {
         });
     }
 
-    private CompletionStage<BffResult> admitted(LiveView live, GraphQLHttpRequest request, HeaderLookup headers) {
+    private CompletionStage<BffResult> admitted(LiveView live, GraphQLHttpRequest request, HeaderLookup headers,
+                                                io.atrium.policy.Identity caller) {
         int requestError = request.format().requestErrorStatus();
         if (request.query() == null || request.query().isBlank()) {
             return done(BffResult.errors(requestError, NO_STORE, GraphQLErrorCodes.BAD_REQUEST, "the request has no 'query'"));
@@ -193,8 +200,9 @@ public final class BffEndpoint implements AutoCloseable {
             return done(BffResult.errors(405, Map.of("allow", "POST"), GraphQLErrorCodes.METHOD_NOT_ALLOWED,
                     "only queries may be sent with GET; use POST for " + operation.getOperation().name().toLowerCase()));
         }
-        Map<String, Object> tooExpensive = demandControl.check(live.cost(), parsed.document(), operation,
-                request.variables());
+        long estimated = demandControl.enabled() ? live.cost().estimate(parsed.document(), operation,
+                request.variables()) : -1;
+        Map<String, Object> tooExpensive = estimated < 0 ? null : demandControl.refusal(estimated, operation);
         if (tooExpensive != null) {
             return done(BffResult.body(400, NO_STORE, Map.of("errors", List.of(tooExpensive))));
         }
@@ -202,8 +210,32 @@ public final class BffEndpoint implements AutoCloseable {
         if (introspection != Introspection.NONE) {
             return done(introspect(live, request, introspection).withOperation(operation.getName()));
         }
+        if (costBudget != null) {
+            return costBudget.spend(request.client().name(), caller, estimated).thenCompose(verdict -> {
+                if (verdict instanceof CostRateLimit.Refused refused) {
+                    Map<String, String> answerHeaders = new LinkedHashMap<>(NO_STORE);
+                    answerHeaders.putAll(refused.headers());
+                    return done(BffResult.body(refused.status(), answerHeaders, Map.of("errors", List.of(refused.error())))
+                            .withOperation(operation.getName()));
+                }
+                return forward(request, headers, operation).thenApply(result -> {
+                    BffResult out = result;
+                    for (Map.Entry<String, String> header : verdict.headers().entrySet()) {
+                        out = out.withHeader(header.getKey(), header.getValue());
+                    }
+                    return out;
+                });
+            });
+        }
+        return forward(request, headers, operation);
+    }
+
+    /** Forwards an admitted operation to the router and applies the response budget and cache policy. */
+    private CompletionStage<BffResult> forward(GraphQLHttpRequest request, HeaderLookup headers,
+                                               OperationDefinition operation) {
         String name = request.operationName() != null ? request.operationName() : operation.getName();
         int budget = config.responseBudget().forOperation(name);
+        boolean query = operation.getOperation() == OperationDefinition.Operation.QUERY;
         return router.forward(request, headers, config.name()).thenApply(answer -> {
             if (answer.body().length > budget) {
                 Map<String, Object> error = GraphQLErrors.error("the response of " + (name == null ? "this operation"
@@ -265,5 +297,8 @@ public final class BffEndpoint implements AutoCloseable {
     @Override
     public void close() {
         documents.close();
+        if (costBudget != null) {
+            costBudget.close();
+        }
     }
 }

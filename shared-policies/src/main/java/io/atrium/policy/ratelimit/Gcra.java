@@ -6,6 +6,9 @@ package io.atrium.policy.ratelimit;
  * {@code max(tat, now) + emission - now <= tolerance}; it is allowed when every limit allows it, and only then
  * are all TATs advanced (all-or-nothing, so a refused request costs nothing).
  *
+ * <p>A request may weigh several units (a GraphQL operation's estimated cost): it then advances every TAT by
+ * {@code units} emission intervals, and the remaining counts are in units. One unit is the plain request.
+ *
  * <p>The Redis store runs the same rule in Lua and returns the TATs it read, so headers are computed here for both
  * stores.
  */
@@ -18,8 +21,13 @@ public final class Gcra {
 
     /** True when every limit allows a request at {@code now} given the stored TATs (0 = no state). */
     public static boolean allows(LimitSet limits, long now, long[] tats) {
+        return allows(limits, now, tats, 1);
+    }
+
+    /** True when every limit allows a request of {@code units} units at {@code now}. */
+    public static boolean allows(LimitSet limits, long now, long[] tats, long units) {
         for (int i = 0; i < limits.size(); i++) {
-            if (Math.max(tats[i], now) + limits.emission[i] - now > limits.tolerance[i]) {
+            if (Math.max(tats[i], now) + limits.emission[i] * units - now > limits.tolerance[i]) {
                 return false;
             }
         }
@@ -28,8 +36,13 @@ public final class Gcra {
 
     /** Advances every TAT for an allowed request, in place. */
     public static void advance(LimitSet limits, long now, long[] tats) {
+        advance(limits, now, tats, 1);
+    }
+
+    /** Advances every TAT for an allowed request of {@code units} units, in place. */
+    public static void advance(LimitSet limits, long now, long[] tats, long units) {
         for (int i = 0; i < limits.size(); i++) {
-            tats[i] = Math.max(tats[i], now) + limits.emission[i];
+            tats[i] = Math.max(tats[i], now) + limits.emission[i] * units;
         }
     }
 
@@ -38,11 +51,16 @@ public final class Gcra {
      * fewest remaining requests is reported. Refused: the limit that needs the longest wait is reported.
      */
     public static RateLimitResult result(LimitSet limits, long now, long[] tatsBefore) {
-        boolean allowed = allows(limits, now, tatsBefore);
+        return result(limits, now, tatsBefore, 1);
+    }
+
+    /** {@link #result(LimitSet, long, long[])} for a request of {@code units} units; remaining counts are units. */
+    public static RateLimitResult result(LimitSet limits, long now, long[] tatsBefore, long units) {
+        boolean allowed = allows(limits, now, tatsBefore, units);
         int chosen = -1;
         long best = 0;
         for (int i = 0; i < limits.size(); i++) {
-            long newTat = Math.max(tatsBefore[i], now) + limits.emission[i];
+            long newTat = Math.max(tatsBefore[i], now) + limits.emission[i] * units;
             if (allowed) {
                 long remaining = (limits.tolerance[i] - (newTat - now)) / limits.emission[i];
                 if (chosen < 0 || remaining < best) {
@@ -57,7 +75,7 @@ public final class Gcra {
                 }
             }
         }
-        long newTat = Math.max(tatsBefore[chosen], now) + limits.emission[chosen];
+        long newTat = Math.max(tatsBefore[chosen], now) + limits.emission[chosen] * units;
         if (allowed) {
             return new RateLimitResult(true, limits.requests[chosen], best, ceilSeconds(newTat - now), 0);
         }

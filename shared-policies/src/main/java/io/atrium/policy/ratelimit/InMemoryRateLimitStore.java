@@ -35,23 +35,23 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
         long expiresAt;
         boolean retired;
 
-        State(LimitSet limits) {
+        State(LimitSet limits, long units) {
             this.tats = new long[limits.size()];
             long max = RETENTION_MICROS;
             for (long emission : limits.emission) {
-                max = Math.max(max, 2 * emission);
+                max = Math.max(max, 2 * emission * units);
             }
             this.slack = max;
         }
 
         /** The decision at {@code now}, or null when this state no longer belongs to the cache or to these limits. */
-        synchronized RateLimitResult acquire(LimitSet limits, long now) {
+        synchronized RateLimitResult acquire(LimitSet limits, long now, long units) {
             if (retired || tats.length != limits.size()) {
                 return null;
             }
-            RateLimitResult result = Gcra.result(limits, now, tats);
+            RateLimitResult result = Gcra.result(limits, now, tats, units);
             if (result.allowed()) {
-                Gcra.advance(limits, now, tats);
+                Gcra.advance(limits, now, tats, units);
                 long max = 0;
                 for (long tat : tats) {
                     max = Math.max(max, tat);
@@ -112,16 +112,21 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
     }
 
     @Override
-    public CompletionStage<RateLimitResult> acquire(String key, LimitSet limits) {
-        return CompletableFuture.completedFuture(acquireNow(key, limits));
+    public CompletionStage<RateLimitResult> acquire(String key, LimitSet limits, long units) {
+        return CompletableFuture.completedFuture(acquireNow(key, limits, units));
     }
 
     /** The synchronous decision (this store never waits). */
     public RateLimitResult acquireNow(String key, LimitSet limits) {
+        return acquireNow(key, limits, 1);
+    }
+
+    /** The synchronous decision for a request of {@code units} units. */
+    public RateLimitResult acquireNow(String key, LimitSet limits, long units) {
         long now = nowMicros.getAsLong();
         State known = states.getIfPresent(key);
         if (known != null) {
-            RateLimitResult result = known.acquire(limits, now);
+            RateLimitResult result = known.acquire(limits, now, units);
             if (result != null) {
                 return result;
             }
@@ -129,12 +134,12 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
         RateLimitResult[] result = new RateLimitResult[1];
         states.asMap().compute(key, (k, state) -> {
             State current = state;
-            if (current == null || (result[0] = current.acquire(limits, now)) == null) {
+            if (current == null || (result[0] = current.acquire(limits, now, units)) == null) {
                 if (current != null) {
                     current.retire();
                 }
-                current = new State(limits);
-                result[0] = current.acquire(limits, now);
+                current = new State(limits, units);
+                result[0] = current.acquire(limits, now, units);
             }
             // A refused first request leaves no state: it would only hold an empty bucket.
             return result[0].allowed() || state != null ? current : null;

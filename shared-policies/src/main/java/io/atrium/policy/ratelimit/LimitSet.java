@@ -35,6 +35,13 @@ public final class LimitSet {
         }
     }
 
+    /** The script's ARGV for a request of {@code units} units: the limits' arguments, then the weight. */
+    String[] scriptArgs(long units) {
+        String[] args = java.util.Arrays.copyOf(scriptArgs, scriptArgs.length + 1);
+        args[scriptArgs.length] = Long.toString(units);
+        return args;
+    }
+
     public int size() {
         return emission.length;
     }

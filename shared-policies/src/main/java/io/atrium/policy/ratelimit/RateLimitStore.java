@@ -8,7 +8,16 @@ import java.util.concurrent.CompletionStage;
  */
 public interface RateLimitStore extends AutoCloseable {
 
-    CompletionStage<RateLimitResult> acquire(String key, LimitSet limits);
+    /** One request (one unit). */
+    default CompletionStage<RateLimitResult> acquire(String key, LimitSet limits) {
+        return acquire(key, limits, 1);
+    }
+
+    /**
+     * A request weighing {@code units} (at least 1; e.g. a GraphQL operation's estimated cost): counted as that many
+     * requests against every limit, all or nothing. A weight above a limit's burst is never allowed.
+     */
+    CompletionStage<RateLimitResult> acquire(String key, LimitSet limits, long units);
 
     @Override
     default void close() {

@@ -96,7 +96,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
     }
 
     @Override
-    public CompletionStage<RateLimitResult> acquire(String key, LimitSet limits) {
+    public CompletionStage<RateLimitResult> acquire(String key, LimitSet limits, long units) {
         StatefulRedisConnection<String, String> current = connection;
         if (current == null) {
             connectIfDue();
@@ -108,20 +108,22 @@ public final class RedisRateLimitStore implements RateLimitStore {
             keys[i] = prefix + limits.keySuffixes[i];
         }
         CompletableFuture<RateLimitResult> result = new CompletableFuture<>();
-        current.async().<List<Object>>evalsha(scriptSha, ScriptOutputType.MULTI, keys, limits.scriptArgs)
+        String[] args = units == 1 ? limits.scriptArgs : limits.scriptArgs(units);
+        current.async().<List<Object>>evalsha(scriptSha, ScriptOutputType.MULTI, keys, args)
                 .handle((reply, error) -> {
                     if (unwrap(error) instanceof RedisNoScriptException) {
-                        current.async().<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keys, limits.scriptArgs)
-                                .handle((retried, retryError) -> complete(result, limits, retried, retryError));
+                        current.async().<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keys, args)
+                                .handle((retried, retryError) -> complete(result, limits, units, retried, retryError));
                     } else {
-                        complete(result, limits, reply, error);
+                        complete(result, limits, units, reply, error);
                     }
                     return null;
                 });
         return result;
     }
 
-    private boolean complete(CompletableFuture<RateLimitResult> result, LimitSet limits, List<Object> reply, Throwable error) {
+    private boolean complete(CompletableFuture<RateLimitResult> result, LimitSet limits, long units, List<Object> reply,
+                             Throwable error) {
         if (error != null) {
             return result.completeExceptionally(failure(unwrap(error).toString(), error));
         }
@@ -133,7 +135,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
         if (available.compareAndSet(false, true)) {
             LOG.info("rate-limit store Redis at {}:{} is reachable again", uri.getHost(), uri.getPort());
         }
-        return result.complete(Gcra.result(limits, now, tats));
+        return result.complete(Gcra.result(limits, now, tats, units));
     }
 
     private RateLimitStoreUnavailableException failure(String message, Throwable cause) {

@@ -36,6 +36,22 @@ class GcraTest {
     }
 
     @Test
+    void aWeightedRequestCountsAsThatManyAndIsRefusedWholeWhenTheyAreNotAllLeft() {
+        LimitSet limits = new LimitSet(List.of(Limit.of(100, Duration.ofSeconds(10))));
+        RateLimitResult first = store.acquireNow("k", limits, 60);
+        assertThat(first.allowed()).isTrue();
+        assertThat(first.remaining()).isEqualTo(40);
+        RateLimitResult refused = store.acquireNow("k", limits, 41);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.retryAfterSeconds()).as("one unit refills every 100 ms").isEqualTo(1);
+        assertThat(store.acquireNow("k", limits, 40).remaining()).as("the refused request took nothing").isZero();
+        now.addAndGet(SECOND / 10 * 5);
+        assertThat(store.acquireNow("k", limits, 6).allowed()).isFalse();
+        assertThat(store.acquireNow("k", limits, 5).allowed()).isTrue();
+        assertThat(store.acquireNow("other", limits, 101).allowed()).as("heavier than the whole burst").isFalse();
+    }
+
+    @Test
     void steadyRateRefillsOneRequestPerEmissionInterval() {
         LimitSet limits = new LimitSet(List.of(Limit.perSecond(10)));
         for (int i = 0; i < 10; i++) {

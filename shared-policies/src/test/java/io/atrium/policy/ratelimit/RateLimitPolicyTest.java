@@ -86,7 +86,7 @@ class RateLimitPolicyTest {
     void storeFailureFailsOpenOrClosedAsConfigured() {
         RateLimitStore broken = new RateLimitStore() {
             @Override
-            public CompletionStage<RateLimitResult> acquire(String key, LimitSet limits) {
+            public CompletionStage<RateLimitResult> acquire(String key, LimitSet limits, long units) {
                 return CompletableFuture.failedFuture(new RateLimitStoreUnavailableException("down", null));
             }
         };

@@ -124,6 +124,23 @@ class RedisRateLimitStoreIT {
     }
 
     @Test
+    void weightedRequestsFromTwoInstancesShareOneBudget() {
+        RedisRateLimitStore first = connectedStore();
+        RedisRateLimitStore second = connectedStore();
+        LimitSet limits = new LimitSet(List.of(Limit.of(1000, Duration.ofMinutes(10))));
+        RateLimitResult a = first.acquire("cost", limits, 700).toCompletableFuture().join();
+        assertThat(a.allowed()).isTrue();
+        assertThat(a.remaining()).isEqualTo(300);
+        RateLimitResult b = second.acquire("cost", limits, 301).toCompletableFuture().join();
+        assertThat(b.allowed()).isFalse();
+        assertThat(b.retryAfterSeconds()).as("one unit per 600 ms").isBetween(1L, 2L);
+        RateLimitResult c = second.acquire("cost", limits, 300).toCompletableFuture().join();
+        assertThat(c.allowed()).isTrue();
+        assertThat(c.remaining()).isZero();
+        assertThat(first.acquire("cost", limits).toCompletableFuture().join().allowed()).isFalse();
+    }
+
+    @Test
     void resultsMatchTheGcraMath() {
         RedisRateLimitStore store = connectedStore();
         LimitSet limits = new LimitSet(List.of(Limit.perSecond(1000), Limit.of(3, Duration.ofHours(1))));
