@@ -38,7 +38,24 @@ public final class GraphQLEndpoint implements AutoCloseable {
                 new DemandControl(config.endpoint().demandControl(), Metrics.globalRegistry), lifecycle.metrics(),
                 costBudget);
         this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), Metrics.globalRegistry);
+        lifecycle.onRegistryVersion(state -> documents.registryDocuments(registryDocuments(state)));
         this.identity = IdentityResolver.create(config.endpoint().identity(), keysClient, Metrics.globalRegistry);
+    }
+
+    /**
+     * The operations published to the registry, as trusted documents per client name: the union of every key of
+     * the client ({@code ios} and {@code ios/5.2.0} both trust their documents for {@code ios}).
+     */
+    static java.util.Map<String, java.util.Map<String, String>> registryDocuments(
+            io.atrium.router.registry.RegistryState state) {
+        java.util.Map<String, java.util.Map<String, String>> perClient = new java.util.HashMap<>();
+        state.operations().forEach((key, operations) -> {
+            int slash = key.indexOf('/');
+            String client = slash < 0 ? key : key.substring(0, slash);
+            java.util.Map<String, String> byId = perClient.computeIfAbsent(client, k -> new java.util.HashMap<>());
+            operations.forEach(operation -> byId.put(operation.id(), operation.body()));
+        });
+        return perClient;
     }
 
     public RouterConfig config() {

@@ -54,6 +54,9 @@ public final class SupergraphLifecycle implements AutoCloseable {
             java.util.List.of(new io.atrium.router.connector.rest.RestConnectorProvider(),
                     new io.atrium.router.connector.grpc.GrpcConnectorProvider());
     private final AtomicReference<LiveSupergraph> live = new AtomicReference<>();
+    private final java.util.List<java.util.function.Consumer<RegistryState>> registryListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile RegistryState registryState;
     private final java.util.concurrent.atomic.AtomicLong reloadFailures = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService watcher;
     private RegistryMode.Running registry;
@@ -135,6 +138,10 @@ public final class SupergraphLifecycle implements AutoCloseable {
 
     /** A new registry version: its supergraph goes live (the registry only stores supergraphs that compose). */
     private void fromRegistry(RegistryState state) {
+        synchronized (this) { // listeners see versions in order, also the one registering now
+            registryState = state;
+            registryListeners.forEach(listener -> listener.accept(state));
+        }
         if (state.supergraphSdl() == null) {
             LOG.info("registry version {} has no subgraphs yet; /health stays 503 until one is published",
                     state.version());
@@ -157,6 +164,18 @@ public final class SupergraphLifecycle implements AutoCloseable {
         } catch (SupergraphException e) {
             reloadFailures.incrementAndGet();
             LOG.error("supergraph from {} was not loaded, keeping the current one: {}", from, e.getMessage());
+        }
+    }
+
+    /**
+     * Calls {@code listener} with every registry version from now on, and at once with the current one (a router
+     * that follows no registry never calls it).
+     */
+    public synchronized void onRegistryVersion(java.util.function.Consumer<RegistryState> listener) {
+        registryListeners.add(listener);
+        RegistryState current = registryState;
+        if (current != null) {
+            listener.accept(current);
         }
     }
 

@@ -32,7 +32,9 @@ public final class DocumentResolver implements AutoCloseable {
     private static final Map<String, String> REVALIDATE = Map.of("cache-control", "private, no-cache, must-revalidate");
 
     private final TrustedDocumentsConfig config;
-    private final TrustedDocuments trusted;
+    private final TrustedDocuments fromFiles;
+    /** The manifests' documents, plus the registry's when the endpoint follows one (swapped as it changes). */
+    private volatile TrustedDocuments trusted;
     private final ApqStore apq;
     private final Counter unknownLogged;
     private final Counter refused;
@@ -43,6 +45,7 @@ public final class DocumentResolver implements AutoCloseable {
 
     public DocumentResolver(TrustedDocumentsConfig config, TrustedDocuments trusted, ApqStore apq, MeterRegistry registry) {
         this.config = config;
+        this.fromFiles = trusted;
         this.trusted = trusted;
         this.apq = apq;
         this.unknownLogged = registry.counter("atrium.graphql.trusted_documents", "outcome", "unknown_logged");
@@ -64,6 +67,19 @@ public final class DocumentResolver implements AutoCloseable {
     @Override
     public void close() {
         apq.close();
+    }
+
+    /**
+     * The registry's trusted operations per client name (id → text; every registered version of the client),
+     * trusted from now on next to the manifests' — replacing the registry documents given before.
+     */
+    public void registryDocuments(Map<String, Map<String, String>> perClient) {
+        trusted = fromFiles.with(perClient);
+        if (!perClient.isEmpty()) {
+            LOG.atInfo().addKeyValue("clients", new java.util.TreeSet<>(perClient.keySet()))
+                    .addKeyValue("documents", perClient.values().stream().mapToInt(Map::size).sum())
+                    .log("trusted documents from the registry");
+        }
     }
 
     /** Completes at once unless a hash must be looked up in a remote APQ store. */

@@ -19,10 +19,30 @@ public final class TrustedDocuments {
 
     private final Index shared;
     private final Map<String, Index> perClient;
+    /** The per-client documents as loaded (id → text), kept to merge more in. */
+    private final Map<String, Map<String, String>> perClientById;
 
-    private TrustedDocuments(Index shared, Map<String, Index> perClient) {
+    private TrustedDocuments(Index shared, Map<String, Map<String, String>> perClientById) {
         this.shared = shared;
-        this.perClient = Map.copyOf(perClient);
+        Map<String, Index> indexes = new HashMap<>();
+        Map<String, Map<String, String>> copies = new HashMap<>();
+        perClientById.forEach((client, byId) -> {
+            indexes.put(client, Index.of(byId));
+            copies.put(client, Map.copyOf(byId));
+        });
+        this.perClient = Map.copyOf(indexes);
+        this.perClientById = Map.copyOf(copies);
+    }
+
+    /**
+     * These documents plus {@code more} per client name (e.g. the operations teams published to the registry for
+     * their client's app versions); on an id in both, the text here wins.
+     */
+    public TrustedDocuments with(Map<String, Map<String, String>> more) {
+        Map<String, Map<String, String>> merged = new HashMap<>();
+        more.forEach((client, byId) -> merged.put(client, new HashMap<>(byId)));
+        perClientById.forEach((client, byId) -> merged.computeIfAbsent(client, k -> new HashMap<>()).putAll(byId));
+        return new TrustedDocuments(shared, merged);
     }
 
     /** Reads every manifest the config names; a bad file fails with its path. */
@@ -43,9 +63,7 @@ public final class TrustedDocuments {
                 }
             }
         });
-        Map<String, Index> indexes = new HashMap<>();
-        perClient.forEach((client, byId) -> indexes.put(client, Index.of(byId)));
-        return new TrustedDocuments(Index.of(shared), indexes);
+        return new TrustedDocuments(Index.of(shared), perClient);
     }
 
     /** The text of a trusted id for a client (its own documents first, then the shared ones), or null. */
