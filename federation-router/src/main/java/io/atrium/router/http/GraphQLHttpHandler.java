@@ -263,7 +263,16 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"atrium\"");
             return done(response);
         }
-        return onLoop(ctx, manager.documents().resolve(sent), resolution -> execute(ctx, headers, sent, caller, resolution, op));
+        GraphQLHttpRequest client = sent;
+        if (manager.config().endpoint().identity().clientFromConsumer()
+                && caller instanceof IdentityOutcome.Verified verified && verified.identity().consumer() != null) {
+            // identity.client: consumer — the verified caller names the client; a header cannot pick another one
+            client = sent.withClient(new io.atrium.graphql.http.ClientInfo(verified.identity().consumer(),
+                    sent.client().version()));
+        }
+        GraphQLHttpRequest request = client;
+        return onLoop(ctx, manager.documents().resolve(request),
+                resolution -> execute(ctx, headers, request, caller, resolution, op));
     }
 
     private CompletionStage<FullHttpResponse> execute(ChannelHandlerContext ctx, HttpHeaders headers, GraphQLHttpRequest sent,

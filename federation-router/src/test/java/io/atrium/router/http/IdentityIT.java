@@ -41,6 +41,7 @@ class IdentityIT {
     private static ECKey issuerKey;
     private static RouterUnderTest behindEdge;
     private static RouterUnderTest standalone;
+    private static RouterUnderTest consumerIsClient;
 
     @BeforeAll
     static void start() throws Exception {
@@ -58,6 +59,18 @@ class IdentityIT {
                 identity:
                   source: edge_assertion
                   edge_assertion: { jwks_url: "%s/edge/jwks.json" }
+                """.formatted(base));
+        consumerIsClient = RouterUnderTest.start("""
+                format_version: 1
+                hot_reload: false
+                identity:
+                  source: edge_assertion
+                  client: consumer
+                  edge_assertion: { jwks_url: "%s/edge/jwks.json" }
+                trusted_documents:
+                  mode: off
+                  clients:
+                    web-app: { mode: allow_only_known }
                 """.formatted(base));
         standalone = RouterUnderTest.start("""
                 format_version: 1
@@ -81,7 +94,7 @@ class IdentityIT {
 
     @AfterAll
     static void stop() {
-        for (RouterUnderTest router : new RouterUnderTest[] {behindEdge, standalone}) {
+        for (RouterUnderTest router : new RouterUnderTest[] {behindEdge, standalone, consumerIsClient}) {
             if (router != null) {
                 router.close();
             }
@@ -138,5 +151,18 @@ class IdentityIT {
         assertUnauthenticated(post(standalone, "authorization", "Bearer " + jwt(issuerKey, "https://evil.test/", "atrium")));
         ECKey other = new ECKeyGenerator(Curve.P_256).keyID("issuer-1").generate();
         assertUnauthenticated(post(standalone, "authorization", "Bearer " + jwt(other, "https://issuer.test/", "atrium")));
+    }
+
+    @Test
+    void withClientFromConsumerTheAssertionsConsumerIsTheClientWhateverTheHeaderSays() throws Exception {
+        // alice calls through the app 'web-app', which may only run trusted documents (none here)
+        HttpResponse<String> refused = post(consumerIsClient, "x-atrium-assertion", edge.sign(ALICE),
+                "apollographql-client-name", "someone-else");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.body()).contains("QUERY_NOT_IN_SAFELIST");
+        assertThat(post(behindEdge, "x-atrium-assertion", edge.sign(ALICE), "apollographql-client-name", "someone-else")
+                .body()).as("by default the header names the client").isEqualTo(TYPENAME_DATA);
+        assertThat(post(consumerIsClient, "apollographql-client-name", "someone-else").body())
+                .as("an anonymous caller is named by its header").isEqualTo(TYPENAME_DATA);
     }
 }

@@ -21,6 +21,11 @@ public record GraphQLHttpRequest(String query, String operationName, Map<String,
         extensions = extensions == null ? Map.of() : extensions;
     }
 
+    /** The same request from another client (e.g. the verified caller's consumer instead of the headers'). */
+    public GraphQLHttpRequest withClient(ClientInfo other) {
+        return new GraphQLHttpRequest(query, operationName, variables, extensions, documentId, get, format, other);
+    }
+
     /** The same request with its document text resolved (from a trusted document or the APQ store). */
     public GraphQLHttpRequest withQuery(String text) {
         return new GraphQLHttpRequest(text, operationName, variables, extensions, documentId, get, format, client);

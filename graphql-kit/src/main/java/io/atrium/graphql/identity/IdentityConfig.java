@@ -20,6 +20,9 @@ import java.util.Set;
  * identity:
  *   source: none                 # none | edge_assertion | jwt; default none
  *   required: false              # true: a request without an identity is refused (401 UNAUTHENTICATED); default false
+ *   client: header               # header | consumer: who the client is (trusted documents, limits, cost budget):
+ *                                # the apollographql-client-name header, or the verified caller's consumer claim
+ *                                # (the edge assertion's, a JWT's azp) when it has one; default header
  *   edge_assertion:              # with source: edge_assertion
  *     jwks_url: http://127.0.0.1:9901/.well-known/jwks.json   # required: the edge's admin port
  *     issuer: atrium-edge        # default atrium-edge
@@ -36,16 +39,25 @@ import java.util.Set;
  *
  * @param assertion set when the source is {@code edge_assertion}
  * @param jwt       set when the source is {@code jwt}
+ * @param clientFromConsumer the verified caller's consumer, when it has one, names the client (not the header)
  */
-public record IdentityConfig(IdentitySource source, boolean required, AssertionVerifier.Config assertion, JwtConfig jwt) {
-    public static final IdentityConfig DEFAULTS = new IdentityConfig(IdentitySource.NONE, false, null, null);
+public record IdentityConfig(IdentitySource source, boolean required, AssertionVerifier.Config assertion, JwtConfig jwt,
+                             boolean clientFromConsumer) {
+    public static final IdentityConfig DEFAULTS = new IdentityConfig(IdentitySource.NONE, false, null, null, false);
+
+    /** Where the client name comes from. */
+    public enum ClientSource { HEADER, CONSUMER }
+
+    public IdentityConfig(IdentitySource source, boolean required, AssertionVerifier.Config assertion, JwtConfig jwt) {
+        this(source, required, assertion, jwt, false);
+    }
 
     public static IdentityConfig read(Object value, String path) {
         if (value == null) {
             return DEFAULTS;
         }
         Map<String, Object> block = ConfigMaps.map(value, path);
-        ConfigMaps.checkKeys(block, Set.of("source", "required", "edge_assertion", "jwt"), path);
+        ConfigMaps.checkKeys(block, Set.of("source", "required", "client", "edge_assertion", "jwt"), path);
         IdentitySource source = ConfigMaps.choice(block, "source", IdentitySource.NONE, IdentitySource.class, path);
         boolean required = ConfigMaps.bool(block, "required", false, path);
         if (required && source == IdentitySource.NONE) {
@@ -79,7 +91,11 @@ public record IdentityConfig(IdentitySource source, boolean required, AssertionV
         } else if (block.containsKey("jwt")) {
             throw new GraphQLConfigException(path + ".jwt: only with source: jwt");
         }
-        return new IdentityConfig(source, required, assertion, jwt);
+        ClientSource client = ConfigMaps.choice(block, "client", ClientSource.HEADER, ClientSource.class, path);
+        if (client == ClientSource.CONSUMER && source == IdentitySource.NONE) {
+            throw new GraphQLConfigException(path + ".client: consumer needs a source (edge_assertion or jwt)");
+        }
+        return new IdentityConfig(source, required, assertion, jwt, client == ClientSource.CONSUMER);
     }
 
     private static URI url(Map<String, Object> block, String path) {
