@@ -204,7 +204,7 @@ class TranscodingPaymentsIT {
         HttpResponse<String> byOrder = send("GET", "/api/v1/orders/1001/payment", null);
         assertThat(byOrder.statusCode()).as(byOrder.body()).isEqualTo(200);
         assertThat(json(byOrder).get("id").getAsString()).isEqualTo("pay_1001");
-        HttpResponse<String> underPayments = send("GET", "/api/v1/payments:byOrder?orderId=1001", null);
+        HttpResponse<String> underPayments = send("GET", "/api/v1/payments/byOrder/1001", null);
         assertThat(underPayments.statusCode()).as(underPayments.body()).isEqualTo(200);
         assertThat(json(underPayments)).isEqualTo(json(byOrder));
         HttpResponse<String> none = send("GET", "/api/v1/orders/1008/payment", null);
@@ -241,7 +241,8 @@ class TranscodingPaymentsIT {
         JsonObject paths = doc.getAsJsonObject("paths");
         assertThat(paths.keySet()).contains("/api/v1/payments", "/api/v1/payments/{payment_id}",
                 "/api/v1/payments/{payment_id}:capture", "/api/v1/users/{user_id}/payments",
-                "/api/v1/orders/{order_id}/payment", "/api/v1/payments:byOrder", "/api/v1/payments:batchGetByOrder");
+                "/api/v1/orders/{order_id}/payment", "/api/v1/payments/byOrder/{order_id}",
+                "/api/v1/payments:batchGetByOrder");
         JsonObject list = paths.getAsJsonObject("/api/v1/users/{user_id}/payments").getAsJsonObject("get");
         assertThat(list.getAsJsonArray("parameters").asList())
                 .extracting(p -> p.getAsJsonObject().get("name").getAsString())
