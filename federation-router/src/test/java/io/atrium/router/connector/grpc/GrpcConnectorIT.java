@@ -44,11 +44,11 @@ class GrpcConnectorIT {
     static void start() throws Exception {
         payments = PaymentsServer.start("127.0.0.1", 0);
         provider = new GrpcConnectorProvider(METERS);
-        transport = connect(provider, CONNECTOR);
+        transport = connect(provider, CONNECTOR, "127.0.0.1:" + payments.port());
     }
 
     /** The payments subgraph generated from {@code connector}, composed with accounts, served by {@code provider}. */
-    private static SubgraphTransport connect(GrpcConnectorProvider provider, Path connector) throws Exception {
+    private static SubgraphTransport connect(GrpcConnectorProvider provider, Path connector, String target) throws Exception {
         ProtoSchema schema;
         try (InputStream in = GrpcConnectorIT.class.getClassLoader().getResourceAsStream("META-INF/atrium/protos/atrium.desc")) {
             schema = ProtoSchema.parse(in.readAllBytes());
@@ -66,9 +66,9 @@ class GrpcConnectorIT {
                     payments:
                       connector: %s
                       descriptor_set: classpath:META-INF/atrium/protos/atrium.desc
-                      target: 127.0.0.1:%d
+                      target: %s
                       entity_concurrency: 2
-                """.formatted(connector, payments.port()));
+                """.formatted(connector, target));
         assertThat(provider.connect(supergraph, supergraph.subgraphNamed("accounts"), config)).isEmpty();
         return provider.connect(supergraph, supergraph.subgraphNamed("payments"), config).orElseThrow();
     }
@@ -182,7 +182,7 @@ class GrpcConnectorIT {
         Files.writeString(small, Files.readString(CONNECTOR).replace("max_batch: 100", "max_batch: 2"));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (GrpcConnectorProvider chunked = new GrpcConnectorProvider(meters)) {
-            SubgraphTransport chunkedTransport = connect(chunked, small);
+            SubgraphTransport chunkedTransport = connect(chunked, small, "127.0.0.1:" + payments.port());
             SubgraphResponse response = fetch(chunkedTransport, "query($r: [_Any!]!) { _entities(representations: $r) { "
                     + "... on Order { payment { id } } } }", Map.of("r", orders("1001", "1002", "1004", "1007", "1008")));
             assertThat(response.errors()).isEmpty();
@@ -192,6 +192,21 @@ class GrpcConnectorIT {
             assertThat(calls(meters, "payments:Order.payment@grpc")).as("5 orders in chunks of 2").isEqualTo(3);
         } finally {
             Files.deleteIfExists(small);
+        }
+    }
+
+    @Test
+    void aFailedBatchCallNullsItsOrdersWithTheGrpcStatusAsTheErrorCode() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        try (GrpcConnectorProvider down = new GrpcConnectorProvider(new SimpleMeterRegistry())) {
+            SubgraphResponse response = fetch(connect(down, CONNECTOR, "127.0.0.1:" + closed), "query($r: [_Any!]!) { "
+                    + "_entities(representations: $r) { ... on Order { payment { id } } } }", Map.of("r", orders("1001", "1003")));
+            assertThat((List<?>) response.data().get("_entities")).containsOnlyNulls().hasSize(2);
+            assertThat(response.errors()).hasSize(2).allSatisfy(error -> assertThat(
+                    ((Map<?, ?>) error.get("extensions")).get("code")).isEqualTo("UNAVAILABLE"));
         }
     }
 }
