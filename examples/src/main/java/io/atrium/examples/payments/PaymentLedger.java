@@ -2,6 +2,8 @@ package io.atrium.examples.payments;
 
 import com.google.protobuf.Timestamp;
 import io.atrium.proto.payments.v1.AuthorizeRequest;
+import io.atrium.proto.payments.v1.BatchGetPaymentsByOrderRequest;
+import io.atrium.proto.payments.v1.BatchGetPaymentsByOrderResponse;
 import io.atrium.proto.payments.v1.CaptureRequest;
 import io.atrium.proto.payments.v1.ListPaymentsByUserRequest;
 import io.atrium.proto.payments.v1.ListPaymentsByUserResponse;
@@ -15,8 +17,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,6 +36,7 @@ public final class PaymentLedger {
     public static final String DECLINED_TOKEN = "tok_declined";
     static final int DEFAULT_PAGE_SIZE = 20;
     static final int MAX_PAGE_SIZE = 100;
+    static final int MAX_BATCH_SIZE = 100;
     private static final String ID_PREFIX = "pay_";
 
     private final Clock clock;
@@ -108,6 +114,41 @@ public final class PaymentLedger {
             throw notFound(paymentId);
         }
         return payment;
+    }
+
+    /** The order's most recent payment (a retry after a decline is the one that counts); NOT_FOUND without one. */
+    public Payment getByOrder(String orderId) {
+        if (orderId.isEmpty()) {
+            throw invalid("order_id is required");
+        }
+        Payment payment = latestByOrder(List.of(orderId)).get(orderId);
+        if (payment == null) {
+            throw Status.NOT_FOUND.withDescription("order '" + orderId + "' has no payment").asRuntimeException();
+        }
+        return payment;
+    }
+
+    /** Each requested order's payment as {@link #getByOrder} answers it, in request order; orders without one are left out. */
+    public BatchGetPaymentsByOrderResponse batchGetByOrder(BatchGetPaymentsByOrderRequest request) {
+        if (request.getOrderIdsCount() == 0 || request.getOrderIdsCount() > MAX_BATCH_SIZE) {
+            throw invalid("order_ids must hold between 1 and " + MAX_BATCH_SIZE + " ids");
+        }
+        Map<String, Payment> latest = latestByOrder(request.getOrderIdsList());
+        BatchGetPaymentsByOrderResponse.Builder response = BatchGetPaymentsByOrderResponse.newBuilder();
+        request.getOrderIdsList().stream().distinct().map(latest::get).filter(Objects::nonNull)
+                .forEach(response::addPayments);
+        return response.build();
+    }
+
+    private Map<String, Payment> latestByOrder(List<String> orderIds) {
+        Set<String> wanted = Set.copyOf(orderIds);
+        Map<String, Payment> latest = new HashMap<>();
+        for (Payment payment : payments.values()) {
+            if (wanted.contains(payment.getOrderId())) {
+                latest.merge(payment.getOrderId(), payment, (a, b) -> sequence(a) > sequence(b) ? a : b);
+            }
+        }
+        return latest;
     }
 
     public ListPaymentsByUserResponse listByUser(ListPaymentsByUserRequest request) {

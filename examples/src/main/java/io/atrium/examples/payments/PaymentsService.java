@@ -1,6 +1,9 @@
 package io.atrium.examples.payments;
 
 import io.atrium.proto.payments.v1.AuthorizeRequest;
+import io.atrium.proto.payments.v1.BatchGetPaymentsByOrderRequest;
+import io.atrium.proto.payments.v1.BatchGetPaymentsByOrderResponse;
+import io.atrium.proto.payments.v1.GetPaymentByOrderRequest;
 import io.atrium.proto.payments.v1.CaptureRequest;
 import io.atrium.proto.payments.v1.GetPaymentRequest;
 import io.atrium.proto.payments.v1.ListPaymentsByUserRequest;
@@ -39,6 +42,17 @@ final class PaymentsService extends PaymentsGrpc.PaymentsImplBase {
     @Override
     public void getPayment(GetPaymentRequest request, StreamObserver<Payment> responses) {
         reply(responses, () -> ledger.get(request.getPaymentId()));
+    }
+
+    @Override
+    public void getPaymentByOrder(GetPaymentByOrderRequest request, StreamObserver<Payment> responses) {
+        reply(responses, () -> ledger.getByOrder(request.getOrderId()));
+    }
+
+    @Override
+    public void batchGetPaymentsByOrder(BatchGetPaymentsByOrderRequest request,
+            StreamObserver<BatchGetPaymentsByOrderResponse> responses) {
+        reply(responses, () -> ledger.batchGetByOrder(request));
     }
 
     @Override

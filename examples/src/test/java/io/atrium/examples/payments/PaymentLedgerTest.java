@@ -1,10 +1,14 @@
 package io.atrium.examples.payments;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.atrium.proto.payments.v1.AuthorizeRequest;
+import io.atrium.proto.payments.v1.BatchGetPaymentsByOrderRequest;
 import io.atrium.proto.payments.v1.ListPaymentsByUserRequest;
 import io.atrium.proto.payments.v1.Payment;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -49,5 +53,35 @@ class PaymentLedgerTest {
         assertThat(first.getOrderId()).isEqualTo("1001");
         assertThat(MoneyAmount.of(first.getCaptured())).isEqualTo(MoneyAmount.ofCents("USD", 2014));
         assertThat(first.getCreatedAt().getSeconds()).isEqualTo(Instant.parse("2026-01-02T09:16:00Z").getEpochSecond());
+    }
+
+    @Test
+    void anOrdersPaymentIsItsLatestAttemptAndAnOrderWithoutOneIsNotFound() {
+        AuthorizeRequest declined = AuthorizeRequest.newBuilder().setUserId("2").setOrderId("1002")
+                .setAmount(MoneyAmount.ofCents("USD", 899).toProto()).setPaymentMethodToken(PaymentLedger.DECLINED_TOKEN)
+                .build();
+        ledger.authorize(declined);
+        Payment retried = ledger.authorize(declined.toBuilder().setPaymentMethodToken("tok_visa").build());
+
+        assertThat(ledger.getByOrder("1002")).isEqualTo(retried);
+        assertThat(ledger.getByOrder("1001").getId()).isEqualTo("pay_1001");
+        assertThatThrownBy(() -> ledger.getByOrder("1003")).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    }
+
+    @Test
+    void aBatchAnswersEachOrderOnceInRequestOrderAndLeavesOutOrdersWithoutPayment() {
+        var answer = ledger.batchGetByOrder(BatchGetPaymentsByOrderRequest.newBuilder()
+                .addAllOrderIds(List.of("1007", "1003", "1001", "1007")).build());
+
+        assertThat(answer.getPaymentsList()).extracting(Payment::getOrderId).containsExactly("1007", "1001");
+        assertThatThrownBy(() -> ledger.batchGetByOrder(BatchGetPaymentsByOrderRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        var tooMany = BatchGetPaymentsByOrderRequest.newBuilder();
+        for (int i = 0; i <= PaymentLedger.MAX_BATCH_SIZE; i++) {
+            tooMany.addOrderIds(Integer.toString(i));
+        }
+        assertThatThrownBy(() -> ledger.batchGetByOrder(tooMany.build())).isInstanceOf(StatusRuntimeException.class);
     }
 }

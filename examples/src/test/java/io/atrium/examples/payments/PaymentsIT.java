@@ -7,7 +7,10 @@ import io.atrium.examples.ExampleService;
 import io.atrium.examples.ExampleServices;
 import io.atrium.examples.RunningService;
 import io.atrium.proto.payments.v1.AuthorizeRequest;
+import io.atrium.proto.payments.v1.BatchGetPaymentsByOrderRequest;
+import io.atrium.proto.payments.v1.BatchGetPaymentsByOrderResponse;
 import io.atrium.proto.payments.v1.CaptureRequest;
+import io.atrium.proto.payments.v1.GetPaymentByOrderRequest;
 import io.atrium.proto.payments.v1.GetPaymentRequest;
 import io.atrium.proto.payments.v1.ListPaymentsByUserRequest;
 import io.atrium.proto.payments.v1.ListPaymentsByUserResponse;
@@ -94,6 +97,17 @@ class PaymentsIT {
                 Status.Code.NOT_FOUND);
         assertStatus(() -> stub().capture(CaptureRequest.newBuilder().setPaymentId("pay_0").build()),
                 Status.Code.NOT_FOUND);
+    }
+
+    @Test
+    void paymentsAreLookedUpByOrderOneOrManyAtOnce() {
+        assertThat(stub().getPaymentByOrder(GetPaymentByOrderRequest.newBuilder().setOrderId("1007").build()).getId())
+                .isEqualTo("pay_1003");
+        assertStatus(() -> stub().getPaymentByOrder(GetPaymentByOrderRequest.newBuilder().setOrderId("1008").build()),
+                Status.Code.NOT_FOUND);
+        BatchGetPaymentsByOrderResponse batch = stub().batchGetPaymentsByOrder(BatchGetPaymentsByOrderRequest.newBuilder()
+                .addOrderIds("1001").addOrderIds("1008").addOrderIds("1007").build());
+        assertThat(batch.getPaymentsList()).extracting(Payment::getId).containsExactly("pay_1001", "pay_1003");
     }
 
     @Test

@@ -200,6 +200,25 @@ class TranscodingPaymentsIT {
     }
 
     @Test
+    void anOrdersPaymentIsReachedByTheOrderOnEitherBindingAndAnOrderWithoutOneIs404() throws Exception {
+        HttpResponse<String> byOrder = send("GET", "/api/v1/orders/1001/payment", null);
+        assertThat(byOrder.statusCode()).as(byOrder.body()).isEqualTo(200);
+        assertThat(json(byOrder).get("id").getAsString()).isEqualTo("pay_1001");
+        HttpResponse<String> underPayments = send("GET", "/api/v1/payments/byOrder/1001", null);
+        assertThat(underPayments.statusCode()).as(underPayments.body()).isEqualTo(200);
+        assertThat(json(underPayments)).isEqualTo(json(byOrder));
+        HttpResponse<String> none = send("GET", "/api/v1/orders/1008/payment", null);
+        assertThat(none.statusCode()).isEqualTo(404);
+        assertThat(json(none).get("code").getAsInt()).isEqualTo(5);
+        assertThat(json(none).get("message").getAsString()).contains("1008");
+        HttpResponse<String> batch = send("GET", "/api/v1/payments:batchGetByOrder?orderIds=1007&order_ids=1008&orderIds=1001",
+                null);
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+        assertThat(json(batch).getAsJsonArray("payments").asList())
+                .extracting(p -> p.getAsJsonObject().get("id").getAsString()).containsExactly("pay_1003", "pay_1001");
+    }
+
+    @Test
     void bodiesWhereTheRuleHasNoneNonJsonAndOversizedBodiesAreRefused() throws Exception {
         HttpResponse<String> getWithBody = send("GET", "/api/v1/payments/pay_1001", "{}");
         assertThat(getWithBody.statusCode()).isEqualTo(400);
@@ -221,7 +240,9 @@ class TranscodingPaymentsIT {
         assertThat(doc.get("openapi").getAsString()).isEqualTo("3.1.0");
         JsonObject paths = doc.getAsJsonObject("paths");
         assertThat(paths.keySet()).contains("/api/v1/payments", "/api/v1/payments/{payment_id}",
-                "/api/v1/payments/{payment_id}:capture", "/api/v1/users/{user_id}/payments");
+                "/api/v1/payments/{payment_id}:capture", "/api/v1/users/{user_id}/payments",
+                "/api/v1/orders/{order_id}/payment", "/api/v1/payments/byOrder/{order_id}",
+                "/api/v1/payments:batchGetByOrder");
         JsonObject list = paths.getAsJsonObject("/api/v1/users/{user_id}/payments").getAsJsonObject("get");
         assertThat(list.getAsJsonArray("parameters").asList())
                 .extracting(p -> p.getAsJsonObject().get("name").getAsString())

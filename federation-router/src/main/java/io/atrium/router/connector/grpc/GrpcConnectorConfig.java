@@ -36,6 +36,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *     key: id
  *     fields:
  *       payments: {method: atrium.payments.v1.Payments.ListPaymentsByUser, key_field: user_id, result: payments}
+ *   Order:                                          # a batched field: one call answers many entities
+ *     key: id
+ *     fields:
+ *       payment: {method: atrium.payments.v1.Payments.BatchGetPaymentsByOrder, key_field: order_ids,
+ *                 result: payments, match_field: order_id, max_batch: 100}
  * </pre>
  */
 public record GrpcConnectorConfig(String subgraph, String target, List<String> services, List<String> metadata,
@@ -71,12 +76,23 @@ public record GrpcConnectorConfig(String subgraph, String target, List<String> s
         }
     }
 
+    /** Entities per call of a batched field unless {@code max_batch} says otherwise. */
+    public static final int DEFAULT_MAX_BATCH = 100;
+
     /**
-     * @param method   the RPC
-     * @param keyField the request field that takes the entity's key (proto name)
-     * @param result   the response field that is the value (proto name), or null for the whole response
+     * @param method     the RPC
+     * @param keyField   the request field that takes the entity's key (proto name); a repeated field makes the field
+     *                   batched: one call carries the keys of many entities
+     * @param result     the response field that is the value (proto name), or null for the whole response; for a
+     *                   batched field the repeated message field holding the answers
+     * @param matchField batched only: the field of each answer that holds its entity's key (proto name); an entity
+     *                   without an answer gets null
+     * @param maxBatch   batched only: keys per call (larger batches are split); default {@value #DEFAULT_MAX_BATCH}
      */
-    public record EntityField(String method, String keyField, String result) {
+    public record EntityField(String method, String keyField, String result, String matchField, int maxBatch) {
+        public boolean batched() {
+            return matchField != null;
+        }
     }
 
     public static GrpcConnectorConfig load(Path file) {
@@ -120,10 +136,24 @@ public record GrpcConnectorConfig(String subgraph, String target, List<String> s
             for (var field : map(e.getOrDefault("fields", Map.of()), path + ".fields").entrySet()) {
                 String fieldPath = path + ".fields." + field.getKey();
                 Map<String, Object> f = map(field.getValue(), fieldPath);
-                check(f, Set.of("method", "key_field", "result"), fieldPath);
+                check(f, Set.of("method", "key_field", "result", "match_field", "max_batch"), fieldPath);
+                String matchField = f.containsKey("match_field") ? string(f.get("match_field"), fieldPath + ".match_field")
+                        : null;
+                int maxBatch = DEFAULT_MAX_BATCH;
+                if (f.containsKey("max_batch")) {
+                    if (matchField == null) {
+                        throw new ConfigException(fieldPath + ".max_batch: only for batched fields (with match_field)");
+                    }
+                    if (!(f.get("max_batch") instanceof Integer n) || n < 1) {
+                        throw new ConfigException(fieldPath + ".max_batch: expected a positive integer, got "
+                                + f.get("max_batch"));
+                    }
+                    maxBatch = n;
+                }
                 fields.put(field.getKey(), new EntityField(string(f.get("method"), fieldPath + ".method"),
                         string(f.get("key_field"), fieldPath + ".key_field"),
-                        f.containsKey("result") ? string(f.get("result"), fieldPath + ".result") : null));
+                        f.containsKey("result") ? string(f.get("result"), fieldPath + ".result") : null,
+                        matchField, maxBatch));
             }
             String lookup = e.containsKey("lookup") ? string(e.get("lookup"), path + ".lookup") : null;
             String keyField = e.containsKey("key_field") ? string(e.get("key_field"), path + ".key_field") : null;
@@ -135,8 +165,4 @@ public record GrpcConnectorConfig(String subgraph, String target, List<String> s
         return new GrpcConnectorConfig(string(top.get("subgraph"), "subgraph"), string(top.get("target"), "target"),
                 strings(top.get("services"), "services"), strings(top.get("metadata"), "metadata"), operations, entities);
     }
-
-
-
-
 }

@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -70,8 +71,17 @@ public final class GrpcResolvers {
             fields.put(root.typeName() + "." + root.field(), call -> invoke(root.method(), call.arguments(), safe,
                     call.context(), root.typeName() + "." + root.field()).thenApply(this::toGraphQL));
         }
+        Map<String, List<GrpcSubgraphGenerator.EntityFieldBinding>> batched = new LinkedHashMap<>();
         for (GrpcSubgraphGenerator.EntityFieldBinding binding : bindings.entityFields()) {
             String coordinate = binding.typeName() + "." + binding.field();
+            if (binding.batched()) {
+                batched.computeIfAbsent(binding.typeName(), t -> new ArrayList<>()).add(binding);
+                fields.put(coordinate, call -> call.parent().containsKey(binding.field())
+                        ? CompletableFuture.completedFuture(call.parent().get(binding.field()))
+                        : batch(binding, List.of(call.parent().get(binding.key())), call.context())
+                                .thenApply(found -> found.get(keyText(call.parent().get(binding.key())))));
+                continue;
+            }
             fields.put(coordinate, call -> invoke(binding.method(),
                     Map.of(jsonName(binding.method().getInputType(), binding.keyField()), call.parent().get(binding.key())),
                     true, call.context(), coordinate).thenApply(response -> {
@@ -95,6 +105,82 @@ public final class GrpcResolvers {
                 }
             });
         }
+        batched.forEach((type, list) -> entities.put(type, new BatchedEntityFields(list, entityConcurrency)));
+    }
+
+    /**
+     * The batched fields of an entity owned elsewhere, answered for a whole chunk of representations at once: one call
+     * per field and chunk, answers matched back by their match field. Every representation gets an object (a field
+     * without an answer is null, not an error: the entity exists in its own subgraph, it only lacks this value), so
+     * the runtime matches by position. All batched fields of the type are fetched with the entity, selected or not.
+     */
+    private final class BatchedEntityFields implements EntityResolver {
+        private final List<GrpcSubgraphGenerator.EntityFieldBinding> bindings;
+        private final EntityBatching batching;
+
+        BatchedEntityFields(List<GrpcSubgraphGenerator.EntityFieldBinding> bindings, int concurrency) {
+            this.bindings = List.copyOf(bindings);
+            int maxSize = bindings.stream().mapToInt(GrpcSubgraphGenerator.EntityFieldBinding::maxBatch).min().orElse(1);
+            this.batching = EntityBatching.byPosition(maxSize, concurrency);
+        }
+
+        @Override
+        public EntityBatching batching() {
+            return batching;
+        }
+
+        @Override
+        public CompletionStage<List<Object>> resolve(EntityCall call) {
+            List<CompletableFuture<Map<String, Object>>> answers = new ArrayList<>(bindings.size());
+            for (GrpcSubgraphGenerator.EntityFieldBinding binding : bindings) {
+                List<Object> keys = call.representations().stream().map(r -> r.get(binding.key())).distinct().toList();
+                answers.add(batch(binding, keys, call.context()).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+                List<Object> entities = new ArrayList<>(call.representations().size());
+                for (Map<String, Object> representation : call.representations()) {
+                    Map<String, Object> entity = new LinkedHashMap<>(representation);
+                    for (int i = 0; i < bindings.size(); i++) {
+                        GrpcSubgraphGenerator.EntityFieldBinding binding = bindings.get(i);
+                        entity.put(binding.field(), answers.get(i).join().get(keyText(representation.get(binding.key()))));
+                    }
+                    entities.add(entity);
+                }
+                return entities;
+            });
+        }
+    }
+
+    /** One call of a batched field for these keys: key (as text) → the first answer carrying it, as GraphQL JSON. */
+    private CompletionStage<Map<String, Object>> batch(GrpcSubgraphGenerator.EntityFieldBinding binding, List<Object> keys,
+                                                       CallContext context) {
+        Descriptor input = binding.method().getInputType();
+        FieldDescriptor keyField = input.findFieldByName(binding.keyField());
+        List<Object> values = keys.stream().filter(Objects::nonNull)
+                .map(k -> keyField.getJavaType() == FieldDescriptor.JavaType.STRING ? (Object) keyText(k) : k).toList();
+        if (values.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        FieldDescriptor result = binding.method().getOutputType().findFieldByName(binding.result());
+        String match = result.getMessageType().findFieldByName(binding.matchField()).getJsonName();
+        return invoke(binding.method(), Map.of(keyField.getJsonName(), values), true, context,
+                binding.typeName() + "." + binding.field()).thenApply(response -> {
+                    Map<String, Object> byKey = new LinkedHashMap<>();
+                    Object answers = ((Map<?, ?>) toGraphQL(response)).get(result.getJsonName());
+                    if (answers instanceof List<?> list) {
+                        for (Object answer : list) {
+                            if (answer instanceof Map<?, ?> object) {
+                                byKey.putIfAbsent(keyText(object.get(match)), answer);
+                            }
+                        }
+                    }
+                    return byKey;
+                });
+    }
+
+    /** Keys compared as text: an id may be 7 in one place and "7" in another (proto3 JSON prints 64-bit ids as text). */
+    private static String keyText(Object key) {
+        return String.valueOf(key);
     }
 
     public Map<String, FieldResolver> fields() {

@@ -73,9 +73,16 @@ public final class GrpcSubgraphGenerator {
     public record EntityLookup(String typeName, String key, MethodDescriptor method, String keyField) {
     }
 
-    /** A field added to an entity owned elsewhere, answered by an RPC taking the entity's key. */
+    /**
+     * A field added to an entity owned elsewhere, answered by an RPC taking the entity's key. Batched when
+     * {@code matchField} is set: the RPC takes many keys ({@code keyField} repeated) and answers a repeated
+     * {@code result} whose elements carry their key in {@code matchField}; at most {@code maxBatch} keys per call.
+     */
     public record EntityFieldBinding(String typeName, String field, String key, MethodDescriptor method, String keyField,
-                                     String result) {
+                                     String result, String matchField, int maxBatch) {
+        public boolean batched() {
+            return matchField != null;
+        }
     }
 
     public record Bindings(List<RootBinding> roots, List<EntityLookup> lookups, List<EntityFieldBinding> entityFields) {
@@ -143,7 +150,8 @@ public final class GrpcSubgraphGenerator {
         }
         sdl.append(")\n\n");
         sdl.append("directive @grpcSource(target: String!, descriptorHash: String!, metadata: [String!]) on SCHEMA\n");
-        sdl.append("directive @grpc(method: String!, keyField: String, result: String) on FIELD_DEFINITION\n");
+        sdl.append("directive @grpc(method: String!, keyField: String, result: String, matchField: String) "
+                + "on FIELD_DEFINITION\n");
         sdl.append("directive @grpcLookup(method: String!, keyField: String!) on OBJECT\n\n");
         appendRoot(sdl, "Query", query);
         appendRoot(sdl, "Mutation", mutation);
@@ -282,28 +290,64 @@ public final class GrpcSubgraphGenerator {
                 throw new IllegalArgumentException(fieldPath + ".key_field: '" + spec.keyField() + "' is not a field of "
                         + method.getInputType().getFullName());
             }
-            String type;
-            if (spec.result() == null) {
-                type = returnType(method.getOutputType());
-            } else {
-                FieldDescriptor result = method.getOutputType().findFieldByName(spec.result());
-                if (result == null) {
-                    throw new IllegalArgumentException(fieldPath + ".result: '" + spec.result() + "' is not a field of "
-                            + method.getOutputType().getFullName());
-                }
-                type = outputFieldType(result);
-            }
+            String type = spec.batched() ? batchedType(method, spec, fieldPath) : entityFieldType(method, spec, fieldPath);
             entityFields.add(new EntityFieldBinding(typeName, field.getKey(), entity.key(), method, spec.keyField(),
-                    spec.result()));
+                    spec.result(), spec.matchField(), spec.maxBatch()));
             out.append("  ").append(field.getKey()).append(": ").append(type).append(" @grpc(method: \"")
                     .append(method.getService().getFullName()).append('/').append(method.getName())
                     .append("\", keyField: \"").append(spec.keyField()).append('"');
             if (spec.result() != null) {
                 out.append(", result: \"").append(spec.result()).append('"');
             }
+            if (spec.batched()) {
+                out.append(", matchField: \"").append(spec.matchField()).append('"');
+            }
             out.append(")\n");
         }
         out.append("}\n\n");
+    }
+
+    private String entityFieldType(MethodDescriptor method, GrpcConnectorConfig.EntityField spec, String fieldPath) {
+        if (method.getInputType().findFieldByName(spec.keyField()).isRepeated()) {
+            throw new IllegalArgumentException(fieldPath + ".key_field: '" + spec.keyField() + "' is repeated: name the "
+                    + "answer's key field in match_field to batch, or use a method taking one key");
+        }
+        if (spec.result() == null) {
+            return returnType(method.getOutputType());
+        }
+        return outputFieldType(resultField(method, spec, fieldPath));
+    }
+
+    /** One call for many entities: a repeated key field in, a repeated message out, matched back by match_field. */
+    private String batchedType(MethodDescriptor method, GrpcConnectorConfig.EntityField spec, String fieldPath) {
+        FieldDescriptor keys = method.getInputType().findFieldByName(spec.keyField());
+        if (!keys.isRepeated() || keys.isMapField() || keys.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+            throw new IllegalArgumentException(fieldPath + ".key_field: a batched field needs a repeated scalar key "
+                    + "field; '" + spec.keyField() + "' of " + method.getInputType().getFullName() + " is not");
+        }
+        if (spec.result() == null) {
+            throw new IllegalArgumentException(fieldPath + ".result: a batched field names the repeated answer field");
+        }
+        FieldDescriptor result = resultField(method, spec, fieldPath);
+        if (!result.isRepeated() || result.isMapField() || result.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
+            throw new IllegalArgumentException(fieldPath + ".result: '" + spec.result() + "' must be a repeated message"
+                    + " field for a batched field");
+        }
+        FieldDescriptor match = result.getMessageType().findFieldByName(spec.matchField());
+        if (match == null || match.isRepeated() || match.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+            throw new IllegalArgumentException(fieldPath + ".match_field: '" + spec.matchField() + "' is not a scalar "
+                    + "field of " + result.getMessageType().getFullName());
+        }
+        return outputType(result.getMessageType());   // nullable: an entity without an answer gets null
+    }
+
+    private FieldDescriptor resultField(MethodDescriptor method, GrpcConnectorConfig.EntityField spec, String fieldPath) {
+        FieldDescriptor result = method.getOutputType().findFieldByName(spec.result());
+        if (result == null) {
+            throw new IllegalArgumentException(fieldPath + ".result: '" + spec.result() + "' is not a field of "
+                    + method.getOutputType().getFullName());
+        }
+        return result;
     }
 
     private MethodDescriptor method(String selector, String path) {

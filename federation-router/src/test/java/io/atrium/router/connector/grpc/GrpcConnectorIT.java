@@ -34,18 +34,25 @@ import org.junit.jupiter.api.Test;
  * answered by calls to the real service.
  */
 class GrpcConnectorIT {
+    private static final Path CONNECTOR = Path.of("../config/connectors/payments.grpc.yaml").toAbsolutePath().normalize();
     private static RunningService payments;
     private static GrpcConnectorProvider provider;
     private static SubgraphTransport transport;
+    private static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
 
     @BeforeAll
     static void start() throws Exception {
         payments = PaymentsServer.start("127.0.0.1", 0);
+        provider = new GrpcConnectorProvider(METERS);
+        transport = connect(provider, CONNECTOR, "127.0.0.1:" + payments.port());
+    }
+
+    /** The payments subgraph generated from {@code connector}, composed with accounts, served by {@code provider}. */
+    private static SubgraphTransport connect(GrpcConnectorProvider provider, Path connector, String target) throws Exception {
         ProtoSchema schema;
         try (InputStream in = GrpcConnectorIT.class.getClassLoader().getResourceAsStream("META-INF/atrium/protos/atrium.desc")) {
             schema = ProtoSchema.parse(in.readAllBytes());
         }
-        Path connector = Path.of("../config/connectors/payments.grpc.yaml").toAbsolutePath().normalize();
         String sdl = GrpcSubgraphGenerator.generate(schema, GrpcConnectorConfig.load(connector)).sdl();
         CompositionResult composed = Composer.compose(List.of(
                 new SubgraphSource("accounts", "http://accounts.invalid/graphql",
@@ -59,11 +66,11 @@ class GrpcConnectorIT {
                     payments:
                       connector: %s
                       descriptor_set: classpath:META-INF/atrium/protos/atrium.desc
-                      target: 127.0.0.1:%d
-                """.formatted(connector, payments.port()));
-        provider = new GrpcConnectorProvider(new SimpleMeterRegistry());
-        transport = provider.connect(supergraph, supergraph.subgraphNamed("payments"), config).orElseThrow();
+                      target: %s
+                      entity_concurrency: 2
+                """.formatted(connector, target));
         assertThat(provider.connect(supergraph, supergraph.subgraphNamed("accounts"), config)).isEmpty();
+        return provider.connect(supergraph, supergraph.subgraphNamed("payments"), config).orElseThrow();
     }
 
     @AfterAll
@@ -77,8 +84,21 @@ class GrpcConnectorIT {
     }
 
     private static SubgraphResponse fetch(String query, Map<String, Object> variables) {
+        return fetch(transport, query, variables);
+    }
+
+    private static SubgraphResponse fetch(SubgraphTransport transport, String query, Map<String, Object> variables) {
         return transport.fetch(new SubgraphRequest("payments", URI.create("http://payments.invalid/graphql"), query, null,
                 variables, Duration.ofSeconds(5), Map.of())).toCompletableFuture().join();
+    }
+
+    private static long calls(SimpleMeterRegistry meters, String connector) {
+        return meters.find("atrium.connector.calls").tag("connector", connector).timers().stream()
+                .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+    }
+
+    private static List<Map<String, Object>> orders(String... ids) {
+        return java.util.Arrays.stream(ids).map(id -> Map.<String, Object>of("__typename", "Order", "id", id)).toList();
     }
 
     @Test
@@ -133,5 +153,60 @@ class GrpcConnectorIT {
         assertThat(entities.get(1)).isEqualTo(Map.of("id", "pay_1003", "userId", "6"));
         assertThat(entities.get(2)).isNull();
         assertThat(response.errors()).isNotEmpty();
+    }
+
+    @Test
+    void orderPaymentIsOneBatchCallForAllOrdersMatchedByOrderIdAndNullWithoutAnErrorWhereThereIsNone() {
+        long before = calls(METERS, "payments:Order.payment@grpc");
+        SubgraphResponse response = fetch("query($r: [_Any!]!) { _entities(representations: $r) { "
+                + "... on Order { id payment { id orderId status amount { currencyCode units } } } } }",
+                Map.of("r", orders("1007", "1003", "1001", "1007")));
+        assertThat(response.errors()).isEmpty();
+        List<?> entities = (List<?>) response.data().get("_entities");
+        Map<String, Object> pay1003 = Map.of("id", "pay_1003", "orderId", "1007", "status", "PAYMENT_STATUS_AUTHORIZED",
+                "amount", Map.of("currencyCode", "USD", "units", "8"));
+        assertThat(entities.get(0)).isEqualTo(Map.of("id", "1007", "payment", pay1003));
+        Map<String, Object> withoutPayment = new java.util.HashMap<>();
+        withoutPayment.put("id", "1003");
+        withoutPayment.put("payment", null);
+        assertThat(entities.get(1)).isEqualTo(withoutPayment);
+        assertThat(entities.get(2)).isEqualTo(Map.of("id", "1001", "payment", Map.of("id", "pay_1001", "orderId", "1001",
+                "status", "PAYMENT_STATUS_CAPTURED", "amount", Map.of("currencyCode", "USD", "units", "20"))));
+        assertThat(entities.get(3)).isEqualTo(entities.get(0));
+        assertThat(calls(METERS, "payments:Order.payment@grpc") - before).as("one BatchGetPaymentsByOrder call").isEqualTo(1);
+    }
+
+    @Test
+    void largerBatchesAreSplitIntoCallsOfAtMostMaxBatchKeys() throws Exception {
+        Path small = Files.createTempFile("payments-max-batch-2", ".grpc.yaml");
+        Files.writeString(small, Files.readString(CONNECTOR).replace("max_batch: 100", "max_batch: 2"));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (GrpcConnectorProvider chunked = new GrpcConnectorProvider(meters)) {
+            SubgraphTransport chunkedTransport = connect(chunked, small, "127.0.0.1:" + payments.port());
+            SubgraphResponse response = fetch(chunkedTransport, "query($r: [_Any!]!) { _entities(representations: $r) { "
+                    + "... on Order { payment { id } } } }", Map.of("r", orders("1001", "1002", "1004", "1007", "1008")));
+            assertThat(response.errors()).isEmpty();
+            List<Object> ids = ((List<?>) response.data().get("_entities")).stream()
+                    .map(e -> ((Map<?, ?>) e).get("payment") instanceof Map<?, ?> p ? (Object) p.get("id") : null).toList();
+            assertThat(ids).containsExactly("pay_1001", null, "pay_1002", "pay_1003", null);
+            assertThat(calls(meters, "payments:Order.payment@grpc")).as("5 orders in chunks of 2").isEqualTo(3);
+        } finally {
+            Files.deleteIfExists(small);
+        }
+    }
+
+    @Test
+    void aFailedBatchCallNullsItsOrdersWithTheGrpcStatusAsTheErrorCode() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        try (GrpcConnectorProvider down = new GrpcConnectorProvider(new SimpleMeterRegistry())) {
+            SubgraphResponse response = fetch(connect(down, CONNECTOR, "127.0.0.1:" + closed), "query($r: [_Any!]!) { "
+                    + "_entities(representations: $r) { ... on Order { payment { id } } } }", Map.of("r", orders("1001", "1003")));
+            assertThat((List<?>) response.data().get("_entities")).containsOnlyNulls().hasSize(2);
+            assertThat(response.errors()).hasSize(2).allSatisfy(error -> assertThat(
+                    ((Map<?, ?>) error.get("extensions")).get("code")).isEqualTo("UNAVAILABLE"));
+        }
     }
 }

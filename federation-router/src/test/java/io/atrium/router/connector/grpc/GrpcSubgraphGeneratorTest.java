@@ -57,13 +57,53 @@ class GrpcSubgraphGeneratorTest {
     }
 
     @Test
-    void theGeneratedSubgraphComposesWithTheExampleSubgraphs() throws Exception {
+    void orderPaymentIsABatchedFieldOnTheOrdersEntityKeyedAsOrdersKeysIt() throws Exception {
         String sdl = GrpcSubgraphGenerator.generate(payments(), paymentsConfig()).sdl();
+        assertThat(sdl)
+                .contains("type Order @key(fields: \"id\") {\n  id: ID!\n  payment: Payment @grpc(method: "
+                        + "\"atrium.payments.v1.Payments/BatchGetPaymentsByOrder\", keyField: \"order_ids\", "
+                        + "result: \"payments\", matchField: \"order_id\")\n}")
+                .contains("directive @grpc(method: String!, keyField: String, result: String, matchField: String)")
+                .doesNotContain("batchGetPaymentsByOrder", "paymentByOrder");
+    }
+
+    /** The reviewed SDL is what the command prints for the protos jar today, so its descriptor hash is current. */
+    @Test
+    void theReviewedPaymentsSubgraphIsTheGeneratorsOutputForTheseDescriptors() throws Exception {
+        Path reviewed = Path.of("../config/connectors/payments.graphql");
+        var out = new java.io.ByteArrayOutputStream();
+        int exit = GrpcConnectorCommand.run(new String[]{"--descriptor-set", "classpath:META-INF/atrium/protos/atrium.desc",
+                "--config", "../config/connectors/payments.grpc.yaml"}, new java.io.PrintStream(out, true,
+                java.nio.charset.StandardCharsets.UTF_8), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        assertThat(exit).isZero();
+        String generated = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(reviewed, generated);
+        }
+        assertThat(generated).as("config/connectors/payments.graphql is stale: rerun ./atrium connector grpc "
+                + "(or this test with -Dgolden.update=true) and review the diff").isEqualTo(Files.readString(reviewed));
+        assertThat(generated).contains("descriptorHash: \"" + payments().hash() + "\"");
+    }
+
+    @Test
+    void theGeneratedSubgraphComposesWithTheExampleSubgraphsAndTheOrdersConnector() throws Exception {
+        String sdl = GrpcSubgraphGenerator.generate(payments(), paymentsConfig()).sdl();
+        var options = new io.swagger.v3.parser.core.models.ParseOptions();
+        options.setResolve(true);
+        String orders = io.atrium.router.connector.rest.openapi.OpenApiGenerator.generate(new io.swagger.v3.parser
+                .OpenAPIV3Parser().readLocation("../examples/src/main/resources/io/atrium/examples/orders/openapi.yaml",
+                        null, options).getOpenAPI(), io.atrium.router.connector.rest.openapi.OpenApiGenerator.Options.DEFAULTS);
         CompositionResult result = Composer.compose(List.of(
                 new SubgraphSource("accounts", "http://accounts/graphql",
                         Files.readString(Path.of("../config/supergraph/subgraphs/accounts.graphql"))),
+                new SubgraphSource("products", "http://products/graphql",
+                        Files.readString(Path.of("../config/supergraph/subgraphs/products.graphql"))),
+                new SubgraphSource("orders", "http://orders", orders),
                 new SubgraphSource("payments", "grpc://payments", sdl)));
         assertThat(result).as(result.toString()).isInstanceOf(CompositionResult.Composed.class);
+        String supergraph = ((CompositionResult.Composed) result).supergraphSdl();
+        assertThat(supergraph).contains("@join__type(graph: ORDERS, key: \"id\")", "@join__type(graph: PAYMENTS, key: \"id\")")
+                .contains("payment: Payment @join__field(graph: PAYMENTS)");
     }
 
     @Test
@@ -112,6 +152,28 @@ class GrpcSubgraphGeneratorTest {
                 """))).hasMessageContaining("entities.Payment.key_field");
         assertThatThrownBy(() -> GrpcConnectorConfig.parse("format_version: 1\nsubgraph: p\ntarget: x:1\nfoo: 1\n"))
                 .hasMessageContaining("foo");
+        String batched = """
+                format_version: 1
+                subgraph: p
+                target: x:1
+                entities:
+                  Order: {key: id, fields: {payment: {method: atrium.payments.v1.Payments.BatchGetPaymentsByOrder, %s}}}
+                """;
+        assertThatThrownBy(() -> GrpcSubgraphGenerator.generate(payments(), GrpcConnectorConfig.parse(batched.formatted(
+                "key_field: order_ids, result: payments"))))
+                .hasMessageContaining("entities.Order.fields.payment.key_field").hasMessageContaining("match_field");
+        assertThatThrownBy(() -> GrpcSubgraphGenerator.generate(payments(), GrpcConnectorConfig.parse(batched.formatted(
+                "key_field: order_ids, result: payments, match_field: nope"))))
+                .hasMessageContaining("entities.Order.fields.payment.match_field");
+        assertThatThrownBy(() -> GrpcSubgraphGenerator.generate(payments(), GrpcConnectorConfig.parse(batched.formatted(
+                "key_field: order_ids, match_field: order_id"))))
+                .hasMessageContaining("entities.Order.fields.payment.result");
+        assertThatThrownBy(() -> GrpcConnectorConfig.parse(batched.formatted(
+                "key_field: order_ids, result: payments, max_batch: 5")))
+                .hasMessageContaining("entities.Order.fields.payment.max_batch");
+        assertThatThrownBy(() -> GrpcConnectorConfig.parse(batched.formatted(
+                "key_field: order_ids, result: payments, match_field: order_id, max_batch: 0")))
+                .hasMessageContaining("entities.Order.fields.payment.max_batch");
     }
 
     /** A service exercising the mapping: 64-bit and unsigned ints, a map, a oneof, WKTs, optional, bytes, streaming. */
