@@ -33,7 +33,8 @@ public record Route(String name, String prefix, Cluster cluster, String rewrite,
 
     /**
      * Whether this route matches a request target (origin-form, path plus optional query):
-     * the prefix followed by the end, a {@code /} or a {@code ?}.
+     * the prefix followed by the end, a {@code /}, a {@code ?} or a {@code :} (a custom method, as in
+     * {@code /v1/payments:batchGet} of google.api.http and AIP-136).
      */
     public boolean matches(String target) {
         if (!target.startsWith(prefix)) {
@@ -44,7 +45,7 @@ public record Route(String name, String prefix, Cluster cluster, String rewrite,
             return true;
         }
         char next = target.charAt(end);
-        return next == '/' || next == '?';
+        return next == '/' || next == '?' || next == ':';
     }
 
     /** The request target to send upstream, for a target this route {@link #matches}. */
@@ -60,7 +61,7 @@ public record Route(String name, String prefix, Cluster cluster, String rewrite,
         if (rest.charAt(0) == '/') {
             return rewriteEndsWithSlash ? rewrite + rest.substring(1) : rewrite + rest;
         }
-        if (rest.charAt(0) == '?') {
+        if (rest.charAt(0) == '?' || rest.charAt(0) == ':') {
             return rewrite + rest;
         }
         // The prefix ended with '/' and the rest is a segment: keep them separated.

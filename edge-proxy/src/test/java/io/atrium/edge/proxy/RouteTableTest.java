@@ -27,6 +27,7 @@ class RouteTableTest {
         assertThat(table.resolve("/api/v1/orders/7").name()).isEqualTo("orders");
         assertThat(table.resolve("/api/v1/orders?x=1").name()).isEqualTo("orders");
         assertThat(table.resolve("/api/v1/ordersX").name()).isEqualTo("api");
+        assertThat(table.resolve("/api/v1/orders:batchGet").name()).as("a custom method").isEqualTo("orders");
         assertThat(table.resolve("/api").name()).isEqualTo("api");
         assertThat(table.resolve("/apix")).isNull();
         assertThat(table.resolve("/")).isNull();
@@ -39,6 +40,7 @@ class RouteTableTest {
         assertThat(rewrite("/api/v1/orders")).isEqualTo("/orders");
         assertThat(rewrite("/api/v1/orders/7?x=1")).isEqualTo("/orders/7?x=1");
         assertThat(rewrite("/api/v1/orders?x=1")).isEqualTo("/orders?x=1");
+        assertThat(rewrite("/api/v1/orders:batchGet?ids=1")).isEqualTo("/orders:batchGet?ids=1");
         assertThat(rewrite("/strip")).isEqualTo("/");
         assertThat(rewrite("/strip/a/b")).isEqualTo("/a/b");
         assertThat(rewrite("/strip?q")).isEqualTo("/?q");
