@@ -239,7 +239,9 @@ class KubernetesManifestsTest {
             "config/subgraphs/accounts.graphql:config/supergraph/subgraphs/accounts.graphql",
             "config/subgraphs/products.graphql:config/supergraph/subgraphs/products.graphql",
             "config/subgraphs/inventory.graphql:config/supergraph/subgraphs/inventory.graphql",
-            "config/subgraphs/reviews.graphql:config/supergraph/subgraphs/reviews.graphql"})
+            "config/subgraphs/reviews.graphql:config/supergraph/subgraphs/reviews.graphql",
+            "config/connectors/payments.grpc.yaml:config/connectors/payments.grpc.yaml",
+            "config/connectors/payments.graphql:config/connectors/payments.graphql"})
     void theBasesConfigCopiesMatchTheRepositorysConfig(String pair) throws IOException {
         String[] paths = pair.split(":");
         assertEquals(Files.readString(ROOT.resolve(paths[1])), Files.readString(KUBE.resolve("base").resolve(paths[0])),
