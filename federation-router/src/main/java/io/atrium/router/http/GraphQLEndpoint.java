@@ -30,7 +30,8 @@ public final class GraphQLEndpoint implements AutoCloseable {
         RouterConfig config = lifecycle.config();
         this.handler = new GraphQLHandler(config.introspection(),
                 new LimitsPolicy(config.endpoint().limits(), Metrics.globalRegistry),
-                new DemandControl(config.endpoint().demandControl(), Metrics.globalRegistry), lifecycle.metrics());
+                new DemandControl(config.endpoint().demandControl(), Metrics.globalRegistry), lifecycle.metrics(),
+                config.cacheControl());
         this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), Metrics.globalRegistry);
         this.identity = IdentityResolver.create(config.endpoint().identity(), keysClient, Metrics.globalRegistry);
     }

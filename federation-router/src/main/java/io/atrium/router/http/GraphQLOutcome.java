@@ -7,10 +7,16 @@ import java.util.Map;
  *
  * @param kind          what the status code should reflect under {@code application/graphql-response+json}
  * @param subgraphCalls subgraph requests the operation took (for the operation log)
+ * @param cacheControl  the answer's {@code Cache-Control}; null = none computed (the HTTP layer sends
+ *                      {@code no-store} when the {@code cache_control} block is on)
  */
-public record GraphQLOutcome(Kind kind, Map<String, Object> body, int subgraphCalls) {
+public record GraphQLOutcome(Kind kind, Map<String, Object> body, int subgraphCalls, String cacheControl) {
+    public GraphQLOutcome(Kind kind, Map<String, Object> body, int subgraphCalls) {
+        this(kind, body, subgraphCalls, null);
+    }
+
     public GraphQLOutcome(Kind kind, Map<String, Object> body) {
-        this(kind, body, 0);
+        this(kind, body, 0, null);
     }
 
     public enum Kind {
