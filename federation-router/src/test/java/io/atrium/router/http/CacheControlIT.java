@@ -109,14 +109,24 @@ class CacheControlIT {
         return subgraph;
     }
 
-    private RouterUnderTest router(String productsUrl, String reviewsUrl, String extra) throws Exception {
+    /** Both subgraphs, answering with the given policies, and a router over them with {@code extra} config. */
+    private record Stack(Subgraph products, Subgraph reviews, RouterUnderTest router) {
+    }
+
+    private Stack stack(String productsPolicy, String reviewsPolicy, String extra) throws Exception {
+        Subgraph products = subgraph(productsPolicy);
+        Subgraph reviews = subgraph(reviewsPolicy);
+        return new Stack(products, reviews, router(products, reviews, extra));
+    }
+
+    private RouterUnderTest router(Subgraph products, Subgraph reviews, String extra) throws Exception {
         RouterUnderTest router = RouterUnderTest.start(RouterUnderTest.newDirectory(), supergraph(), """
                 format_version: 1
                 hot_reload: false
                 subgraphs:
                   products: { url: "%s", retry: { max_attempts: 1 } }
                   reviews: { url: "%s", retry: { max_attempts: 1 } }
-                %s""".formatted(productsUrl, reviewsUrl, extra));
+                %s""".formatted(products.url(), reviews.url(), extra));
         resources.add(router);
         return router;
     }
@@ -137,9 +147,8 @@ class CacheControlIT {
 
     @Test
     void theShortestMaxAgeOfTwoSubgraphsWinsOverPostAndGet() throws Exception {
-        Subgraph products = subgraph("public, max-age=500");
-        Subgraph reviews = subgraph("public, max-age=300");
-        RouterUnderTest router = router(products.url(), reviews.url(), "");
+        Stack stack = stack("public, max-age=500", "public, max-age=300", "");
+        RouterUnderTest router = stack.router();
         HttpResponse<String> post = router.post(RouterUnderTest.queryBody(BOTH));
         assertThat(post.body()).contains("\"stars\":5");
         assertThat(cacheControl(post)).isEqualTo("public, max-age=300");
@@ -151,12 +160,11 @@ class CacheControlIT {
 
     @Test
     void anyPrivatePartOrACallerWithCredentialsMakesTheAnswerPrivate() throws Exception {
-        Subgraph products = subgraph("public, max-age=500");
-        Subgraph reviews = subgraph("private, max-age=60");
-        RouterUnderTest router = router(products.url(), reviews.url(), "");
+        Stack stack = stack("public, max-age=500", "private, max-age=60", "");
+        RouterUnderTest router = stack.router();
         assertThat(cacheControl(router.post(RouterUnderTest.queryBody(BOTH)))).isEqualTo("private, max-age=60");
 
-        reviews.cacheControl = "public, max-age=60, s-maxage=30";
+        stack.reviews().cacheControl = "public, max-age=60, s-maxage=30";
         assertThat(cacheControl(router.post(RouterUnderTest.queryBody(BOTH))))
                 .isEqualTo("public, max-age=60, s-maxage=30");
         assertThat(cacheControl(router.post(RouterUnderTest.queryBody(BOTH), "authorization", "Bearer someone")))
@@ -165,15 +173,14 @@ class CacheControlIT {
 
     @Test
     void aSilentOrFailingSubgraphMakesTheAnswerNotCacheable() throws Exception {
-        Subgraph products = subgraph("public, max-age=500");
-        Subgraph reviews = subgraph(null);
-        RouterUnderTest router = router(products.url(), reviews.url(), "");
+        Stack stack = stack("public, max-age=500", null, "");
+        RouterUnderTest router = stack.router();
         assertThat(cacheControl(router.post(RouterUnderTest.queryBody(BOTH)))).isEqualTo("no-store");
 
-        reviews.cacheControl = "no-store";
+        stack.reviews().cacheControl = "no-store";
         assertThat(cacheControl(router.post(RouterUnderTest.queryBody(BOTH)))).isEqualTo("no-store");
 
-        reviews.close(); // the entity fetch fails: partial data, an error, no-store
+        stack.reviews().close(); // the entity fetch fails: partial data, an error, no-store
         HttpResponse<String> partial = router.post(RouterUnderTest.queryBody(BOTH));
         assertThat(partial.body()).contains("SUBGRAPH_REQUEST_FAILED").contains("chair");
         assertThat(cacheControl(partial)).isEqualTo("no-store");
@@ -181,9 +188,8 @@ class CacheControlIT {
 
     @Test
     void errorsAndMutationsAreNeverCached() throws Exception {
-        Subgraph products = subgraph("public, max-age=500");
-        Subgraph reviews = subgraph("public, max-age=300");
-        RouterUnderTest router = router(products.url(), reviews.url(), "");
+        Stack stack = stack("public, max-age=500", "public, max-age=300", "");
+        RouterUnderTest router = stack.router();
         HttpResponse<String> error = router.post(RouterUnderTest.queryBody("{ broken }"));
         assertThat(error.body()).contains("broken on purpose");
         assertThat(cacheControl(error)).isEqualTo("no-store");
@@ -198,22 +204,20 @@ class CacheControlIT {
 
     @Test
     void anAnswerWithoutFetchesGetsTheConfiguredDefault() throws Exception {
-        Subgraph products = subgraph("public, max-age=500");
-        Subgraph reviews = subgraph("public, max-age=300");
-        RouterUnderTest router = router(products.url(), reviews.url(), "cache_control: { default_max_age_seconds: 120 }");
+        Stack stack = stack("public, max-age=500", "public, max-age=300", "cache_control: { default_max_age_seconds: 120 }");
+        RouterUnderTest router = stack.router();
         assertThat(cacheControl(router.post(RouterUnderTest.queryBody("{ __typename }")))).isEqualTo("public, max-age=120");
         assertThat(cacheControl(router.post(RouterUnderTest.queryBody("{ __typename }"), "authorization", "Bearer someone")))
                 .isEqualTo("private, max-age=120");
 
-        RouterUnderTest byDefault = router(products.url(), reviews.url(), "");
+        RouterUnderTest byDefault = router(stack.products(), stack.reviews(), "");
         assertThat(cacheControl(byDefault.post(RouterUnderTest.queryBody("{ __typename }")))).isEqualTo("no-store");
     }
 
     @Test
     void withTheBlockOffAnswersSayNothing() throws Exception {
-        Subgraph products = subgraph("public, max-age=500");
-        Subgraph reviews = subgraph("public, max-age=300");
-        RouterUnderTest router = router(products.url(), reviews.url(), "cache_control: { enabled: false }");
+        Stack stack = stack("public, max-age=500", "public, max-age=300", "cache_control: { enabled: false }");
+        RouterUnderTest router = stack.router();
         HttpResponse<String> response = router.post(RouterUnderTest.queryBody(BOTH));
         assertThat(response.body()).contains("\"stars\":5");
         assertThat(cacheControl(response)).isNull();

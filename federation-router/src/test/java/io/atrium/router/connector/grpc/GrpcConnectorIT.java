@@ -37,6 +37,7 @@ class GrpcConnectorIT {
     private static RunningService payments;
     private static GrpcConnectorProvider provider;
     private static SubgraphTransport transport;
+    private static Supergraph supergraph;
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,7 +52,7 @@ class GrpcConnectorIT {
                 new SubgraphSource("accounts", "http://accounts.invalid/graphql",
                         Files.readString(Path.of("../config/supergraph/subgraphs/accounts.graphql"))),
                 new SubgraphSource("payments", "http://payments.invalid/graphql", sdl)));
-        Supergraph supergraph = ((CompositionResult.Composed) composed).supergraph();
+        supergraph = ((CompositionResult.Composed) composed).supergraph();
         RouterConfig config = RouterConfigLoader.parse("""
                 format_version: 1
                 connectors:
@@ -90,6 +91,34 @@ class GrpcConnectorIT {
                 "amount", Map.of("units", "20", "currencyCode", "USD", "nanos", 140_000_000),
                 "status", "PAYMENT_STATUS_CAPTURED", "createdAt", "2026-01-02T09:16:00Z",
                 "refunded", Map.of("units", "0"))));
+    }
+
+    @Test
+    void aGrpcFetchHasNoCacheControlUnlessTheSubgraphConfiguresOne() {
+        String query = "{ payment(paymentId: \"pay_1001\") { id } }";
+        assertThat(fetch(query, Map.of()).cacheControl()).isNull();
+        RouterConfig configured = RouterConfigLoader.parse("""
+                format_version: 1
+                connectors:
+                  grpc:
+                    payments:
+                      connector: %s
+                      descriptor_set: classpath:META-INF/atrium/protos/atrium.desc
+                      target: 127.0.0.1:%d
+                      cache_control: "public, max-age=30"
+                """.formatted(Path.of("../config/connectors/payments.grpc.yaml").toAbsolutePath().normalize(),
+                payments.port()));
+        SubgraphTransport withPolicy = provider.connect(supergraph, supergraph.subgraphNamed("payments"), configured)
+                .orElseThrow();
+        SubgraphResponse response = withPolicy.fetch(new SubgraphRequest("payments",
+                URI.create("http://payments.invalid/graphql"), query, null, Map.of(), Duration.ofSeconds(5), Map.of()))
+                .toCompletableFuture().join();
+        assertThat(response.errors()).isEmpty();
+        assertThat(response.cacheControl()).isEqualTo("public, max-age=30");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                connectors: { grpc: { payments: { connector: p.yaml, cache_control: public } } }
+                """)).hasMessageContaining("connectors.grpc.payments.cache_control");
     }
 
     @Test
