@@ -38,6 +38,7 @@ class GrpcConnectorIT {
     private static GrpcConnectorProvider provider;
     private static SubgraphTransport transport;
     private static Supergraph supergraph;
+    private static final Path CONNECTOR = Path.of("../config/connectors/payments.grpc.yaml").toAbsolutePath().normalize();
 
     @BeforeAll
     static void start() throws Exception {
@@ -46,14 +47,21 @@ class GrpcConnectorIT {
         try (InputStream in = GrpcConnectorIT.class.getClassLoader().getResourceAsStream("META-INF/atrium/protos/atrium.desc")) {
             schema = ProtoSchema.parse(in.readAllBytes());
         }
-        Path connector = Path.of("../config/connectors/payments.grpc.yaml").toAbsolutePath().normalize();
-        String sdl = GrpcSubgraphGenerator.generate(schema, GrpcConnectorConfig.load(connector)).sdl();
+        String sdl = GrpcSubgraphGenerator.generate(schema, GrpcConnectorConfig.load(CONNECTOR)).sdl();
         CompositionResult composed = Composer.compose(List.of(
                 new SubgraphSource("accounts", "http://accounts.invalid/graphql",
                         Files.readString(Path.of("../config/supergraph/subgraphs/accounts.graphql"))),
                 new SubgraphSource("payments", "http://payments.invalid/graphql", sdl)));
         supergraph = ((CompositionResult.Composed) composed).supergraph();
-        RouterConfig config = RouterConfigLoader.parse("""
+        RouterConfig config = config("");
+        provider = new GrpcConnectorProvider(new SimpleMeterRegistry());
+        transport = provider.connect(supergraph, supergraph.subgraphNamed("payments"), config).orElseThrow();
+        assertThat(provider.connect(supergraph, supergraph.subgraphNamed("accounts"), config)).isEmpty();
+    }
+
+    /** The payments subgraph served by the connector against the test's service, plus one more key of its block. */
+    private static RouterConfig config(String extraKey) {
+        return RouterConfigLoader.parse("""
                 format_version: 1
                 connectors:
                   grpc:
@@ -61,10 +69,8 @@ class GrpcConnectorIT {
                       connector: %s
                       descriptor_set: classpath:META-INF/atrium/protos/atrium.desc
                       target: 127.0.0.1:%d
-                """.formatted(connector, payments.port()));
-        provider = new GrpcConnectorProvider(new SimpleMeterRegistry());
-        transport = provider.connect(supergraph, supergraph.subgraphNamed("payments"), config).orElseThrow();
-        assertThat(provider.connect(supergraph, supergraph.subgraphNamed("accounts"), config)).isEmpty();
+                      %s
+                """.formatted(CONNECTOR, payments.port(), extraKey));
     }
 
     @AfterAll
@@ -97,17 +103,7 @@ class GrpcConnectorIT {
     void aGrpcFetchHasNoCacheControlUnlessTheSubgraphConfiguresOne() {
         String query = "{ payment(paymentId: \"pay_1001\") { id } }";
         assertThat(fetch(query, Map.of()).cacheControl()).isNull();
-        RouterConfig configured = RouterConfigLoader.parse("""
-                format_version: 1
-                connectors:
-                  grpc:
-                    payments:
-                      connector: %s
-                      descriptor_set: classpath:META-INF/atrium/protos/atrium.desc
-                      target: 127.0.0.1:%d
-                      cache_control: "public, max-age=30"
-                """.formatted(Path.of("../config/connectors/payments.grpc.yaml").toAbsolutePath().normalize(),
-                payments.port()));
+        RouterConfig configured = config("cache_control: \"public, max-age=30\"");
         SubgraphTransport withPolicy = provider.connect(supergraph, supergraph.subgraphNamed("payments"), configured)
                 .orElseThrow();
         SubgraphResponse response = withPolicy.fetch(new SubgraphRequest("payments",
