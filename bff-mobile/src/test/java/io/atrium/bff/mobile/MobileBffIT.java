@@ -33,6 +33,7 @@ class MobileBffIT {
     static void start() throws Exception {
         io.micrometer.core.instrument.Metrics.addRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         stack = new MobileStack("");
+        stack.products.cacheControl = "public, max-age=60"; // the router merges it into its answers' policy
         stack.publishOperations("ios", "5.2.0", MobileStack.manifest(VIEW_FIELDS, TOP, HOME, BIG, PRICES, LABELS));
     }
 
@@ -181,7 +182,8 @@ class MobileBffIT {
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         assertThat(first.body()).contains("Product 2").doesNotContain("Product 3");
         String etag = first.headers().firstValue("etag").orElseThrow();
-        assertThat(first.headers().firstValue("cache-control")).contains("private, no-cache");
+        // the router's policy, merged from the products subgraph's, reaches the app (no credentials: shareable)
+        assertThat(first.headers().firstValue("cache-control")).contains("public, max-age=60");
         assertThat(first.headers().firstValue("vary").orElseThrow()).contains("apollographql-client-version");
         Map<String, String> conditional = new java.util.HashMap<>(app);
         conditional.put("if-none-match", etag);

@@ -10,10 +10,15 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A real subgraph on loopback (graphql-kit's FederatedSubgraph behind the JDK's HTTP server); counts its requests. */
+/**
+ * A real subgraph on loopback (graphql-kit's FederatedSubgraph behind the JDK's HTTP server); counts its requests and
+ * answers with {@link #cacheControl} when set.
+ */
 final class TestSubgraph implements AutoCloseable {
     private final HttpServer server;
     final AtomicInteger requests = new AtomicInteger();
+    /** The {@code Cache-Control} of its answers; null = none. */
+    volatile String cacheControl;
 
     @SuppressWarnings("unchecked")
     TestSubgraph(FederatedSubgraph subgraph) throws IOException {
@@ -26,6 +31,9 @@ final class TestSubgraph implements AutoCloseable {
                     .toCompletableFuture().join();
             byte[] body = JsonWriter.write(result);
             exchange.getResponseHeaders().set("content-type", "application/json");
+            if (cacheControl != null) {
+                exchange.getResponseHeaders().set("cache-control", cacheControl);
+            }
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();

@@ -28,6 +28,8 @@ import java.util.Set;
  *       descriptor_set: classpath:META-INF/atrium/protos/atrium.desc   # default: server reflection at the target
  *       target: payments:50051          # overrides the connector config's target
  *       entity_concurrency: 8           # entity lookups of one fetch in flight at once (default 8)
+ *       cache_control: "public, max-age=30"   # gRPC has no caching metadata: the policy of this subgraph's
+ *                                              # answers; default none = answers that use it are no-store
  * </pre>
  *
  * @param rest subgraph name → its REST connector settings (default none: every subgraph as the supergraph says)
@@ -46,8 +48,14 @@ public record ConnectorsConfig(Map<String, RestSubgraph> rest, Map<String, GrpcS
      * @param descriptorSet     a descriptor set file or {@code classpath:} resource; null = server reflection
      * @param target            {@code host:port} replacing the connector config's target; null = keep it
      * @param entityConcurrency entity lookups of one fetch in flight at once (at least 1)
+     * @param cacheControl      the {@code Cache-Control} its fetches contribute to the router's answers; null = none
+     *                          (an answer using the subgraph is then not cacheable)
      */
-    public record GrpcSubgraph(java.nio.file.Path connector, String descriptorSet, String target, int entityConcurrency) {
+    public record GrpcSubgraph(java.nio.file.Path connector, String descriptorSet, String target, int entityConcurrency,
+                               String cacheControl) {
+        public GrpcSubgraph(java.nio.file.Path connector, String descriptorSet, String target, int entityConcurrency) {
+            this(connector, descriptorSet, target, entityConcurrency, null);
+        }
     }
     public static final int DEFAULT_ENTITY_CONCURRENCY = 8;
 
@@ -109,7 +117,7 @@ public record ConnectorsConfig(Map<String, RestSubgraph> rest, Map<String, GrpcS
         for (var entry : all.entrySet()) {
             String path = "connectors.grpc." + entry.getKey();
             Map<String, Object> sub = map(entry.getValue(), path);
-            check(sub, Set.of("connector", "descriptor_set", "target", "entity_concurrency"), path);
+            check(sub, Set.of("connector", "descriptor_set", "target", "entity_concurrency", "cache_control"), path);
             if (!(sub.get("connector") instanceof String connector) || connector.isBlank()) {
                 throw new ConfigException(path + ".connector: expected the gRPC connector config file");
             }
@@ -127,8 +135,16 @@ public record ConnectorsConfig(Map<String, RestSubgraph> rest, Map<String, GrpcS
                 }
                 target = t;
             }
+            String cacheControl = null;
+            if (sub.containsKey("cache_control")) {
+                if (!(sub.get("cache_control") instanceof String c) || !c.contains("max-age=")) {
+                    throw new ConfigException(path + ".cache_control: expected a Cache-Control value with a max-age "
+                            + "(e.g. \"public, max-age=30\"), got " + sub.get("cache_control"));
+                }
+                cacheControl = c;
+            }
             grpc.put(entry.getKey(), new GrpcSubgraph(java.nio.file.Path.of(connector), descriptors, target,
-                    entityConcurrency(sub, path)));
+                    entityConcurrency(sub, path), cacheControl));
         }
         return grpc;
     }

@@ -26,6 +26,8 @@ import java.util.Set;
  *                            (defaults: {@link EndpointConfig#DEFAULTS})
  * @param resilience          how every subgraph is called unless overridden (default {@link SubgraphResilience#DEFAULT})
  * @param connectors          connector subgraph settings (default {@link ConnectorsConfig#NONE})
+ * @param cacheControl        the answers' {@code Cache-Control} merged from the fetches' (default
+ *                            {@link CacheControlConfig#DEFAULT}: on, no default max-age)
  */
 public record RouterConfig(
         String supergraph,
@@ -40,14 +42,25 @@ public record RouterConfig(
         String overrideLabelHeader,
         EndpointConfig endpoint,
         SubgraphResilience resilience,
-        ConnectorsConfig connectors) {
+        ConnectorsConfig connectors,
+        CacheControlConfig cacheControl) {
 
     public RouterConfig {
         resilience = java.util.Objects.requireNonNullElse(resilience, SubgraphResilience.DEFAULT);
         connectors = connectors == null ? ConnectorsConfig.NONE : connectors;
+        cacheControl = cacheControl == null ? CacheControlConfig.DEFAULT : cacheControl;
         subgraphs = Map.copyOf(subgraphs);
         headerRules = List.copyOf(headerRules);
         overrideLabels = Set.copyOf(overrideLabels);
+    }
+
+    /** With the default {@code cache_control}. */
+    public RouterConfig(String supergraph, boolean hotReload, boolean introspection, String planHeader,
+                        Duration defaultTimeout, Protocol defaultProtocol, Map<String, SubgraphOverride> subgraphs,
+                        List<HeaderRule> headerRules, Set<String> overrideLabels, String overrideLabelHeader,
+                        EndpointConfig endpoint, SubgraphResilience resilience, ConnectorsConfig connectors) {
+        this(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs, headerRules,
+                overrideLabels, overrideLabelHeader, endpoint, resilience, connectors, CacheControlConfig.DEFAULT);
     }
 
     /** Without connector settings. */
@@ -91,17 +104,22 @@ public record RouterConfig(
 
     public RouterConfig withSupergraph(String path) {
         return new RouterConfig(path, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
-                headerRules, overrideLabels, overrideLabelHeader, endpoint, resilience, connectors);
+                headerRules, overrideLabels, overrideLabelHeader, endpoint, resilience, connectors, cacheControl);
     }
 
     public RouterConfig withEndpoint(EndpointConfig replacement) {
         return new RouterConfig(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
-                headerRules, overrideLabels, overrideLabelHeader, replacement, resilience, connectors);
+                headerRules, overrideLabels, overrideLabelHeader, replacement, resilience, connectors, cacheControl);
     }
 
     public RouterConfig withConnectors(ConnectorsConfig replacement) {
         return new RouterConfig(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
-                headerRules, overrideLabels, overrideLabelHeader, endpoint, resilience, replacement);
+                headerRules, overrideLabels, overrideLabelHeader, endpoint, resilience, replacement, cacheControl);
+    }
+
+    public RouterConfig withCacheControl(CacheControlConfig replacement) {
+        return new RouterConfig(supergraph, hotReload, introspection, planHeader, defaultTimeout, defaultProtocol, subgraphs,
+                headerRules, overrideLabels, overrideLabelHeader, endpoint, resilience, connectors, replacement);
     }
 
     /** The URLs of a subgraph: the config's {@code urls} or {@code url}, else {@code routingUrl} (may be null). */

@@ -52,6 +52,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * authorization: {reject_unauthorized: false, dry_run: false, policies: {admin: {all: [{claim: roles, contains: admin}]}}}
  * demand_control: {enabled: true, mode: enforce, max: 100000, list_size: 10, rate_limit: {key: client, limits: [...]}}
  * connectors: {rest: {orders: {sources: {api: {base_url: http://orders:4010}}}}}  # see ConnectorsConfig
+ * cache_control: {enabled: true, default_max_age_seconds: 0}  # see CacheControlConfig
  * </pre>
  */
 public final class RouterConfigLoader {
@@ -60,7 +61,7 @@ public final class RouterConfigLoader {
             Set.of("timeout_ms", "protocol", "forward_headers", "headers"));
     private static final Set<String> SUBGRAPH = union(RESILIENCE, Set.of("url", "urls", "timeout_ms", "protocol", "headers"));
     private static final Set<String> TOP = Set.of("format_version", "supergraph", "hot_reload", "introspection",
-            "query_plan_header", "subgraph_defaults", "subgraphs", "progressive_override", "limits", "trusted_documents", "apq", "identity", "authorization", "demand_control", "connectors");
+            "query_plan_header", "subgraph_defaults", "subgraphs", "progressive_override", "limits", "trusted_documents", "apq", "identity", "authorization", "demand_control", "connectors", "cache_control");
 
     private RouterConfigLoader() {
     }
@@ -181,7 +182,9 @@ public final class RouterConfigLoader {
                 labelHeader,
                 endpoint(map),
                 resilience,
-                map.containsKey("connectors") ? ConnectorsConfig.parse(map.get("connectors")) : ConnectorsConfig.NONE);
+                map.containsKey("connectors") ? ConnectorsConfig.parse(map.get("connectors")) : ConnectorsConfig.NONE,
+                map.containsKey("cache_control") ? CacheControlConfig.read(map.get("cache_control"))
+                        : CacheControlConfig.DEFAULT);
     }
 
     /** The resilience keys of a subgraph (or of the defaults) over {@code inherited}, block by block. */

@@ -1,5 +1,6 @@
 package io.atrium.router.connector;
 
+import io.atrium.graphql.cache.CacheControlMerge;
 import java.time.Duration;
 import java.util.Map;
 
@@ -10,11 +11,24 @@ import java.util.Map;
  * @param headers       the request headers the router's header rules give this subgraph (lower-case names); the
  *                      client headers a connector may read ({@code $request.headers}) come through these rules
  * @param deadlineNanos {@link System#nanoTime()} by which the whole subgraph fetch must be answered
+ * @param cachePolicy   every backend call's caching policy merged (a REST call adds its {@code Cache-Control}, a gRPC
+ *                      call, which has none, its configured policy or "not cacheable"): the subgraph response's
+ *                      {@code Cache-Control}
  */
-public record CallContext(String subgraph, Map<String, String> headers, long deadlineNanos) {
+public record CallContext(String subgraph, Map<String, String> headers, long deadlineNanos,
+                          CacheControlMerge.Accumulator cachePolicy) {
 
     public CallContext {
         headers = Map.copyOf(headers);
+    }
+
+    public CallContext(String subgraph, Map<String, String> headers, long deadlineNanos) {
+        this(subgraph, headers, deadlineNanos, new CacheControlMerge.Accumulator());
+    }
+
+    /** The subgraph response's {@code Cache-Control}: the calls' merged, null when no backend was called. */
+    public String cacheControl() {
+        return cachePolicy.isEmpty() ? null : cachePolicy.header(false);
     }
 
     /** What is left of the subgraph fetch's time (zero when it is used up). */

@@ -25,11 +25,21 @@ import java.util.concurrent.CompletionStage;
 public final class ConnectorTransport implements SubgraphTransport {
 
     private final ConnectorSubgraph subgraph;
+    private final String cacheControl;
     /** Subgraph operations come from cached plans: a few distinct texts per subgraph. */
     private final Cache<String, Document> documents = Caffeine.newBuilder().maximumSize(2_000).build();
 
     public ConnectorTransport(ConnectorSubgraph subgraph) {
+        this(subgraph, null);
+    }
+
+    /**
+     * @param cacheControl the {@code Cache-Control} of a fetch whose backend calls carry none of their own (gRPC) or
+     *                     that made no call; null = such a fetch has none
+     */
+    public ConnectorTransport(ConnectorSubgraph subgraph, String cacheControl) {
         this.subgraph = subgraph;
+        this.cacheControl = cacheControl;
     }
 
     public ConnectorSubgraph subgraph() {
@@ -47,6 +57,9 @@ public final class ConnectorTransport implements SubgraphTransport {
         }
         long deadline = System.nanoTime() + request.timeout().toNanos();
         CallContext context = new CallContext(request.subgraphName(), request.headers(), deadline);
-        return new OperationRun(subgraph, document, request.operationName(), request.variables(), context).run();
+        CompletionStage<SubgraphResponse> run = new OperationRun(subgraph, document, request.operationName(),
+                request.variables(), context).run();
+        return cacheControl == null ? run : run.thenApply(response -> response.cacheControl() != null ? response
+                : new SubgraphResponse(response.data(), response.errors(), response.status(), cacheControl));
     }
 }

@@ -12,10 +12,19 @@ import java.util.Map;
  * @param introspection      root response key → value for introspection fields answered by the router
  * @param headers            client headers to forward to every subgraph request
  * @param trace              the request's trace, continued to every subgraph call ({@code traceparent}); null = none
+ * @param cacheControl       merge the fetches' {@code Cache-Control} into {@link ExecutionResult#cachePolicy()}
+ *                           (a query with the {@code cache_control} block on); false = nothing is collected
  */
 public record ExecutionRequest(Supergraph supergraph, QueryPlan plan, Map<String, Object> variables,
                                Map<String, Object> effectiveVariables, Map<String, Object> introspection,
-                               Map<String, String> headers, io.atrium.router.observe.TraceContext trace) {
+                               Map<String, String> headers, io.atrium.router.observe.TraceContext trace,
+                               boolean cacheControl) {
+    public ExecutionRequest(Supergraph supergraph, QueryPlan plan, Map<String, Object> variables,
+                            Map<String, Object> effectiveVariables, Map<String, Object> introspection,
+                            Map<String, String> headers, io.atrium.router.observe.TraceContext trace) {
+        this(supergraph, plan, variables, effectiveVariables, introspection, headers, trace, false);
+    }
+
     public ExecutionRequest(Supergraph supergraph, QueryPlan plan, Map<String, Object> variables,
                             Map<String, Object> effectiveVariables, Map<String, Object> introspection,
                             Map<String, String> headers) {

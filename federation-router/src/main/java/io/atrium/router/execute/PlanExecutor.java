@@ -1,5 +1,6 @@
 package io.atrium.router.execute;
 
+import io.atrium.graphql.cache.CacheControlMerge;
 import io.atrium.router.plan.PlanNode;
 import io.atrium.router.plan.QueryPlan;
 import io.atrium.router.supergraph.Supergraph;
@@ -35,7 +36,7 @@ public final class PlanExecutor {
         Map<String, Object> effectiveVariables = request.effectiveVariables();
         Map<String, Object> introspection = request.introspection();
         RequestState state = new RequestState(supergraph, request.variables(), effectiveVariables, request.headers(),
-                request.trace());
+                request.trace(), request.cacheControl() ? new CacheControlMerge.Accumulator() : null);
         CompletionStage<Void> done = plan.root() == null ? CompletableFuture.completedFuture(null) : run(plan.root(), state);
         return done.thenApply(ignored -> {
             synchronized (state) {
@@ -44,7 +45,7 @@ public final class PlanExecutor {
                 if (data == null) {
                     data = builder.build(plan.shape(), state.data, introspection);
                 }
-                return new ExecutionResult(data, state.errors, state.subgraphCalls.get());
+                return new ExecutionResult(data, state.errors, state.subgraphCalls.get(), state.cachePolicy);
             }
         });
     }
@@ -58,14 +59,30 @@ public final class PlanExecutor {
         final Map<String, Object> data = new LinkedHashMap<>();
         final List<Map<String, Object>> errors = new ArrayList<>();
         final java.util.concurrent.atomic.AtomicInteger subgraphCalls = new java.util.concurrent.atomic.AtomicInteger();
+        /** The fetches' Cache-Control merged; null when not asked for (mutations, or the block off). */
+        final CacheControlMerge.Accumulator cachePolicy;
 
         RequestState(Supergraph supergraph, Map<String, Object> variables, Map<String, Object> effectiveVariables,
-                     Map<String, String> headers, io.atrium.router.observe.TraceContext trace) {
+                     Map<String, String> headers, io.atrium.router.observe.TraceContext trace,
+                     CacheControlMerge.Accumulator cachePolicy) {
             this.supergraph = supergraph;
             this.variables = variables;
             this.effectiveVariables = effectiveVariables;
             this.headers = headers;
             this.trace = trace;
+            this.cachePolicy = cachePolicy;
+        }
+
+        /** A fetch's response (null: the fetch failed) counts toward the answer's Cache-Control. */
+        void cachePolicy(SubgraphResponse response) {
+            if (cachePolicy == null) {
+                return;
+            }
+            if (response == null) {
+                cachePolicy.addUncacheable();
+            } else {
+                cachePolicy.add(response.cacheControl());
+            }
         }
     }
 
@@ -99,6 +116,7 @@ public final class PlanExecutor {
         Map<String, Object> variables = variablesFor(fetch, state);
         return send(fetch, variables, state).handle((response, failure) -> {
             synchronized (state) {
+                state.cachePolicy(failure != null ? null : response);
                 if (failure != null) {
                     state.errors.add(fetchError(fetch, failure, null));
                     return null;
@@ -174,6 +192,7 @@ public final class PlanExecutor {
         variables.put("representations", batch.representations);
         return send(fetch, variables, state).handle((response, failure) -> {
             synchronized (state) {
+                state.cachePolicy(failure != null ? null : response);
                 if (failure != null) {
                     state.errors.add(fetchError(fetch, failure, null));
                     return null;

@@ -36,7 +36,7 @@ public final class GraphQLEndpoint implements AutoCloseable {
         this.handler = new GraphQLHandler(config.introspection(),
                 new LimitsPolicy(config.endpoint().limits(), Metrics.globalRegistry),
                 new DemandControl(config.endpoint().demandControl(), Metrics.globalRegistry), lifecycle.metrics(),
-                costBudget);
+                config.cacheControl(), costBudget);
         this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), Metrics.globalRegistry);
         lifecycle.onRegistryVersion(state -> documents.registryDocuments(registryDocuments(state)));
         this.identity = IdentityResolver.create(config.endpoint().identity(), keysClient, Metrics.globalRegistry);

@@ -13,6 +13,7 @@ import graphql.language.SourceLocation;
 import io.atrium.graphql.GraphQLErrorCodes;
 import io.atrium.graphql.GraphQLErrors;
 import io.atrium.graphql.authz.Authorization;
+import io.atrium.graphql.cache.CacheControlMerge;
 import io.atrium.graphql.authz.AuthorizationResult;
 import io.atrium.graphql.cost.CostConfig;
 import io.atrium.graphql.cost.CostRateLimit;
@@ -22,6 +23,7 @@ import io.atrium.graphql.document.ParsedDocument;
 import io.atrium.graphql.limits.LimitVerdict;
 import io.atrium.graphql.limits.LimitsConfig;
 import io.atrium.graphql.limits.LimitsPolicy;
+import io.atrium.router.config.CacheControlConfig;
 import io.atrium.router.execute.ErrorCodes;
 import io.atrium.router.observe.RouterMetrics;
 import io.micrometer.core.instrument.Metrics;
@@ -54,6 +56,7 @@ public final class GraphQLHandler {
     private final DemandControl demandControl;
     private final CostRateLimit costBudget;
     private final RouterMetrics metrics;
+    private final CacheControlConfig cacheControl;
 
     public GraphQLHandler(boolean introspectionEnabled) {
         this(introspectionEnabled, new LimitsPolicy(LimitsConfig.DEFAULTS, Metrics.globalRegistry),
@@ -67,16 +70,20 @@ public final class GraphQLHandler {
     /** @param metrics cache hits, planning and execution times; null = not measured */
     public GraphQLHandler(boolean introspectionEnabled, LimitsPolicy limits, DemandControl demandControl,
                           RouterMetrics metrics) {
-        this(introspectionEnabled, limits, demandControl, metrics, null);
+        this(introspectionEnabled, limits, demandControl, metrics, CacheControlConfig.DEFAULT, null);
     }
 
-    /** @param costBudget demand control's per-caller cost budget; null = none */
+    /**
+     * @param cacheControl how an executed answer's {@code Cache-Control} is computed
+     * @param costBudget   demand control's per-caller cost budget; null = none
+     */
     public GraphQLHandler(boolean introspectionEnabled, LimitsPolicy limits, DemandControl demandControl,
-                          RouterMetrics metrics, CostRateLimit costBudget) {
+                          RouterMetrics metrics, CacheControlConfig cacheControl, CostRateLimit costBudget) {
         this.introspectionEnabled = introspectionEnabled;
         this.limits = limits;
         this.demandControl = demandControl;
         this.metrics = metrics;
+        this.cacheControl = cacheControl;
         this.costBudget = costBudget;
     }
 
@@ -89,7 +96,7 @@ public final class GraphQLHandler {
      * operation that was costed and its estimated cost (else null and -1).
      */
     private record Admitted(AuthorizationResult authz, Map<String, Object> variables, OperationDefinition costed,
-                            long estimated) implements Admission {
+                            long estimated, boolean query) implements Admission {
         Document planned() {
             return authz.document();
         }
@@ -168,8 +175,9 @@ public final class GraphQLHandler {
         }
         long executionStart = System.nanoTime();
         QueryPlan executed = plan;
+        boolean cacheable = cacheControl.enabled() && admitted.query();
         return live.executor().execute(new ExecutionRequest(live.supergraph(), plan, request.variables(), effective,
-                        introspection, request.forwardedHeaders(), request.trace()))
+                        introspection, request.forwardedHeaders(), request.trace(), cacheable))
                 .thenApply(result -> {
                     if (metrics != null) {
                         metrics.executed(System.nanoTime() - executionStart);
@@ -189,7 +197,8 @@ public final class GraphQLHandler {
                     if (!extensions.isEmpty()) {
                         body.put("extensions", extensions);
                     }
-                    return new GraphQLOutcome(GraphQLOutcome.Kind.EXECUTED, body, result.subgraphCalls());
+                    return new GraphQLOutcome(GraphQLOutcome.Kind.EXECUTED, body, result.subgraphCalls(),
+                            cacheable ? cacheControl(body, result, request.personal()) : null);
                 })
                 .exceptionally(failure -> {
                     LOG.error("execution failed unexpectedly", failure);
@@ -241,6 +250,7 @@ public final class GraphQLHandler {
             return refusal(GraphQLOutcome.Kind.METHOD_NOT_ALLOWED, error("only queries may be sent with GET; use POST for "
                     + operation.getOperation().name().toLowerCase(), ErrorCodes.METHOD_NOT_ALLOWED, null));
         }
+        boolean query = operation.getOperation() == OperationDefinition.Operation.QUERY;
         AuthorizationResult authz = live.authorization().authorize(document, operation, request.identity());
         if (authz.rejected()) {
             return answer(GraphQLOutcome.Kind.FORBIDDEN, Authorization.errors(authz.removals()));
@@ -262,7 +272,7 @@ public final class GraphQLHandler {
             return refusal(GraphQLOutcome.Kind.REQUEST_ERROR, error(message, ErrorCodes.BAD_USER_INPUT, null));
         }
         if (!demandControl.enabled()) {
-            return new Admitted(authz, effective, null, -1);
+            return new Admitted(authz, effective, null, -1, query);
         }
         OperationDefinition costed = authz.filtered()
                 ? OperationSelector.select(authz.document(), request.operationName()).operation() : operation;
@@ -271,7 +281,22 @@ public final class GraphQLHandler {
         if (tooExpensive != null) {
             return refusal(GraphQLOutcome.Kind.REFUSED, tooExpensive);
         }
-        return new Admitted(authz, effective, costed, estimated);
+        return new Admitted(authz, effective, costed, estimated, query);
+    }
+
+    /**
+     * A query's answer: {@code no-store} with any error (a failed fetch is one), the configured default when no fetch
+     * was needed, else the fetches' policies merged ({@code private} at most for a caller with credentials).
+     */
+    private String cacheControl(Map<String, Object> body, io.atrium.router.execute.ExecutionResult result,
+                                boolean personal) {
+        if (body.get("errors") instanceof List<?> errors && !errors.isEmpty()) {
+            return CacheControlMerge.NO_STORE;
+        }
+        if (result.cachePolicy() == null || result.cachePolicy().isEmpty()) {
+            return cacheControl.noFetchPolicy(personal);
+        }
+        return result.cachePolicy().header(personal);
     }
 
     /**

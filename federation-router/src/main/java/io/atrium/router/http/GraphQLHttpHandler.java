@@ -6,6 +6,7 @@ import io.atrium.graphql.GraphQLErrors;
 import io.atrium.graphql.identity.IdentityHeaderValues;
 import io.atrium.graphql.identity.IdentityOutcome;
 import io.atrium.policy.Identity;
+import io.atrium.policy.identity.IdentityHeaders;
 import io.atrium.graphql.http.GraphQLHttpParser;
 import io.atrium.graphql.http.GraphQLHttpRequest;
 import io.atrium.graphql.http.HttpParseResult;
@@ -26,6 +27,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -174,19 +176,27 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         HttpMethod method = request.method();
         return switch (uri.path()) {
             case "/graphql" -> {
-                if (method.equals(HttpMethod.POST)) {
-                    yield post(ctx, request);
-                }
-                if (method.equals(HttpMethod.GET)) {
-                    yield get(ctx, request);
-                }
-                yield done(methodNotAllowed("GET, POST"));
+                CompletionStage<FullHttpResponse> graphql = method.equals(HttpMethod.POST) ? post(ctx, request)
+                        : method.equals(HttpMethod.GET) ? get(ctx, request) : done(methodNotAllowed("GET, POST"));
+                yield manager.config().cacheControl().enabled() ? graphql.thenApply(GraphQLHttpHandler::noStoreUnlessSet)
+                        : graphql;
             }
             case "/health" -> method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)
                     ? done(health(method.equals(HttpMethod.HEAD))) : done(methodNotAllowed("GET, HEAD"));
             default -> done(json(HttpResponseStatus.NOT_FOUND, ResponseFormat.JSON,
                     errors("no such path: " + uri.path() + " (GraphQL is served at /graphql)", ErrorCodes.BAD_REQUEST)));
         };
+    }
+
+    /**
+     * With {@code cache_control} on, every GraphQL answer says how it may be cached: a query's own policy, else (request
+     * errors, refusals, mutations) {@code no-store}, since browsers heuristically keep GET answers that say nothing.
+     */
+    private static FullHttpResponse noStoreUnlessSet(FullHttpResponse response) {
+        if (!response.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        }
+        return response;
     }
 
     private FullHttpResponse health(boolean head) {
@@ -305,7 +315,8 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         GraphQLRequest request = new GraphQLRequest(http.query(), http.operationName(), http.variables(), http.get(),
                 wantsPlan, live.overrideLabels(labelHeader == null ? null : headers.get(labelHeader)), forwarded,
-                http.client().name(), identity, op.trace());
+                http.client().name(), identity, op.trace(), identity != null
+                || headers.contains(HttpHeaderNames.AUTHORIZATION) || headers.contains(IdentityHeaders.ASSERTION));
         return manager.handler().handle(live, request, ctx.executor()).thenApply(outcome -> {
             op.subgraphCalls(outcome.subgraphCalls());
             HttpResponseStatus status = switch (outcome.kind()) {
@@ -318,6 +329,9 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
             };
             FullHttpResponse response = json(op, status, format, outcome.body());
+            if (outcome.cacheControl() != null) {
+                response.headers().set(HttpHeaderNames.CACHE_CONTROL, outcome.cacheControl());
+            }
             outcome.headers().forEach((name, value) -> response.headers().set(name, value));
             if (outcome.kind() == GraphQLOutcome.Kind.METHOD_NOT_ALLOWED) {
                 response.headers().set(HttpHeaderNames.ALLOW, "POST");

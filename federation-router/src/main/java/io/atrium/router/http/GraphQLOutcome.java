@@ -7,15 +7,26 @@ import java.util.Map;
  *
  * @param kind          what the status code should reflect under {@code application/graphql-response+json}
  * @param subgraphCalls subgraph requests the operation took (for the operation log)
- * @param headers       response headers of the answer (e.g. the cost budget's RateLimit headers)
+ * @param cacheControl  the answer's {@code Cache-Control}; null = none computed (the HTTP layer sends
+ *                      {@code no-store} when the {@code cache_control} block is on)
+ * @param headers       more response headers of the answer (e.g. the cost budget's RateLimit headers)
  */
-public record GraphQLOutcome(Kind kind, Map<String, Object> body, int subgraphCalls, Map<String, String> headers) {
+public record GraphQLOutcome(Kind kind, Map<String, Object> body, int subgraphCalls, String cacheControl,
+                             Map<String, String> headers) {
     public GraphQLOutcome(Kind kind, Map<String, Object> body) {
-        this(kind, body, 0, Map.of());
+        this(kind, body, 0, null, Map.of());
     }
 
     public GraphQLOutcome(Kind kind, Map<String, Object> body, int subgraphCalls) {
-        this(kind, body, subgraphCalls, Map.of());
+        this(kind, body, subgraphCalls, null, Map.of());
+    }
+
+    public GraphQLOutcome(Kind kind, Map<String, Object> body, int subgraphCalls, String cacheControl) {
+        this(kind, body, subgraphCalls, cacheControl, Map.of());
+    }
+
+    public GraphQLOutcome(Kind kind, Map<String, Object> body, int subgraphCalls, Map<String, String> headers) {
+        this(kind, body, subgraphCalls, null, headers);
     }
 
     /** This outcome with {@code more} headers. */
@@ -25,7 +36,7 @@ public record GraphQLOutcome(Kind kind, Map<String, Object> body, int subgraphCa
         }
         Map<String, String> all = new java.util.LinkedHashMap<>(headers);
         all.putAll(more);
-        return new GraphQLOutcome(kind, body, subgraphCalls, all);
+        return new GraphQLOutcome(kind, body, subgraphCalls, cacheControl, all);
     }
 
     public enum Kind {

@@ -14,14 +14,25 @@ import java.util.Set;
  * @param clientName     the client name the request sent (selects per-client limits); null when none
  * @param identity       the verified caller (subject, consumer, scopes, roles, claims); null when anonymous
  * @param trace          the request's W3C trace, continued to the subgraphs; null = none
+ * @param personal       the request came with credentials (an identity, {@code Authorization}, the edge's
+ *                       assertion): its answer is {@code private} at most
  */
 public record GraphQLRequest(String query, String operationName, Map<String, Object> variables, boolean get,
                              boolean wantsQueryPlan, Set<String> overrideLabels, Map<String, String> forwardedHeaders,
-                             String clientName, Identity identity, io.atrium.router.observe.TraceContext trace) {
+                             String clientName, Identity identity, io.atrium.router.observe.TraceContext trace,
+                             boolean personal) {
     public GraphQLRequest {
         variables = variables == null ? Map.of() : variables;
         overrideLabels = Set.copyOf(overrideLabels);
         forwardedHeaders = Map.copyOf(forwardedHeaders);
+        personal |= identity != null;
+    }
+
+    public GraphQLRequest(String query, String operationName, Map<String, Object> variables, boolean get,
+                          boolean wantsQueryPlan, Set<String> overrideLabels, Map<String, String> forwardedHeaders,
+                          String clientName, Identity identity, io.atrium.router.observe.TraceContext trace) {
+        this(query, operationName, variables, get, wantsQueryPlan, overrideLabels, forwardedHeaders, clientName, identity,
+                trace, false);
     }
 
     public GraphQLRequest(String query, String operationName, Map<String, Object> variables, boolean get,

@@ -73,7 +73,8 @@ public final class HttpSubgraphTransport implements SubgraphTransport, AutoClose
                     if (failure != null) {
                         throw new CompletionException(toFetchException(request, failure));
                     }
-                    return SubgraphResponses.parse(request.subgraphName(), response.statusCode(), response.body());
+                    return SubgraphResponses.parse(request.subgraphName(), response.statusCode(), response.body(),
+                            SubgraphResponses.cacheControl(response.headers().allValues("cache-control")));
                 });
     }
 

@@ -296,7 +296,10 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
             }
             SubgraphResponse parsed;
             try {
-                parsed = SubgraphResponses.parse(exchange.request.subgraphName(), response.status().code(), bytes);
+                parsed = SubgraphResponses.parse(exchange.request.subgraphName(), response.status().code(), bytes,
+                        response.headers().contains(HttpHeaderNames.CACHE_CONTROL)
+                                ? SubgraphResponses.cacheControl(response.headers().getAll(HttpHeaderNames.CACHE_CONTROL))
+                                : null);
             } catch (SubgraphFetchException e) {
                 exchange.fail(e);
                 return;

@@ -188,7 +188,7 @@ public final class ResilientTransport implements SubgraphTransport {
         Map<String, Object> data = (Map<String, Object>) deepCopy(response.data());
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> errors = (List<Map<String, Object>>) deepCopy(response.errors());
-        return new SubgraphResponse(data, errors, response.status());
+        return new SubgraphResponse(data, errors, response.status(), response.cacheControl());
     }
 
     private static Object deepCopy(Object value) {

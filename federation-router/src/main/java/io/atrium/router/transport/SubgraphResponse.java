@@ -6,15 +6,22 @@ import java.util.Map;
 /**
  * A subgraph's GraphQL response: {@code data} (null when absent) and its errors as JSON objects.
  *
- * @param status the HTTP status it came with (200 for transports without one); a 5xx with a GraphQL body counts
- *               against the subgraph's circuit breaker and outlier detection and may be retried
+ * @param status       the HTTP status it came with (200 for transports without one); a 5xx with a GraphQL body counts
+ *                     against the subgraph's circuit breaker and outlier detection and may be retried
+ * @param cacheControl its {@code Cache-Control} header as sent (a connector subgraph: its backend calls' policies
+ *                     merged); null when it sent none — then the client's answer is not cacheable
  */
-public record SubgraphResponse(Map<String, Object> data, List<Map<String, Object>> errors, int status) {
+public record SubgraphResponse(Map<String, Object> data, List<Map<String, Object>> errors, int status,
+                               String cacheControl) {
     public SubgraphResponse {
         errors = errors == null ? List.of() : List.copyOf(errors);
     }
 
+    public SubgraphResponse(Map<String, Object> data, List<Map<String, Object>> errors, int status) {
+        this(data, errors, status, null);
+    }
+
     public SubgraphResponse(Map<String, Object> data, List<Map<String, Object>> errors) {
-        this(data, errors, 200);
+        this(data, errors, 200, null);
     }
 }

@@ -12,12 +12,19 @@ final class SubgraphResponses {
     private SubgraphResponses() {
     }
 
+    /** Several {@code Cache-Control} fields are one list (RFC 9110, 5.3); null when there is none. */
+    static String cacheControl(List<String> fields) {
+        return fields.isEmpty() ? null : fields.size() == 1 ? fields.getFirst() : String.join(", ", fields);
+    }
+
     /**
      * The body as a GraphQL response ({@code data} and/or {@code errors}), whatever the status (GraphQL over HTTP
      * answers request errors with 4xx and a GraphQL body); anything else fails the fetch.
+     *
+     * @param cacheControl the response's {@code Cache-Control} header, null when absent
      */
     @SuppressWarnings("unchecked")
-    static SubgraphResponse parse(String subgraphName, int status, byte[] body) {
+    static SubgraphResponse parse(String subgraphName, int status, byte[] body, String cacheControl) {
         Object json;
         try {
             json = Json.read(body);
@@ -38,6 +45,6 @@ final class SubgraphResponses {
                 }
             }
         }
-        return new SubgraphResponse(data instanceof Map<?, ?> d ? (Map<String, Object>) d : null, errors, status);
+        return new SubgraphResponse(data instanceof Map<?, ?> d ? (Map<String, Object>) d : null, errors, status, cacheControl);
     }
 }

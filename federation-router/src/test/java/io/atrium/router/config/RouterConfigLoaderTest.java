@@ -14,6 +14,27 @@ class RouterConfigLoaderTest {
         assertThat(config.hotReload()).isTrue();
         assertThat(config.planHeader()).isNull();
         assertThat(config.defaultTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.cacheControl()).isEqualTo(new CacheControlConfig(true, 0));
+    }
+
+    @Test
+    void readsTheCacheControlBlockStrictly() {
+        CacheControlConfig config = RouterConfigLoader.parse("""
+                format_version: 1
+                cache_control: {enabled: false, default_max_age_seconds: 30}
+                """).cacheControl();
+        assertThat(config).isEqualTo(new CacheControlConfig(false, 30));
+        assertThat(new CacheControlConfig(true, 30).noFetchPolicy(false)).isEqualTo("public, max-age=30");
+        assertThat(new CacheControlConfig(true, 30).noFetchPolicy(true)).isEqualTo("private, max-age=30");
+        assertThat(CacheControlConfig.DEFAULT.noFetchPolicy(false)).isEqualTo("no-store");
+        assertThatThrownBy(() -> RouterConfigLoader.parse("format_version: 1\ncache_control: {max_age: 30}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("cache_control.max_age: unknown key");
+        assertThatThrownBy(() -> RouterConfigLoader.parse("format_version: 1\ncache_control: {default_max_age_seconds: -1}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cache_control.default_max_age_seconds");
+        assertThatThrownBy(() -> RouterConfigLoader.parse("format_version: 1\ncache_control: {enabled: yes please}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cache_control.enabled");
+        assertThatThrownBy(() -> RouterConfigLoader.parse("format_version: 1\ncache_control: {default_max_age_seconds: 1m}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("whole number of seconds");
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Apollo Connectors unchanged: the router runs a supergraph that @apollo/composition composed from two connector
  * subgraphs (connect v0.2 and v0.3, {@code composition/equivalence/connectors-shop.yaml}) against a REST backend on loopback.
+ * The backend's {@code Cache-Control} passes through to the router's answer, merged across the calls of a fetch.
  */
 class ApolloConnectorsIT {
 
@@ -102,6 +103,7 @@ class ApolloConnectorsIT {
         if (path.equals("/products")) {
             seenHeaders.put("query", String.valueOf(exchange.getRequestURI().getRawQuery()));
             exchange.getResponseHeaders().add("etag", "\"v1\"");
+            exchange.getResponseHeaders().add("cache-control", "public, max-age=60");
             JsonReplies.reply(exchange, 200, Map.of("items", List.of(PRODUCTS.get("p1"), PRODUCTS.get("p2"))));
             return;
         }
@@ -114,6 +116,7 @@ class ApolloConnectorsIT {
                     ? List.of(Map.of("id", "r1", "stars", 5, "authorId", "u1"), Map.of("id", "r2", "stars", 3, "authorId", "u2"))
                     : List.of(Map.of("id", "r3", "stars", 4, "authorId", "u3"), Map.of("id", "r4", "stars", 2, "authorId", "u1")));
         } else {
+            exchange.getResponseHeaders().add("cache-control", "public, max-age=120");
             JsonReplies.reply(exchange, 200, product);
         }
     }
@@ -182,5 +185,23 @@ class ApolloConnectorsIT {
     void headersFromTheClientRequestReachTheBackend() throws Exception {
         Map<String, Object> response = graphql("{ me { id name } }", "x-user", "u2");
         assertThat(response.get("data")).isEqualTo(Map.of("me", Map.of("id", "u2", "name", "Grace")));
+    }
+
+    @Test
+    void theBackendsCacheControlPassesThroughMergedAcrossTheCalls() throws Exception {
+        assertThat(cacheControl("{ product(id: \"p1\") { id name } }")).isEqualTo("public, max-age=120");
+        // two REST calls in one connector fetch: the shorter max-age
+        assertThat(cacheControl("{ product(id: \"p1\") { id name } products(limit: 2) { id } }"))
+                .isEqualTo("public, max-age=60");
+        // the reviews call sends no Cache-Control: nothing vouches for the answer
+        assertThat(cacheControl("{ product(id: \"p1\") { id reviews { rating } } }")).isEqualTo("no-store");
+        // a failed call is an error in the answer
+        assertThat(cacheControl("{ product(id: \"p9\") { id } }")).isEqualTo("no-store");
+    }
+
+    private static String cacheControl(String query) throws Exception {
+        HttpResponse<String> response = router.post(RouterUnderTest.queryBody(query));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.headers().firstValue("cache-control").orElse(null);
     }
 }

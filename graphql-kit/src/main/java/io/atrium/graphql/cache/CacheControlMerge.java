@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One {@code Cache-Control} for a GraphQL answer assembled from several parts (subgraph responses, batch elements),
- * merged restrictively as Apollo Server's cache hints and Hive Router merge them:
+ * One {@code Cache-Control} for a GraphQL answer assembled from several parts (subgraph responses, connector backend
+ * calls, batch elements), merged restrictively as Apollo Server's cache hints and Hive Router merge them:
  * <ul>
  *   <li>errors in the answer, or a mutation: {@code no-store};</li>
  *   <li>a part without a {@code max-age} (silent, or {@code no-store}): {@code no-store} — nothing vouches for it;</li>
@@ -15,6 +15,8 @@ import java.util.Locale;
  *   <li>{@code public} only when every part says {@code public}; otherwise {@code private} (a shared cache never keeps
  *       an answer one part considers personal or did not mark shareable).</li>
  * </ul>
+ * {@link #merge} takes the parts at once; an {@link Accumulator} takes them one at a time as they arrive (the
+ * router's fetches), without keeping them.
  */
 public final class CacheControlMerge {
     public static final String NO_STORE = "no-store";
@@ -24,32 +26,77 @@ public final class CacheControlMerge {
 
     /** @param parts each part's {@code Cache-Control} (null: the part sent none) */
     public static String merge(List<String> parts, boolean errorsOrMutation) {
-        if (errorsOrMutation || parts.isEmpty()) {
+        if (errorsOrMutation) {
             return NO_STORE;
         }
-        long maxAge = Long.MAX_VALUE;
-        long sharedMaxAge = Long.MAX_VALUE;
-        boolean allPublic = true;
-        boolean noCache = false;
+        Accumulator merged = new Accumulator();
         for (String part : parts) {
-            Policy policy = Policy.parse(part);
+            merged.add(part);
+        }
+        return merged.header(false);
+    }
+
+    /**
+     * The merge of the parts seen so far. Thread-safe (parts arrive from concurrent fetches); each {@link #add} parses
+     * its header once and keeps only the running minimum and flags.
+     */
+    public static final class Accumulator {
+        private int parts;
+        private boolean uncacheable;
+        private long maxAge = Long.MAX_VALUE;
+        private long sharedMaxAge = Long.MAX_VALUE;
+        private boolean allPublic = true;
+        private boolean noCache;
+
+        /** One part's {@code Cache-Control} (null or blank: it sent none, so the whole answer is not cacheable). */
+        public synchronized void add(String header) {
+            parts++;
+            if (uncacheable) {
+                return;
+            }
+            Policy policy = Policy.parse(header);
             if (policy == null || policy.noStore() || policy.maxAge() < 0) {
-                return NO_STORE;
+                uncacheable = true;
+                return;
             }
             maxAge = Math.min(maxAge, policy.maxAge());
             sharedMaxAge = Math.min(sharedMaxAge, policy.sMaxAge() >= 0 ? policy.sMaxAge() : policy.maxAge());
             allPublic &= policy.isPublic() && !policy.isPrivate();
             noCache |= policy.noCache();
         }
-        StringBuilder out = new StringBuilder(allPublic ? "public" : "private");
-        if (noCache) {
-            out.append(", no-cache");
+
+        /** A part that cannot be cached whatever it said (it failed, or its protocol has no caching metadata). */
+        public synchronized void addUncacheable() {
+            parts++;
+            uncacheable = true;
         }
-        out.append(", max-age=").append(maxAge);
-        if (allPublic && sharedMaxAge < maxAge) {
-            out.append(", s-maxage=").append(sharedMaxAge);
+
+        /** No part was added: nothing vouches for or against caching. */
+        public synchronized boolean isEmpty() {
+            return parts == 0;
         }
-        return out.toString();
+
+        /**
+         * The merged header; {@code no-store} when no part was added or one is not cacheable.
+         *
+         * @param personal the answer is for one caller (it came with credentials): {@code private} at most, without
+         *                 {@code s-maxage}
+         */
+        public synchronized String header(boolean personal) {
+            if (parts == 0 || uncacheable) {
+                return NO_STORE;
+            }
+            boolean shared = allPublic && !personal;
+            StringBuilder out = new StringBuilder(shared ? "public" : "private");
+            if (noCache) {
+                out.append(", no-cache");
+            }
+            out.append(", max-age=").append(maxAge);
+            if (shared && sharedMaxAge < maxAge) {
+                out.append(", s-maxage=").append(sharedMaxAge);
+            }
+            return out.toString();
+        }
     }
 
     /** The directives that matter for merging; -1 for an absent age. */
@@ -77,6 +124,10 @@ public final class CacheControlMerge {
                             maxAge = seconds(directive.substring(8));
                         } else if (directive.startsWith("s-maxage=")) {
                             sMaxAge = seconds(directive.substring(9));
+                        } else if (directive.startsWith("private=") || directive.startsWith("no-cache=")) {
+                            // the qualified forms restrict some header fields; treated as the whole answer's
+                            isPrivate |= directive.startsWith("private=");
+                            noCache |= directive.startsWith("no-cache=");
                         }
                     }
                 }

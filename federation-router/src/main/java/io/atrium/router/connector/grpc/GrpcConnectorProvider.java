@@ -61,7 +61,7 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
             GrpcResolvers resolvers = new GrpcResolvers(subgraph.name(), schema, generated.bindings(), channel, calls,
                     connector.metadata(), settings.entityConcurrency());
             return Optional.of(new ConnectorTransport(new ConnectorSubgraph(supergraph, subgraph, resolvers.fields(),
-                    resolvers.entities())));
+                    resolvers.entities()), settings.cacheControl()));
         } catch (RuntimeException e) {
             throw new SupergraphException("gRPC connector subgraph " + subgraph.name() + ": " + e.getMessage(), e);
         }

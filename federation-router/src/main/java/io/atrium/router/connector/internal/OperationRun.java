@@ -94,7 +94,7 @@ public final class OperationRun {
         String root = mutation ? supergraph.mutationType() : supergraph.queryType();
         Map<String, List<Field>> fields = collect(root, operation.getSelectionSet(), new LinkedHashMap<>());
         CompletableFuture<Map<String, Object>> data = mutation ? inOrder(root, fields) : object(root, null, fields, List.of());
-        return data.thenApply(d -> new SubgraphResponse(d, List.copyOf(errors)));
+        return data.thenApply(d -> new SubgraphResponse(d, List.copyOf(errors), 200, context.cacheControl()));
     }
 
     private CompletableFuture<Map<String, Object>> inOrder(String type, Map<String, List<Field>> fields) {

@@ -101,7 +101,12 @@ final class RestConnector {
                         throw failure(error);
                     }
                     return Attempted.of(response.statusCode(), reply(response));
-                })).thenApply(attempted -> map(attempted.value(), vars));
+                })).thenApply(attempted -> {
+                    // the backend's caching policy passes through to the router's answer (several fields are one list)
+                    List<String> cacheControl = attempted.value().headers().get("cache-control");
+                    context.cachePolicy().add(cacheControl == null ? null : String.join(", ", cacheControl));
+                    return map(attempted.value(), vars);
+                });
     }
 
     private HttpRequest.Builder request(Map<String, Object> vars) {

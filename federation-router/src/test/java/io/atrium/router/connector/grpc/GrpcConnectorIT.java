@@ -39,6 +39,7 @@ class GrpcConnectorIT {
     private static GrpcConnectorProvider provider;
     private static SubgraphTransport transport;
     private static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
+    private static Supergraph supergraph;
 
     @BeforeAll
     static void start() throws Exception {
@@ -58,8 +59,15 @@ class GrpcConnectorIT {
                 new SubgraphSource("accounts", "http://accounts.invalid/graphql",
                         Files.readString(Path.of("../config/supergraph/subgraphs/accounts.graphql"))),
                 new SubgraphSource("payments", "http://payments.invalid/graphql", sdl)));
-        Supergraph supergraph = ((CompositionResult.Composed) composed).supergraph();
-        RouterConfig config = RouterConfigLoader.parse("""
+        supergraph = ((CompositionResult.Composed) composed).supergraph();
+        RouterConfig config = config(connector, target, "");
+        assertThat(provider.connect(supergraph, supergraph.subgraphNamed("accounts"), config)).isEmpty();
+        return provider.connect(supergraph, supergraph.subgraphNamed("payments"), config).orElseThrow();
+    }
+
+    /** The payments subgraph's connector block against {@code target}, plus one more key of its block. */
+    private static RouterConfig config(Path connector, String target, String extraKey) {
+        return RouterConfigLoader.parse("""
                 format_version: 1
                 connectors:
                   grpc:
@@ -68,9 +76,8 @@ class GrpcConnectorIT {
                       descriptor_set: classpath:META-INF/atrium/protos/atrium.desc
                       target: %s
                       entity_concurrency: 2
-                """.formatted(connector, target));
-        assertThat(provider.connect(supergraph, supergraph.subgraphNamed("accounts"), config)).isEmpty();
-        return provider.connect(supergraph, supergraph.subgraphNamed("payments"), config).orElseThrow();
+                      %s
+                """.formatted(connector, target, extraKey));
     }
 
     @AfterAll
@@ -110,6 +117,24 @@ class GrpcConnectorIT {
                 "amount", Map.of("units", "20", "currencyCode", "USD", "nanos", 140_000_000),
                 "status", "PAYMENT_STATUS_CAPTURED", "createdAt", "2026-01-02T09:16:00Z",
                 "refunded", Map.of("units", "0"))));
+    }
+
+    @Test
+    void aGrpcFetchHasNoCacheControlUnlessTheSubgraphConfiguresOne() {
+        String query = "{ payment(paymentId: \"pay_1001\") { id } }";
+        assertThat(fetch(query, Map.of()).cacheControl()).isNull();
+        RouterConfig configured = config(CONNECTOR, "127.0.0.1:" + payments.port(), "cache_control: \"public, max-age=30\"");
+        SubgraphTransport withPolicy = provider.connect(supergraph, supergraph.subgraphNamed("payments"), configured)
+                .orElseThrow();
+        SubgraphResponse response = withPolicy.fetch(new SubgraphRequest("payments",
+                URI.create("http://payments.invalid/graphql"), query, null, Map.of(), Duration.ofSeconds(5), Map.of()))
+                .toCompletableFuture().join();
+        assertThat(response.errors()).isEmpty();
+        assertThat(response.cacheControl()).isEqualTo("public, max-age=30");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RouterConfigLoader.parse("""
+                format_version: 1
+                connectors: { grpc: { payments: { connector: p.yaml, cache_control: public } } }
+                """)).hasMessageContaining("connectors.grpc.payments.cache_control");
     }
 
     @Test
