@@ -122,8 +122,10 @@ final class OperationsController {
             return "private, no-cache";
         }
         if (identified) {
-            String personal = routerPolicy.replace("public", "private");
-            return personal.contains("private") ? personal : "private, " + personal;
+            // one caller's answer: private, and no s-maxage (the kit's merge of this one part, made personal)
+            io.atrium.graphql.cache.CacheControlMerge.Accumulator policy = new io.atrium.graphql.cache.CacheControlMerge.Accumulator();
+            policy.add(routerPolicy);
+            return policy.header(true);
         }
         return routerPolicy;
     }

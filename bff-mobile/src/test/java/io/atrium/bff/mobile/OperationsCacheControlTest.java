@@ -1,0 +1,29 @@
+package io.atrium.bff.mobile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The Cache-Control of GET /v1/ops/{name} answers from the router's policy. */
+class OperationsCacheControlTest {
+
+    @Test
+    void anIdentifiedCallersAnswerIsPrivateWithoutASharedAge() {
+        assertThat(OperationsController.cacheControl("public, max-age=60, s-maxage=30", true))
+                .isEqualTo("private, max-age=60");
+        assertThat(OperationsController.cacheControl("private, max-age=10", true)).isEqualTo("private, max-age=10");
+    }
+
+    @Test
+    void anAnonymousCallerGetsTheRoutersPolicyAsItIs() {
+        assertThat(OperationsController.cacheControl("public, max-age=60, s-maxage=30", false))
+                .isEqualTo("public, max-age=60, s-maxage=30");
+    }
+
+    @Test
+    void withoutACacheablePolicyTheAppRevalidates() {
+        assertThat(OperationsController.cacheControl(null, false)).isEqualTo("private, no-cache");
+        assertThat(OperationsController.cacheControl("no-store", true)).isEqualTo("private, no-cache");
+        assertThat(OperationsController.cacheControl("public", false)).isEqualTo("private, no-cache");
+    }
+}
