@@ -276,7 +276,9 @@ public final class GraphQLHandler {
         }
         OperationDefinition costed = authz.filtered()
                 ? OperationSelector.select(authz.document(), request.operationName()).operation() : operation;
-        long estimated = live.cost().estimate(authz.document(), costed, effective);
+        long estimated = !authz.filtered() && costed.getVariableDefinitions().isEmpty()
+                ? parsed.staticCost(costed, op -> live.cost().estimate(authz.document(), op, effective))
+                : live.cost().estimate(authz.document(), costed, effective);
         Map<String, Object> tooExpensive = demandControl.refusal(estimated, costed);
         if (tooExpensive != null) {
             return refusal(GraphQLOutcome.Kind.REFUSED, tooExpensive);

@@ -200,8 +200,9 @@ public final class BffEndpoint implements AutoCloseable {
             return done(BffResult.errors(405, Map.of("allow", "POST"), GraphQLErrorCodes.METHOD_NOT_ALLOWED,
                     "only queries may be sent with GET; use POST for " + operation.getOperation().name().toLowerCase()));
         }
-        long estimated = demandControl.enabled() ? live.cost().estimate(parsed.document(), operation,
-                request.variables()) : -1;
+        long estimated = !demandControl.enabled() ? -1 : operation.getVariableDefinitions().isEmpty()
+                ? parsed.staticCost(operation, op -> live.cost().estimate(parsed.document(), op, Map.of()))
+                : live.cost().estimate(parsed.document(), operation, request.variables());
         Map<String, Object> tooExpensive = estimated < 0 ? null : demandControl.refusal(estimated, operation);
         if (tooExpensive != null) {
             return done(BffResult.body(400, NO_STORE, Map.of("errors", List.of(tooExpensive))));

@@ -24,6 +24,7 @@ public final class ParsedDocument {
     private final int heightCap;
     private final GraphQLSchema schema;
     private final Map<OperationDefinition, OperationMeasurements> measured = new ConcurrentHashMap<>();
+    private final Map<OperationDefinition, Long> staticCosts = new ConcurrentHashMap<>();
     private volatile List<Map<String, Object>> validationErrors;
 
     ParsedDocument(Document document, List<Map<String, Object>> errors, int tokens, int heightCap, GraphQLSchema schema) {
@@ -53,6 +54,20 @@ public final class ParsedDocument {
     }
 
     /** The operation's measurements for the limits, computed once. */
+    /**
+     * The estimated cost of an operation that takes no variables (so its estimate cannot change for this document and
+     * schema), computed by {@code estimate} once and remembered with the document.
+     */
+    public long staticCost(OperationDefinition operation, java.util.function.ToLongFunction<OperationDefinition> estimate) {
+        Long known = staticCosts.get(operation);
+        if (known != null) {
+            return known;
+        }
+        long cost = estimate.applyAsLong(operation);
+        staticCosts.putIfAbsent(operation, cost);
+        return cost;
+    }
+
     public OperationMeasurements measurements(OperationDefinition operation) {
         return measured.computeIfAbsent(operation, op -> OperationMeasurer.measure(document, op, tokens, heightCap));
     }

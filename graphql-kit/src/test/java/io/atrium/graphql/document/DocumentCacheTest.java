@@ -26,6 +26,18 @@ class DocumentCacheTest {
     }
 
     @Test
+    void aStaticCostIsEstimatedOncePerCachedDocument() {
+        DocumentCache cache = new DocumentCache(SCHEMA, 10_000, 1_000, 10);
+        java.util.concurrent.atomic.AtomicInteger estimates = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            ParsedDocument parsed = cache.get("{ users { id } }");
+            var operation = OperationSelector.select(parsed.document(), null).operation();
+            assertThat(parsed.staticCost(operation, op -> 10 + estimates.incrementAndGet())).isEqualTo(11);
+        }
+        assertThat(estimates).hasValue(1);
+    }
+
+    @Test
     void depthCountsFieldNestingThroughFragmentsWithTheRootFieldAtOne() {
         assertThat(measure("{ users { id } }").depth()).isEqualTo(2);
         assertThat(measure("{ users { ...U } } fragment U on User { reviews { ... on Review { author { id } } } }").depth())
