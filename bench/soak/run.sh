@@ -42,12 +42,17 @@ for name in $SERVICES; do
   [ -n "${PID[$name]}" ] || die "no pid for $name (.atrium/pids)"
 done
 TOKEN=$("$ROOT/atrium" token)
+TOKEN_SECONDS=${TOKEN_SECONDS:-240}   # the development provider's tokens live 300 s: wrk runs in rounds, each with a new one
 curl -fsS -m 10 -o /dev/null "$BASE/api/v1/orders/1001" || die "the stack does not answer REST through the edge"
 
 # Mixed traffic: one wrk per kind, each counting answers that are not the status its kind expects.
 run_kind() { # kind expected-status
-  SOAK_KIND=$1 SOAK_EXPECT=$2 SOAK_TOKEN=$TOKEN wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 30s \
-    -s "$HERE/traffic.lua" "$BASE" > "$WORK/wrk-$1.txt" 2>&1
+  local end=$((SECONDS + DURATION)) left
+  while [ $SECONDS -lt "$end" ]; do
+    left=$((end - SECONDS)); [ "$left" -le "$TOKEN_SECONDS" ] || left=$TOKEN_SECONDS
+    SOAK_KIND=$1 SOAK_EXPECT=$2 SOAK_TOKEN=$("$ROOT/atrium" token) wrk -t1 -c"$CONNECTIONS" -d"${left}s" --timeout 30s \
+      -s "$HERE/traffic.lua" "$BASE" >> "$WORK/wrk-$1.txt" 2>&1
+  done
 }
 for kind in graphql:200 graphql_error:400 unauthenticated:401 mobile:200 rest:200 transcoded:200; do
   run_kind "${kind%%:*}" "${kind##*:}" &
@@ -55,10 +60,11 @@ for kind in graphql:200 graphql_error:400 unauthenticated:401 mobile:200 rest:20
 done
 # Slow clients: each reads its answers at 64 bytes a second, over and over, until the end.
 slow_client() {
-  local end=$((SECONDS + DURATION))
+  local end=$((SECONDS + DURATION)) token=$TOKEN renewed=$SECONDS
   while [ $SECONDS -lt $end ]; do
-    curl -s -o /dev/null --limit-rate 64 -m 60 -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
-      -d '{"query":"{ topProducts { name price } }"}' "$BASE/graphql" || true
+    if [ $((SECONDS - renewed)) -ge "$TOKEN_SECONDS" ]; then token=$("$ROOT/atrium" token); renewed=$SECONDS; fi
+    curl -s -o /dev/null --limit-rate 64 -m 60 -H "authorization: Bearer $token" -H 'content-type: application/json' \
+      -H "x-soak: slow" -d '{"query":"{ topProducts { name price } }"}' "$BASE/graphql" || true
   done
 }
 for _ in $(seq 1 "$SLOW_CLIENTS"); do slow_client & background+=("$!"); done
@@ -92,6 +98,8 @@ for name in $SERVICES; do
   ' "$samples"
 done
 say ""
-cat "$WORK"/wrk-*.txt | grep '^SOAK' | sed 's/^SOAK /traffic /'
+cat "$WORK"/wrk-*.txt | grep '^SOAK' | awk '{ split($3, r, "="); split($4, u, "="); split($5, e, "=");
+  req[$2] += r[2]; un[$2] += u[2]; err[$2] += e[2] }
+  END { for (k in req) printf "traffic %s requests=%d unexpected=%d socket_errors=%d\n", k, req[k], un[k], err[k] }' | sort
 unexpected=$(cat "$WORK"/wrk-*.txt | grep '^SOAK' | sed 's/.*unexpected=\([0-9]*\).*/\1/' | awk '{ s += $1 } END { print s + 0 }')
 say "soak: ${DURATION}s, unexpected answers: $unexpected (samples: $samples)"

@@ -42,6 +42,7 @@ class IdentityIT {
     private static RouterUnderTest behindEdge;
     private static RouterUnderTest standalone;
     private static RouterUnderTest consumerIsClient;
+    private static RouterUnderTest eitherCredential;
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,6 +61,14 @@ class IdentityIT {
                   source: edge_assertion
                   edge_assertion: { jwks_url: "%s/edge/jwks.json" }
                 """.formatted(base));
+        eitherCredential = RouterUnderTest.start("""
+                format_version: 1
+                hot_reload: false
+                identity:
+                  source: [edge_assertion, jwt]
+                  edge_assertion: { jwks_url: "%s/edge/jwks.json" }
+                  jwt: { jwks_url: "%s/issuer/jwks.json", issuers: [https://issuer.test/], audiences: [atrium] }
+                """.formatted(base, base));
         consumerIsClient = RouterUnderTest.start("""
                 format_version: 1
                 hot_reload: false
@@ -94,7 +103,7 @@ class IdentityIT {
 
     @AfterAll
     static void stop() {
-        for (RouterUnderTest router : new RouterUnderTest[] {behindEdge, standalone, consumerIsClient}) {
+        for (RouterUnderTest router : new RouterUnderTest[] {behindEdge, standalone, consumerIsClient, eitherCredential}) {
             if (router != null) {
                 router.close();
             }
@@ -164,5 +173,19 @@ class IdentityIT {
                 .body()).as("by default the header names the client").isEqualTo(TYPENAME_DATA);
         assertThat(post(consumerIsClient, "apollographql-client-name", "someone-else").body())
                 .as("an anonymous caller is named by its header").isEqualTo(TYPENAME_DATA);
+    }
+
+    @Test
+    void aRouterBehindTheEdgeAndABffTakesEitherCredential() throws Exception {
+        assertThat(post(eitherCredential, "x-atrium-assertion", edge.sign(ALICE)).body()).isEqualTo(TYPENAME_DATA);
+        assertThat(post(eitherCredential, "authorization", "Bearer " + jwt(issuerKey, "https://issuer.test/", "atrium"))
+                .body()).as("a BFF forwarding its user's access token").isEqualTo(TYPENAME_DATA);
+        assertUnauthenticated(post(eitherCredential, "authorization", "Bearer "
+                + jwt(issuerKey, "https://issuer.test/", "other")));
+        assertUnauthenticated(post(eitherCredential, "x-atrium-assertion",
+                AssertionSigner.create(AssertionConfig.DEFAULT).sign(ALICE)));
+        assertUnauthenticated(post(eitherCredential, "authorization", "Bearer " + jwt(issuerKey, "https://issuer.test/",
+                "atrium"), "x-atrium-subject", "alice"));
+        assertThat(post(eitherCredential).body()).as("anonymous").isEqualTo(TYPENAME_DATA);
     }
 }

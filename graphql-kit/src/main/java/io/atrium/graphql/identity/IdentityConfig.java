@@ -18,7 +18,8 @@ import java.util.Set;
  *
  * <pre>
  * identity:
- *   source: none                 # none | edge_assertion | jwt; default none
+ *   source: none                 # none | edge_assertion | jwt | [edge_assertion, jwt] (either credential; the
+ *                                # assertion wins when both come); default none
  *   required: false              # true: a request without an identity is refused (401 UNAUTHENTICATED); default false
  *   client: header               # header | consumer: who the client is (trusted documents, limits, cost budget):
  *                                # the apollographql-client-name header, or the verified caller's consumer claim
@@ -37,8 +38,8 @@ import java.util.Set;
  *     consumer_claim: azp        # default azp (client_id when absent)
  * </pre>
  *
- * @param assertion set when the source is {@code edge_assertion}
- * @param jwt       set when the source is {@code jwt}
+ * @param assertion set when the edge's assertion is accepted (source {@code edge_assertion}, or both)
+ * @param jwt       set when client JWTs are accepted (source {@code jwt}, or both)
  * @param clientFromConsumer the verified caller's consumer, when it has one, names the client (not the header)
  */
 public record IdentityConfig(IdentitySource source, boolean required, AssertionVerifier.Config assertion, JwtConfig jwt,
@@ -58,6 +59,17 @@ public record IdentityConfig(IdentitySource source, boolean required, AssertionV
         }
         Map<String, Object> block = ConfigMaps.map(value, path);
         ConfigMaps.checkKeys(block, Set.of("source", "required", "client", "edge_assertion", "jwt"), path);
+        // source: one of none | edge_assertion | jwt, or both credentials: [edge_assertion, jwt] (a router behind the
+        // edge that is also called by a BFF with its user's access token)
+        boolean both = false;
+        if (block.get("source") instanceof List<?> list) {
+            if (!(list.size() == 2 && list.contains("edge_assertion") && list.contains("jwt"))) {
+                throw new GraphQLConfigException(path + ".source: a list must be [edge_assertion, jwt]");
+            }
+            both = true;
+            block = new java.util.LinkedHashMap<>(block);
+            block.put("source", "edge_assertion");
+        }
         IdentitySource source = ConfigMaps.choice(block, "source", IdentitySource.NONE, IdentitySource.class, path);
         boolean required = ConfigMaps.bool(block, "required", false, path);
         if (required && source == IdentitySource.NONE) {
@@ -74,7 +86,7 @@ public record IdentityConfig(IdentitySource source, boolean required, AssertionV
         } else if (block.containsKey("edge_assertion")) {
             throw new GraphQLConfigException(path + ".edge_assertion: only with source: edge_assertion");
         }
-        if (source == IdentitySource.JWT) {
+        if (source == IdentitySource.JWT || both) {
             String at = path + ".jwt";
             Map<String, Object> own = ConfigMaps.map(block.get("jwt"), at);
             ConfigMaps.checkKeys(own, Set.of("jwks_url", "issuers", "audiences", "algorithms", "scopes_claim",
@@ -89,7 +101,7 @@ public record IdentityConfig(IdentitySource source, boolean required, AssertionV
                 throw new GraphQLConfigException(at + ": " + e.getMessage());
             }
         } else if (block.containsKey("jwt")) {
-            throw new GraphQLConfigException(path + ".jwt: only with source: jwt");
+            throw new GraphQLConfigException(path + ".jwt: only with source: jwt (or [edge_assertion, jwt])");
         }
         ClientSource client = ConfigMaps.choice(block, "client", ClientSource.HEADER, ClientSource.class, path);
         if (client == ClientSource.CONSUMER && source == IdentitySource.NONE) {

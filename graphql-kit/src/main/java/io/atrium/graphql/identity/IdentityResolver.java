@@ -22,52 +22,63 @@ public final class IdentityResolver {
     private static final CompletionStage<IdentityOutcome> ANONYMOUS = CompletableFuture.completedFuture(IdentityOutcome.ANONYMOUS);
 
     private final IdentityConfig config;
-    private final Function<String, CompletionStage<JwtResult>> verify;
-    private final String credentialHeader;
+    /** Verifies the edge's assertion; null when the config accepts none. */
+    private final Function<String, CompletionStage<JwtResult>> assertions;
+    /** Verifies client JWTs ({@code Authorization: Bearer}); null when the config accepts none. */
+    private final Function<String, CompletionStage<JwtResult>> jwts;
     private final Counter verified;
     private final Counter anonymous;
     private final Counter refused;
 
-    private IdentityResolver(IdentityConfig config, Function<String, CompletionStage<JwtResult>> verify,
-                             String credentialHeader, MeterRegistry registry) {
+    private IdentityResolver(IdentityConfig config, Function<String, CompletionStage<JwtResult>> assertions,
+                             Function<String, CompletionStage<JwtResult>> jwts, MeterRegistry registry) {
         this.config = config;
-        this.verify = verify;
-        this.credentialHeader = credentialHeader;
+        this.assertions = assertions;
+        this.jwts = jwts;
         this.verified = registry.counter("atrium.graphql.identity", "outcome", "verified");
         this.anonymous = registry.counter("atrium.graphql.identity", "outcome", "anonymous");
         this.refused = registry.counter("atrium.graphql.identity", "outcome", "refused");
     }
 
-    /** Builds the verifier the config names and starts fetching its keys. */
+    /** Builds the verifiers the config names and starts fetching their keys. */
     public static IdentityResolver create(IdentityConfig config, HttpClient http, MeterRegistry registry) {
-        return switch (config.source()) {
-            case NONE -> new IdentityResolver(config, null, null, registry);
-            case EDGE_ASSERTION -> {
-                AssertionVerifier verifier = AssertionVerifier.create(config.assertion(), http);
-                verifier.warmUp();
-                yield new IdentityResolver(config, verifier::verify, IdentityHeaders.ASSERTION, registry);
-            }
-            case JWT -> {
-                JwtVerifier verifier = JwtVerifier.create(config.jwt(), http);
-                verifier.warmUp();
-                yield new IdentityResolver(config, verifier::verify, "authorization", registry);
-            }
-        };
+        Function<String, CompletionStage<JwtResult>> assertions = null;
+        Function<String, CompletionStage<JwtResult>> jwts = null;
+        if (config.source() != IdentitySource.NONE && config.assertion() != null) {
+            AssertionVerifier verifier = AssertionVerifier.create(config.assertion(), http);
+            verifier.warmUp();
+            assertions = verifier::verify;
+        }
+        if (config.source() != IdentitySource.NONE && config.jwt() != null) {
+            JwtVerifier verifier = JwtVerifier.create(config.jwt(), http);
+            verifier.warmUp();
+            jwts = verifier::verify;
+        }
+        return new IdentityResolver(config, assertions, jwts, registry);
     }
 
     public CompletionStage<IdentityOutcome> resolve(HeaderLookup headers) {
-        String assertion = headers.get(IdentityHeaders.ASSERTION);
+        String assertion = nonBlank(headers.get(IdentityHeaders.ASSERTION));
         boolean bareHeaders = headers.contains(IdentityHeaders.SUBJECT) || headers.contains(IdentityHeaders.CONSUMER)
                 || headers.contains(IdentityHeaders.SCOPES);
-        if (bareHeaders && (assertion == null || config.source() != IdentitySource.EDGE_ASSERTION)) {
+        if (bareHeaders && (assertion == null || assertions == null)) {
             return refuse("identity headers are accepted only with the edge's signed " + IdentityHeaders.ASSERTION
                     + " (call through the edge)");
         }
-        String credential = credential(headers);
+        Function<String, CompletionStage<JwtResult>> verify;
+        String credential;
+        if (assertions != null && assertion != null) {
+            verify = assertions; // the edge verified the client's credential and signed this: it wins
+            credential = assertion;
+        } else {
+            verify = jwts;
+            credential = jwts == null ? null : bearer(headers.get("authorization"));
+        }
         if (credential == null) {
             if (config.required()) {
-                return refuse(config.source() == IdentitySource.JWT ? "a bearer token is required"
-                        : "this endpoint needs the edge's " + IdentityHeaders.ASSERTION + " (call through the edge)");
+                return refuse(assertions == null ? "a bearer token is required"
+                        : jwts == null ? "this endpoint needs the edge's " + IdentityHeaders.ASSERTION + " (call through the edge)"
+                        : "this endpoint needs the edge's " + IdentityHeaders.ASSERTION + " or a bearer token");
             }
             anonymous.increment();
             return ANONYMOUS;
@@ -84,18 +95,15 @@ public final class IdentityResolver {
         });
     }
 
-    private String credential(HeaderLookup headers) {
-        if (credentialHeader == null) {
-            return null;
-        }
-        String value = headers.get(credentialHeader);
+    private static String nonBlank(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static String bearer(String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
-        if (config.source() == IdentitySource.JWT) {
-            return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).trim() : null;
-        }
-        return value.trim();
+        return value.regionMatches(true, 0, "Bearer ", 0, 7) ? nonBlank(value.substring(7)) : null;
     }
 
     private CompletionStage<IdentityOutcome> refuse(String message) {
