@@ -3,7 +3,6 @@ package io.atrium.router.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atrium.graphql.trusted.Sha256;
-import java.net.ServerSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,12 +22,8 @@ class ApqRedisIT {
 
     @BeforeAll
     static void start() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        redis = RedisServer.builder().port(port).bind("127.0.0.1").setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+        redis = RouterUnderTest.startRedis();
+        int port = (Integer) redis.ports().getFirst();
         String config = """
                 format_version: 1
                 hot_reload: false

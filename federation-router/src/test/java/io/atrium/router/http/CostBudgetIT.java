@@ -2,7 +2,6 @@ package io.atrium.router.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,12 +23,8 @@ class CostBudgetIT {
 
     @BeforeAll
     static void start() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        redis = RedisServer.builder().port(port).bind("127.0.0.1").setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+        redis = RouterUnderTest.startRedis();
+        int port = (Integer) redis.ports().getFirst();
         inMemory = RouterUnderTest.start("""
                 format_version: 1
                 hot_reload: false

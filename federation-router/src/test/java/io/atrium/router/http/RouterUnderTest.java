@@ -33,6 +33,18 @@ final class RouterUnderTest implements AutoCloseable {
         return (String) fixture.get("supergraph");
     }
 
+    /** A real redis-server on a free loopback port (no persistence), started; its port is {@code ports().getFirst()}. */
+    static redis.embedded.RedisServer startRedis() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        redis.embedded.RedisServer server = redis.embedded.RedisServer.builder().port(port).bind("127.0.0.1")
+                .setting("save \"\"").setting("appendonly no").build();
+        server.start();
+        return server;
+    }
+
     static Path newDirectory() throws Exception {
         return Files.createTempDirectory("router-under-test");
     }
