@@ -83,10 +83,16 @@ public final class BackendCalls {
         UpstreamCall call = cluster.newCall(safe ? "GET" : "POST");
         CompletableFuture<Attempted<T>> result = new CompletableFuture<>();
         long started = System.nanoTime();
+        io.opentelemetry.api.trace.Span span = context.spans() == null ? null
+                : context.spans().backendCall(site.subgraph(), site.backend(), site.coordinate());
         next(site, call, context, attempt, result);
         return result.whenComplete((done, failure) -> {
             call.finish();
             record(site, done, failure, System.nanoTime() - started, call.attempts());
+            if (span != null) {
+                io.atrium.router.observe.OperationSpans.called(span, done == null ? 0 : done.outcome().status(),
+                        call.attempts(), failure);
+            }
         });
     }
 

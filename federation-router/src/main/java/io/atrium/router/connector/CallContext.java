@@ -10,8 +10,14 @@ import java.util.Map;
  * @param headers       the request headers the router's header rules give this subgraph (lower-case names); the
  *                      client headers a connector may read ({@code $request.headers}) come through these rules
  * @param deadlineNanos {@link System#nanoTime()} by which the whole subgraph fetch must be answered
+ * @param spans         with tracing on, the subgraph fetch's spans: each backend call is a span under them; else null
  */
-public record CallContext(String subgraph, Map<String, String> headers, long deadlineNanos) {
+public record CallContext(String subgraph, Map<String, String> headers, long deadlineNanos,
+                          io.atrium.router.observe.OperationSpans spans) {
+
+    public CallContext(String subgraph, Map<String, String> headers, long deadlineNanos) {
+        this(subgraph, headers, deadlineNanos, null);
+    }
 
     public CallContext {
         headers = Map.copyOf(headers);

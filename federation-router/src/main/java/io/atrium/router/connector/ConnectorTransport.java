@@ -46,7 +46,7 @@ public final class ConnectorTransport implements SubgraphTransport {
                     + request.subgraphName() + "' got an operation that does not parse: " + e.getMessage()));
         }
         long deadline = System.nanoTime() + request.timeout().toNanos();
-        CallContext context = new CallContext(request.subgraphName(), request.headers(), deadline);
+        CallContext context = new CallContext(request.subgraphName(), request.headers(), deadline, request.spans());
         return new OperationRun(subgraph, document, request.operationName(), request.variables(), context).run();
     }
 }

@@ -14,7 +14,6 @@ import io.atrium.graphql.trusted.DocumentResolution;
 import io.atrium.router.execute.ErrorCodes;
 import io.atrium.router.json.Json;
 import io.atrium.router.observe.OperationRecord;
-import io.atrium.router.observe.TraceContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -210,7 +209,9 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     /** One {@link OperationRecord} per GraphQL request: its trace, then its meters and log line once answered. */
     private CompletionStage<FullHttpResponse> observed(HttpHeaders headers,
                                                        java.util.function.Function<OperationRecord, CompletionStage<FullHttpResponse>> run) {
-        OperationRecord op = new OperationRecord(TraceContext.continueOrStart(headers.get(TraceContext.HEADER)));
+        io.atrium.router.observe.Tracing tracing = manager.tracing();
+        OperationRecord op = new OperationRecord(tracing.enabled() ? tracing.start(headers::get)
+                : io.atrium.router.observe.TraceContext.continueOrStart(headers.get(io.atrium.router.observe.TraceContext.HEADER)));
         return run.apply(op).whenComplete((response, failure) ->
                 op.finish(response == null ? 500 : response.status().code(), manager.metrics()));
     }
