@@ -85,8 +85,13 @@ public final class OperationSpans {
         if (url != null) {
             span.setAttribute(URL, url.toString());
         }
-        propagator.inject(parent.with(span), headers, HEADERS);
+        inject(span, headers::put);
         return span;
+    }
+
+    /** Writes {@code span}'s context as request headers by the configured propagators (with the caller's baggage). */
+    public void inject(Span span, java.util.function.BiConsumer<String, String> header) {
+        propagator.inject(parent.with(span), header, HEADERS);
     }
 
     /**
@@ -143,9 +148,9 @@ public final class OperationSpans {
         operation.end();
     }
 
-    private static final TextMapSetter<Map<String, String>> HEADERS = (carrier, key, value) -> {
+    private static final TextMapSetter<java.util.function.BiConsumer<String, String>> HEADERS = (carrier, key, value) -> {
         if (carrier != null) {
-            carrier.put(key, value);
+            carrier.accept(key, value);
         }
     };
 }

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.sun.net.httpserver.HttpServer;
 import io.atrium.router.compose.Composer;
 import io.atrium.router.compose.CompositionResult;
 import io.atrium.router.compose.SubgraphSource;
-import io.atrium.router.json.Json;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 class ObservabilityIT {
     private static final List<String> traceparents = new CopyOnWriteArrayList<>();
-    private static HttpServer subgraphs;
+    private static CannedSubgraphs subgraphs;
     private static RouterUnderTest router;
     /** Appended to on the log writer's thread, read by the test: guarded by itself. */
     private static final ListAppender<ILoggingEvent> operations = new ListAppender<>() {
@@ -40,21 +37,10 @@ class ObservabilityIT {
 
     @BeforeAll
     static void start() throws Exception {
-        subgraphs = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        for (String name : List.of("a", "b")) {
-            subgraphs.createContext("/" + name, exchange -> {
-                exchange.getRequestBody().readAllBytes();
-                traceparents.add(String.valueOf(exchange.getRequestHeaders().getFirst("traceparent")));
-                byte[] body = Json.write(Map.of("data", Map.of(name, name.toUpperCase())));
-                exchange.getResponseHeaders().set("content-type", "application/json");
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-        }
-        subgraphs.start();
+        subgraphs = new CannedSubgraphs(List.of("a", "b"),
+                (name, headers) -> traceparents.add(String.valueOf(headers.getFirst("traceparent"))));
         var composed = (CompositionResult.Composed) Composer.compose(List.of(subgraph("a"), subgraph("b")));
-        int port = subgraphs.getAddress().getPort();
+        int port = subgraphs.port();
         router = RouterUnderTest.start(RouterUnderTest.newDirectory(), composed.supergraphSdl(), """
                 format_version: 1
                 hot_reload: false
@@ -78,7 +64,7 @@ class ObservabilityIT {
     static void stop() {
         ((Logger) LoggerFactory.getLogger("io.atrium.router.operations")).detachAppender(operations);
         router.close();
-        subgraphs.stop(0);
+        subgraphs.close();
     }
 
     @Test

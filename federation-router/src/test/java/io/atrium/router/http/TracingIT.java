@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.atrium.router.compose.Composer;
 import io.atrium.router.compose.CompositionResult;
 import io.atrium.router.compose.SubgraphSource;
-import io.atrium.router.json.Json;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -26,34 +25,21 @@ import org.junit.jupiter.api.Test;
 class TracingIT {
     /** What the subgraphs received: traceparent and baggage per call. */
     private static final List<Map<String, String>> calls = new CopyOnWriteArrayList<>();
-    private static HttpServer subgraphs;
+    private static CannedSubgraphs subgraphs;
     private static OtlpReceiver receiver;
     private static RouterUnderTest traced;
     private static RouterUnderTest disabled;
     private static RouterUnderTest sampled;
     private static RouterUnderTest connectors;
     private static HttpServer rest;
+    private static final List<String> restTraceparents = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         receiver = new OtlpReceiver();
-        subgraphs = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        for (String name : List.of("a", "b")) {
-            subgraphs.createContext("/" + name, exchange -> {
-                exchange.getRequestBody().readAllBytes();
-                Map<String, String> call = new HashMap<>();
-                call.put("subgraph", name);
-                call.put("traceparent", String.valueOf(exchange.getRequestHeaders().getFirst("traceparent")));
-                call.put("baggage", String.valueOf(exchange.getRequestHeaders().getFirst("baggage")));
-                calls.add(call);
-                byte[] body = Json.write(Map.of("data", Map.of(name, name.toUpperCase())));
-                exchange.getResponseHeaders().set("content-type", "application/json");
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-        }
-        subgraphs.start();
+        subgraphs = new CannedSubgraphs(List.of("a", "b"), (name, headers) -> calls.add(Map.of("subgraph", name,
+                "traceparent", String.valueOf(headers.getFirst("traceparent")),
+                "baggage", String.valueOf(headers.getFirst("baggage")))));
         var composed = (CompositionResult.Composed) Composer.compose(List.of(subgraph("a"), subgraph("b")));
         String config = """
                 format_version: 1
@@ -61,7 +47,7 @@ class TracingIT {
                 subgraphs:
                   a: { url: "http://127.0.0.1:%1$d/a" }
                   b: { url: "http://127.0.0.1:%1$d/b" }
-                """.formatted(subgraphs.getAddress().getPort());
+                """.formatted(subgraphs.port());
         Map<String, Object> otel = Map.of(
                 "otel.exporter.otlp.endpoint", receiver.endpoint(),
                 "otel.exporter.otlp.protocol", "http/protobuf",
@@ -77,9 +63,11 @@ class TracingIT {
         sampled = RouterUnderTest.start(RouterUnderTest.newDirectory(), composed.supergraphSdl(), config, ratio);
 
         rest = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        rest.createContext("/products", exchange -> io.atrium.router.connector.JsonReplies.reply(exchange, 200,
-                Map.of("items", List.of(Map.of("id", "p1", "name", "Pen",
-                        "price", Map.of("amount", 1.5, "currency", "EUR"))))));
+        rest.createContext("/products", exchange -> {
+            restTraceparents.add(String.valueOf(exchange.getRequestHeaders().getFirst("traceparent")));
+            io.atrium.router.connector.JsonReplies.reply(exchange, 200, Map.of("items", List.of(Map.of("id", "p1",
+                    "name", "Pen", "price", Map.of("amount", 1.5, "currency", "EUR")))));
+        });
         rest.start();
         String base = "http://127.0.0.1:" + rest.getAddress().getPort();
         Map<String, Object> fixture = new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(
@@ -112,7 +100,7 @@ class TracingIT {
             }
         }
         if (subgraphs != null) {
-            subgraphs.stop(0);
+            subgraphs.close();
         }
         if (rest != null) {
             rest.stop(0);
@@ -199,7 +187,7 @@ class TracingIT {
     }
 
     @Test
-    void aConnectorsBackendCallIsAClientSpanUnderItsFetch() throws Exception {
+    void aConnectorsBackendCallIsAClientSpanUnderItsFetchAndTheBackendContinuesIt() throws Exception {
         String trace = "5ce0e9a56015fec5aadfa328ae398115";
         var response = connectors.post("{\"query\":\"{ products(limit: 1) { id name } }\"}",
                 "traceparent", "00-" + trace + "-ab42124a3c573678-01");
@@ -216,6 +204,8 @@ class TracingIT {
         assertThat(call.attribute("atrium.connector.coordinate")).startsWith("catalog:Query.products@connect");
         assertThat(call.attribute("http.response.status_code")).isEqualTo("200");
         assertThat(call.attribute("atrium.connector.attempts")).isEqualTo("1");
+        // the REST backend continues the trace from the call's span
+        assertThat(restTraceparents).contains("00-" + trace + "-" + call.spanId() + "-01");
     }
 
     private static OtlpReceiver.Received only(List<OtlpReceiver.Received> spans, String name) {
