@@ -60,16 +60,22 @@ public final class Tracing implements AutoCloseable {
         OpenTelemetrySdk sdk;
         try {
             sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                    // the router exports traces only: no metrics or logs pipelines unless asked for
+                    // the router exports traces only: no metrics or logs pipelines unless asked for; and OTLP over
+                    // HTTP as the specification's default (the Java SDK's own default is grpc, not shipped here)
                     .addPropertiesSupplier(() -> Map.of("otel.service.name", "atrium-router",
+                            "otel.exporter.otlp.protocol", "http/protobuf",
                             "otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
                     .addPropertiesCustomizer(config -> own)
                     .disableShutdownHook() // closed with the router, which flushes what is pending
                     .build()
                     .getOpenTelemetrySdk();
         } catch (ConfigurationException | IllegalStateException e) { // a bad value; a protocol without its sender
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause(); // autoconfigure wraps the reason in "Unexpected configuration error"
+            }
             throw new IllegalStateException("OpenTelemetry tracing is misconfigured (OTEL_* variables or otel.* "
-                    + "properties): " + e.getMessage(), e);
+                    + "properties): " + cause.getMessage(), e);
         }
         LOG.info("OpenTelemetry traces on: service {}, OTLP endpoint {}", serviceName(own, env, system),
                 endpoint(own, env, system));

@@ -50,7 +50,6 @@ class TracingIT {
                 """.formatted(subgraphs.port());
         Map<String, Object> otel = Map.of(
                 "otel.exporter.otlp.endpoint", receiver.endpoint(),
-                "otel.exporter.otlp.protocol", "http/protobuf",
                 "otel.bsp.schedule.delay", "50",
                 "otel.service.name", "router-under-test");
         traced = RouterUnderTest.start(RouterUnderTest.newDirectory(), composed.supergraphSdl(), config, otel);

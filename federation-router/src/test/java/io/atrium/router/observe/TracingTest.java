@@ -48,6 +48,7 @@ class TracingTest {
                         "otel.exporter.otlp.endpoint", "http://127.0.0.1:1", "otel.exporter.otlp.protocol", "grpc"),
                         Map.of(), key -> null))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("OpenTelemetry tracing is misconfigured");
+                .hasMessageContaining("OpenTelemetry tracing is misconfigured")
+                .hasMessageContaining("GrpcSenderProvider"); // the reason, not autoconfigure's wrapper
     }
 }
