@@ -101,9 +101,9 @@ public final class Tracing implements AutoCloseable {
     /** The router's own property, else the system property, else the environment variable; blank = unset. */
     private static String value(String key, Map<String, String> own, Map<String, String> env,
                                 Function<String, String> system) {
-        for (String value : List.of(String.valueOf(own.get(key)), String.valueOf(system.apply(key)),
-                String.valueOf(env.get(key.toUpperCase(Locale.ROOT).replace('.', '_'))))) {
-            if (!value.equals("null") && !value.isBlank()) {
+        String[] sources = {own.get(key), system.apply(key), env.get(key.toUpperCase(Locale.ROOT).replace('.', '_'))};
+        for (String value : sources) {
+            if (value != null && !value.isBlank()) {
                 return value;
             }
         }
