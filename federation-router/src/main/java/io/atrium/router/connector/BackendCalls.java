@@ -78,15 +78,36 @@ public final class BackendCalls {
      */
     public <T> CompletionStage<Attempted<T>> call(CallSite site, boolean safe, CallContext context,
                                                   Function<Duration, CompletionStage<Attempted<T>>> attempt) {
+        return call(site, safe, context, null, attempt);
+    }
+
+    /**
+     * Runs a backend call with its attempts; with tracing on, the call is a span whose context (and the caller's
+     * baggage) goes to the backend: {@code traceHeaders} receives those headers before the first attempt.
+     *
+     * @param traceHeaders where the call's trace headers go (a request builder's, gRPC metadata); null = not sent
+     */
+    public <T> CompletionStage<Attempted<T>> call(CallSite site, boolean safe, CallContext context,
+                                                  java.util.function.BiConsumer<String, String> traceHeaders,
+                                                  Function<Duration, CompletionStage<Attempted<T>>> attempt) {
         UpstreamCluster cluster = clusters.computeIfAbsent(site.subgraph() + ":" + site.backend(),
                 name -> cluster(name, perSubgraph.getOrDefault(site.subgraph(), resilience)));
         UpstreamCall call = cluster.newCall(safe ? "GET" : "POST");
         CompletableFuture<Attempted<T>> result = new CompletableFuture<>();
         long started = System.nanoTime();
+        io.opentelemetry.api.trace.Span span = context.spans() == null ? null
+                : context.spans().backendCall(site.subgraph(), site.backend(), site.coordinate());
+        if (span != null && traceHeaders != null) {
+            context.spans().inject(span, traceHeaders);
+        }
         next(site, call, context, attempt, result);
         return result.whenComplete((done, failure) -> {
             call.finish();
             record(site, done, failure, System.nanoTime() - started, call.attempts());
+            if (span != null) {
+                io.atrium.router.observe.OperationSpans.called(span, done == null ? 0 : done.outcome().status(),
+                        call.attempts(), failure);
+            }
         });
     }
 

@@ -14,16 +14,22 @@ import java.util.Map;
  * @param cachePolicy   every backend call's caching policy merged (a REST call adds its {@code Cache-Control}, a gRPC
  *                      call, which has none, its configured policy or "not cacheable"): the subgraph response's
  *                      {@code Cache-Control}
+ * @param spans         with tracing on, the subgraph fetch's spans: each backend call is a span under them; else null
  */
 public record CallContext(String subgraph, Map<String, String> headers, long deadlineNanos,
-                          CacheControlMerge.Accumulator cachePolicy) {
+                          CacheControlMerge.Accumulator cachePolicy, io.atrium.router.observe.OperationSpans spans) {
 
     public CallContext {
         headers = Map.copyOf(headers);
     }
 
     public CallContext(String subgraph, Map<String, String> headers, long deadlineNanos) {
-        this(subgraph, headers, deadlineNanos, new CacheControlMerge.Accumulator());
+        this(subgraph, headers, deadlineNanos, null);
+    }
+
+    public CallContext(String subgraph, Map<String, String> headers, long deadlineNanos,
+                       io.atrium.router.observe.OperationSpans spans) {
+        this(subgraph, headers, deadlineNanos, new CacheControlMerge.Accumulator(), spans);
     }
 
     /** The subgraph response's {@code Cache-Control}: the calls' merged, null when no backend was called. */

@@ -56,7 +56,7 @@ public final class ConnectorTransport implements SubgraphTransport {
                     + request.subgraphName() + "' got an operation that does not parse: " + e.getMessage()));
         }
         long deadline = System.nanoTime() + request.timeout().toNanos();
-        CallContext context = new CallContext(request.subgraphName(), request.headers(), deadline);
+        CallContext context = new CallContext(request.subgraphName(), request.headers(), deadline, request.spans());
         CompletionStage<SubgraphResponse> run = new OperationRun(subgraph, document, request.operationName(),
                 request.variables(), context).run();
         return cacheControl == null ? run : run.thenApply(response -> response.cacheControl() != null ? response

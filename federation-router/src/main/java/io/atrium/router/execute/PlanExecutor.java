@@ -1,6 +1,7 @@
 package io.atrium.router.execute;
 
 import io.atrium.graphql.cache.CacheControlMerge;
+import io.atrium.router.observe.OperationSpans;
 import io.atrium.router.plan.PlanNode;
 import io.atrium.router.plan.QueryPlan;
 import io.atrium.router.supergraph.Supergraph;
@@ -288,14 +289,31 @@ public final class PlanExecutor {
         try {
             SubgraphTransport via = endpoint.connector() != null ? endpoint.connector() : transport;
             Map<String, String> headers = io.atrium.router.config.HeaderRule.apply(endpoint.headerRules(), state.headers);
+            io.opentelemetry.api.trace.Span span = null;
+            OperationSpans connectorSpans = null;
             if (state.trace != null) {
-                // the caller's trace continues in every subgraph call, each with a span id of its own
+                // the caller's trace continues in every subgraph call, each with a span id of its own: the fetch
+                // span's when tracing is on
                 headers = new LinkedHashMap<>(headers);
-                headers.put(io.atrium.router.observe.TraceContext.HEADER, state.trace.childHeader());
+                OperationSpans spans = state.trace.spans();
+                if (spans == null) {
+                    headers.put(io.atrium.router.observe.TraceContext.HEADER, state.trace.childHeader());
+                } else {
+                    span = spans.fetch(fetch.serviceName(), endpoint.connector() != null ? null : endpoint.url(), headers);
+                    connectorSpans = endpoint.connector() != null ? spans.within(span) : null;
+                }
             }
             state.subgraphCalls.incrementAndGet();
-            return via.fetch(new SubgraphRequest(fetch.serviceName(), endpoint.url(), fetch.operation(),
-                    fetch.operationName(), variables, endpoint.timeout(), headers, endpoint.h2c()));
+            CompletionStage<SubgraphResponse> response = via.fetch(new SubgraphRequest(fetch.serviceName(), endpoint.url(),
+                    fetch.operation(), fetch.operationName(), variables, endpoint.timeout(), headers, endpoint.h2c(),
+                    connectorSpans));
+            if (span == null) {
+                return response;
+            }
+            io.opentelemetry.api.trace.Span fetchSpan = span;
+            return response.whenComplete((answer, failure) ->
+                    OperationSpans.fetched(fetchSpan, answer == null ? 0 : answer.status(),
+                            answer == null ? 0 : answer.errors().size(), failure));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

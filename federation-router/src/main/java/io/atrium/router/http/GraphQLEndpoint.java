@@ -10,7 +10,10 @@ import io.atrium.router.config.RouterConfig;
 import io.atrium.router.lifecycle.LiveSupergraph;
 import io.atrium.router.lifecycle.SupergraphLifecycle;
 import io.micrometer.core.instrument.Metrics;
+import io.atrium.router.observe.Tracing;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.env.Environment;
+import io.micronaut.core.naming.conventions.StringConvention;
 import jakarta.annotation.PreDestroy;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -27,9 +30,16 @@ public final class GraphQLEndpoint implements AutoCloseable {
     private final HttpClient keysClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final IdentityResolver identity;
     private final CostRateLimit costBudget;
+    private final Tracing tracing;
 
-    public GraphQLEndpoint(SupergraphLifecycle lifecycle) {
+    /** @param environment its {@code otel.*} properties (and the {@code OTEL_*} variables) configure tracing */
+    public GraphQLEndpoint(SupergraphLifecycle lifecycle, Environment environment) {
+        this(lifecycle, Tracing.configure(otelProperties(environment)));
+    }
+
+    GraphQLEndpoint(SupergraphLifecycle lifecycle, Tracing tracing) {
         this.lifecycle = lifecycle;
+        this.tracing = tracing;
         RouterConfig config = lifecycle.config();
         CostRateLimitConfig budget = config.endpoint().demandControl().rateLimit();
         this.costBudget = budget == null ? null : new CostRateLimit(budget, Metrics.globalRegistry);
@@ -56,6 +66,22 @@ public final class GraphQLEndpoint implements AutoCloseable {
             operations.forEach(operation -> byId.put(operation.id(), operation.body()));
         });
         return perClient;
+    }
+
+    /** This router's {@code otel.*} properties (its own context's, system properties, environment), as strings. */
+    private static java.util.Map<String, String> otelProperties(Environment environment) {
+        java.util.Map<String, String> properties = new java.util.HashMap<>();
+        environment.getProperties("otel", StringConvention.RAW).forEach((key, value) -> {
+            if (value != null && !(value instanceof java.util.Map<?, ?>)) {
+                properties.put("otel." + key, String.valueOf(value));
+            }
+        });
+        return properties;
+    }
+
+    /** OpenTelemetry traces: on when an OTLP endpoint is configured, else {@link Tracing#off()}. */
+    public Tracing tracing() {
+        return tracing;
     }
 
     public RouterConfig config() {
@@ -90,6 +116,7 @@ public final class GraphQLEndpoint implements AutoCloseable {
     @Override
     public void close() {
         keysClient.close();
+        tracing.close();
         documents.close();
         if (costBudget != null) {
             costBudget.close();

@@ -25,7 +25,10 @@ import io.atrium.graphql.limits.LimitsConfig;
 import io.atrium.graphql.limits.LimitsPolicy;
 import io.atrium.router.config.CacheControlConfig;
 import io.atrium.router.execute.ErrorCodes;
+import io.atrium.router.observe.OperationSpans;
 import io.atrium.router.observe.RouterMetrics;
+import io.atrium.router.observe.TraceContext;
+import io.opentelemetry.api.trace.Span;
 import io.micrometer.core.instrument.Metrics;
 import io.atrium.router.execute.ExecutionRequest;
 import io.atrium.router.json.Json;
@@ -117,7 +120,16 @@ public final class GraphQLHandler {
      *             loop, where its subgraph connections live
      */
     public CompletionStage<GraphQLOutcome> handle(LiveSupergraph live, GraphQLRequest request, Executor loop) {
-        Admission admission = admit(live, request);
+        OperationSpans spans = spans(request);
+        Span admitting = spans == null ? null : spans.phase(OperationSpans.PARSE_VALIDATE);
+        Admission admission;
+        try {
+            admission = admit(live, request, spans);
+        } finally {
+            if (admitting != null) {
+                admitting.end();
+            }
+        }
         if (admission instanceof Answered answered) {
             return CompletableFuture.completedFuture(answered.outcome());
         }
@@ -145,6 +157,8 @@ public final class GraphQLHandler {
         Document planned = admitted.planned();
         Map<String, Object> effective = admitted.variables();
         QueryPlan plan;
+        OperationSpans spans = spans(request);
+        Span planning = spans == null ? null : spans.phase(OperationSpans.PLAN);
         try {
             var key = new LiveSupergraph.PlanKey(request.query(), request.operationName(), request.overrideLabels(),
                     authz.signature());
@@ -165,6 +179,10 @@ public final class GraphQLHandler {
             LOG.error("planning failed unexpectedly for operation {}", request.operationName(), e);
             return requestError(ErrorCodes.QUERY_PLANNING_FAILED,
                     "the router could not plan this operation (internal error; see the router log)", null);
+        } finally {
+            if (planning != null) {
+                planning.end();
+            }
         }
         Map<String, Object> introspection = Map.of();
         if (hasIntrospection(plan.shape())) {
@@ -176,8 +194,15 @@ public final class GraphQLHandler {
         long executionStart = System.nanoTime();
         QueryPlan executed = plan;
         boolean cacheable = cacheControl.enabled() && admitted.query();
-        return live.executor().execute(new ExecutionRequest(live.supergraph(), plan, request.variables(), effective,
-                        introspection, request.forwardedHeaders(), request.trace(), cacheable))
+        Span executing = spans == null ? null : spans.phase(OperationSpans.EXECUTE);
+        TraceContext trace = executing == null ? request.trace() : request.trace().withSpans(spans.within(executing));
+        CompletionStage<io.atrium.router.execute.ExecutionResult> execution = live.executor().execute(new ExecutionRequest(
+                live.supergraph(), plan, request.variables(), effective, introspection, request.forwardedHeaders(), trace,
+                cacheable));
+        if (executing != null) {
+            execution = execution.whenComplete((result, failure) -> executing.end());
+        }
+        return execution
                 .thenApply(result -> {
                     if (metrics != null) {
                         metrics.executed(System.nanoTime() - executionStart);
@@ -214,7 +239,7 @@ public final class GraphQLHandler {
      * Parse (cached), select, limits, validate, GET rule, authorization, variables, demand control — in that order, the
      * cheapest refusals first.
      */
-    private Admission admit(LiveSupergraph live, GraphQLRequest request) {
+    private Admission admit(LiveSupergraph live, GraphQLRequest request, OperationSpans spans) {
         if (request.query() == null || request.query().isBlank()) {
             return refusal(GraphQLOutcome.Kind.REQUEST_ERROR, error("the request has no 'query'", ErrorCodes.BAD_REQUEST, null));
         }
@@ -239,6 +264,10 @@ public final class GraphQLHandler {
                     error(selection.problem(), ErrorCodes.OPERATION_RESOLUTION_FAILURE, null));
         }
         OperationDefinition operation = selection.operation();
+        if (spans != null) {
+            spans.operation(operation.getName() != null ? operation.getName() : request.operationName(),
+                    operation.getOperation().name().toLowerCase(Locale.ROOT));
+        }
         if (limits.check(parsed.measurements(operation), request.clientName(), request.operationName())
                 instanceof LimitVerdict.Refuse refuse) {
             return refusal(GraphQLOutcome.Kind.REFUSED, error(refuse.message(), refuse.code(), null));
@@ -372,6 +401,11 @@ public final class GraphQLHandler {
                 .build());
         Object data = result.getData();
         return data instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    /** The request's spans when tracing is on, else null. */
+    private static OperationSpans spans(GraphQLRequest request) {
+        return request.trace() == null ? null : request.trace().spans();
     }
 
     private static boolean isTokenLimit(List<Map<String, Object>> errors) {

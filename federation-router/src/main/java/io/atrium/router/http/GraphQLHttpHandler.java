@@ -16,6 +16,7 @@ import io.atrium.router.execute.ErrorCodes;
 import io.atrium.router.json.Json;
 import io.atrium.router.observe.OperationRecord;
 import io.atrium.router.observe.TraceContext;
+import io.atrium.router.observe.Tracing;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -220,7 +221,10 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     /** One {@link OperationRecord} per GraphQL request: its trace, then its meters and log line once answered. */
     private CompletionStage<FullHttpResponse> observed(HttpHeaders headers,
                                                        java.util.function.Function<OperationRecord, CompletionStage<FullHttpResponse>> run) {
-        OperationRecord op = new OperationRecord(TraceContext.continueOrStart(headers.get(TraceContext.HEADER)));
+        Tracing tracing = manager.tracing();
+        // tracing off: no method reference built, the traceparent read as before
+        OperationRecord op = new OperationRecord(tracing.enabled() ? tracing.start(headers::get)
+                : TraceContext.continueOrStart(headers.get(TraceContext.HEADER)));
         return run.apply(op).whenComplete((response, failure) ->
                 op.finish(response == null ? 500 : response.status().code(), manager.metrics()));
     }

@@ -63,6 +63,9 @@ public final class OperationRecord {
         metrics.request(operationName, clientName, outcome, refusal(), Duration.ofNanos(nanos));
         metrics.operations().log(new OperationLog.Entry(operationName, document, clientName, clientVersion,
                 trace.traceId(), status, outcome, nanos, subgraphCalls, List.copyOf(codes)));
+        if (trace.spans() != null) {
+            trace.spans().finish(status, outcome, String.join(",", codes));
+        }
     }
 
     /** {@code success}, {@code errors} (executed, with errors), {@code refused}, {@code request_error}, {@code unavailable}. */

@@ -10,9 +10,21 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param traceId 32 lower-case hex digits, not all zero
  * @param parentId the caller's span id (16 hex digits), or null when the trace started here
  * @param flags   2 hex digits
+ * @param spans   with OpenTelemetry tracing on, the request's spans, whose ids these are (the subgraphs then receive
+ *                each fetch span's context); null when tracing is off
  */
-public record TraceContext(String traceId, String parentId, String flags) {
+public record TraceContext(String traceId, String parentId, String flags, OperationSpans spans) {
     public static final String HEADER = "traceparent";
+
+    /** A trace without spans (tracing off). */
+    public TraceContext(String traceId, String parentId, String flags) {
+        this(traceId, parentId, flags, null);
+    }
+
+    /** This trace with other spans as the parents of what starts next. */
+    public TraceContext withSpans(OperationSpans next) {
+        return new TraceContext(traceId, parentId, flags, next);
+    }
 
     /** The caller's {@code traceparent} when it is valid (version 00, or a later one read as 00), else a new trace. */
     public static TraceContext continueOrStart(String traceparent) {
@@ -38,7 +50,7 @@ public record TraceContext(String traceId, String parentId, String flags) {
         return new TraceContext(hex16(high) + hex16(low), null, "00");
     }
 
-    /** A {@code traceparent} for one subgraph call: this trace, a new span id. */
+    /** A {@code traceparent} for one subgraph call when tracing is off: this trace, a new span id. */
     public String childHeader() {
         long span;
         do {

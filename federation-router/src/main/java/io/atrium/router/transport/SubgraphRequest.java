@@ -8,18 +8,25 @@ import java.util.Map;
  * @param variables the variables to send (JSON values); may contain {@code representations}
  * @param headers   extra request headers (what the config's header rules give for this subgraph)
  * @param h2c       ask for HTTP/2 (h2c upgrade on http URLs)
+ * @param spans     with tracing on, the spans a connector's backend calls start under (the fetch span); else null
  */
 public record SubgraphRequest(String subgraphName, URI url, String query, String operationName,
                               Map<String, Object> variables, Duration timeout, Map<String, String> headers,
-                              boolean h2c) {
+                              boolean h2c, io.atrium.router.observe.OperationSpans spans) {
     public SubgraphRequest(String subgraphName, URI url, String query, String operationName,
                            Map<String, Object> variables, Duration timeout, Map<String, String> headers) {
         this(subgraphName, url, query, operationName, variables, timeout, headers, false);
     }
 
+    public SubgraphRequest(String subgraphName, URI url, String query, String operationName,
+                           Map<String, Object> variables, Duration timeout, Map<String, String> headers, boolean h2c) {
+        this(subgraphName, url, query, operationName, variables, timeout, headers, h2c, null);
+    }
+
     /** The same request to another URL of the subgraph, with another timeout (one attempt of a resilient call). */
     public SubgraphRequest to(URI otherUrl, Duration attemptTimeout) {
-        return new SubgraphRequest(subgraphName, otherUrl, query, operationName, variables, attemptTimeout, headers, h2c);
+        return new SubgraphRequest(subgraphName, otherUrl, query, operationName, variables, attemptTimeout, headers, h2c,
+                spans);
     }
 
     /** A mutation (the router writes each subgraph operation with its keyword first): never sent twice. */

@@ -54,15 +54,28 @@ final class RouterUnderTest implements AutoCloseable {
     }
 
     static RouterUnderTest start(Path dir, String supergraph, String config) throws Exception {
+        return start(dir, supergraph, config, Map.of());
+    }
+
+    /** @param properties more context properties for this router alone (e.g. its {@code otel.*} settings) */
+    static RouterUnderTest start(Path dir, String supergraph, String config, Map<String, Object> properties)
+            throws Exception {
         Path supergraphFile = dir.resolve("supergraph.graphql");
         Files.writeString(supergraphFile, supergraph);
         Path configFile = dir.resolve("router.yaml");
         Files.writeString(configFile, config);
-        return new RouterUnderTest(ApplicationContext.run(EmbeddedServer.class, Map.of(
+        Map<String, Object> all = new java.util.HashMap<>(properties);
+        all.putAll(Map.of(
                 "micronaut.server.port", -1,
                 "atrium.router.admin-port", 0,
                 "atrium.router.config", configFile.toString(),
-                "atrium.router.supergraph", supergraphFile.toString())), dir);
+                "atrium.router.supergraph", supergraphFile.toString()));
+        return new RouterUnderTest(ApplicationContext.run(EmbeddedServer.class, all), dir);
+    }
+
+    /** A bean of this router's context. */
+    <T> T bean(Class<T> type) {
+        return server.getApplicationContext().getBean(type);
     }
 
     URI uri(String pathAndQuery) {

@@ -215,7 +215,9 @@ public final class GrpcResolvers {
                 headers.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
             }
         }
-        return calls.<Object>call(site, safe, context, timeout -> {
+        java.util.function.BiConsumer<String, String> traceHeaders = context.spans() == null ? null
+                : (name, value) -> headers.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
+        return calls.<Object>call(site, safe, context, traceHeaders, timeout -> {
             CompletableFuture<Attempted<Object>> done = new CompletableFuture<>();
             ClientCall<DynamicMessage, DynamicMessage> call = channel.newCall(grpcMethod,
                     CallOptions.DEFAULT.withDeadlineAfter(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS));

@@ -94,7 +94,8 @@ final class RestConnector {
             return CompletableFuture.failedFuture(Failures.fetch(site, "the connector's request is not valid: "
                     + e.getMessage(), null));
         }
-        return calls.<Reply>call(site, safe, context, timeout -> http.sendAsync(request.timeout(timeout).build(),
+        java.util.function.BiConsumer<String, String> traceHeaders = context.spans() == null ? null : request::setHeader;
+        return calls.<Reply>call(site, safe, context, traceHeaders, timeout -> http.sendAsync(request.timeout(timeout).build(),
                         HttpResponse.BodyHandlers.ofByteArray())
                 .handle((response, error) -> {
                     if (error != null) {
