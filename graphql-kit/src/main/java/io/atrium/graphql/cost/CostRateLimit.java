@@ -1,7 +1,6 @@
 package io.atrium.graphql.cost;
 
 import io.atrium.graphql.GraphQLErrorCodes;
-import io.atrium.graphql.trusted.Sha256;
 import io.atrium.policy.Identity;
 import io.atrium.policy.ratelimit.InMemoryRateLimitStore;
 import io.atrium.policy.ratelimit.LimitSet;
@@ -25,7 +24,6 @@ import java.util.concurrent.CompletionStage;
  * store_unavailable_closed}}.
  */
 public final class CostRateLimit implements AutoCloseable {
-    private static final int MAX_KEY_CHARS = 128;
 
     /** What the budget says about one operation. */
     public sealed interface Verdict {
@@ -86,16 +84,11 @@ public final class CostRateLimit implements AutoCloseable {
     }
 
     private Verdict verdict(RateLimitResult result, long units) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(RateLimitPolicy.LIMIT, Long.toString(result.limit()));
-        headers.put(RateLimitPolicy.REMAINING, Long.toString(result.remaining()));
-        headers.put(RateLimitPolicy.RESET, Long.toString(result.resetSeconds()));
         if (result.allowed()) {
-            return new Allowed(headers);
+            return new Allowed(result.headers());
         }
         refused.increment();
-        headers.put("Retry-After", Long.toString(result.retryAfterSeconds()));
-        return new Refused(429, headers, error("the operation's estimated cost (" + units + ") is more than is left of "
+        return new Refused(429, result.headers(), error("the operation's estimated cost (" + units + ") is more than is left of "
                 + "this caller's cost budget; retry after " + result.retryAfterSeconds() + " s", units));
     }
 
@@ -115,11 +108,8 @@ public final class CostRateLimit implements AutoCloseable {
             case CLIENT_SUBJECT -> clientName == null && subject == null ? null
                     : "cs:" + (clientName == null ? "" : clientName) + "\u0000" + (subject == null ? "" : subject);
         };
-        if (key == null) {
-            return "anonymous";
-        }
-        // a caller-chosen header must not make keys of any size
-        return key.length() <= MAX_KEY_CHARS ? key : "h:" + Sha256.hex(key);
+        // a caller-chosen header must not make keys of any size: the edge's rule for client-controlled values
+        return key == null ? "anonymous" : RateLimitPolicy.bounded(key);
     }
 
     @Override

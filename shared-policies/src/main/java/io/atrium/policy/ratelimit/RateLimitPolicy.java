@@ -74,19 +74,14 @@ public final class RateLimitPolicy implements Policy {
     }
 
     private Decision decide(RateLimitResult result, PolicyContext context) {
+        List<HttpHeader> headers = result.headers().entrySet().stream()
+                .map(header -> new HttpHeader(header.getKey(), header.getValue())).toList();
         if (result.allowed()) {
-            return new Decision.Continue("allowed", null, List.of(), List.of(
-                    new HttpHeader(LIMIT, Long.toString(result.limit())),
-                    new HttpHeader(REMAINING, Long.toString(result.remaining())),
-                    new HttpHeader(RESET, Long.toString(result.resetSeconds()))));
+            return new Decision.Continue("allowed", null, List.of(), headers);
         }
         Problem problem = Problem.of(ProblemTypes.RATE_LIMITED,
                 "Rate limit exceeded; retry after " + result.retryAfterSeconds() + " s.", context.request().path(), context.requestId());
-        return new Decision.Reply("limited", problem, List.of(
-                new HttpHeader(RETRY_AFTER, Long.toString(result.retryAfterSeconds())),
-                new HttpHeader(LIMIT, Long.toString(result.limit())),
-                new HttpHeader(REMAINING, "0"),
-                new HttpHeader(RESET, Long.toString(result.resetSeconds()))));
+        return new Decision.Reply("limited", problem, headers);
     }
 
     private Decision storeFailed(PolicyContext context) {
@@ -112,7 +107,7 @@ public final class RateLimitPolicy implements Policy {
     }
 
     /** Client-controlled values become keys as they are up to 64 characters, longer ones as their SHA-256. */
-    private static String bounded(String value) {
+    public static String bounded(String value) {
         if (value.length() <= 64) {
             return value;
         }
