@@ -18,6 +18,8 @@ public final class GraphQLErrorCodes {
     public static final String MAX_DIRECTIVES_LIMIT = "MAX_DIRECTIVES_LIMIT";
     public static final String MAX_TOKENS_LIMIT = "MAX_TOKENS_LIMIT";
     public static final String COST_ESTIMATED_TOO_EXPENSIVE = "COST_ESTIMATED_TOO_EXPENSIVE";
+    /** A {@code @listSize(requireOneSlicingArgument: true)} field given none or several slicing arguments: HTTP 400. */
+    public static final String COST_QUERY_PARSE_FAILURE = "COST_QUERY_PARSE_FAILURE";
     /** The caller's cost budget (demand_control.rate_limit) has not enough units left for this operation: HTTP 429. */
     public static final String COST_RATE_LIMITED = "COST_RATE_LIMITED";
     /** The cost budget's shared store is unreachable and the endpoint fails closed: HTTP 503. */

@@ -16,6 +16,7 @@ import io.atrium.graphql.authz.Authorization;
 import io.atrium.graphql.cache.CacheControlMerge;
 import io.atrium.graphql.authz.AuthorizationResult;
 import io.atrium.graphql.cost.CostConfig;
+import io.atrium.graphql.cost.CostEstimator;
 import io.atrium.graphql.cost.CostRateLimit;
 import io.atrium.graphql.cost.DemandControl;
 import io.atrium.graphql.document.OperationSelector;
@@ -305,14 +306,14 @@ public final class GraphQLHandler {
         }
         OperationDefinition costed = authz.filtered()
                 ? OperationSelector.select(authz.document(), request.operationName()).operation() : operation;
-        long estimated = !authz.filtered() && costed.getVariableDefinitions().isEmpty()
-                ? parsed.staticCost(costed, op -> live.cost().estimate(authz.document(), op, effective))
-                : live.cost().estimate(authz.document(), costed, effective);
-        Map<String, Object> tooExpensive = demandControl.refusal(estimated, costed);
+        CostEstimator.Estimate estimate = !authz.filtered() && costed.getVariableDefinitions().isEmpty()
+                ? parsed.staticCost(costed, op -> live.cost().estimateChecked(authz.document(), op, effective))
+                : live.cost().estimateChecked(authz.document(), costed, effective);
+        Map<String, Object> tooExpensive = demandControl.refusal(estimate, costed);
         if (tooExpensive != null) {
             return refusal(GraphQLOutcome.Kind.REFUSED, tooExpensive);
         }
-        return new Admitted(authz, effective, costed, estimated, query);
+        return new Admitted(authz, effective, costed, estimate.cost(), query);
     }
 
     /**

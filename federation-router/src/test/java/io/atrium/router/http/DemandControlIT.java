@@ -18,14 +18,33 @@ class DemandControlIT {
     private static RouterUnderTest enforcing;
     private static RouterUnderTest measuring;
 
+    /**
+     * The benchmark supergraph with {@code topProducts(first: Int, last: Int) @listSize(slicingArguments: ["first",
+     * "last"])} (requireOneSlicingArgument defaults to true), as composition writes the cost spec into a supergraph.
+     */
+    private static String slicedSupergraph() throws Exception {
+        String supergraph = RouterUnderTest.benchmarkSupergraph();
+        String sliced = supergraph
+                .replace("  @link(url: \"https://specs.apollo.dev/join/v0.3\", for: EXECUTION)\n",
+                        "  @link(url: \"https://specs.apollo.dev/join/v0.3\", for: EXECUTION)\n"
+                                + "  @link(url: \"https://specs.apollo.dev/cost/v0.1\", import: [\"@listSize\"])\n")
+                .replace("scalar join__FieldSet\n", "scalar join__FieldSet\n\ndirective @listSize(assumedSize: Int, "
+                        + "slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) "
+                        + "on FIELD_DEFINITION\n")
+                .replace("topProducts(first: Int = 5): [Product]",
+                        "topProducts(first: Int, last: Int): [Product] @listSize(slicingArguments: [\"first\", \"last\"])");
+        assertThat(sliced).contains("@listSize(slicingArguments").contains("cost/v0.1").contains("directive @listSize");
+        return sliced;
+    }
+
     @BeforeAll
     static void start() throws Exception {
-        enforcing = RouterUnderTest.start("""
+        enforcing = RouterUnderTest.start(RouterUnderTest.newDirectory(), slicedSupergraph(), """
                 format_version: 1
                 hot_reload: false
                 demand_control: { enabled: true, max: 110 }
                 """);
-        measuring = RouterUnderTest.start("""
+        measuring = RouterUnderTest.start(RouterUnderTest.newDirectory(), slicedSupergraph(), """
                 format_version: 1
                 hot_reload: false
                 demand_control: { enabled: true, mode: measure, max: 110 }
@@ -58,5 +77,27 @@ class DemandControlIT {
         var response = measuring.post(RouterUnderTest.queryBody(ONE_PAST));
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).startsWith("{\"data\":").doesNotContain("COST_ESTIMATED_TOO_EXPENSIVE");
+    }
+
+    @Test
+    void aListThatRequiresOneSlicingArgumentIsRefusedWithNoneOrSeveral() throws Exception {
+        var none = enforcing.post(RouterUnderTest.queryBody("{ topProducts { upc } }"));
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(none.body()).doesNotContain("\"data\"").contains("\"code\":\"COST_QUERY_PARSE_FAILURE\"")
+                .contains("Query.topProducts must be given; none was");
+        var both = enforcing.post(RouterUnderTest.queryBody("{ topProducts(first: 2, last: 3) { upc } }"));
+        assertThat(both.statusCode()).isEqualTo(400);
+        assertThat(both.body()).contains("COST_QUERY_PARSE_FAILURE").contains("2 were: first, last");
+        var unsetVariable = enforcing.post("{\"query\":\"query($n: Int) { topProducts(first: $n) { upc } }\"}");
+        assertThat(unsetVariable.statusCode()).isEqualTo(400);
+        assertThat(unsetVariable.body()).contains("COST_QUERY_PARSE_FAILURE");
+
+        var one = enforcing.post("{\"query\":\"query($n: Int) { topProducts(first: $n) { upc } }\","
+                + "\"variables\":{\"n\":3}}");
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(one.body()).startsWith("{\"data\":").doesNotContain("COST_QUERY_PARSE_FAILURE");
+        var measured = measuring.post(RouterUnderTest.queryBody("{ topProducts(first: 2, last: 3) { upc } }"));
+        assertThat(measured.statusCode()).isEqualTo(200);
+        assertThat(measured.body()).startsWith("{\"data\":").doesNotContain("COST_QUERY_PARSE_FAILURE");
     }
 }

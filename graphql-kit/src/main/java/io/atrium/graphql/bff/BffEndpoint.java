@@ -6,6 +6,7 @@ import graphql.language.OperationDefinition;
 import graphql.language.Selection;
 import io.atrium.graphql.GraphQLErrorCodes;
 import io.atrium.graphql.GraphQLErrors;
+import io.atrium.graphql.cost.CostEstimator;
 import io.atrium.graphql.cost.CostRateLimit;
 import io.atrium.graphql.cost.CostRateLimitConfig;
 import io.atrium.graphql.cost.DemandControl;
@@ -200,10 +201,11 @@ public final class BffEndpoint implements AutoCloseable {
             return done(BffResult.errors(405, Map.of("allow", "POST"), GraphQLErrorCodes.METHOD_NOT_ALLOWED,
                     "only queries may be sent with GET; use POST for " + operation.getOperation().name().toLowerCase()));
         }
-        long estimated = !demandControl.enabled() ? -1 : operation.getVariableDefinitions().isEmpty()
-                ? parsed.staticCost(operation, op -> live.cost().estimate(parsed.document(), op, Map.of()))
-                : live.cost().estimate(parsed.document(), operation, request.variables());
-        Map<String, Object> tooExpensive = estimated < 0 ? null : demandControl.refusal(estimated, operation);
+        CostEstimator.Estimate estimate = !demandControl.enabled() ? null : operation.getVariableDefinitions().isEmpty()
+                ? parsed.staticCost(operation, op -> live.cost().estimateChecked(parsed.document(), op, Map.of()))
+                : live.cost().estimateChecked(parsed.document(), operation, request.variables());
+        long estimated = estimate == null ? -1 : estimate.cost();
+        Map<String, Object> tooExpensive = estimate == null ? null : demandControl.refusal(estimate, operation);
         if (tooExpensive != null) {
             return done(BffResult.body(400, NO_STORE, Map.of("errors", List.of(tooExpensive))));
         }

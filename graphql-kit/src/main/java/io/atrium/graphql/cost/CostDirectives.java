@@ -8,6 +8,8 @@ import graphql.language.DirectivesContainer;
 import graphql.language.Document;
 import graphql.language.FieldDefinition;
 import graphql.language.ImplementingTypeDefinition;
+import graphql.language.InputObjectTypeDefinition;
+import graphql.language.InputValueDefinition;
 import graphql.language.IntValue;
 import graphql.language.StringValue;
 import graphql.language.TypeDefinition;
@@ -23,7 +25,7 @@ import java.util.Map;
  * read once per schema version, under the names the schema's {@code @link} to {@code specs.apollo.dev/cost} gives.
  */
 public final class CostDirectives {
-    public static final CostDirectives NONE = new CostDirectives(Map.of(), Map.of(), Map.of());
+    public static final CostDirectives NONE = new CostDirectives(Map.of(), Map.of(), Map.of(), Map.of());
 
     /**
      * @param assumedSize               null when absent
@@ -38,11 +40,25 @@ public final class CostDirectives {
     private final Map<String, Integer> typeWeights;
     private final Map<String, Integer> fieldWeights;
     private final Map<String, ListSize> listSizes;
+    /** {@code Type.field(argument)} and {@code Input.field} weights. */
+    private final Map<String, Integer> inputWeights;
 
-    private CostDirectives(Map<String, Integer> typeWeights, Map<String, Integer> fieldWeights, Map<String, ListSize> listSizes) {
+    private CostDirectives(Map<String, Integer> typeWeights, Map<String, Integer> fieldWeights, Map<String, ListSize> listSizes,
+                           Map<String, Integer> inputWeights) {
         this.typeWeights = Map.copyOf(typeWeights);
         this.fieldWeights = Map.copyOf(fieldWeights);
         this.listSizes = Map.copyOf(listSizes);
+        this.inputWeights = Map.copyOf(inputWeights);
+    }
+
+    /** The {@code @cost} of a field's argument, or null. */
+    Integer argumentWeight(String type, String field, String argument) {
+        return inputWeights.isEmpty() ? null : inputWeights.get(type + "." + field + "(" + argument + ")");
+    }
+
+    /** The {@code @cost} of an input object's field, or null. */
+    Integer inputFieldWeight(String inputType, String field) {
+        return inputWeights.isEmpty() ? null : inputWeights.get(inputType + "." + field);
     }
 
     Integer typeWeight(String type) {
@@ -75,7 +91,16 @@ public final class CostDirectives {
         Map<String, Integer> typeWeights = new HashMap<>();
         Map<String, Integer> fieldWeights = new HashMap<>();
         Map<String, ListSize> listSizes = new HashMap<>();
+        Map<String, Integer> inputWeights = new HashMap<>();
         for (Definition<?> definition : document.getDefinitions()) {
+            if (definition instanceof InputObjectTypeDefinition input) {
+                for (InputValueDefinition field : input.getInputValueDefinitions()) {
+                    Integer fieldWeight = weight(field, cost);
+                    if (fieldWeight != null) {
+                        inputWeights.put(input.getName() + "." + field.getName(), fieldWeight);
+                    }
+                }
+            }
             if (!(definition instanceof TypeDefinition<?> type)) {
                 continue;
             }
@@ -90,6 +115,12 @@ public final class CostDirectives {
                     if (fieldWeight != null) {
                         fieldWeights.put(coordinate, fieldWeight);
                     }
+                    for (InputValueDefinition argument : field.getInputValueDefinitions()) {
+                        Integer argumentWeight = weight(argument, cost);
+                        if (argumentWeight != null) {
+                            inputWeights.put(coordinate + "(" + argument.getName() + ")", argumentWeight);
+                        }
+                    }
                     Directive size = field.getDirectives(listSize).stream().findFirst().orElse(null);
                     if (size != null) {
                         listSizes.put(coordinate, listSize(size));
@@ -97,7 +128,7 @@ public final class CostDirectives {
                 }
             }
         }
-        return new CostDirectives(typeWeights, fieldWeights, listSizes);
+        return new CostDirectives(typeWeights, fieldWeights, listSizes, inputWeights);
     }
 
     private static ListSize listSize(Directive directive) {

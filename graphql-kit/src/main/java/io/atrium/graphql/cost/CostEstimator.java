@@ -1,20 +1,26 @@
 package io.atrium.graphql.cost;
 
 import graphql.language.Argument;
+import graphql.language.ArrayValue;
 import graphql.language.Document;
 import graphql.language.Field;
 import graphql.language.FragmentDefinition;
 import graphql.language.FragmentSpread;
 import graphql.language.InlineFragment;
 import graphql.language.IntValue;
+import graphql.language.NullValue;
+import graphql.language.ObjectField;
+import graphql.language.ObjectValue;
 import graphql.language.OperationDefinition;
 import graphql.language.Selection;
 import graphql.language.SelectionSet;
+import graphql.language.Value;
 import graphql.language.VariableReference;
 import graphql.schema.GraphQLArgument;
 import graphql.schema.GraphQLCompositeType;
 import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLFieldsContainer;
+import graphql.schema.GraphQLInputObjectType;
 import graphql.schema.GraphQLNamedType;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.GraphQLTypeUtil;
@@ -42,10 +48,24 @@ public final class CostEstimator {
         this.defaultListSize = defaultListSize;
     }
 
+    /**
+     * An operation's estimated cost and, when a field's {@code @listSize(requireOneSlicingArgument: true)} was not given
+     * exactly one of its slicing arguments (counting their defaults, as Apollo's router does), what was wrong with the
+     * first such field (else null).
+     */
+    public record Estimate(long cost, String slicingViolation) {
+    }
+
     /** @param variables the coerced variable values (slicing arguments may be variables) */
     public long estimate(Document document, OperationDefinition operation, Map<String, Object> variables) {
-        return add(base(operation), new Walk(fragments(document), variables)
-                .selections(operation.getSelectionSet(), root(operation), List.of(), 1));
+        return estimateChecked(document, operation, variables).cost();
+    }
+
+    /** {@link #estimate} with the {@code requireOneSlicingArgument} check of every {@code @listSize} field selected. */
+    public Estimate estimateChecked(Document document, OperationDefinition operation, Map<String, Object> variables) {
+        Walk walk = new Walk(fragments(document), variables);
+        long cost = add(base(operation), walk.selections(operation.getSelectionSet(), root(operation), List.of(), 1));
+        return new Estimate(cost, walk.violation);
     }
 
     private static Map<String, FragmentDefinition> fragments(Document document) {
@@ -155,6 +175,7 @@ public final class CostEstimator {
     private final class Walk {
         private final Map<String, FragmentDefinition> fragments;
         private final Map<String, Object> variables;
+        private String violation;
 
         Walk(Map<String, FragmentDefinition> fragments, Map<String, Object> variables) {
             this.fragments = fragments;
@@ -191,27 +212,111 @@ public final class CostEstimator {
             GraphQLNamedType named = (GraphQLNamedType) GraphQLTypeUtil.unwrapAll(definition.getType());
             long own = ownWeight(parent, field, named);
             CostDirectives.ListSize listSize = directives.listSize(parent.getName(), field.getName());
-            long size = size(listSize, field, definition);
+            long size = size(listSize, parent, field, definition);
             boolean sizesChildren = listSize != null && !listSize.sizedFields().isEmpty();
             long children = field.getSelectionSet() == null || !(named instanceof GraphQLCompositeType composite) ? 0
                     : selections(field.getSelectionSet(), composite, sizesChildren ? listSize.sizedFields() : List.of(),
                             size);
             long multiplier = sizedFields.contains(field.getName()) ? sizedSize
                     : !sizesChildren && GraphQLTypeUtil.isList(GraphQLTypeUtil.unwrapNonNull(definition.getType())) ? size : 1;
-            return multiply(multiplier, add(own, children));
+            return add(multiply(multiplier, add(own, children)), arguments(parent, field, definition));
         }
 
-        /** The largest slicing argument given (or defaulted), else assumedSize, else the configured list size. */
-        private long size(CostDirectives.ListSize listSize, Field field, GraphQLFieldDefinition definition) {
+        /**
+         * What the field's arguments cost, once per call (not per list item), never below 0: an argument's
+         * {@code @cost}, an input object 1 (or its {@code @cost}) plus its fields', a list its items' (as Apollo's
+         * router scores them); a variable is scored by its value, an absent or null one costs nothing.
+         */
+        private long arguments(GraphQLCompositeType parent, Field field, GraphQLFieldDefinition definition) {
+            if (field.getArguments().isEmpty()) {
+                return 0;
+            }
+            long total = 0;
+            for (Argument argument : field.getArguments()) {
+                GraphQLArgument declared = definition.getArgument(argument.getName());
+                if (declared != null) {
+                    total += literalCost(argument.getValue(), directives.argumentWeight(parent.getName(),
+                            field.getName(), argument.getName()), GraphQLTypeUtil.unwrapAll(declared.getType()));
+                }
+            }
+            return Math.max(0, total);
+        }
+
+        private long literalCost(Value<?> value, Integer weight, GraphQLNamedType type) {
+            return switch (value) {
+                case VariableReference ref -> jsonCost(variables.get(ref.getName()), weight, type);
+                case NullValue ignored -> 0;
+                case ArrayValue list -> {
+                    long total = weight == null ? 0 : weight;
+                    for (Value<?> item : list.getValues()) {
+                        total += (literalCost(item, weight, type));
+                    }
+                    yield total;
+                }
+                case ObjectValue object when type instanceof GraphQLInputObjectType input -> {
+                    long total = weight == null ? 1 : weight;
+                    for (ObjectField member : object.getObjectFields()) {
+                        var declared = input.getField(member.getName());
+                        if (declared != null) {
+                            total += (literalCost(member.getValue(), directives.inputFieldWeight(
+                                    input.getName(), member.getName()), GraphQLTypeUtil.unwrapAll(declared.getType())));
+                        }
+                    }
+                    yield total;
+                }
+                default -> weight == null ? 0 : weight;
+            };
+        }
+
+        private long jsonCost(Object value, Integer weight, GraphQLNamedType type) {
+            return switch (value) {
+                case null -> 0;
+                case List<?> list -> {
+                    long total = weight == null ? 0 : weight;
+                    for (Object item : list) {
+                        total += (jsonCost(item, weight, type));
+                    }
+                    yield total;
+                }
+                case Map<?, ?> object when type instanceof GraphQLInputObjectType input -> {
+                    long total = weight == null ? 1 : weight;
+                    for (Map.Entry<?, ?> member : object.entrySet()) {
+                        var declared = input.getField(String.valueOf(member.getKey()));
+                        if (declared != null) {
+                            total += (jsonCost(member.getValue(), directives.inputFieldWeight(
+                                    input.getName(), declared.getName()), GraphQLTypeUtil.unwrapAll(declared.getType())));
+                        }
+                    }
+                    yield total;
+                }
+                default -> weight == null ? 0 : weight;
+            };
+        }
+
+        /**
+         * The largest slicing argument given (or defaulted; a list argument counts its items, {@code input.first}
+         * reads an input object's field), else assumedSize, else the configured list size. Notes the first field
+         * that requires exactly one slicing argument and has none or several.
+         */
+        private long size(CostDirectives.ListSize listSize, GraphQLCompositeType parent, Field field,
+                          GraphQLFieldDefinition definition) {
             if (listSize == null) {
                 return defaultListSize;
             }
             long largest = -1;
-            for (String name : listSize.slicingArguments()) {
-                Long value = intArgument(field, definition, name);
+            List<String> given = new java.util.ArrayList<>(1);
+            for (String path : listSize.slicingArguments()) {
+                Long value = slicingValue(field, definition, path);
                 if (value != null) {
+                    given.add(path);
                     largest = Math.max(largest, value);
                 }
+            }
+            if (violation == null && listSize.requireOneSlicingArgument() && !listSize.slicingArguments().isEmpty()
+                    && given.size() != 1) {
+                violation = "exactly one of the slicing arguments " + listSize.slicingArguments() + " of "
+                        + parent.getName() + "." + field.getName() + " must be given; "
+                        + (given.isEmpty() ? "none was" : given.size() + " were: " + String.join(", ", given));
             }
             if (largest >= 0) {
                 return largest;
@@ -219,28 +324,57 @@ public final class CostEstimator {
             return listSize.assumedSize() != null ? listSize.assumedSize() : defaultListSize;
         }
 
-        private Long intArgument(Field field, GraphQLFieldDefinition definition, String name) {
+        /** A slicing argument's size: given in the operation (literal or variable), else its declared default. */
+        private Long slicingValue(Field field, GraphQLFieldDefinition definition, String path) {
+            int dot = path.indexOf('.');
+            String name = dot < 0 ? path : path.substring(0, dot);
+            String[] rest = dot < 0 ? new String[0] : path.substring(dot + 1).split("\\.");
             for (Argument argument : field.getArguments()) {
                 if (argument.getName().equals(name)) {
-                    if (argument.getValue() instanceof IntValue i) {
-                        return i.getValue().longValue();
-                    }
-                    if (argument.getValue() instanceof VariableReference ref && variables.get(ref.getName()) instanceof Number n) {
-                        return n.longValue();
-                    }
-                    return null;
+                    return literalSize(argument.getValue(), rest, 0);
                 }
             }
             GraphQLArgument declared = definition.getArgument(name);
-            if (declared != null && declared.hasSetDefaultValue()
-                    && declared.getArgumentDefaultValue().getValue() instanceof IntValue i) {
-                return i.getValue().longValue();
+            if (declared == null || !declared.hasSetDefaultValue()) {
+                return null;
             }
-            if (declared != null && declared.hasSetDefaultValue()
-                    && declared.getArgumentDefaultValue().getValue() instanceof Number n) {
-                return n.longValue();
+            Object value = declared.getArgumentDefaultValue().getValue();
+            return value instanceof Value<?> literal ? literalSize(literal, rest, 0) : jsonSize(value, rest, 0);
+        }
+
+        private Long literalSize(Value<?> value, String[] path, int at) {
+            if (value instanceof VariableReference ref) {
+                return jsonSize(variables.get(ref.getName()), path, at);
             }
-            return null;
+            if (at < path.length) {
+                if (value instanceof ObjectValue object) {
+                    for (ObjectField member : object.getObjectFields()) {
+                        if (member.getName().equals(path[at])) {
+                            return literalSize(member.getValue(), path, at + 1);
+                        }
+                    }
+                }
+                return null;
+            }
+            return switch (value) {
+                case IntValue i -> i.getValue().longValue();
+                case ArrayValue list -> (long) list.getValues().size();
+                default -> null;
+            };
+        }
+
+        private static Long jsonSize(Object value, String[] path, int at) {
+            if (at < path.length) {
+                return value instanceof Map<?, ?> object ? jsonSize(object.get(path[at]), path, at + 1) : null;
+            }
+            return switch (value) {
+                case Integer i -> (long) i;
+                case Long l -> l;
+                case java.math.BigInteger b -> b.longValue();
+                case Number n when n.doubleValue() == Math.rint(n.doubleValue()) -> n.longValue();
+                case List<?> list -> (long) list.size();
+                case null, default -> null;
+            };
         }
     }
 

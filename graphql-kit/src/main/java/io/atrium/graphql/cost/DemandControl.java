@@ -70,7 +70,29 @@ public final class DemandControl {
         if (!config.enabled()) {
             return null;
         }
-        return refusal(estimator.estimate(document, operation, variables), operation);
+        return refusal(estimator.estimateChecked(document, operation, variables), operation);
+    }
+
+    /**
+     * The refusal error for an operation with this estimate, or null when it may run: a field that requires exactly one
+     * slicing argument and was given none or several is refused ({@code COST_QUERY_PARSE_FAILURE}, as Apollo's router
+     * answers it: the estimate cannot bound its list), then the cost is checked against the maximum.
+     */
+    public Map<String, Object> refusal(CostEstimator.Estimate estimate, OperationDefinition operation) {
+        if (estimate.slicingViolation() != null && config.enabled()) {
+            if (config.mode() == CostConfig.Mode.MEASURE) {
+                measured.increment();
+                LOG.atWarn().addKeyValue("operation", operation.getName()).addKeyValue("problem", estimate.slicingViolation())
+                        .log("slicing arguments missing or repeated, run anyway (measure mode)");
+            } else {
+                refused.increment();
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("message", estimate.slicingViolation());
+                error.put("extensions", Map.of("code", GraphQLErrorCodes.COST_QUERY_PARSE_FAILURE));
+                return error;
+            }
+        }
+        return refusal(estimate.cost(), operation);
     }
 
     /** The refusal error for an operation of this estimated cost, or null when it may run. */

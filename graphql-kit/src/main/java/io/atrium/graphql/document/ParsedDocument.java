@@ -24,7 +24,7 @@ public final class ParsedDocument {
     private final int heightCap;
     private final GraphQLSchema schema;
     private final Map<OperationDefinition, OperationMeasurements> measured = new ConcurrentHashMap<>();
-    private final Map<OperationDefinition, Long> staticCosts = new ConcurrentHashMap<>();
+    private final Map<OperationDefinition, Object> staticCosts = new ConcurrentHashMap<>();
     private volatile List<Map<String, Object>> validationErrors;
 
     ParsedDocument(Document document, List<Map<String, Object>> errors, int tokens, int heightCap, GraphQLSchema schema) {
@@ -58,14 +58,9 @@ public final class ParsedDocument {
      * The estimated cost of an operation that takes no variables (so its estimate cannot change for this document and
      * schema), computed by {@code estimate} once and remembered with the document.
      */
-    public long staticCost(OperationDefinition operation, java.util.function.ToLongFunction<OperationDefinition> estimate) {
-        Long known = staticCosts.get(operation);
-        if (known != null) {
-            return known;
-        }
-        long cost = estimate.applyAsLong(operation);
-        staticCosts.putIfAbsent(operation, cost);
-        return cost;
+    @SuppressWarnings("unchecked")
+    public <T> T staticCost(OperationDefinition operation, java.util.function.Function<OperationDefinition, T> estimate) {
+        return (T) staticCosts.computeIfAbsent(operation, estimate::apply);
     }
 
     public OperationMeasurements measurements(OperationDefinition operation) {

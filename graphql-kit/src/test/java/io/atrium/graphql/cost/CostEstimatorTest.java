@@ -27,7 +27,12 @@ class CostEstimatorTest {
               search(first: Int): SearchConnection @listSize(slicingArguments: ["first"], sizedFields: ["edges"])
               expensive: Int @cost(weight: 50)
               reviews: [Review] @listSize(assumedSize: 3)
+              byIds(ids: [ID!]): [Product] @listSize(slicingArguments: ["ids"])
+              page(input: PageInput): [Product] @listSize(slicingArguments: ["input.first", "input.last"])
             }
+            input PageInput { first: Int last: Int }
+            extend type Query { filtered(where: Filter @cost(weight: 3), tags: [String!] @cost(weight: 2)): Int }
+            input Filter { name: String @cost(weight: 4) nested: Filter }
             type Mutation { like: Product }
             type Product { id: ID! name: String price: Money }
             scalar Money @cost(weight: 2)
@@ -54,6 +59,50 @@ class CostEstimatorTest {
         assertThat(cost("{ products { id name } }")).isEqualTo(5);                    // default first: 5 x 1
         assertThat(cost("{ products(first: 20, last: 3) { price } }")).isEqualTo(60); // largest: 20 x (1 + Money 2)
         assertThat(cost("query($n: Int) { products(first: $n) { id } }", Map.of("n", 7))).isEqualTo(7);
+    }
+
+    private static String violation(String query, Map<String, Object> variables) {
+        var document = Parser.parse(query);
+        return ESTIMATOR.estimateChecked(document, OperationSelector.select(document, null).operation(), variables)
+                .slicingViolation();
+    }
+
+    @Test
+    void listArgumentsCountTheirItemsAndPathsReadInputObjects() {
+        assertThat(cost("{ byIds(ids: [\"a\", \"b\", \"c\"]) { id } }")).isEqualTo(3);
+        assertThat(cost("query($ids: [ID!]) { byIds(ids: $ids) { id } }", Map.of("ids", java.util.List.of("a", "b"))))
+                .isEqualTo(2);
+        assertThat(cost("{ page(input: {first: 4}) { id } }")).isEqualTo(4 + 1);   // + the input object's 1
+        assertThat(cost("query($p: PageInput) { page(input: $p) { id } }", Map.of("p", Map.of("last", 6)))).isEqualTo(6 + 1);
+    }
+
+    @Test
+    void argumentsAndInputFieldsCostTheirWeightsOncePerCall() {
+        assertThat(cost("{ filtered(where: {name: \"x\"}) }")).isEqualTo(7);             // where 3 + name 4
+        assertThat(cost("{ filtered(where: {nested: {name: \"y\"}}) }")).isEqualTo(8);   // 3 + nested Filter 1 + name 4
+        assertThat(cost("{ filtered(tags: [\"a\", \"b\"]) }")).isEqualTo(6);            // list 2 + items 2 + 2
+        assertThat(cost("query($w: Filter) { filtered(where: $w) }", Map.of("w", Map.of("name", "x")))).isEqualTo(7);
+        assertThat(cost("query($w: Filter) { filtered(where: $w) }")).isZero();         // no value, no cost
+        assertThat(cost("{ filtered(where: null) }")).isZero();
+        // an input object argument without @cost costs 1 plus its fields: page(input:) 1 + 4 items x Product 1
+        assertThat(cost("{ page(input: {first: 4}) { id } }")).isEqualTo(5);
+    }
+
+    @Test
+    void requireOneSlicingArgumentIsBrokenByNoneOrSeveral() {
+        assertThat(violation("{ search(first: 4) { total } }", Map.of())).isNull();
+        assertThat(violation("{ search { total } }", Map.of()))
+                .isEqualTo("exactly one of the slicing arguments [first] of Query.search must be given; none was");
+        assertThat(violation("{ page(input: {first: 2, last: 3}) { id } }", Map.of()))
+                .endsWith("2 were: input.first, input.last");
+        // a variable without a value is not given; requireOneSlicingArgument: false never complains
+        assertThat(violation("query($n: Int) { search(first: $n) { total } }", Map.of())).contains("none was");
+        assertThat(violation("{ products(first: 1, last: 2) { id } }", Map.of())).isNull();
+        // inside a fragment, too; the estimate is still computed
+        var document = Parser.parse("{ ...Q } fragment Q on Query { search { total } }");
+        var estimate = ESTIMATOR.estimateChecked(document, OperationSelector.select(document, null).operation(), Map.of());
+        assertThat(estimate.slicingViolation()).contains("Query.search");
+        assertThat(estimate.cost()).isEqualTo(1);
     }
 
     @Test

@@ -32,7 +32,8 @@ class DocumentCacheTest {
         for (int i = 0; i < 3; i++) {
             ParsedDocument parsed = cache.get("{ users { id } }");
             var operation = OperationSelector.select(parsed.document(), null).operation();
-            assertThat(parsed.staticCost(operation, op -> 10 + estimates.incrementAndGet())).isEqualTo(11);
+            Integer cost = parsed.staticCost(operation, op -> 10 + estimates.incrementAndGet());
+            assertThat(cost).isEqualTo(11);
         }
         assertThat(estimates).hasValue(1);
     }
