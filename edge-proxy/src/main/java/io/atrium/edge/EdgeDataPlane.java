@@ -53,11 +53,13 @@ public final class EdgeDataPlane implements AutoCloseable {
     private final EdgeMetrics metrics;
     private final EdgeServer server;
     private final ConfigWatcher watcher;
+    private final io.atrium.edge.observe.EdgeTracing tracing;
     private volatile EdgeConfig config;
     private volatile EdgePolicies policies;
 
     EdgeDataPlane(@Value("${atrium.edge.config:}") String configPath, @Value("${atrium.edge.watch-config:true}") boolean watchConfig,
-                  @Value("${atrium.edge.transport:auto}") String transport, MeterRegistry registry) {
+                  @Value("${atrium.edge.transport:auto}") String transport, MeterRegistry registry,
+                  io.micronaut.context.env.Environment environment) {
         String transportProblem = EdgeServer.transportProblem(transport);
         if (transportProblem != null) {
             throw new EdgeConfigException("atrium.edge.transport (ATRIUM_EDGE_TRANSPORT): " + transportProblem);
@@ -69,11 +71,22 @@ public final class EdgeDataPlane implements AutoCloseable {
         this.config = load();
         this.policies = EdgePolicies.create(config.gateway(), registry, null);
         try {
+            this.tracing = io.atrium.edge.observe.EdgeTracing.configure(
+                    io.atrium.policy.observability.OpenTelemetrySetup.properties(environment));
+        } catch (IllegalStateException e) {
+            policies.close();
+            throw new EdgeConfigException(e.getMessage());
+        }
+        try {
             this.server = EdgeServer.start(config, policies::chainFor, metrics, Runtime.getRuntime().availableProcessors(), transport);
         } catch (RuntimeException e) {
             policies.close();
+            if (tracing != null) {
+                tracing.close();
+            }
             throw e;
         }
+        server.tracing(tracing);
         this.watcher = configFile != null && watchConfig ? ConfigWatcher.start(configFile, this::reloadFromWatch) : null;
     }
 
@@ -199,5 +212,8 @@ public final class EdgeDataPlane implements AutoCloseable {
         }
         server.close();
         Objects.requireNonNull(policies).close();
+        if (tracing != null) {
+            tracing.close(); // after the server: the last exchanges' spans are exported
+        }
     }
 }

@@ -23,7 +23,8 @@ public final class MobileBff implements AutoCloseable {
     public MobileBff(@Value("${atrium.bff.config:config/bff/mobile.yaml}") String configFile, Environment environment) {
         BffConfig config = BffConfig.load(Path.of(configFile),
                 property -> environment.getProperty(property, String.class).orElse(null));
-        this.runtime = new BffRuntime(config, MobileFields.subgraph(FEED, IMAGE_BASE), Metrics.globalRegistry);
+        this.runtime = new BffRuntime(config, MobileFields.subgraph(FEED, IMAGE_BASE), Metrics.globalRegistry,
+                io.atrium.policy.observability.OpenTelemetrySetup.properties(environment));
     }
 
     public BffRuntime runtime() {

@@ -28,11 +28,15 @@ class MobileBffIT {
     static final String LABELS = "query Labels { topProducts(first: 2) { upc priceLabel(locale: \"de-DE\") } }";
 
     static MobileStack stack;
+    /** The BFF exports its spans here (tracing on for this stack). */
+    static io.atrium.policy.observability.OtlpReceiver traces;
 
     @BeforeAll
     static void start() throws Exception {
         io.micrometer.core.instrument.Metrics.addRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-        stack = new MobileStack("");
+        traces = new io.atrium.policy.observability.OtlpReceiver();
+        stack = new MobileStack("", Map.of("otel.exporter.otlp.endpoint", traces.endpoint(),
+                "otel.bsp.schedule.delay", "50"));
         stack.products.cacheControl = "public, max-age=60"; // the router merges it into its answers' policy
         stack.publishOperations("ios", "5.2.0", MobileStack.manifest(VIEW_FIELDS, TOP, HOME, BIG, PRICES, LABELS));
     }
@@ -41,6 +45,9 @@ class MobileBffIT {
     static void stop() throws Exception {
         if (stack != null) {
             stack.close();
+        }
+        if (traces != null) {
+            traces.close();
         }
     }
 
@@ -244,5 +251,30 @@ class MobileBffIT {
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.headers().firstValue("content-type")).contains("application/problem+json");
         assertThat(response.body()).contains("ROUTE_NOT_FOUND").doesNotContain("_links");
+    }
+
+    @Test
+    void anOperationHasAServerSpanContinuingTheAppsTraceAndAClientSpanForTheRouterCall() throws Exception {
+        String traceId = "7bf92f3577b34da6a3ce929d0e0e4731";
+        String appSpan = "10f067aa0ba902b7";
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("variables", Map.of("first", 2));
+        body.put("extensions", Map.of("persistedQuery", Map.of("version", 1, "sha256Hash", Sha256.hex(TOP))));
+        HttpResponse<String> response = stack.post("ios", "5.2.0", JsonWriter.write(body),
+                Map.of("traceparent", "00-" + traceId + "-" + appSpan + "-01"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        var trace = traces.await(traceId, spans -> spans.stream().anyMatch(
+                s -> s.kind() == io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER));
+        var server = trace.stream().filter(s -> s.kind() == io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER)
+                .findFirst().orElseThrow();
+        var router = trace.stream().filter(s -> s.kind() == io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CLIENT)
+                .findFirst().orElseThrow();
+        assertThat(server.service()).startsWith("atrium-bff-");
+        assertThat(server.parentId()).isEqualTo(appSpan);
+        assertThat(server.name()).isEqualTo("graphql TopProducts");
+        assertThat(server.attribute("atrium.client.name")).isEqualTo("ios");
+        assertThat(server.attribute("http.response.status_code")).isEqualTo("200");
+        assertThat(router.name()).isEqualTo("router");
+        assertThat(router.parentId()).isEqualTo(server.spanId());
     }
 }

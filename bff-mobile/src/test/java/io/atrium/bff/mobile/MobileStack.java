@@ -35,6 +35,11 @@ final class MobileStack implements AutoCloseable {
     final String bffUrl;
 
     MobileStack(String extraConfig) throws Exception {
+        this(extraConfig, Map.of());
+    }
+
+    /** @param properties more Micronaut properties of the BFF (e.g. its {@code otel.*} settings) */
+    MobileStack(String extraConfig, Map<String, Object> properties) throws Exception {
         products = new TestSubgraph(productsSubgraph());
         labels = new TestSubgraph(FederatedSubgraph.builder(resource("/fixtures/stack/labels.graphql"))
                 .field("Product", "priceLabel", env -> env.getArgument("locale") + " "
@@ -58,8 +63,10 @@ final class MobileStack implements AutoCloseable {
                 response_budget: { max_bytes: 262144, operations: { BigDescriptions: 4096 } }
                 demand_control: { enabled: true, max: 500, rate_limit: { limits: [ { units: 10000, period_ms: 2000000000 } ] } }
                 """.formatted(router.graphqlUrl(), router.adminUrl(), bffPort) + extraConfig);
-        bff = ApplicationContext.run(EmbeddedServer.class, Map.of("micronaut.server.port", bffPort,
+        Map<String, Object> all = new java.util.HashMap<>(properties);
+        all.putAll(Map.of("micronaut.server.port", bffPort,
                 "atrium.bff.config", config.toString(), "atrium.router.admin.token", RouterProcess.TOKEN));
+        bff = ApplicationContext.run(EmbeddedServer.class, all);
         bffUrl = "http://127.0.0.1:" + bffPort;
         // the BFF publishes its fields at start
         await("bff-mobile registered", () -> send(HttpRequest.newBuilder(URI.create(router.adminUrl()

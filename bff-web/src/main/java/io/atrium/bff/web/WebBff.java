@@ -22,7 +22,8 @@ public final class WebBff implements AutoCloseable {
     public WebBff(@Value("${atrium.bff.config:config/bff/web.yaml}") String configFile, Environment environment) {
         BffConfig config = BffConfig.load(Path.of(configFile),
                 property -> environment.getProperty(property, String.class).orElse(null));
-        this.runtime = new BffRuntime(config, WebFields.subgraph(CATALOGUE), Metrics.globalRegistry);
+        this.runtime = new BffRuntime(config, WebFields.subgraph(CATALOGUE), Metrics.globalRegistry,
+                io.atrium.policy.observability.OpenTelemetrySetup.properties(environment));
     }
 
     public BffRuntime runtime() {

@@ -134,6 +134,11 @@ public final class EdgeServer implements AutoCloseable {
         }
     }
 
+    /** OpenTelemetry spans for the exchanges that start from now on (null: none). */
+    public void tracing(io.atrium.edge.observe.EdgeTracing tracing) {
+        dataPath.tracing(tracing);
+    }
+
     private static Channel bind(EventLoopGroup group, Transport transport, ChannelHandler initializer, String host, int port) {
         return new ServerBootstrap()
                 .group(group)

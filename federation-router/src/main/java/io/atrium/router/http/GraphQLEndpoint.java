@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.Metrics;
 import io.atrium.router.observe.Tracing;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.env.Environment;
-import io.micronaut.core.naming.conventions.StringConvention;
 import jakarta.annotation.PreDestroy;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -34,7 +33,7 @@ public final class GraphQLEndpoint implements AutoCloseable {
 
     /** @param environment its {@code otel.*} properties (and the {@code OTEL_*} variables) configure tracing */
     public GraphQLEndpoint(SupergraphLifecycle lifecycle, Environment environment) {
-        this(lifecycle, Tracing.configure(otelProperties(environment)));
+        this(lifecycle, Tracing.configure(io.atrium.policy.observability.OpenTelemetrySetup.properties(environment)));
     }
 
     GraphQLEndpoint(SupergraphLifecycle lifecycle, Tracing tracing) {
@@ -66,17 +65,6 @@ public final class GraphQLEndpoint implements AutoCloseable {
             operations.forEach(operation -> byId.put(operation.id(), operation.body()));
         });
         return perClient;
-    }
-
-    /** This router's {@code otel.*} properties (its own context's, system properties, environment), as strings. */
-    private static java.util.Map<String, String> otelProperties(Environment environment) {
-        java.util.Map<String, String> properties = new java.util.HashMap<>();
-        environment.getProperties("otel", StringConvention.RAW).forEach((key, value) -> {
-            if (value != null && !(value instanceof java.util.Map<?, ?>)) {
-                properties.put("otel." + key, String.valueOf(value));
-            }
-        });
-        return properties;
     }
 
     /** OpenTelemetry traces: on when an OTLP endpoint is configured, else {@link Tracing#off()}. */

@@ -5,14 +5,9 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.atrium.policy.observability.OpenTelemetrySetup;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
-import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -26,7 +21,6 @@ import java.util.function.Function;
  * spans).
  */
 public final class Tracing implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Tracing.class);
     private static final Tracing OFF = new Tracing(null);
     static final String INSTRUMENTATION = "io.atrium.router";
 
@@ -53,71 +47,13 @@ public final class Tracing implements AutoCloseable {
     }
 
     static Tracing configure(Map<String, String> properties, Map<String, String> env, Function<String, String> system) {
-        Map<String, String> own = normalized(properties);
-        if (!enabled(own, env, system)) {
-            return OFF;
-        }
-        OpenTelemetrySdk sdk;
-        try {
-            sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                    // the router exports traces only: no metrics or logs pipelines unless asked for; and OTLP over
-                    // HTTP as the specification's default (the Java SDK's own default is grpc, not shipped here)
-                    .addPropertiesSupplier(() -> Map.of("otel.service.name", "atrium-router",
-                            "otel.exporter.otlp.protocol", "http/protobuf",
-                            "otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
-                    .addPropertiesCustomizer(config -> own)
-                    .disableShutdownHook() // closed with the router, which flushes what is pending
-                    .build()
-                    .getOpenTelemetrySdk();
-        } catch (ConfigurationException | IllegalStateException e) { // a bad value; a protocol without its sender
-            Throwable cause = e;
-            while (cause.getCause() != null) {
-                cause = cause.getCause(); // autoconfigure wraps the reason in "Unexpected configuration error"
-            }
-            throw new IllegalStateException("OpenTelemetry tracing is misconfigured (OTEL_* variables or otel.* "
-                    + "properties): " + cause.getMessage(), e);
-        }
-        LOG.info("OpenTelemetry traces on: service {}, OTLP endpoint {}", serviceName(own, env, system),
-                endpoint(own, env, system));
-        return new Tracing(sdk);
+        OpenTelemetrySdk sdk = OpenTelemetrySetup.configure("atrium-router", properties, env, system);
+        return sdk == null ? OFF : new Tracing(sdk);
     }
 
     /** On when an OTLP endpoint (for all signals or for traces) is set and the SDK is not disabled. */
     static boolean enabled(Map<String, String> own, Map<String, String> env, Function<String, String> system) {
-        String disabled = value("otel.sdk.disabled", own, env, system);
-        return endpoint(own, env, system) != null && !"true".equalsIgnoreCase(disabled == null ? null : disabled.trim());
-    }
-
-    private static String endpoint(Map<String, String> own, Map<String, String> env, Function<String, String> system) {
-        String traces = value("otel.exporter.otlp.traces.endpoint", own, env, system);
-        return traces != null ? traces : value("otel.exporter.otlp.endpoint", own, env, system);
-    }
-
-    private static String serviceName(Map<String, String> own, Map<String, String> env, Function<String, String> system) {
-        String name = value("otel.service.name", own, env, system);
-        return name == null ? "atrium-router" : name;
-    }
-
-    /** The router's own property, else the system property, else the environment variable; blank = unset. */
-    private static String value(String key, Map<String, String> own, Map<String, String> env,
-                                Function<String, String> system) {
-        String[] sources = {own.get(key), system.apply(key), env.get(key.toUpperCase(Locale.ROOT).replace('.', '_'))};
-        for (String value : sources) {
-            if (value != null && !value.isBlank()) {
-                return value;
-            }
-        }
-        return null;
-    }
-
-    /** Keys as autoconfigure reads them: lower case, {@code -} as {@code .}, with the {@code otel.} prefix. */
-    private static Map<String, String> normalized(Map<String, String> properties) {
-        Map<String, String> out = new HashMap<>();
-        properties.forEach((key, value) -> {
-            String k = key.toLowerCase(Locale.ROOT).replace('-', '.');
-            out.put(k.startsWith("otel.") ? k : "otel." + k, value);
-        });
-        return Map.copyOf(out);
+        return OpenTelemetrySetup.enabled(own, env, system);
     }
 
     public boolean enabled() {
@@ -133,7 +69,7 @@ public final class Tracing implements AutoCloseable {
         if (sdk == null) {
             return TraceContext.continueOrStart(headers.apply(TraceContext.HEADER));
         }
-        Context caller = propagator.extract(Context.root(), headers, HEADERS);
+        Context caller = propagator.extract(Context.root(), headers, OpenTelemetrySetup.HEADERS);
         Span operation = tracer.spanBuilder(OperationSpans.UNKNOWN_OPERATION).setSpanKind(SpanKind.SERVER)
                 .setParent(caller).startSpan();
         SpanContext callerSpan = Span.fromContext(caller).getSpanContext();
@@ -149,16 +85,4 @@ public final class Tracing implements AutoCloseable {
             sdk.shutdown().join(10, TimeUnit.SECONDS);
         }
     }
-
-    private static final TextMapGetter<Function<String, String>> HEADERS = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Function<String, String> carrier) {
-            return List.of(); // the W3C propagators read their headers by name
-        }
-
-        @Override
-        public String get(Function<String, String> carrier, String key) {
-            return carrier == null ? null : carrier.apply(key);
-        }
-    };
 }

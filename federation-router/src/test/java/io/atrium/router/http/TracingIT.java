@@ -1,5 +1,7 @@
 package io.atrium.router.http;
 
+import io.atrium.policy.observability.OtlpReceiver;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;

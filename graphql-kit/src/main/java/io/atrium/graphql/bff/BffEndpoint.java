@@ -53,8 +53,15 @@ public final class BffEndpoint implements AutoCloseable {
     private final IdentityResolver identity;
     private final RouterForwarder router;
     private final BffObservations observations;
+    private final BffTracing tracing;
 
     public BffEndpoint(BffConfig config, ViewFollower views, HttpClient http, MeterRegistry registry) {
+        this(config, views, http, registry, null);
+    }
+
+    /** @param tracing OpenTelemetry spans, or null (off) */
+    BffEndpoint(BffConfig config, ViewFollower views, HttpClient http, MeterRegistry registry, BffTracing tracing) {
+        this.tracing = tracing;
         this.config = config;
         this.views = views;
         this.limits = new LimitsPolicy(config.endpoint().limits(), registry);
@@ -108,12 +115,32 @@ public final class BffEndpoint implements AutoCloseable {
     /** Runs one GraphQL request; never fails (failures are answered). */
     public CompletionStage<BffResult> execute(GraphQLHttpRequest request, HeaderLookup headers) {
         long started = System.nanoTime();
-        return run(request, headers).exceptionally(failure -> BffResult.errors(502, NO_STORE,
+        BffTracing.Request spans = tracing == null ? null : tracing.start(headers, request.client().name());
+        return run(request, spans == null ? headers : spans.toRouter(headers)).exceptionally(failure -> BffResult.errors(502, NO_STORE,
                         GraphQLErrorCodes.ROUTER_UNAVAILABLE, "the router did not answer; try again"))
                 .thenApply(result -> {
-                    observations.record(request, result, System.nanoTime() - started);
+                    observations.record(request, result, System.nanoTime() - started,
+                            spans != null ? spans.traceId() : callerTraceId(headers.get("traceparent")));
+                    if (spans != null) {
+                        spans.end(result);
+                    }
                     return result.withHeader("content-type", request.format().contentType());
                 });
+    }
+
+    /** The trace id of a well-formed W3C {@code traceparent} (version 00 layout), else null. */
+    static String callerTraceId(String traceparent) {
+        if (traceparent == null || traceparent.length() < 55 || traceparent.charAt(2) != '-' || traceparent.charAt(35) != '-') {
+            return null;
+        }
+        String id = traceparent.substring(3, 35);
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return null;
+            }
+        }
+        return id.equals("0".repeat(32)) ? null : id;
     }
 
     private CompletionStage<BffResult> run(GraphQLHttpRequest request, HeaderLookup headers) {
@@ -299,6 +326,9 @@ public final class BffEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tracing != null) {
+            tracing.close();
+        }
         documents.close();
         if (costBudget != null) {
             costBudget.close();

@@ -24,7 +24,8 @@ final class BffObservations {
         this.registry = registry;
     }
 
-    void record(GraphQLHttpRequest request, BffResult result, long nanos) {
+    /** @param traceId the request's trace id (its span's, else the caller's {@code traceparent}'s), or null */
+    void record(GraphQLHttpRequest request, BffResult result, long nanos, String traceId) {
         String client = tag(request.client().name());
         String version = tag(request.client().version());
         String operation = tag(result.operation());
@@ -32,8 +33,9 @@ final class BffObservations {
                 .tag("operation", operation).tag("status", Integer.toString(result.status()))
                 .register(registry).record(Duration.ofNanos(nanos));
         if (ACCESS.isInfoEnabled()) {
-            ACCESS.info("bff={} client={} version={} operation={} status={} bytes={} ms={}", bff, client, version,
-                    operation, result.status(), result.body().length, nanos / 1_000_000);
+            ACCESS.info("bff={} client={} version={} operation={} status={} bytes={} ms={} trace_id={}", bff, client,
+                    version, operation, result.status(), result.body().length, nanos / 1_000_000,
+                    traceId == null ? "-" : traceId);
         }
     }
 

@@ -17,9 +17,17 @@ public final class BffRuntime implements AutoCloseable {
     private final SubgraphPublisher publisher;
 
     public BffRuntime(BffConfig config, FederatedSubgraph fields, MeterRegistry registry) {
+        this(config, fields, registry, java.util.Map.of());
+    }
+
+    /**
+     * @param otel {@code otel.*} properties (over {@code OTEL_*}): OpenTelemetry spans of this BFF when they name an
+     *             OTLP endpoint ({@code io.atrium.policy.observability.OpenTelemetrySetup})
+     */
+    public BffRuntime(BffConfig config, FederatedSubgraph fields, MeterRegistry registry, java.util.Map<String, String> otel) {
         this.fields = fields;
         this.views = new ViewFollower(config, http);
-        this.endpoint = new BffEndpoint(config, views, http, registry);
+        this.endpoint = new BffEndpoint(config, views, http, registry, BffTracing.configure(config.name(), otel));
         views.start();
         this.publisher = config.subgraph() != null && fields != null ? new SubgraphPublisher(config, http, fields) : null;
         if (publisher != null) {

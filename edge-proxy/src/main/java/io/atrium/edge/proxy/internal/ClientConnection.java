@@ -164,6 +164,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
     /** The copy of the request for the route's shadow cluster (null when the exchange is not mirrored). */
     RequestMirror mirror;
     String traceparent;
+    /** This exchange's spans when tracing is on (null otherwise, or before it is known). */
+    io.atrium.edge.observe.EdgeTracing.Exchange spans;
     String protocol;
     long maxBody;
     long bodyBytesSeen;
@@ -392,6 +394,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         cacheContext = null;
         cacheFill = null;
         traceparent = null;
+        spans = null;
         upstreamHost = null;
         protocol = ch instanceof Http2StreamChannel ? "HTTP/2" : request.protocolVersion().text();
         maxBody = Long.MAX_VALUE;
@@ -652,6 +655,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
     void observe() {
         long duration = System.nanoTime() - startNanos;
         (route != null ? route.meters() : dataPath.noRouteMeters()).exchange(status, duration);
+        io.atrium.edge.observe.EdgeTracing tracing = dataPath.tracing();
+        if (tracing != null) {
+            if (spans == null) { // refused or answered before any upstream call
+                spans = startSpans(tracing);
+            }
+            spans.end(status);
+            spans = null;
+        }
         AccessLog log = dataPath.accessLog();
         if (log == null) {
             return;
@@ -660,6 +671,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
                 route != null ? route.name() : EdgeMetrics.NO_ROUTE, head.method().name(), ProblemResponses.pathOf(target), protocol,
                 clientIp, status, duration, upstreamNanos, upstreamNanos >= 0 && pool != null ? pool.authority() : null,
                 bodyBytesSeen, bytesOut, consumer));
+    }
+
+    /** The exchange's SERVER span, begun at its first byte, continuing the client's trace context. */
+    io.atrium.edge.observe.EdgeTracing.Exchange startSpans(io.atrium.edge.observe.EdgeTracing tracing) {
+        io.netty.handler.codec.http.HttpHeaders headers = head.headers();
+        return tracing.start(headers::get, startNanos, head.method().name(), route != null ? route.name() : EdgeMetrics.NO_ROUTE,
+                ProblemResponses.pathOf(target), protocol, requestId);
     }
 
     // ---------------------------------------------------------------- client timeouts

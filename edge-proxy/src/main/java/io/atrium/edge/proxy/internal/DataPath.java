@@ -56,6 +56,8 @@ public final class DataPath {
     private final ClientTimeouts timeouts;
     private final EdgeMetrics.RouteMeters noRouteMeters;
     private volatile int httpsRedirectPort;
+    /** OpenTelemetry spans, or null when tracing is off. */
+    private volatile io.atrium.edge.observe.EdgeTracing tracing;
     private final LongAdder activeExchanges = new LongAdder();
     private volatile boolean draining;
     /** Open HTTP/2 connections (a group forgets closed channels by itself). */
@@ -212,6 +214,15 @@ public final class DataPath {
     }
 
     /** The access log, or null when it is switched off. */
+    /** Spans from now on ({@code null}: none). */
+    public void tracing(io.atrium.edge.observe.EdgeTracing tracing) {
+        this.tracing = tracing;
+    }
+
+    io.atrium.edge.observe.EdgeTracing tracing() {
+        return tracing;
+    }
+
     AccessLog accessLog() {
         return accessLog;
     }

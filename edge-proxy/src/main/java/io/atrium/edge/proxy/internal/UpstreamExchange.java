@@ -77,8 +77,16 @@ final class UpstreamExchange {
             request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
             request.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
         }
-        c.traceparent = TraceContext.next(request.headers().get(TraceContext.TRACEPARENT));
-        request.headers().set(TraceContext.TRACEPARENT, c.traceparent);
+        io.atrium.edge.observe.EdgeTracing tracing = c.dataPath.tracing();
+        if (tracing == null) {
+            c.traceparent = TraceContext.next(request.headers().get(TraceContext.TRACEPARENT));
+            request.headers().set(TraceContext.TRACEPARENT, c.traceparent);
+        } else {
+            c.spans = c.startSpans(tracing);
+            request.headers().remove(TraceContext.TRACEPARENT).remove("tracestate");
+            c.spans.upstream(c.cluster.name(), request.headers()::set);
+            c.traceparent = request.headers().get(TraceContext.TRACEPARENT);
+        }
         request.setUri(upstreamTarget);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (traffic.mirror() != null && !c.wsRequested) {

@@ -1,4 +1,4 @@
-package io.atrium.router.http;
+package io.atrium.policy.observability;
 
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -16,13 +16,13 @@ import java.util.function.Predicate;
 /**
  * A minimal OTLP/HTTP traces receiver on loopback, as a collector would be: {@code POST /v1/traces} with a protobuf
  * {@code ExportTraceServiceRequest}, answered with an empty {@code ExportTraceServiceResponse}. It keeps every span
- * it received with its resource's {@code service.name}.
+ * it received with its resource's {@code service.name}. Shared with the deployables' tests (this module's test jar).
  */
-final class OtlpReceiver implements AutoCloseable {
+public final class OtlpReceiver implements AutoCloseable {
     /** A received span, ids in lower-case hex (parent empty for a root span). */
-    record Received(String service, String name, Span.SpanKind kind, String traceId, String spanId, String parentId,
+    public record Received(String service, String name, Span.SpanKind kind, String traceId, String spanId, String parentId,
                     Span span) {
-        String attribute(String key) {
+        public String attribute(String key) {
             return span.getAttributesList().stream().filter(a -> a.getKey().equals(key)).findFirst()
                     .map(a -> a.getValue().hasIntValue() ? String.valueOf(a.getValue().getIntValue())
                             : a.getValue().getStringValue())
@@ -34,7 +34,7 @@ final class OtlpReceiver implements AutoCloseable {
     private final List<Received> spans = new ArrayList<>();
     private int exports;
 
-    OtlpReceiver() throws Exception {
+    public OtlpReceiver() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/traces", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -59,7 +59,7 @@ final class OtlpReceiver implements AutoCloseable {
     }
 
     /** The OTLP endpoint (base URL, as in {@code OTEL_EXPORTER_OTLP_ENDPOINT}). */
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -82,7 +82,7 @@ final class OtlpReceiver implements AutoCloseable {
     }
 
     /** The spans of one trace, once {@code until} holds for them (bounded: fails after 10 s). */
-    synchronized List<Received> await(String traceId, Predicate<List<Received>> until) throws InterruptedException {
+    public synchronized List<Received> await(String traceId, Predicate<List<Received>> until) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             List<Received> trace = trace(traceId);
@@ -97,11 +97,11 @@ final class OtlpReceiver implements AutoCloseable {
         }
     }
 
-    synchronized List<Received> trace(String traceId) {
+    public synchronized List<Received> trace(String traceId) {
         return spans.stream().filter(s -> s.traceId().equals(traceId)).toList();
     }
 
-    synchronized int exports() {
+    public synchronized int exports() {
         return exports;
     }
 
