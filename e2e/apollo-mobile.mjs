@@ -63,9 +63,14 @@ const manifestFile = join(here, "build", "persisted-query-manifest.json");
 const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
 check("manifest generated from e2e/mobile-operations/*.graphql", manifest.operations.length >= 2,
   manifest.operations.map(o => o.name).join(", "));
-execFileSync(launcher, ["operations", "publish", "--client", app.name, "--version", app.version, manifestFile],
-  { stdio: ["ignore", "ignore", "inherit"] });
-check(`manifest published for ${app.name} ${app.version}`, true);
+try {
+  execFileSync(launcher, ["operations", "publish", "--client", app.name, "--version", app.version, manifestFile],
+    { stdio: ["ignore", "ignore", "inherit"] });   // the registry's refusal, if any, goes to stderr
+  check(`manifest published for ${app.name} ${app.version}`, true);
+} catch (e) {
+  check(`manifest published for ${app.name} ${app.version}`, false, `./atrium operations publish exited ${e.status}`);
+  process.exit(1);
+}
 
 const byName = Object.fromEntries(manifest.operations.map(o => [o.name, o]));
 const appClient = client({ generateHash: generatePersistedQueryIdsFromManifest({ loadManifest: () => manifest }).generateHash });
