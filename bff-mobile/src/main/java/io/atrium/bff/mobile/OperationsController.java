@@ -46,7 +46,8 @@ import java.util.concurrent.CompletionStage;
  */
 @Controller("/v1/ops")
 final class OperationsController {
-    private static final String VARY = "apollographql-client-name, apollographql-client-version, x-atrium-assertion";
+    /** The answer is always JSON, so not {@code accept}: the caller's credentials and the app's name and version. */
+    private static final String VARY = String.join(", ", BffEndpoint.ANSWER_HEADERS);
     private static final Set<String> TEXT_TYPES = Set.of("String", "ID");
     private static final java.util.regex.Pattern LIST = java.util.regex.Pattern.compile("\\s*,\\s*");
 

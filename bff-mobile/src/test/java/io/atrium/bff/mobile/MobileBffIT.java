@@ -191,13 +191,48 @@ class MobileBffIT {
         String etag = first.headers().firstValue("etag").orElseThrow();
         // the router's policy, merged from the products subgraph's, reaches the app (no credentials: shareable)
         assertThat(first.headers().firstValue("cache-control")).contains("public, max-age=60");
-        assertThat(first.headers().firstValue("vary").orElseThrow()).contains("apollographql-client-version");
+        assertThat(vary(first)).contains("apollographql-client-name", "apollographql-client-version", "authorization",
+                "x-atrium-assertion").doesNotContain("accept");
+        assertThat(vary(first)).hasSize(6);
         Map<String, String> conditional = new java.util.HashMap<>(app);
         conditional.put("if-none-match", etag);
         HttpResponse<String> again = stack.get("/v1/ops/TopProducts?first=2", conditional);
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
+        assertThat(vary(again)).isEqualTo(vary(first));
         assertThat(stack.get("/v1/ops/TopProducts?first=3", conditional).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void getAnswersNameInVaryTheRequestHeadersTheyDependOn() {
+        String url = "/graphql?extensions=" + java.net.URLEncoder.encode("{\"persistedQuery\":{\"version\":1,"
+                + "\"sha256Hash\":\"" + Sha256.hex(TOP) + "\"}}", java.nio.charset.StandardCharsets.UTF_8)
+                + "&variables=" + java.net.URLEncoder.encode("{\"first\":2}", java.nio.charset.StandardCharsets.UTF_8);
+        Map<String, String> ios = Map.of("apollographql-client-name", "ios", "apollographql-client-version", "5.2.0",
+                "apollo-require-preflight", "true", "accept", "application/graphql-response+json");
+        HttpResponse<String> answer = stack.get(url, ios);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).contains("Product 2").doesNotContain("errors");
+        assertThat(answer.headers().firstValue("content-type")).get().asString().startsWith("application/graphql-response+json");
+        assertThat(vary(answer)).containsExactlyInAnyOrder("accept", "authorization", "x-atrium-assertion",
+                "apollographql-client-name", "apollographql-client-version", "graphql-client-name", "graphql-client-version");
+
+        // the same URL answered differently for each header a cache must key on: the app version, the media type
+        Map<String, String> older = new java.util.HashMap<>(ios);
+        older.put("apollographql-client-version", "4.9.0");
+        HttpResponse<String> tooOld = stack.get(url, older);
+        assertThat(code(tooOld)).isEqualTo("APP_UPDATE_REQUIRED");
+        assertThat(vary(tooOld)).contains("apollographql-client-version");
+        Map<String, String> legacy = new java.util.HashMap<>(ios);
+        legacy.put("accept", "application/json");
+        HttpResponse<String> json = stack.get(url, legacy);
+        assertThat(json.headers().firstValue("content-type")).get().asString().startsWith("application/json");
+        assertThat(vary(json)).contains("accept");
+    }
+
+    private static List<String> vary(HttpResponse<String> response) {
+        return response.headers().allValues("vary").stream()
+                .flatMap(value -> java.util.Arrays.stream(value.split(","))).map(String::strip).toList();
     }
 
     @Test

@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * Conditional GETs on {@code /web/graphql} (APQ over GET): a successful answer without errors gets a strong
- * {@code ETag} (SHA-256 of the body) and {@code Vary: Cookie} (the body depends on the session); a request whose
- * {@code If-None-Match} names it gets {@code 304 Not Modified} with no body. Answers with errors are never tagged
- * (they must not be revalidated into a cache), and the answer's own {@code Cache-Control} is kept.
+ * {@code ETag} (SHA-256 of the body); a request whose {@code If-None-Match} names it gets {@code 304 Not Modified}
+ * with no body. Answers with errors are never tagged (they must not be revalidated into a cache), and the answer's own
+ * {@code Cache-Control} and {@code Vary} (the controller's: the kit's headers and Cookie) are kept, on a 304 too.
  */
 final class ConditionalGet {
     private ConditionalGet() {
@@ -25,7 +25,6 @@ final class ConditionalGet {
         String etag = "\"" + sha256(result.body()) + "\"";
         Map<String, String> headers = new LinkedHashMap<>(result.headers());
         headers.put("etag", etag);
-        headers.merge("vary", "Cookie", (old, add) -> old + ", " + add);
         if (matches(ifNoneMatch, etag)) {
             headers.remove("content-type");
             return new BffResult(304, headers, new byte[0]);

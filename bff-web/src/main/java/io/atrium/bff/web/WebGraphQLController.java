@@ -34,9 +34,10 @@ final class WebGraphQLController {
 
     @Get(uri = "/web/graphql", produces = MediaType.ALL)
     CompletionStage<MutableHttpResponse<byte[]>> get(HttpRequest<?> request) {
+        // the kit's Vary (accept, credentials, app name and version), and Cookie: the session picks the caller
         return bff.runtime().endpoint().get(browserHeaders(request), request.getUri().getRawQuery())
-                .thenApply(result -> response(request,
-                        ConditionalGet.apply(request.getHeaders().get("If-None-Match"), result)));
+                .thenApply(result -> response(request, ConditionalGet.apply(request.getHeaders().get("If-None-Match"),
+                        result.withHeader("vary", varyWithCookie(result.headers().get("vary"))))));
     }
 
     @Post(uri = "/subgraph", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
@@ -53,6 +54,10 @@ final class WebGraphQLController {
         return name -> name.equalsIgnoreCase("authorization")
                 ? WebCaller.authorizationHeader(request).orElse(null)
                 : request.getHeaders().get(name);
+    }
+
+    static String varyWithCookie(String vary) {
+        return vary == null || vary.isBlank() ? "Cookie" : vary + ", Cookie";
     }
 
     static HeaderLookup headers(HttpRequest<?> request) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ConditionalGetTest {
     private static BffResult answer(int status, String body) {
         return new BffResult(status, Map.of("content-type", "application/graphql-response+json",
-                "cache-control", "private, max-age=30"), body.getBytes(StandardCharsets.UTF_8));
+                "cache-control", "private, max-age=30", "vary", "accept, Cookie"), body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -18,12 +18,13 @@ class ConditionalGetTest {
         BffResult first = ConditionalGet.apply(null, answer(200, "{\"data\":{\"productPage\":{\"product\":{\"upc\":\"1\"}}}}"));
         String etag = first.headers().get("etag");
         assertThat(etag).matches("\"[0-9a-f]{32}\"");
-        assertThat(first.headers()).containsEntry("vary", "Cookie").containsEntry("cache-control", "private, max-age=30");
+        assertThat(first.headers()).containsEntry("vary", "accept, Cookie").containsEntry("cache-control", "private, max-age=30");
 
         BffResult again = ConditionalGet.apply(etag, answer(200, "{\"data\":{\"productPage\":{\"product\":{\"upc\":\"1\"}}}}"));
         assertThat(again.status()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
-        assertThat(again.headers()).containsEntry("etag", etag).doesNotContainKey("content-type");
+        assertThat(again.headers()).containsEntry("etag", etag).containsEntry("vary", "accept, Cookie")
+                .doesNotContainKey("content-type");
 
         BffResult changed = ConditionalGet.apply(etag, answer(200, "{\"data\":{\"productPage\":{\"product\":{\"upc\":\"2\"}}}}"));
         assertThat(changed.status()).isEqualTo(200);

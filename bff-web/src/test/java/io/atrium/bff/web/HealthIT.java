@@ -29,6 +29,21 @@ class HealthIT {
     }
 
     @Test
+    void graphqlGetAnswersVaryOnTheSessionCookieAndTheForwardedHeaders() {
+        // no router here, so the answer is SCHEMA_NOT_READY; what counts is that a GET names what it depends on
+        var answer = org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.micronaut.http.client.exceptions.HttpClientResponseException.class,
+                () -> client.toBlocking().exchange(HttpRequest.GET("/web/graphql?query=%7B__typename%7D")
+                        .header("apollo-require-preflight", "true"), String.class));
+        assertThat(answer.getStatus().getCode()).isEqualTo(503);
+        assertThat(answer.getResponse().getBody(String.class)).get().asString().contains("SCHEMA_NOT_READY");
+        assertThat(java.util.Arrays.stream(answer.getResponse().getHeaders().getAll("vary").stream()
+                .collect(java.util.stream.Collectors.joining(",")).split(",")).map(String::strip).toList())
+                .containsExactlyInAnyOrder("accept", "authorization", "x-atrium-assertion", "apollographql-client-name",
+                        "apollographql-client-version", "graphql-client-name", "graphql-client-version", "Cookie");
+    }
+
+    @Test
     void unknownPathsGetProblemDocuments() {
         var refused = org.assertj.core.api.Assertions.catchThrowableOfType(
                 io.micronaut.http.client.exceptions.HttpClientResponseException.class,

@@ -44,6 +44,18 @@ public final class BffEndpoint implements AutoCloseable {
     private static final Map<String, String> REVALIDATE = Map.of("cache-control", "private, no-cache, must-revalidate");
     private static final Map<String, String> NO_STORE = Map.of("cache-control", "no-store");
 
+    /**
+     * The request headers a forwarded answer depends on besides its URL: the caller's credentials and the app's name and
+     * version, which {@link RouterForwarder} passes on and the view's operations and limits are chosen by (the trace
+     * headers and {@code x-request-id} it passes too change no answer). A cache keyed on less would give one caller's
+     * or one app version's answer to another.
+     */
+    public static final List<String> ANSWER_HEADERS = List.of("authorization", "x-atrium-assertion",
+            "apollographql-client-name", "apollographql-client-version", "graphql-client-name", "graphql-client-version");
+
+    /** {@code Vary} of every GET answer: {@link #ANSWER_HEADERS} and {@code accept} (it picks the media type). */
+    public static final String GET_VARY = "accept, " + String.join(", ", ANSWER_HEADERS);
+
     private final BffConfig config;
     private final ViewFollower views;
     private final LimitsPolicy limits;
@@ -88,9 +100,13 @@ public final class BffEndpoint implements AutoCloseable {
         return parsed(GraphQLHttpParser.post(headers, body == null ? new byte[0] : body), headers);
     }
 
-    /** A GraphQL-over-HTTP GET (raw query string) through {@link #execute}. */
+    /**
+     * A GraphQL-over-HTTP GET (raw query string) through {@link #execute}; the answer names in {@code Vary}
+     * ({@link #GET_VARY}) the request headers it depends on, as HTTP caches need for a GET.
+     */
     public CompletionStage<BffResult> get(HeaderLookup headers, String rawQuery) {
-        return parsed(GraphQLHttpParser.get(headers, rawQuery == null ? "" : rawQuery), headers);
+        return parsed(GraphQLHttpParser.get(headers, rawQuery == null ? "" : rawQuery), headers)
+                .thenApply(result -> result.withHeader("vary", GET_VARY));
     }
 
     /** A request of the router to the BFF's own fields (its subgraph), answered by {@code fields}. */
