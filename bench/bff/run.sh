@@ -105,6 +105,30 @@ done
 cmp -s "$WORK/router.answer.json" "$WORK/bff.answer.json" || die "the BFF and the router answer differently ($WORK/*.answer.json)"
 say "bff-mobile and the router give the same answer ($(wc -c < "$WORK/bff.answer.json") bytes)."
 
+# The cheaper paths: the same query revalidated by GET /v1/ops/TestQuery with the ETag of its answer (304), and three
+# operations in one batched POST.
+ETAG=$(curl -fsS -m 10 -D - -o /dev/null -H 'apollographql-client-name: bench' -H 'apollographql-client-version: 1.0.0' \
+  "http://127.0.0.1:$BFF_PORT/v1/ops/TestQuery" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag" {print $2}')
+[ -n "$ETAG" ] || die "GET /v1/ops/TestQuery answered no ETag (see $WORK/bff-mobile.log)"
+status=$(curl -sS -m 10 -o /dev/null -w '%{http_code}' -H 'apollographql-client-name: bench' \
+  -H 'apollographql-client-version: 1.0.0' -H "If-None-Match: $ETAG" "http://127.0.0.1:$BFF_PORT/v1/ops/TestQuery")
+[ "$status" = 304 ] || die "a revalidation with the answer's ETag got $status, not 304"
+export BENCH_ETAG="$ETAG"
+cat > "$WORK/revalidate.lua" <<'LUA'
+wrk.method = "GET"
+wrk.headers["apollographql-client-name"] = "bench"
+wrk.headers["apollographql-client-version"] = "1.0.0"
+wrk.headers["If-None-Match"] = os.getenv("BENCH_ETAG")
+LUA
+node -e 'const fs=require("fs");const one=fs.readFileSync(process.argv[1],"utf8");fs.writeFileSync(process.argv[2],"["+[one,one,one].join(",")+"]")' \
+  "$WORK/bff-request.json" "$WORK/bff-batch.json"
+sed "s|os.getenv(\"BENCH_BFF_JSON\")|\"$WORK/bff-batch.json\"|" "$BFF_HERE/query.lua" > "$WORK/batch.lua"
+curl -fsS -m 10 -o "$WORK/batch.answer.json" -H 'content-type: application/json' -H 'apollographql-client-name: bench' \
+  -H 'apollographql-client-version: 1.0.0' --data-binary @"$WORK/bff-batch.json" "http://127.0.0.1:$BFF_PORT/graphql" ||
+  die "the batched request failed"
+node -e 'const a=JSON.parse(require("fs").readFileSync(process.argv[1]));if(!Array.isArray(a)||a.length!==3||a.some(r=>r.errors))process.exit(1)' \
+  "$WORK/batch.answer.json" || die "the batch did not answer three error-free results ($WORK/batch.answer.json)"
+
 say "Warming up ($WARMUP s each) ..."
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$HERE/query.lua" "http://127.0.0.1:$ROUTER_PORT/graphql" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$BFF_HERE/query.lua" "http://127.0.0.1:$BFF_PORT/graphql" >/dev/null
@@ -124,16 +148,26 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "$line" >> "$results"
   awk -v line="$line" -v t=$((router_after - router_before)) -v hz="$hz" \
     'BEGIN { split(line, f, " "); printf "router-behind-bff %s %s %s %.1f %s\n", f[2], f[3], f[4], (f[6] > 0 ? t / hz * 1e6 / f[6] : 0), f[6] }' >> "$results"
+  # The cheaper paths, CPU of the BFF and the router together per request (per operation for the batch of 3).
+  run_wrk bff-304 "$BFF_PID" "$ROUTER_PID" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/revalidate.lua" \
+    "http://127.0.0.1:$BFF_PORT/v1/ops/TestQuery" >> "$results"
+  run_wrk bff-batch3 "$BFF_PID" "$ROUTER_PID" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/batch.lua" \
+    "http://127.0.0.1:$BFF_PORT/graphql" >> "$results"
 done
 
 stat() { awk -v l="$1" -v c="$2" '$1==l {print $c}' "$results" | median; }
 say ""
 say "hop                  rps(median)  p50_ms   p99_ms  cpu_ms/req"
-for hop in router bff router-behind-bff; do
+for hop in router bff router-behind-bff bff-304 bff-batch3; do
   printf '%-20s %11.1f %7.2f %8.2f %11.3f\n' "$hop" "$(stat "$hop" 2)" "$(stat "$hop" 3)" "$(stat "$hop" 4)" \
     "$(awk -v us="$(stat "$hop" 5)" 'BEGIN { print us / 1000 }')"
 done
 say "(router: the router alone; bff: the whole path through bff-mobile, CPU of the BFF process only;"
-say " router-behind-bff: the router's CPU per request in the same runs)"
+say " router-behind-bff: the router's CPU per request in the same runs; bff-304: GET /v1/ops revalidated with the"
+say " answer's ETag; bff-batch3: three operations per POST; both with the CPU of the BFF and the router together)"
+awk -v single="$(awk -v b="$(stat bff 5)" -v r="$(stat router-behind-bff 5)" 'BEGIN { print b + r }')" \
+  -v revalidated="$(stat bff-304 5)" -v batch="$(stat bff-batch3 5)" \
+  'BEGIN { printf "bff cheaper paths (cpu per operation vs the single uncached request, bff+router): 304=%.2f batch3=%.2f\n",
+           (single > 0 ? revalidated / single : 0), (single > 0 ? batch / 3 / single : 0) }'
 awk -v bff="$(stat bff 5)" -v router="$(stat router 5)" -v p99b="$(stat bff 4)" -v p99r="$(stat router 4)" \
   'BEGIN { printf "bff overhead: cpu=%.2f p99_ms=%.1f\n", (router > 0 ? bff / router : 0), p99b - p99r }'

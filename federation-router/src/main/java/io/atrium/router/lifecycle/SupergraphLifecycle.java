@@ -51,7 +51,8 @@ public final class SupergraphLifecycle implements AutoCloseable {
     private final ResilientTransport transport;
     /** Connector subgraphs (REST, gRPC) are answered by these, in order; see {@link ConnectorProvider}. */
     private final java.util.List<ConnectorProvider> connectors =
-            java.util.List.of(new io.atrium.router.connector.rest.RestConnectorProvider(),
+            java.util.List.of(new io.atrium.router.connector.rest.RestConnectorProvider(
+                    io.micrometer.core.instrument.Metrics.globalRegistry, http),
                     new io.atrium.router.connector.grpc.GrpcConnectorProvider());
     private final AtomicReference<LiveSupergraph> live = new AtomicReference<>();
     private final java.util.List<java.util.function.Consumer<RegistryState>> registryListeners =

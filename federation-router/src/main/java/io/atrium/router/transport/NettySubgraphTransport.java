@@ -78,22 +78,90 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
         if (request.h2c() || !"http".equalsIgnoreCase(request.url().getScheme())) {
             return jdk.get().fetch(request);
         }
-        CompletableFuture<SubgraphResponse> result = new CompletableFuture<>();
         FullHttpRequest http;
         try {
             http = encode(request);
         } catch (RuntimeException e) {
-            result.completeExceptionally(new SubgraphFetchException(
+            return CompletableFuture.failedFuture(new SubgraphFetchException(
                     "HTTP fetch failed from '" + request.subgraphName() + "': " + e.getMessage(), e));
-            return result;
         }
+        return submit(request.subgraphName(), request.url(), request.timeout(), http, response -> SubgraphResponses.parse(
+                request.subgraphName(), response.status().code(), bytes(response.content()),
+                response.headers().contains(HttpHeaderNames.CACHE_CONTROL)
+                        ? SubgraphResponses.cacheControl(response.headers().getAll(HttpHeaderNames.CACHE_CONTROL))
+                        : null));
+    }
+
+    /**
+     * One plain HTTP/1.1 request to an {@code http} URL (a REST connector's backend call), on the calling event loop's
+     * keep-alive connections as subgraph fetches are: sent at most once, failed with a {@link SubgraphFetchException}
+     * carrying its {@code AttemptOutcome}.
+     *
+     * @param name    what the messages call the backend
+     * @param headers request headers (Host and Content-Length are set here)
+     * @param body    null for none
+     */
+    public CompletionStage<HttpReply> exchange(String name, String method, URI url, Map<String, String> headers,
+                                               byte[] body, java.time.Duration timeout) {
+        FullHttpRequest http;
+        try {
+            ByteBuf content = body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
+            http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), target(url), content);
+            HttpHeaders out = http.headers();
+            headers.forEach(out::set);
+            out.set(HttpHeaderNames.HOST, authority(url));
+            if (body != null || !method.equals("GET") && !method.equals("HEAD") && !method.equals("DELETE")) {
+                out.set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new SubgraphFetchException(
+                    "HTTP call failed to '" + name + "': " + e.getMessage(), e));
+        }
+        return submit(name, url, timeout, http, response -> {
+            Map<String, java.util.List<String>> replyHeaders = new HashMap<>();
+            for (Map.Entry<String, String> header : response.headers()) {
+                replyHeaders.computeIfAbsent(header.getKey().toLowerCase(java.util.Locale.ROOT),
+                        k -> new java.util.ArrayList<>(1)).add(header.getValue());
+            }
+            return new HttpReply(response.status().code(), replyHeaders, bytes(response.content()));
+        });
+    }
+
+    /** A backend's answer: status, headers (lower-case names), body bytes (empty when none). */
+    public record HttpReply(int status, Map<String, java.util.List<String>> headers, byte[] body) {
+    }
+
+    private <T> CompletionStage<T> submit(String name, URI url, java.time.Duration timeout, FullHttpRequest http,
+                                          Decoder<T> decoder) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Exchange<T> exchange = new Exchange<>(name, url, timeout, http, decoder, result);
         EventLoop loop = currentLoop();
         if (loop.inEventLoop()) {
-            start(loop, request, http, result);
+            start(loop, exchange);
         } else {
-            loop.execute(() -> start(loop, request, http, result));
+            loop.execute(() -> start(loop, exchange));
         }
         return result;
+    }
+
+    /** Reads a whole response into what the caller gets; a {@link SubgraphFetchException} fails the exchange. */
+    @FunctionalInterface
+    private interface Decoder<T> {
+        T decode(FullHttpResponse response);
+    }
+
+    private static byte[] bytes(ByteBuf content) {
+        return content.hasArray() && content.arrayOffset() == 0 && content.readerIndex() == 0
+                && content.array().length == content.readableBytes() ? content.array() : ByteBufUtil.getBytes(content);
+    }
+
+    private static String target(URI url) {
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        return url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
+    }
+
+    private static String authority(URI url) {
+        return url.getPort() < 0 ? url.getHost() : url.getHost() + ":" + url.getPort();
     }
 
     /** The calling thread's event loop when a socket channel can live on it, else a loop of the transport's own. */
@@ -150,11 +218,9 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
     private static FullHttpRequest encode(SubgraphRequest request) {
         ByteBuf content = Unpooled.wrappedBuffer(request.body());
         URI url = request.url();
-        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        String target = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
-        FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, target, content);
+        FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, target(url), content);
         HttpHeaders headers = http.headers();
-        headers.set(HttpHeaderNames.HOST, url.getPort() < 0 ? url.getHost() : url.getHost() + ":" + url.getPort());
+        headers.set(HttpHeaderNames.HOST, authority(url));
         headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         headers.set(HttpHeaderNames.ACCEPT, "application/graphql-response+json, application/json");
         headers.set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
@@ -162,14 +228,13 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
         return http;
     }
 
-    private void start(EventLoop loop, SubgraphRequest request, FullHttpRequest http, CompletableFuture<SubgraphResponse> result) {
-        Exchange exchange = new Exchange(request, http, result);
-        exchange.timer = loop.schedule(() -> exchange.fail(new SubgraphFetchException("HTTP fetch failed from '"
-                + request.subgraphName() + "': timed out after " + request.timeout().toMillis() + " ms", null,
+    private void start(EventLoop loop, Exchange<?> exchange) {
+        exchange.timer = loop.schedule(() -> exchange.fail(new SubgraphFetchException(exchange.what()
+                + ": timed out after " + exchange.timeout.toMillis() + " ms", null,
                 AttemptOutcome.Failure.PER_TRY_TIMEOUT)),
-                request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                exchange.timeout.toMillis(), TimeUnit.MILLISECONDS);
         LoopPool pool = pools.computeIfAbsent(loop, l -> new LoopPool());
-        Origin origin = Origin.of(request.url());
+        Origin origin = Origin.of(exchange.url);
         Channel idle = pool.poll(origin);
         if (idle != null) {
             send(idle, exchange, pool, origin);
@@ -178,7 +243,7 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
         }
     }
 
-    private void connect(EventLoop loop, Exchange exchange, LoopPool pool, Origin origin) {
+    private void connect(EventLoop loop, Exchange<?> exchange, LoopPool pool, Origin origin) {
         new Bootstrap().group(loop).channel(socketChannel(loop))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
@@ -194,12 +259,12 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
                     if (connected.isSuccess()) {
                         send(connected.channel(), exchange, pool, origin);
                     } else {
-                        exchange.fail(failure(exchange.request, connected.cause(), AttemptOutcome.Failure.CONNECT_FAILED));
+                        exchange.fail(failure(exchange, connected.cause(), AttemptOutcome.Failure.CONNECT_FAILED));
                     }
                 });
     }
 
-    private void send(Channel channel, Exchange exchange, LoopPool pool, Origin origin) {
+    private void send(Channel channel, Exchange<?> exchange, LoopPool pool, Origin origin) {
         if (exchange.done) {
             pool.offer(origin, channel); // timed out while connecting
             return;
@@ -220,24 +285,36 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
         });
     }
 
-    private static SubgraphFetchException failure(SubgraphRequest request, Throwable cause, AttemptOutcome outcome) {
+    private static SubgraphFetchException failure(Exchange<?> exchange, Throwable cause, AttemptOutcome outcome) {
         String what = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-        return new SubgraphFetchException("HTTP fetch failed from '" + request.subgraphName() + "': " + what, cause, outcome);
+        return new SubgraphFetchException(exchange.what() + ": " + what, cause, outcome);
     }
 
     /** One request in flight: completes its future exactly once, on the event loop. */
-    private static final class Exchange {
-        final SubgraphRequest request;
+    private static final class Exchange<T> {
+        final String name;
+        final URI url;
+        final java.time.Duration timeout;
         final FullHttpRequest http;
-        final CompletableFuture<SubgraphResponse> result;
+        final Decoder<T> decoder;
+        final CompletableFuture<T> result;
         ScheduledFuture<?> timer;
         Channel channel;
         boolean done;
 
-        Exchange(SubgraphRequest request, FullHttpRequest http, CompletableFuture<SubgraphResponse> result) {
-            this.request = request;
+        Exchange(String name, URI url, java.time.Duration timeout, FullHttpRequest http, Decoder<T> decoder,
+                 CompletableFuture<T> result) {
+            this.name = name;
+            this.url = url;
+            this.timeout = timeout;
             this.http = http;
+            this.decoder = decoder;
             this.result = result;
+        }
+
+        /** The start of a failure's message: the subgraph's (or backend's) name. */
+        String what() {
+            return "HTTP fetch failed from '" + name + "'";
         }
 
         void fail(SubgraphFetchException failure) {
@@ -251,11 +328,19 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
             result.completeExceptionally(failure);
         }
 
-        void succeed(SubgraphResponse response) {
-            if (!done) {
-                finish();
-                result.complete(response);
+        void succeed(FullHttpResponse response) {
+            if (done) {
+                return;
             }
+            T decoded;
+            try {
+                decoded = decoder.decode(response);
+            } catch (SubgraphFetchException e) {
+                fail(e);
+                return;
+            }
+            finish();
+            result.complete(decoded);
         }
 
         private void finish() {
@@ -269,7 +354,7 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
     private static final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
         private final LoopPool pool;
         private final Origin origin;
-        Exchange current;
+        Exchange<?> current;
 
         ResponseHandler(LoopPool pool, Origin origin) {
             this.pool = pool;
@@ -278,15 +363,12 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-            Exchange exchange = current;
+            Exchange<?> exchange = current;
             current = null;
             if (exchange == null || exchange.done) {
                 ctx.close(); // an answer nobody waits for (timed out): the connection's state is unknown
                 return;
             }
-            ByteBuf content = response.content();
-            byte[] bytes = content.hasArray() && content.arrayOffset() == 0 && content.readerIndex() == 0
-                    && content.array().length == content.readableBytes() ? content.array() : ByteBufUtil.getBytes(content);
             boolean reusable = HttpUtil.isKeepAlive(response) && response.decoderResult().isSuccess();
             exchange.channel = null;
             if (reusable) {
@@ -294,38 +376,28 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
             } else {
                 ctx.close();
             }
-            SubgraphResponse parsed;
-            try {
-                parsed = SubgraphResponses.parse(exchange.request.subgraphName(), response.status().code(), bytes,
-                        response.headers().contains(HttpHeaderNames.CACHE_CONTROL)
-                                ? SubgraphResponses.cacheControl(response.headers().getAll(HttpHeaderNames.CACHE_CONTROL))
-                                : null);
-            } catch (SubgraphFetchException e) {
-                exchange.fail(e);
-                return;
-            }
-            exchange.succeed(parsed);
+            exchange.succeed(response);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             pool.remove(origin, ctx.channel());
-            Exchange exchange = current;
+            Exchange<?> exchange = current;
             current = null;
             if (exchange != null) {
                 // Written, then closed: the subgraph may have received (and acted on) the request.
-                exchange.fail(new SubgraphFetchException("HTTP fetch failed from '" + exchange.request.subgraphName()
-                        + "': the connection closed before the response was complete", null,
+                exchange.fail(new SubgraphFetchException(exchange.what()
+                        + ": the connection closed before the response was complete", null,
                         AttemptOutcome.Failure.RESET_BEFORE_RESPONSE));
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            Exchange exchange = current;
+            Exchange<?> exchange = current;
             current = null;
             if (exchange != null) {
-                exchange.fail(failure(exchange.request, cause, AttemptOutcome.Failure.RESET_BEFORE_RESPONSE));
+                exchange.fail(failure(exchange, cause, AttemptOutcome.Failure.RESET_BEFORE_RESPONSE));
             }
             ctx.close();
         }

@@ -14,6 +14,8 @@ import io.atrium.router.connector.rest.ConnectSpec.Source;
 import io.atrium.router.connector.rest.selection.JsonSelection;
 import io.atrium.router.json.Json;
 import io.atrium.router.json.JsonException;
+import io.atrium.router.transport.NettySubgraphTransport;
+import io.atrium.router.transport.SubgraphFetchException;
 import io.atrium.policy.resilience.AttemptOutcome;
 import java.net.ConnectException;
 import java.net.URI;
@@ -45,6 +47,8 @@ final class RestConnector {
     private final String baseUrl;
     private final Map<String, Object> config;
     private final HttpClient http;
+    /** {@code http} backends are called on the router's event loops (the subgraphs' Netty client); null: JDK only. */
+    private final NettySubgraphTransport netty;
     private final BackendCalls calls;
     private final CallSite site;
     private final boolean safe;
@@ -54,7 +58,8 @@ final class RestConnector {
     }
 
     RestConnector(String subgraph, Connect connect, Source source, URI baseOverride, Map<String, Object> config,
-                  HttpClient http, BackendCalls calls) {
+                  HttpClient http, NettySubgraphTransport netty, BackendCalls calls) {
+        this.netty = netty;
         this.subgraph = subgraph;
         this.connect = connect;
         this.source = source;
@@ -87,22 +92,31 @@ final class RestConnector {
         vars.put("$config", config);
         vars.put("$context", Map.of());
         vars.put("$request", Map.of("headers", multi(context.headers())));
-        HttpRequest.Builder request;
+        Prepared request;
         try {
             request = request(vars);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(Failures.fetch(site, "the connector's request is not valid: "
                     + e.getMessage(), null));
         }
-        java.util.function.BiConsumer<String, String> traceHeaders = context.spans() == null ? null : request::setHeader;
-        return calls.<Reply>call(site, safe, context, traceHeaders, timeout -> http.sendAsync(request.timeout(timeout).build(),
-                        HttpResponse.BodyHandlers.ofByteArray())
-                .handle((response, error) -> {
-                    if (error != null) {
-                        throw failure(error);
-                    }
-                    return Attempted.of(response.statusCode(), reply(response));
-                })).thenApply(attempted -> {
+        java.util.function.BiConsumer<String, String> traceHeaders = context.spans() == null ? null : request.headers()::put;
+        boolean onLoop = netty != null && "http".equalsIgnoreCase(request.url().getScheme());
+        return calls.<Reply>call(site, safe, context, traceHeaders, timeout -> (onLoop
+                ? netty.exchange(site.backend(), request.method(), request.url(), request.headers(), request.body(), timeout)
+                        .handle((response, error) -> {
+                            if (error != null) {
+                                throw failure(error);
+                            }
+                            return Attempted.of(response.status(), reply(response.status(), response.headers(),
+                                    response.body()));
+                        })
+                : http.sendAsync(request.jdk(timeout), HttpResponse.BodyHandlers.ofByteArray())
+                        .handle((response, error) -> {
+                            if (error != null) {
+                                throw failure(error);
+                            }
+                            return Attempted.of(response.statusCode(), reply(response));
+                        }))).thenApply(attempted -> {
                     // the backend's caching policy passes through to the router's answer (several fields are one list)
                     List<String> cacheControl = attempted.value().headers().get("cache-control");
                     context.cachePolicy().add(cacheControl == null ? null : String.join(", ", cacheControl));
@@ -110,7 +124,17 @@ final class RestConnector {
                 });
     }
 
-    private HttpRequest.Builder request(Map<String, Object> vars) {
+    /** A backend request, built once per call (its headers take the trace context before each attempt). */
+    private record Prepared(String method, URI url, Map<String, String> headers, byte[] body) {
+        HttpRequest jdk(java.time.Duration timeout) {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(timeout);
+            headers.forEach(builder::header);
+            return builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        }
+    }
+
+    private Prepared request(Map<String, Object> vars) {
         StringBuilder url = new StringBuilder();
         if (connect.source() != null) {
             url.append(stripSlash(baseUrl));
@@ -129,7 +153,7 @@ final class RestConnector {
         if (connect.queryParams() != null) {
             Http.appendQuery(url, connect.queryParams().apply(Map.of(), vars));
         }
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url.toString()));
+        URI target = URI.create(url.toString());
         Map<String, String> headers = new LinkedHashMap<>();
         if (source != null) {
             headers(source.headers(), vars, headers);
@@ -142,10 +166,7 @@ final class RestConnector {
             headers.putIfAbsent("content-type", "application/json");
         }
         headers.putIfAbsent("accept", "application/json");
-        headers.forEach(builder::header);
-        builder.method(connect.method().name(), body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body));
-        return builder;
+        return new Prepared(connect.method().name(), target, headers, body);
     }
 
     private static String stripSlash(String base) {
@@ -188,19 +209,27 @@ final class RestConnector {
     private static Reply reply(HttpResponse<byte[]> response) {
         Map<String, List<String>> headers = new HashMap<>();
         response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
-        byte[] bytes = response.body();
+        return reply(response.statusCode(), headers, response.body());
+    }
+
+    private static Reply reply(int status, Map<String, List<String>> headers, byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
-            return new Reply(response.statusCode(), headers, null, false);
+            return new Reply(status, headers, null, false);
         }
         try {
-            return new Reply(response.statusCode(), headers, Json.read(bytes), false);
+            return new Reply(status, headers, Json.read(bytes), false);
         } catch (JsonException e) {
-            return new Reply(response.statusCode(), headers, null, true);
+            return new Reply(status, headers, null, true);
         }
     }
 
     private static RuntimeException failure(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof SubgraphFetchException fetch && fetch.outcome() instanceof AttemptOutcome.Failure outcome) {
+            String message = fetch.getMessage();
+            int colon = message.indexOf("': ");
+            return new BackendFailure(outcome, colon < 0 ? message : message.substring(colon + 3));
+        }
         if (cause instanceof HttpTimeoutException) {
             return new BackendFailure(AttemptOutcome.Failure.PER_TRY_TIMEOUT, "timed out");
         }

@@ -50,6 +50,7 @@ public final class RestConnectorProvider implements ConnectorProvider {
     static final int DEFAULT_BATCH_SIZE = 100;
 
     private final HttpClient http;
+    private final io.atrium.router.transport.NettySubgraphTransport netty;
     private final BackendCalls calls;
     /** The last supergraph's parsed SDL: every subgraph of one supergraph is asked in turn. */
     private volatile ParsedSupergraph parsed;
@@ -62,6 +63,15 @@ public final class RestConnectorProvider implements ConnectorProvider {
     }
 
     public RestConnectorProvider(MeterRegistry registry) {
+        this(registry, null);
+    }
+
+    /**
+     * @param netty the router's subgraph client: {@code http} backends are then called on the event loop that handles
+     *              the request, as GraphQL subgraphs are (null: the JDK client for every backend)
+     */
+    public RestConnectorProvider(MeterRegistry registry, io.atrium.router.transport.NettySubgraphTransport netty) {
+        this.netty = netty;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
         this.calls = new BackendCalls(registry, BackendCalls.DEFAULT_RESILIENCE);
@@ -126,7 +136,7 @@ public final class RestConnectorProvider implements ConnectorProvider {
             throw new IllegalArgumentException(connect.coordinate() + " has a relative URL but no source");
         }
         return new RestConnector(subgraph.name(), connect, source,
-                source == null ? null : settings.baseUrls().get(source.name()), settings.config(), http, calls);
+                source == null ? null : settings.baseUrls().get(source.name()), settings.config(), http, netty, calls);
     }
 
     private static FieldResolver fieldResolver(RestConnector connector) {
