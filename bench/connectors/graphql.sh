@@ -203,7 +203,7 @@ for query in $QUERIES; do
       "$(stat "$query-$router" 3)" "$(stat "$query-$router" 4)" "$(stat "$query-$router" 5)" "$(stat "$query-$router" 7)"
   done
 done
-say "backend calls per request:"
+say "backend calls per request (connector calls by coordinate; subgraph fetches by subgraph, a connector subgraph's included):"
 sed 's/^/  /' "$WORK/calls"
 ratio() { # graphql router CPU per request / connectors router CPU per request: higher is better for the connectors
   awk -v g="$(stat "$1-graphql" 5)" -v c="$(stat "$1-connectors" 5)" 'BEGIN { if (g > 0 && c > 0) printf "%.2f", g / c; else printf "n/a" }'
