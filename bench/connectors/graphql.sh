@@ -10,32 +10,22 @@
 # A ratio is graphql router CPU per request / connectors router CPU per request (router process only, from /proc):
 # higher is better for the connectors, 1.00 = the same cost; the target is >= 0.9.
 # Writes "rest-vs-graphql=<x.xx>" and "grpc-vs-graphql=<x.xx>" to $ROOT/bench/.work/connectors-graphql.ratios.
-# Env: as bench/connectors/run.sh (SHORT, WARMUP, ROUNDS, DURATION, CONNECTIONS, THREADS); QUERIES (rest grpc join).
+# Env: as bench/connectors/run.sh (SHORT, WARMUP, ROUNDS, DURATION, CONNECTIONS, THREADS); QUERIES (rest grpc join);
+#      JFR (0; 1 records the connectors router's measured rounds with JFR and prints its hot methods).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/bench/connectors"
 WORK="$ROOT/bench/.work/connectors-graphql"
-RATIOS="$ROOT/bench/.work/connectors-graphql.ratios"
 # shellcheck source=../lib.sh
 source "$ROOT/bench/lib.sh"
-
-if [ "${SHORT:-0}" = 1 ]; then WARMUP=${WARMUP:-2}; ROUNDS=${ROUNDS:-1}; DURATION=${DURATION:-3}; fi
-WARMUP=${WARMUP:-15}
-ROUNDS=${ROUNDS:-3}
-DURATION=${DURATION:-10}
-CONNECTIONS=${CONNECTIONS:-50}
-THREADS=${THREADS:-2}
+# shellcheck source=settings.sh
+source "$HERE/settings.sh"
 QUERIES=${QUERIES:-rest grpc join}
-VERSION=0.1.0-SNAPSHOT
-EXAMPLES_JAR="$ROOT/examples/target/atrium-examples-$VERSION-all.jar"
-ROUTER_JAR="$ROOT/federation-router/target/atrium-federation-router-$VERSION.jar"
-JAVA=${JAVA_HOME:?JAVA_HOME must name a JDK 25 (./atrium bench sets it)}/bin/java
+JFR=${JFR:-0}
 SERVICE_OPTS=(-Xmx256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
 ROUTER_OPTS=(-Xms256m -Xmx256m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
 ROUTERS=(connectors graphql)
 
-need_debian_packages wrk curl
-[ -f "$EXAMPLES_JAR" ] && [ -f "$ROUTER_JAR" ] || die "build first: ./atrium build"
 rm -rf "$WORK" "$RATIOS" && mkdir -p "$WORK"
 
 pids_to_stop=()
@@ -175,6 +165,9 @@ backends_of() { # router -> the pids of the services it calls
 }
 results="$WORK/results"
 : > "$results"
+if [ "$JFR" = 1 ]; then
+  "$JAVA_HOME/bin/jcmd" "${PID[connectors]}" JFR.start name=connbench settings=profile > /dev/null || die "JFR.start failed"
+fi
 for round in $(seq 1 "$ROUNDS"); do
   for query in $QUERIES; do
     BENCH_QUERY_JSON="$WORK/$query.json"
@@ -191,6 +184,14 @@ for round in $(seq 1 "$ROUNDS"); do
   done
   say "  round $round/$ROUNDS done"
 done
+
+if [ "$JFR" = 1 ]; then
+  "$JAVA_HOME/bin/jcmd" "${PID[connectors]}" JFR.dump name=connbench filename="$WORK/connectors.jfr" > /dev/null ||
+    die "JFR.dump failed"
+  say ""
+  say "connectors router: hot methods of the measured rounds (JFR execution samples, $WORK/connectors.jfr)"
+  "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$WORK/connectors.jfr" | sed -n '1,30p'
+fi
 
 stat() { awk -v l="$1" -v c="$2" '$1==l {print $c}' "$results" | median; }
 say ""

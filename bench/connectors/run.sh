@@ -16,24 +16,12 @@ HERE="$ROOT/bench/connectors"
 WORK="$ROOT/bench/.work/connectors"
 # shellcheck source=../lib.sh
 source "$ROOT/bench/lib.sh"
-
-if [ "${SHORT:-0}" = 1 ]; then WARMUP=${WARMUP:-2}; ROUNDS=${ROUNDS:-1}; DURATION=${DURATION:-3}; fi
-WARMUP=${WARMUP:-15}
-ROUNDS=${ROUNDS:-3}
-DURATION=${DURATION:-10}
-CONNECTIONS=${CONNECTIONS:-50}
-THREADS=${THREADS:-2}
-VERSION=0.1.0-SNAPSHOT
-EXAMPLES_JAR="$ROOT/examples/target/atrium-examples-$VERSION-all.jar"
-ROUTER_JAR="$ROOT/federation-router/target/atrium-federation-router-$VERSION.jar"
-JAVA=${JAVA_HOME:?JAVA_HOME must name a JDK 25 (./atrium bench sets it)}/bin/java
+# shellcheck source=settings.sh
+source "$HERE/settings.sh"
 JVM_OPTS=(-Xms256m -Xmx256m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED)
 
 PARTS=${PARTS:-transcode graphql}
-RATIOS="$ROOT/bench/.work/connectors-graphql.ratios"
 
-need_debian_packages wrk curl
-[ -f "$EXAMPLES_JAR" ] && [ -f "$ROUTER_JAR" ] || die "build first: ./atrium build"
 rm -rf "$WORK" "$RATIOS" && mkdir -p "$WORK"
 
 pids_to_stop=()
