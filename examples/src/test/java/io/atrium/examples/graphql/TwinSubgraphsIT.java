@@ -11,8 +11,22 @@ import io.atrium.examples.TestHttp;
 import io.atrium.proto.payments.v1.ListPaymentsByUserRequest;
 import io.atrium.proto.payments.v1.Payment;
 import io.atrium.proto.payments.v1.PaymentsGrpc;
+import graphql.language.AstPrinter;
+import graphql.language.AstTransformer;
+import graphql.language.Definition;
+import graphql.language.Directive;
+import graphql.language.Document;
+import graphql.language.Node;
+import graphql.language.NodeVisitorStub;
+import graphql.language.TypeDefinition;
+import graphql.parser.Parser;
+import graphql.util.TraversalControl;
+import graphql.util.TraverserContext;
+import graphql.util.TreeTransformerUtil;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -127,6 +141,39 @@ class TwinSubgraphsIT {
         assertThat(payments).containsPattern("type Payment @key\\(fields ?: ?\"id\"")
                 .containsPattern("type Order @key\\(fields ?: ?\"id\"")
                 .containsPattern("type User @key\\(fields ?: ?\"id\"");
+    }
+
+    @Test
+    void paymentsTwinDeclaresTheConnectorSubgraphsTypesAndFields() throws Exception {
+        // The twin's SDL repeats the gRPC connector subgraph's types on purpose (it must serve the same schema): this
+        // keeps the two files from drifting apart. Directives aside (@grpc..., @key args printed alike), each type
+        // and field of the twin is the connector's.
+        Document connector = Parser.parse(Files.readString(Path.of("..", "config", "connectors", "payments.graphql")));
+        Document twin = Parser.parse(Subgraphs.sdl(ExampleService.PAYMENTS_GRAPHQL));
+        Map<String, String> connectorTypes = typesWithoutDirectives(connector);
+        Map<String, String> twinTypes = typesWithoutDirectives(twin);
+
+        assertThat(twinTypes.keySet()).contains("Payment", "Money", "PaymentStatus", "User", "Order", "Long", "DateTime");
+        for (String type : List.of("Payment", "Money", "PaymentStatus", "User", "Order", "Long", "DateTime")) {
+            assertThat(twinTypes.get(type)).as("type %s", type).isEqualTo(connectorTypes.get(type));
+        }
+    }
+
+    /** Type name → the type printed without directives (the SDL's shape, not its connector wiring). */
+    private static Map<String, String> typesWithoutDirectives(Document document) {
+        Map<String, String> types = new LinkedHashMap<>();
+        for (Definition<?> definition : document.getDefinitions()) {
+            Node<?> stripped = new AstTransformer().transform(definition, new NodeVisitorStub() {
+                @Override
+                public TraversalControl visitDirective(Directive node, TraverserContext<Node> context) {
+                    return TreeTransformerUtil.deleteNode(context);
+                }
+            });
+            if (stripped instanceof TypeDefinition<?> type) {
+                types.put(type.getName(), AstPrinter.printAstCompact(type));
+            }
+        }
+        return types;
     }
 
     /** The REST orders as the OpenAPI-generated selection maps them: each line gains {@code product: {upc}}. */
