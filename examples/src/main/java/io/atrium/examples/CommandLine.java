@@ -22,6 +22,8 @@ sealed interface CommandLine {
               accounts (4001), products (4002), inventory (4003), reviews (4004)  GraphQL subgraphs, POST /graphql
               orders (4010)                                                       REST, /orders
               payments (50051)                                                    gRPC atrium.payments.v1.Payments
+              orders-graphql (4011), payments-graphql (4012)                      the orders and payments data as
+                                                                                  GraphQL subgraphs (bench connectors)
             """;
 
     String DEFAULT_RUN_HOST = "0.0.0.0";

@@ -10,7 +10,11 @@ public enum ExampleService {
     INVENTORY(4003, false),
     REVIEWS(4004, false),
     ORDERS(4010, false),
-    PAYMENTS(50051, true);
+    PAYMENTS(50051, true),
+    /** The orders data as a GraphQL subgraph (the connectors benchmark's reference for the REST connector). */
+    ORDERS_GRAPHQL(4011, false),
+    /** The payments data as a GraphQL subgraph (the connectors benchmark's reference for the gRPC connector). */
+    PAYMENTS_GRAPHQL(4012, false);
 
     private final int defaultPort;
     private final boolean grpc;
@@ -24,9 +28,9 @@ public enum ExampleService {
         return defaultPort;
     }
 
-    /** Lower-case name, as used on the command line, in compose and in the supergraph ("accounts", ...). */
+    /** Lower-case name, as used on the command line, in compose and in the supergraph ("accounts", "orders-graphql"). */
     public String serviceName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** True for the gRPC service (payments); the others speak HTTP. */
@@ -34,7 +38,7 @@ public enum ExampleService {
         return grpc;
     }
 
-    /** True for the four Apollo Federation subgraphs. */
+    /** True for the four Apollo Federation subgraphs of the demo shop's supergraph (not the benchmark's twins). */
     public boolean subgraph() {
         return ordinal() <= REVIEWS.ordinal();
     }

@@ -1,8 +1,10 @@
 package io.atrium.examples;
 
 import io.atrium.examples.graphql.Subgraphs;
+import io.atrium.examples.graphql.TwinSubgraphs;
 import io.atrium.examples.http.HttpServices;
 import io.atrium.examples.orders.OrderStore;
+import io.atrium.examples.payments.PaymentLedger;
 import io.atrium.examples.payments.PaymentsServer;
 import io.atrium.examples.seed.Shop;
 import java.time.Clock;
@@ -32,6 +34,10 @@ public final class ExampleServices {
                     HttpServices.start(service, host, port, Subgraphs.create(service, shop));
             case ORDERS -> HttpServices.start(service, host, port, new OrderStore(shop, Clock.systemUTC()), shop);
             case PAYMENTS -> PaymentsServer.start(host, port);
+            case ORDERS_GRAPHQL ->
+                    HttpServices.start(service, host, port, TwinSubgraphs.orders(new OrderStore(shop, Clock.systemUTC())));
+            case PAYMENTS_GRAPHQL ->
+                    HttpServices.start(service, host, port, TwinSubgraphs.payments(new PaymentLedger(Clock.systemUTC())));
         };
     }
 }

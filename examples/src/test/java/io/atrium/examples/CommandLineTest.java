@@ -38,9 +38,10 @@ class CommandLineTest {
     @Test
     void servicesKnowTheirNamesPortsAndProtocols() {
         assertThat(ExampleService.values()).extracting(ExampleService::serviceName)
-                .containsExactly("accounts", "products", "inventory", "reviews", "orders", "payments");
+                .containsExactly("accounts", "products", "inventory", "reviews", "orders", "payments",
+                        "orders-graphql", "payments-graphql");
         assertThat(ExampleService.values()).extracting(ExampleService::defaultPort)
-                .containsExactly(4001, 4002, 4003, 4004, 4010, 50051);
+                .containsExactly(4001, 4002, 4003, 4004, 4010, 50051, 4011, 4012);
         assertThat(ExampleService.values()).filteredOn(ExampleService::grpc).containsExactly(ExampleService.PAYMENTS);
     }
 }

@@ -37,7 +37,7 @@ public final class Subgraphs {
             case PRODUCTS -> products(shop);
             case INVENTORY -> inventory(shop);
             case REVIEWS -> reviews(shop);
-            case ORDERS, PAYMENTS -> throw new IllegalArgumentException(service.serviceName() + " is not a subgraph");
+            case ORDERS, PAYMENTS, ORDERS_GRAPHQL, PAYMENTS_GRAPHQL -> throw new IllegalArgumentException(service.serviceName() + " is not a subgraph");
         };
         return new Subgraph(service, schema);
     }
@@ -121,7 +121,7 @@ public final class Subgraphs {
                 Map.of(Review.class, "Review", Author.class, "User", ReviewedProduct.class, "Product"));
     }
 
-    private static GraphQLSchema federated(ExampleService service, RuntimeWiring.Builder wiring,
+    static GraphQLSchema federated(ExampleService service, RuntimeWiring.Builder wiring,
             Map<String, Function<Map<String, Object>, Object>> entityResolvers, Map<Class<?>, String> typeNames) {
         DataFetcher<List<Object>> entities = env -> {
             List<Map<String, Object>> representations = env.getArgument(_Entity.argumentName);
@@ -136,7 +136,7 @@ public final class Subgraphs {
         return FederationSupport.transform(sdl(service), wiring, entities, entityType);
     }
 
-    private static String string(Map<String, Object> representation, String field) {
+    static String string(Map<String, Object> representation, String field) {
         return representation.get(field) instanceof String value ? value : null;
     }
 
