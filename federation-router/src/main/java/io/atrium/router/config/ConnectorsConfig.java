@@ -30,6 +30,8 @@ import java.util.Set;
  *       entity_concurrency: 8           # entity lookups of one fetch in flight at once (default 8)
  *       cache_control: "public, max-age=30"   # gRPC has no caching metadata: the policy of this subgraph's
  *                                              # answers; default none = answers that use it are no-store
+ *       tls: {ca_file: ca.pem, cert_file: client.pem, key_file: client-key.pem, server_name: payments.internal}
+ *                                       # default none = plaintext h2c (loopback/sidecar targets); see GrpcTls
  * </pre>
  *
  * @param rest subgraph name → its REST connector settings (default none: every subgraph as the supergraph says)
@@ -50,12 +52,10 @@ public record ConnectorsConfig(Map<String, RestSubgraph> rest, Map<String, GrpcS
      * @param entityConcurrency entity lookups of one fetch in flight at once (at least 1)
      * @param cacheControl      the {@code Cache-Control} its fetches contribute to the router's answers; null = none
      *                          (an answer using the subgraph is then not cacheable)
+     * @param tls               TLS (mTLS) to the target, also for reflection; null = plaintext (h2c)
      */
     public record GrpcSubgraph(java.nio.file.Path connector, String descriptorSet, String target, int entityConcurrency,
-                               String cacheControl) {
-        public GrpcSubgraph(java.nio.file.Path connector, String descriptorSet, String target, int entityConcurrency) {
-            this(connector, descriptorSet, target, entityConcurrency, null);
-        }
+                               String cacheControl, GrpcTls tls) {
     }
     public static final int DEFAULT_ENTITY_CONCURRENCY = 8;
 
@@ -117,7 +117,7 @@ public record ConnectorsConfig(Map<String, RestSubgraph> rest, Map<String, GrpcS
         for (var entry : all.entrySet()) {
             String path = "connectors.grpc." + entry.getKey();
             Map<String, Object> sub = map(entry.getValue(), path);
-            check(sub, Set.of("connector", "descriptor_set", "target", "entity_concurrency", "cache_control"), path);
+            check(sub, Set.of("connector", "descriptor_set", "target", "entity_concurrency", "cache_control", "tls"), path);
             if (!(sub.get("connector") instanceof String connector) || connector.isBlank()) {
                 throw new ConfigException(path + ".connector: expected the gRPC connector config file");
             }
@@ -143,8 +143,11 @@ public record ConnectorsConfig(Map<String, RestSubgraph> rest, Map<String, GrpcS
                 }
                 cacheControl = c;
             }
+            // relative to the working directory, as the connector config is
+            GrpcTls tls = sub.containsKey("tls")
+                    ? GrpcTls.parse(sub.get("tls"), path + ".tls", java.nio.file.Path.of("")) : null;
             grpc.put(entry.getKey(), new GrpcSubgraph(java.nio.file.Path.of(connector), descriptors, target,
-                    entityConcurrency(sub, path), cacheControl));
+                    entityConcurrency(sub, path), cacheControl, tls));
         }
         return grpc;
     }

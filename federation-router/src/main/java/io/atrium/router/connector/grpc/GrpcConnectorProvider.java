@@ -1,6 +1,7 @@
 package io.atrium.router.connector.grpc;
 
 import io.atrium.router.config.ConnectorsConfig;
+import io.atrium.router.config.GrpcTls;
 import io.atrium.router.config.RouterConfig;
 import io.atrium.router.connector.BackendCalls;
 import io.atrium.router.connector.ConnectorProvider;
@@ -9,18 +10,16 @@ import io.atrium.router.connector.ConnectorTransport;
 import io.atrium.router.supergraph.Subgraph;
 import io.atrium.router.supergraph.Supergraph;
 import io.atrium.router.supergraph.SupergraphException;
+import io.atrium.router.transcode.GrpcChannels;
 import io.atrium.router.transcode.ProtoSchema;
 import io.atrium.router.transcode.ReflectionClient;
 import io.atrium.router.transport.SubgraphTransport;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,7 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcConnectorProvider.class);
 
     private final BackendCalls calls;
-    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Map<ChannelKey, ManagedChannel> channels = new ConcurrentHashMap<>();
 
     public GrpcConnectorProvider() {
         this(Metrics.globalRegistry);
@@ -52,8 +51,9 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
         try {
             GrpcConnectorConfig connector = GrpcConnectorConfig.load(settings.connector());
             String target = settings.target() != null ? settings.target() : connector.target();
-            ManagedChannel channel = channels.computeIfAbsent(target,
-                    t -> Grpc.newChannelBuilder(t, InsecureChannelCredentials.create()).build());
+            // one channel per target and TLS settings: a changed tls block opens a new channel
+            ManagedChannel channel = channels.computeIfAbsent(new ChannelKey(target, settings.tls()),
+                    key -> GrpcChannels.open(key.target(), key.tls(), false));
             ProtoSchema schema = settings.descriptorSet() != null ? ProtoSchema.load(settings.descriptorSet())
                     : ProtoSchema.of(new ReflectionClient(channel, 10_000).files());
             GrpcSubgraphGenerator.Result generated = GrpcSubgraphGenerator.generate(schema, connector);
@@ -67,15 +67,11 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
         }
     }
 
+    private record ChannelKey(String target, GrpcTls tls) {
+    }
+
     @Override
     public void close() {
-        for (ManagedChannel channel : channels.values()) {
-            channel.shutdown();
-            try {
-                channel.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        channels.values().forEach(GrpcChannels::close);
     }
 }
