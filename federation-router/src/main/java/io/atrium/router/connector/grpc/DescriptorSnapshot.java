@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,38 +41,43 @@ final class DescriptorSnapshot {
 
     private final String subgraph;
     private final String expected;
-    private volatile String current;
+    /** The hash of the descriptors seen last, shared by every snapshot of the subgraph from the same source. */
+    private final AtomicReference<String> observed;
 
-    private DescriptorSnapshot(String subgraph, String expected, String current) {
+    private DescriptorSnapshot(String subgraph, String expected, AtomicReference<String> observed) {
         this.subgraph = subgraph;
         this.expected = expected;
-        this.current = current;
+        this.observed = observed;
     }
 
-    /** @return the check, or null when the supergraph carries no snapshot for the subgraph (nothing to hold to) */
-    static DescriptorSnapshot of(Supergraph supergraph, Subgraph subgraph, String current) {
+    /**
+     * @param observed the hash of the descriptors seen now, kept up to date by the provider's re-check
+     * @return the check, or null when the supergraph carries no snapshot for the subgraph (nothing to hold to)
+     */
+    static DescriptorSnapshot of(Supergraph supergraph, Subgraph subgraph, AtomicReference<String> observed) {
         String expected = expectedHash(supergraph.sdl(), subgraph.graphEnum());
         if (expected == null) {
             LOG.atInfo().setMessage("gRPC subgraph has no descriptor snapshot in the supergraph; descriptors not checked")
                     .addKeyValue("subgraph", subgraph.name()).log();
             return null;
         }
-        DescriptorSnapshot snapshot = new DescriptorSnapshot(subgraph.name(), expected, expected);
-        snapshot.update(current);
+        DescriptorSnapshot snapshot = new DescriptorSnapshot(subgraph.name(), expected, observed);
+        if (!snapshot.matches()) {
+            logChange(subgraph.name(), expected, observed.get());
+        }
         return snapshot;
     }
 
-    boolean matches() {
-        return expected.equals(current);
+    String expected() {
+        return expected;
     }
 
-    /** Records the hash of the descriptors seen now; logs once per change between matching and not. */
-    void update(String hash) {
-        String before = current;
-        current = hash;
-        if (before.equals(hash)) {
-            return;
-        }
+    boolean matches() {
+        return expected.equals(observed.get());
+    }
+
+    /** One line when the descriptors seen move away from the snapshot {@code expected} (WARN) or back to it (INFO). */
+    static void logChange(String subgraph, String expected, String hash) {
         if (!expected.equals(hash)) {
             LOG.atWarn().setMessage("gRPC descriptors differ from the supergraph's snapshot; the subgraph's fields fail "
                             + "until it is regenerated and republished")
@@ -93,7 +99,7 @@ final class DescriptorSnapshot {
         extensions.put("code", CODE);
         extensions.put("subgraph", subgraph);
         extensions.put("snapshotHash", expected);
-        extensions.put("descriptorHash", current);
+        extensions.put("descriptorHash", observed.get());
         return new ConnectorException("the gRPC service's descriptors changed since subgraph '" + subgraph
                 + "' was generated; regenerate and republish it", extensions);
     }

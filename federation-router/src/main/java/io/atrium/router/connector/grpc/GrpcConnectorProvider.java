@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
 
     private final BackendCalls calls;
     private final Map<ChannelKey, ManagedChannel> channels = new ConcurrentHashMap<>();
-    private final Map<String, ScheduledFuture<?>> watches = new ConcurrentHashMap<>();
+    private final Map<String, Watch> watches = new ConcurrentHashMap<>();
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "grpc-descriptor-check");
         thread.setDaemon(true);
@@ -78,11 +79,13 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
                     connector.metadata(), settings.entityConcurrency());
             Map<String, FieldResolver> fields = resolvers.fields();
             Map<String, EntityResolver> entities = resolvers.entities();
-            DescriptorSnapshot snapshot = DescriptorSnapshot.of(supergraph, subgraph, generated.descriptorHash());
+            Watch watch = watch(subgraph.name(), source, connector, settings.descriptorCheckInterval());
+            watch.observed.set(generated.descriptorHash());
+            DescriptorSnapshot snapshot = DescriptorSnapshot.of(supergraph, subgraph, watch.observed);
             if (snapshot != null) {
+                watch.expected = snapshot.expected();
                 fields = snapshot.guardFields(fields);
                 entities = snapshot.guardEntities(entities);
-                watch(subgraph.name(), snapshot, source, connector, settings.descriptorCheckInterval());
             }
             return Optional.of(new ConnectorTransport(new ConnectorSubgraph(supergraph, subgraph, fields, entities),
                     settings.cacheControl()));
@@ -95,34 +98,62 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
     }
 
     /**
-     * Re-reads the descriptors every {@code interval} (a descriptor set file only when its modification time or size
-     * changed; a {@code classpath:} set never) and holds their hash to the snapshot. One watch per subgraph: the
-     * supergraph connected last replaces the previous one's.
+     * What the router sees of one subgraph's descriptors: the hash of the last read, shared by the snapshots of every
+     * supergraph connected from the same source (so a transport still live keeps being checked when another
+     * supergraph is connected), and re-read every {@code interval} (a descriptor set file only when its modification
+     * time or size changed; a {@code classpath:} set never).
      */
-    private void watch(String subgraph, DescriptorSnapshot snapshot, DescriptorSource source,
-                       GrpcConnectorConfig connector, Duration interval) {
-        ScheduledFuture<?> previous;
-        if (source.fixed()) {
-            previous = watches.remove(subgraph);
-        } else {
-            long millis = interval.toMillis();
-            previous = watches.put(subgraph, checker.scheduleWithFixedDelay(() -> {
-                try {
-                    if (source.changed()) {
-                        snapshot.update(GrpcSubgraphGenerator.descriptorHash(source.load(), connector));
-                    }
-                } catch (IllegalArgumentException e) {
-                    // the configured services are gone from the descriptors: as changed as they get
-                    snapshot.update("services-missing");
-                } catch (RuntimeException e) {
-                    // unreachable service or unreadable file: calls fail on their own; the snapshot stands
-                    LOG.atDebug().setMessage("gRPC descriptor re-check failed").addKeyValue("subgraph", subgraph)
-                            .addKeyValue("error", e.getMessage()).log();
-                }
-            }, millis, millis, TimeUnit.MILLISECONDS));
+    private static final class Watch {
+        final DescriptorSource source;
+        final AtomicReference<String> observed = new AtomicReference<>("");
+        /** The snapshot of the supergraph connected last, for the log lines; null = none to hold to. */
+        volatile String expected;
+        ScheduledFuture<?> task;
+
+        Watch(DescriptorSource source) {
+            this.source = source;
         }
-        if (previous != null) {
-            previous.cancel(false);
+    }
+
+    /** The subgraph's watch: the current one when the source is the same, else a new one replacing it. */
+    private Watch watch(String subgraph, DescriptorSource source, GrpcConnectorConfig connector, Duration interval) {
+        Watch current = watches.get(subgraph);
+        if (current != null && current.source.sameAs(source)) {
+            return current;
+        }
+        Watch watch = new Watch(source);
+        if (!source.fixed()) {
+            long millis = interval.toMillis();
+            watch.task = checker.scheduleWithFixedDelay(() -> recheck(subgraph, watch, connector), millis, millis,
+                    TimeUnit.MILLISECONDS);
+        }
+        Watch previous = watches.put(subgraph, watch);
+        if (previous != null && previous.task != null) {
+            previous.task.cancel(false);
+        }
+        return watch;
+    }
+
+    private static void recheck(String subgraph, Watch watch, GrpcConnectorConfig connector) {
+        try {
+            if (!watch.source.changed()) {
+                return;
+            }
+            String hash;
+            try {
+                hash = GrpcSubgraphGenerator.descriptorHash(watch.source.load(), connector);
+            } catch (IllegalArgumentException e) {
+                hash = "services-missing"; // the configured services are gone: as changed as they get
+            }
+            String before = watch.observed.getAndSet(hash);
+            String expected = watch.expected;
+            if (expected != null && !hash.equals(before)) {
+                DescriptorSnapshot.logChange(subgraph, expected, hash);
+            }
+        } catch (RuntimeException e) {
+            // unreachable service or unreadable file: calls fail on their own; what was seen last stands
+            LOG.atDebug().setMessage("gRPC descriptor re-check failed").addKeyValue("subgraph", subgraph)
+                    .addKeyValue("error", e.getMessage()).log();
         }
     }
 
@@ -141,6 +172,10 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
         ProtoSchema load() {
             return descriptorSet != null ? ProtoSchema.load(descriptorSet)
                     : ProtoSchema.of(new ReflectionClient(channel, 10_000).files());
+        }
+
+        boolean sameAs(DescriptorSource other) {
+            return java.util.Objects.equals(descriptorSet, other.descriptorSet) && channel == other.channel;
         }
 
         boolean fixed() {

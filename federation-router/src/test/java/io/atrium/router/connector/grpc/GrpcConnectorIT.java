@@ -71,7 +71,7 @@ class GrpcConnectorIT {
     }
 
     /** The payments subgraph's connector block against {@code target}, plus one more key of its block. */
-    private static RouterConfig config(Path connector, String target, String extraKey) {
+    static RouterConfig config(Path connector, String target, String extraKey) {
         return RouterConfigLoader.parse("""
                 format_version: 1
                 connectors:

@@ -8,7 +8,6 @@ import io.atrium.examples.RunningService;
 import io.atrium.examples.payments.PaymentsServer;
 import io.atrium.router.config.ConfigException;
 import io.atrium.router.config.RouterConfig;
-import io.atrium.router.config.RouterConfigLoader;
 import io.atrium.router.supergraph.Supergraph;
 import io.atrium.router.transcode.TestPki;
 import io.atrium.router.transcode.Transcoder;
@@ -78,16 +77,7 @@ class GrpcTlsIT {
     }
 
     private static RouterConfig config(int port, String tlsBlock) {
-        return RouterConfigLoader.parse("""
-                format_version: 1
-                connectors:
-                  grpc:
-                    payments:
-                      connector: %s
-                      descriptor_set: classpath:META-INF/atrium/protos/atrium.desc
-                      target: 127.0.0.1:%d
-                      %s
-                """.formatted(CONNECTOR, port, tlsBlock));
+        return GrpcConnectorIT.config(CONNECTOR, "127.0.0.1:" + port, tlsBlock);
     }
 
     private static SubgraphResponse fetch(RouterConfig config) {
