@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves the subgraphs named under {@code connectors.grpc} in the router config: the descriptors (descriptor set or
  * reflection) and the connector config give the same bindings the generator printed into the subgraph's SDL, and
- * {@link GrpcResolvers} answers them through the connector runtime. One channel per target, kept across supergraphs.
+ * {@link GrpcResolvers} answers them through the connector runtime. One channel per target and TLS settings, kept
+ * across supergraphs. The descriptors are held to the hash the supergraph snapshotted ({@link DescriptorSnapshot}),
+ * at connect and every {@code descriptor_check_interval_ms}.
  */
 public final class GrpcConnectorProvider implements ConnectorProvider {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcConnectorProvider.class);
@@ -79,7 +81,8 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
                     connector.metadata(), settings.entityConcurrency());
             Map<String, FieldResolver> fields = resolvers.fields();
             Map<String, EntityResolver> entities = resolvers.entities();
-            Watch watch = watch(subgraph.name(), source, connector, settings.descriptorCheckInterval());
+            Watch watch = watch(subgraph.name(), source, settings.descriptorCheckInterval());
+            watch.connector = connector;
             watch.observed.set(generated.descriptorHash());
             DescriptorSnapshot snapshot = DescriptorSnapshot.of(supergraph, subgraph, watch.observed);
             if (snapshot != null) {
@@ -108,6 +111,8 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
         final AtomicReference<String> observed = new AtomicReference<>("");
         /** The snapshot of the supergraph connected last, for the log lines; null = none to hold to. */
         volatile String expected;
+        /** The connector config of the last connect: which services the hash covers. */
+        volatile GrpcConnectorConfig connector;
         ScheduledFuture<?> task;
 
         Watch(DescriptorSource source) {
@@ -116,7 +121,7 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
     }
 
     /** The subgraph's watch: the current one when the source is the same, else a new one replacing it. */
-    private Watch watch(String subgraph, DescriptorSource source, GrpcConnectorConfig connector, Duration interval) {
+    private Watch watch(String subgraph, DescriptorSource source, Duration interval) {
         Watch current = watches.get(subgraph);
         if (current != null && current.source.sameAs(source)) {
             return current;
@@ -124,7 +129,7 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
         Watch watch = new Watch(source);
         if (!source.fixed()) {
             long millis = interval.toMillis();
-            watch.task = checker.scheduleWithFixedDelay(() -> recheck(subgraph, watch, connector), millis, millis,
+            watch.task = checker.scheduleWithFixedDelay(() -> recheck(subgraph, watch), millis, millis,
                     TimeUnit.MILLISECONDS);
         }
         Watch previous = watches.put(subgraph, watch);
@@ -134,14 +139,14 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
         return watch;
     }
 
-    private static void recheck(String subgraph, Watch watch, GrpcConnectorConfig connector) {
+    private static void recheck(String subgraph, Watch watch) {
         try {
             if (!watch.source.changed()) {
                 return;
             }
             String hash;
             try {
-                hash = GrpcSubgraphGenerator.descriptorHash(watch.source.load(), connector);
+                hash = GrpcSubgraphGenerator.descriptorHash(watch.source.load(), watch.connector);
             } catch (IllegalArgumentException e) {
                 hash = "services-missing"; // the configured services are gone: as changed as they get
             }
