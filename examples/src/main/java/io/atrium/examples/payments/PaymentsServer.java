@@ -2,7 +2,9 @@ package io.atrium.examples.payments;
 
 import io.atrium.examples.ExampleService;
 import io.atrium.examples.RunningService;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -22,8 +24,13 @@ public final class PaymentsServer {
     }
 
     public static RunningService start(String host, int port) {
+        return start(host, port, InsecureServerCredentials.create());
+    }
+
+    /** @param credentials how clients connect, e.g. {@code TlsServerCredentials} for TLS or mTLS */
+    public static RunningService start(String host, int port, ServerCredentials credentials) {
         HealthStatusManager health = new HealthStatusManager();
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
                 // Every call is a short in-memory update: no need to hop to another thread.
                 .directExecutor()
                 .addService(new PaymentsService(new PaymentLedger(Clock.systemUTC())))

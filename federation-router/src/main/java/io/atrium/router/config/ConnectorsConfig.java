@@ -30,6 +30,9 @@ import java.util.Set;
  *       entity_concurrency: 8           # entity lookups of one fetch in flight at once (default 8)
  *       cache_control: "public, max-age=30"   # gRPC has no caching metadata: the policy of this subgraph's
  *                                              # answers; default none = answers that use it are no-store
+ *       tls: {ca_file: ca.pem, cert_file: client.pem, key_file: client-key.pem, server_name: payments.internal}
+ *                                       # default none = plaintext h2c (loopback/sidecar targets); see GrpcTls
+ *       descriptor_check_interval_ms: 5000   # descriptors re-checked against the supergraph's snapshot (default 5 s)
  * </pre>
  *
  * @param rest subgraph name → its REST connector settings (default none: every subgraph as the supergraph says)
@@ -50,13 +53,14 @@ public record ConnectorsConfig(Map<String, RestSubgraph> rest, Map<String, GrpcS
      * @param entityConcurrency entity lookups of one fetch in flight at once (at least 1)
      * @param cacheControl      the {@code Cache-Control} its fetches contribute to the router's answers; null = none
      *                          (an answer using the subgraph is then not cacheable)
+     * @param tls               TLS (mTLS) to the target, also for reflection; null = plaintext (h2c)
+     * @param descriptorCheckInterval how often a descriptor set file (when it changed) or the reflected service is
+     *                          re-read and its hash held to the supergraph's snapshot (default 5 s)
      */
     public record GrpcSubgraph(java.nio.file.Path connector, String descriptorSet, String target, int entityConcurrency,
-                               String cacheControl) {
-        public GrpcSubgraph(java.nio.file.Path connector, String descriptorSet, String target, int entityConcurrency) {
-            this(connector, descriptorSet, target, entityConcurrency, null);
-        }
+                               String cacheControl, GrpcTls tls, java.time.Duration descriptorCheckInterval) {
     }
+    public static final java.time.Duration DEFAULT_DESCRIPTOR_CHECK_INTERVAL = java.time.Duration.ofSeconds(5);
     public static final int DEFAULT_ENTITY_CONCURRENCY = 8;
 
     public ConnectorsConfig {
@@ -117,7 +121,8 @@ public record ConnectorsConfig(Map<String, RestSubgraph> rest, Map<String, GrpcS
         for (var entry : all.entrySet()) {
             String path = "connectors.grpc." + entry.getKey();
             Map<String, Object> sub = map(entry.getValue(), path);
-            check(sub, Set.of("connector", "descriptor_set", "target", "entity_concurrency", "cache_control"), path);
+            check(sub, Set.of("connector", "descriptor_set", "target", "entity_concurrency", "cache_control", "tls",
+                    "descriptor_check_interval_ms"), path);
             if (!(sub.get("connector") instanceof String connector) || connector.isBlank()) {
                 throw new ConfigException(path + ".connector: expected the gRPC connector config file");
             }
@@ -143,8 +148,19 @@ public record ConnectorsConfig(Map<String, RestSubgraph> rest, Map<String, GrpcS
                 }
                 cacheControl = c;
             }
+            // relative to the working directory, as the connector config is
+            GrpcTls tls = sub.containsKey("tls")
+                    ? GrpcTls.parse(sub.get("tls"), path + ".tls", java.nio.file.Path.of("")) : null;
+            java.time.Duration check = DEFAULT_DESCRIPTOR_CHECK_INTERVAL;
+            if (sub.containsKey("descriptor_check_interval_ms")) {
+                if (!(sub.get("descriptor_check_interval_ms") instanceof Integer ms) || ms < 100) {
+                    throw new ConfigException(path + ".descriptor_check_interval_ms: expected milliseconds, at least 100, got "
+                            + sub.get("descriptor_check_interval_ms"));
+                }
+                check = java.time.Duration.ofMillis(ms);
+            }
             grpc.put(entry.getKey(), new GrpcSubgraph(java.nio.file.Path.of(connector), descriptors, target,
-                    entityConcurrency(sub, path), cacheControl));
+                    entityConcurrency(sub, path), cacheControl, tls, check));
         }
         return grpc;
     }

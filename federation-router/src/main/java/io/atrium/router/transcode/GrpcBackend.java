@@ -3,12 +3,7 @@ package io.atrium.router.transcode;
 import com.google.api.HttpRule;
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
-import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One gRPC backend: its channel (plaintext, TLS or mTLS) and its routes as loaded from the descriptor set or server
@@ -41,7 +35,8 @@ final class GrpcBackend implements AutoCloseable {
     GrpcBackend(String name, TranscodingConfig.Backend config) {
         this.name = name;
         this.config = config;
-        this.channel = channel(config);
+        // answers are turned into HTTP on the gRPC event loop: no hand-off per call
+        this.channel = GrpcChannels.open(config.target(), config.tls(), true);
     }
 
     String name() {
@@ -164,42 +159,8 @@ final class GrpcBackend implements AutoCloseable {
         }
     }
 
-    private static ManagedChannel channel(TranscodingConfig.Backend config) {
-        ChannelCredentials credentials = InsecureChannelCredentials.create();
-        TranscodingConfig.Tls tls = config.tls();
-        if (tls != null) {
-            try {
-                TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
-                if (tls.caFile() != null) {
-                    builder.trustManager(tls.caFile().toFile());
-                }
-                if (tls.certFile() != null) {
-                    builder.keyManager(tls.certFile().toFile(), tls.keyFile().toFile());
-                }
-                credentials = builder.build();
-            } catch (IOException e) {
-                throw new IllegalArgumentException("TLS files of backend " + config.target() + ": " + e.getMessage());
-            }
-        }
-        ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(config.target(), credentials)
-                // answers are turned into HTTP on the gRPC event loop: no hand-off per call
-                .directExecutor();
-        if (tls != null && tls.authority() != null) {
-            builder.overrideAuthority(tls.authority());
-        }
-        return builder.build();
-    }
-
     @Override
     public void close() {
-        channel.shutdown();
-        try {
-            if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
-                channel.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            channel.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        GrpcChannels.close(channel);
     }
 }

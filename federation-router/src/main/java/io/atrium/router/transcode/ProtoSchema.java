@@ -201,6 +201,26 @@ public record ProtoSchema(Map<String, ServiceDescriptor> services, Map<String, H
         };
     }
 
+    /**
+     * SHA-256 over the files that define {@code services} and every file they import, in name order, without source
+     * info: the same whether the descriptors come from a descriptor set or from server reflection (which sends only
+     * those files), and unchanged by files the services do not use.
+     */
+    public static String servicesHash(java.util.Collection<ServiceDescriptor> services) {
+        java.util.TreeMap<String, FileDescriptor> closure = new java.util.TreeMap<>();
+        java.util.ArrayDeque<FileDescriptor> pending = new java.util.ArrayDeque<>();
+        services.forEach(service -> pending.add(service.getFile()));
+        while (!pending.isEmpty()) {
+            FileDescriptor file = pending.poll();
+            if (closure.putIfAbsent(file.getName(), file) == null) {
+                pending.addAll(file.getDependencies());
+            }
+        }
+        Map<String, FileDescriptorProto> byName = new LinkedHashMap<>();
+        closure.forEach((name, file) -> byName.put(name, file.toProto().toBuilder().clearSourceCodeInfo().build()));
+        return hash(byName);
+    }
+
     private static String hash(Map<String, FileDescriptorProto> byName) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");

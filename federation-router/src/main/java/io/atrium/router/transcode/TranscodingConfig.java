@@ -1,5 +1,6 @@
 package io.atrium.router.transcode;
 
+import io.atrium.router.config.GrpcTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +40,7 @@ public record TranscodingConfig(String host, int port, String pathPrefix, int ma
      * @param routes         per-method options by selector ({@code pkg.Service.Method})
      * @param reloadInterval how often the descriptor set / reflection / service config are checked (default 5 s)
      */
-    public record Backend(String target, Tls tls, String descriptorSet, Path serviceConfig, Set<String> services,
+    public record Backend(String target, GrpcTls tls, String descriptorSet, Path serviceConfig, Set<String> services,
                           Duration timeout, List<String> forwardHeaders, boolean emitDefaults,
                           Map<String, RouteOptions> routes, Duration reloadInterval) {
         public Backend {
@@ -56,14 +57,5 @@ public record TranscodingConfig(String host, int port, String pathPrefix, int ma
 
     /** @param emitDefaults overrides the backend's {@code emit_defaults} for this method; null = inherit */
     public record RouteOptions(Boolean emitDefaults) {
-    }
-
-    /**
-     * @param caFile   PEM trust anchors (null = the JDK's)
-     * @param certFile client certificate chain for mTLS (with keyFile), else null
-     * @param keyFile  client private key (PKCS#8 PEM) for mTLS, else null
-     * @param authority overrides the TLS authority (server name) checked against the certificate; null = target host
-     */
-    public record Tls(Path caFile, Path certFile, Path keyFile, String authority) {
     }
 }

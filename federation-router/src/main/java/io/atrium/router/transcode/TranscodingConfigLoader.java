@@ -1,6 +1,7 @@
 package io.atrium.router.transcode;
 
 import io.atrium.router.config.ConfigException;
+import io.atrium.router.config.GrpcTls;
 import static io.atrium.router.config.StrictYaml.check;
 import static io.atrium.router.config.StrictYaml.map;
 import static io.atrium.router.config.StrictYaml.string;
@@ -40,7 +41,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *     emit_defaults: false
  *     routes: {atrium.payments.v1.Payments.GetPayment: {emit_defaults: true}}
  *     reload_interval_ms: 5000
- *     tls: {ca_file: ca.pem, cert_file: client.pem, key_file: client.key, authority: payments.internal}
+ *     tls: {ca_file: ca.pem, cert_file: client.pem, key_file: client-key.pem, server_name: payments.internal}   # GrpcTls
  * </pre>
  */
 public final class TranscodingConfigLoader {
@@ -90,19 +91,7 @@ public final class TranscodingConfigLoader {
     private static TranscodingConfig.Backend backend(Map<String, Object> map, String path, Path base) {
         check(map, BACKEND, path);
         String target = string(map.get("target"), path + ".target");
-        TranscodingConfig.Tls tls = null;
-        if (map.containsKey("tls")) {
-            Map<String, Object> t = map(map.get("tls"), path + ".tls");
-            check(t, Set.of("ca_file", "cert_file", "key_file", "authority"), path + ".tls");
-            Path ca = t.containsKey("ca_file") ? file(t.get("ca_file"), path + ".tls.ca_file", base) : null;
-            Path cert = t.containsKey("cert_file") ? file(t.get("cert_file"), path + ".tls.cert_file", base) : null;
-            Path key = t.containsKey("key_file") ? file(t.get("key_file"), path + ".tls.key_file", base) : null;
-            if ((cert == null) != (key == null)) {
-                throw new ConfigException(path + ".tls: cert_file and key_file go together (mTLS)");
-            }
-            String authority = t.containsKey("authority") ? string(t.get("authority"), path + ".tls.authority") : null;
-            tls = new TranscodingConfig.Tls(ca, cert, key, authority);
-        }
+        GrpcTls tls = map.containsKey("tls") ? GrpcTls.parse(map.get("tls"), path + ".tls", base) : null;
         String descriptors = null;
         if (map.containsKey("descriptor_set")) {
             descriptors = string(map.get("descriptor_set"), path + ".descriptor_set");
@@ -139,9 +128,6 @@ public final class TranscodingConfigLoader {
         return new TranscodingConfig.Backend(target, tls, descriptors, serviceConfig, services, timeout, headers,
                 emitDefaults, routes, reload);
     }
-
-
-
 
     private static int integer(Object value, String path, int min, int max) {
         if (value instanceof Integer i && i >= min && i <= max) {

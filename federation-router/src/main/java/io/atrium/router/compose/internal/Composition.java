@@ -60,7 +60,7 @@ public final class Composition {
             minor = Math.max(minor, model.fedMinor);
         }
         merged.joinMinor = minor >= 8 ? 5 : minor == 7 ? 4 : 3;
-        if (ConnectDirectives.used(merged)) {
+        if (ConnectDirectives.carried(merged)) {
             merged.joinMinor = 5; // @join__directive
         }
         return new Output(Printer.print(merged), List.of());

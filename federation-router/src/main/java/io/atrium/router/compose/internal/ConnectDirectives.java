@@ -33,9 +33,23 @@ final class ConnectDirectives {
         return url != null && url.startsWith(SPEC);
     }
 
+    /** The schema directive of Atrium's generated gRPC subgraphs holding the descriptor hash they were made from. */
+    static final String GRPC_SOURCE = "grpcSource";
+
+    /** True when some subgraph links the connect spec (the supergraph then links it too). */
     static boolean used(MergedSchema schema) {
         for (SubgraphModel s : schema.subgraphs) {
             if (s.connectLink != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when the supergraph carries schema {@code @join__directive}s: connect sources or gRPC snapshots. */
+    static boolean carried(MergedSchema schema) {
+        for (SubgraphModel s : schema.subgraphs) {
+            if (s.connectLink != null || s.grpcSource != null) {
                 return true;
             }
         }
@@ -51,10 +65,16 @@ final class ConnectDirectives {
         }
     }
 
-    /** The schema's join directives: each connector subgraph's {@code @link} and {@code @source}s. */
+    /**
+     * The schema's join directives: each connector subgraph's {@code @link} and {@code @source}s, and each gRPC
+     * subgraph's {@code @grpcSource}, so the router can re-check the descriptors the subgraph was generated from.
+     */
     static List<String> schemaDirectives(MergedSchema schema) {
         List<String> lines = new ArrayList<>();
         for (SubgraphModel s : schema.subgraphs) {
+            if (s.grpcSource != null) {
+                lines.add(joinDirective(s, GRPC_SOURCE, s.grpcSource.getArguments()));
+            }
             if (s.connectLink == null) {
                 continue;
             }

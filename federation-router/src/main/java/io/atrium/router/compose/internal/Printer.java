@@ -55,8 +55,8 @@ final class Printer {
         schema.customLinks.forEach(link -> out.append("  ").append(link).append('\n'));
         if (ConnectDirectives.used(schema)) {
             out.append("  ").append(ConnectDirectives.SUPERGRAPH_LINK).append('\n');
-            ConnectDirectives.schemaDirectives(schema).forEach(d -> out.append("  ").append(d).append('\n'));
         }
+        ConnectDirectives.schemaDirectives(schema).forEach(d -> out.append("  ").append(d).append('\n'));
         out.append("{\n  query: Query\n");
         if (schema.hasMutation) {
             out.append("  mutation: Mutation\n");

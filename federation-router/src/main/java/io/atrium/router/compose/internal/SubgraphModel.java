@@ -37,6 +37,11 @@ public final class SubgraphModel {
     public graphql.language.Directive connectLink;
     /** The connect spec's directives on the schema ({@code @source}), carried as {@code @join__directive}. */
     public final List<graphql.language.Directive> connectSchemaDirectives = new ArrayList<>();
+    /**
+     * Atrium's gRPC subgraph snapshot ({@code @grpcSource(target:, descriptorHash:)} on the schema of a subgraph that
+     * defines it, as {@code ./atrium connector grpc} writes it), carried as {@code @join__directive}; or null.
+     */
+    public graphql.language.Directive grpcSource;
     public final FederationNames names;
     /** {@code Type.field} coordinates selected by this subgraph's keys, requires and provides (found by validation). */
     public final Set<String> keyFields = new java.util.HashSet<>();

@@ -124,6 +124,10 @@ public final class SubgraphParser {
         model.linkOfDirective.putAll(linkOfDirective);
         model.connectLink = connectLink;
         for (Definition<?> definition : document.getDefinitions()) {
+            if (definition instanceof SchemaDefinition schema && model.directiveDefinitions.containsKey(
+                    ConnectDirectives.GRPC_SOURCE) && schema.hasDirective(ConnectDirectives.GRPC_SOURCE)) {
+                model.grpcSource = schema.getDirectives(ConnectDirectives.GRPC_SOURCE).getFirst();
+            }
             if (connectLink != null && definition instanceof SchemaDefinition schema) {
                 for (Directive d : schema.getDirectives()) {
                     if (ConnectDirectives.isConnect(model, d)) {

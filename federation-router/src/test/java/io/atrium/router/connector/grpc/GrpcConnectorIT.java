@@ -50,6 +50,14 @@ class GrpcConnectorIT {
 
     /** The payments subgraph generated from {@code connector}, composed with accounts, served by {@code provider}. */
     private static SubgraphTransport connect(GrpcConnectorProvider provider, Path connector, String target) throws Exception {
+        supergraph = compose(connector);
+        RouterConfig config = config(connector, target, "");
+        assertThat(provider.connect(supergraph, supergraph.subgraphNamed("accounts"), config)).isEmpty();
+        return provider.connect(supergraph, supergraph.subgraphNamed("payments"), config).orElseThrow();
+    }
+
+    /** The payments subgraph generated from {@code connector} (protos jar descriptors) composed with accounts. */
+    static Supergraph compose(Path connector) throws Exception {
         ProtoSchema schema;
         try (InputStream in = GrpcConnectorIT.class.getClassLoader().getResourceAsStream("META-INF/atrium/protos/atrium.desc")) {
             schema = ProtoSchema.parse(in.readAllBytes());
@@ -59,14 +67,11 @@ class GrpcConnectorIT {
                 new SubgraphSource("accounts", "http://accounts.invalid/graphql",
                         Files.readString(Path.of("../config/supergraph/subgraphs/accounts.graphql"))),
                 new SubgraphSource("payments", "http://payments.invalid/graphql", sdl)));
-        supergraph = ((CompositionResult.Composed) composed).supergraph();
-        RouterConfig config = config(connector, target, "");
-        assertThat(provider.connect(supergraph, supergraph.subgraphNamed("accounts"), config)).isEmpty();
-        return provider.connect(supergraph, supergraph.subgraphNamed("payments"), config).orElseThrow();
+        return ((CompositionResult.Composed) composed).supergraph();
     }
 
     /** The payments subgraph's connector block against {@code target}, plus one more key of its block. */
-    private static RouterConfig config(Path connector, String target, String extraKey) {
+    static RouterConfig config(Path connector, String target, String extraKey) {
         return RouterConfigLoader.parse("""
                 format_version: 1
                 connectors:

@@ -25,7 +25,8 @@ import java.util.Set;
  * fields ({@code extensions.code} from the status).
  *
  * <p>Federation: {@code x-atrium-key: "id"} on a component schema makes it an entity, resolved by the GET operation
- * whose path parameters are its key ({@code entity: true}); {@code x-atrium-field: {type, key, field, arguments}} on
+ * whose path parameters are its key ({@code entity: true}); OpenAPI {@code links} from a response of the schema to
+ * the GET answering it give the same, their body properties as the key ({@link OpenApiLinks}); {@code x-atrium-field: {type, key, field, arguments}} on
  * a GET operation adds it as a field of another subgraph's entity (arguments from the entity's key fields, as
  * {@code $this}); {@code x-atrium-ref: {type, key, field}} on a property adds a reference to another subgraph's
  * entity next to it ({@code product: Product} from {@code upc}).
@@ -47,6 +48,7 @@ public final class OpenApiGenerator {
     private final List<String> queryFields = new ArrayList<>();
     private final List<String> mutationFields = new ArrayList<>();
     private final Map<String, String> keys = new LinkedHashMap<>();
+    private final OpenApiLinks links;
     private boolean usesJson;
 
     private static final class StubEntity {
@@ -64,6 +66,7 @@ public final class OpenApiGenerator {
     private OpenApiGenerator(OpenAPI api, Options options) {
         this.api = api;
         this.options = options;
+        this.links = OpenApiLinks.read(api);
     }
 
     public static String generate(OpenAPI api, Options options) {
@@ -78,6 +81,8 @@ public final class OpenApiGenerator {
                 }
             });
         }
+        // links: an explicit x-atrium-key wins over the key a link implies
+        links.keys.forEach((schema, key) -> keys.putIfAbsent(typeName(schema), key));
         if (api.getPaths() != null) {
             api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> operation(path, method, op)));
         }
@@ -98,10 +103,15 @@ public final class OpenApiGenerator {
         Schema<?> response = successSchema(op);
         String named = response != null && response.get$ref() != null ? typeName(refName(response.get$ref())) : null;
         List<String> keyFields = named != null && keys.containsKey(named) ? List.of(keys.get(named).split("\\s+")) : List.of();
+        // the lookup a link names takes the key under the key's name ({orderId} ← id): entity: true matches by name
+        Map<String, String> linked = links.lookups.containsKey(op) && keyFields.containsAll(links.lookups.get(op).values())
+                ? links.lookups.get(op) : Map.of();
+        Set<String> pathKeys = new LinkedHashSet<>();
         for (Parameter parameter : parameters(op)) {
-            String arg = fieldName(parameter.getName());
+            String keyName = linked.getOrDefault(parameter.getName(), parameter.getName());
+            String arg = fieldName(keyName);
             // a path parameter that is the response entity's key is typed like the key (entity: true needs that)
-            String scalar = "path".equals(parameter.getIn()) && keyFields.contains(parameter.getName())
+            String scalar = "path".equals(parameter.getIn()) && keyFields.contains(keyName)
                     && "String".equals(inputType(parameter.getSchema(), arg)) ? "ID" : inputType(parameter.getSchema(), arg);
             String type = scalar + (Boolean.TRUE.equals(parameter.getRequired()) ? "!" : "");
             args.add(arg + ": " + type);
@@ -109,6 +119,7 @@ public final class OpenApiGenerator {
             switch (parameter.getIn()) {
                 case "path" -> {
                     pathParams.add(parameter.getName());
+                    pathKeys.add(keyName);
                     String style = parameter.getStyle() == null ? "simple" : parameter.getStyle().toString();
                     String expanded = switch (style) {
                         case "label" -> ".{" + value + "}";
@@ -148,7 +159,7 @@ public final class OpenApiGenerator {
             http.append(", body: \"\"\"").append(body).append("\"\"\"");
         }
         http.append(" }");
-        boolean entity = query && !keyFields.isEmpty() && pathParams.equals(keyFields);
+        boolean entity = query && !keyFields.isEmpty() && pathKeys.equals(new LinkedHashSet<>(keyFields));
         StringBuilder field = new StringBuilder();
         if (op.getSummary() != null || op.getDescription() != null) {
             field.append("  ").append(description(op.getSummary() != null ? op.getSummary() : op.getDescription())).append('\n');
@@ -204,7 +215,7 @@ public final class OpenApiGenerator {
         return all;
     }
 
-    private static Schema<?> jsonSchema(Map<String, MediaType> content) {
+    static Schema<?> jsonSchema(Map<String, MediaType> content) {
         if (content == null) {
             return null;
         }
@@ -216,7 +227,7 @@ public final class OpenApiGenerator {
         return null;
     }
 
-    private static Schema<?> successSchema(Operation op) {
+    static Schema<?> successSchema(Operation op) {
         if (op.getResponses() == null) {
             return null;
         }
