@@ -70,9 +70,10 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
         try {
             GrpcConnectorConfig connector = GrpcConnectorConfig.load(settings.connector());
             String target = settings.target() != null ? settings.target() : connector.target();
-            // one channel per target and TLS settings: a changed tls block opens a new channel
+            // one channel per target and TLS settings: a changed tls block opens a new channel; its callbacks run on
+            // the channel's event loop (they complete a future and map the answer, never block): no hop to a pool
             ManagedChannel channel = channels.computeIfAbsent(new ChannelKey(target, settings.tls()),
-                    key -> GrpcChannels.open(key.target(), key.tls(), false));
+                    key -> GrpcChannels.open(key.target(), key.tls(), true));
             DescriptorSource source = new DescriptorSource(settings.descriptorSet(), channel);
             ProtoSchema schema = source.load();
             GrpcSubgraphGenerator.Result generated = GrpcSubgraphGenerator.generate(schema, connector);
