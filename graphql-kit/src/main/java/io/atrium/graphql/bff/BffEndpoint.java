@@ -292,7 +292,11 @@ public final class BffEndpoint implements AutoCloseable {
                 body.put("errors", List.of(error));
                 return BffResult.body(200, NO_STORE, body).withOperation(name);
             }
-            String cacheControl = query && !answer.hasErrors() ? answer.cacheControl() : null;
+            // only an answer the router let be stored is searched for errors (the router already says no-store for
+            // one with errors; this keeps a BFF in front of another router honest without scanning every answer)
+            String cacheControl = !query || answer.cacheControl() == null
+                    || answer.cacheControl().toLowerCase(java.util.Locale.ROOT).contains("no-store")
+                    || answer.hasErrors() ? null : answer.cacheControl();
             return new BffResult(answer.status(), Map.of("cache-control", cacheControl == null ? "no-store"
                     : cacheControl), answer.body(), name);
         });

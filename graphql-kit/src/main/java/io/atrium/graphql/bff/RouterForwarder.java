@@ -6,7 +6,6 @@ import io.atrium.graphql.json.JsonWriter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,24 +34,20 @@ final class RouterForwarder {
 
     /** The router's answer: status, body bytes, its {@code Cache-Control}. */
     record Answer(int status, byte[] body, String cacheControl) {
-        private static final byte[] ERRORS = "\"errors\"".getBytes(StandardCharsets.UTF_8);
-
         /** Conservative: any {@code "errors"} key in the body counts (a field of that name makes it uncacheable too). */
         boolean hasErrors() {
-            return body.length == 0 || indexOf(body, ERRORS) >= 0;
+            return body.length == 0 || containsErrorsKey(body);
         }
 
-        private static int indexOf(byte[] haystack, byte[] needle) {
-            outer:
-            for (int i = 0; i <= haystack.length - needle.length; i++) {
-                for (int j = 0; j < needle.length; j++) {
-                    if (haystack[i + j] != needle[j]) {
-                        continue outer;
-                    }
+        /** Whether {@code "errors"} (with its quotes) occurs: one pass, no allocation. */
+        static boolean containsErrorsKey(byte[] b) {
+            for (int i = 0, last = b.length - 8; i <= last; i++) {
+                if (b[i] == '"' && b[i + 1] == 'e' && b[i + 2] == 'r' && b[i + 3] == 'r' && b[i + 4] == 'o'
+                        && b[i + 5] == 'r' && b[i + 6] == 's' && b[i + 7] == '"') {
+                    return true;
                 }
-                return i;
             }
-            return -1;
+            return false;
         }
     }
 
