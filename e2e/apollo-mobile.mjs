@@ -8,7 +8,7 @@
 // Needs BASE (the edge), MOBILE_API_KEY; ATRIUM (the launcher) defaults to ../atrium. Exit code 1 on any failure.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApolloClient, HttpLink, InMemoryCache, gql } from "@apollo/client";
@@ -56,7 +56,9 @@ function client(persistedQueries) {
   });
 }
 
-// 1. the app's CI: manifest from the .graphql files, published for the app version
+// 1. the app's CI: manifest from the .graphql files, published for the app version (build/ is not in git: a fresh
+// clone has none, and the generator does not create it)
+mkdirSync(join(here, "build"), { recursive: true });
 execFileSync(join(here, "node_modules", ".bin", "generate-persisted-query-manifest"),
   ["--config", "persisted-query-manifest.config.json"], { cwd: here, stdio: ["ignore", "ignore", "inherit"] });
 const manifestFile = join(here, "build", "persisted-query-manifest.json");
