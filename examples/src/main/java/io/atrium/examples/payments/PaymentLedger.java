@@ -151,6 +151,20 @@ public final class PaymentLedger {
         return latest;
     }
 
+    /** Each requested user's first page as {@link #listByUser} answers it with the default page size, in request order. */
+    public io.atrium.proto.payments.v1.BatchListPaymentsByUserResponse batchListByUser(
+            io.atrium.proto.payments.v1.BatchListPaymentsByUserRequest request) {
+        if (request.getUserIdsCount() == 0 || request.getUserIdsCount() > MAX_BATCH_SIZE) {
+            throw invalid("user_ids must hold between 1 and " + MAX_BATCH_SIZE + " ids");
+        }
+        var response = io.atrium.proto.payments.v1.BatchListPaymentsByUserResponse.newBuilder();
+        for (String user : request.getUserIdsList().stream().distinct().toList()) {
+            response.addAllPayments(listByUser(ListPaymentsByUserRequest.newBuilder().setUserId(user).build())
+                    .getPaymentsList());
+        }
+        return response.build();
+    }
+
     public ListPaymentsByUserResponse listByUser(ListPaymentsByUserRequest request) {
         if (request.getPageSize() < 0 || request.getPageSize() > MAX_PAGE_SIZE) {
             throw invalid("page_size must be between 0 and " + MAX_PAGE_SIZE);

@@ -56,6 +56,12 @@ final class PaymentsService extends PaymentsGrpc.PaymentsImplBase {
     }
 
     @Override
+    public void batchListPaymentsByUser(io.atrium.proto.payments.v1.BatchListPaymentsByUserRequest request,
+            StreamObserver<io.atrium.proto.payments.v1.BatchListPaymentsByUserResponse> responses) {
+        reply(responses, () -> ledger.batchListByUser(request));
+    }
+
+    @Override
     public void listPaymentsByUser(ListPaymentsByUserRequest request,
             StreamObserver<ListPaymentsByUserResponse> responses) {
         reply(responses, () -> ledger.listByUser(request));

@@ -88,8 +88,11 @@ public record GrpcConnectorConfig(String subgraph, String target, List<String> s
      * @param matchField batched only: the field of each answer that holds its entity's key (proto name); an entity
      *                   without an answer gets null
      * @param maxBatch   batched only: keys per call (larger batches are split); default {@value #DEFAULT_MAX_BATCH}
+     * @param many       batched only: the field is a list of every answer carrying the entity's key (one-to-many, e.g.
+     *                   a user's payments; none: an empty list) instead of the first one
      */
-    public record EntityField(String method, String keyField, String result, String matchField, int maxBatch) {
+    public record EntityField(String method, String keyField, String result, String matchField, int maxBatch,
+                              boolean many) {
         public boolean batched() {
             return matchField != null;
         }
@@ -136,7 +139,7 @@ public record GrpcConnectorConfig(String subgraph, String target, List<String> s
             for (var field : map(e.getOrDefault("fields", Map.of()), path + ".fields").entrySet()) {
                 String fieldPath = path + ".fields." + field.getKey();
                 Map<String, Object> f = map(field.getValue(), fieldPath);
-                check(f, Set.of("method", "key_field", "result", "match_field", "max_batch"), fieldPath);
+                check(f, Set.of("method", "key_field", "result", "match_field", "max_batch", "many"), fieldPath);
                 String matchField = f.containsKey("match_field") ? string(f.get("match_field"), fieldPath + ".match_field")
                         : null;
                 int maxBatch = DEFAULT_MAX_BATCH;
@@ -150,10 +153,20 @@ public record GrpcConnectorConfig(String subgraph, String target, List<String> s
                     }
                     maxBatch = n;
                 }
+                boolean many = false;
+                if (f.containsKey("many")) {
+                    if (matchField == null) {
+                        throw new ConfigException(fieldPath + ".many: only for batched fields (with match_field)");
+                    }
+                    if (!(f.get("many") instanceof Boolean b)) {
+                        throw new ConfigException(fieldPath + ".many: expected true or false, got " + f.get("many"));
+                    }
+                    many = b;
+                }
                 fields.put(field.getKey(), new EntityField(string(f.get("method"), fieldPath + ".method"),
                         string(f.get("key_field"), fieldPath + ".key_field"),
                         f.containsKey("result") ? string(f.get("result"), fieldPath + ".result") : null,
-                        matchField, maxBatch));
+                        matchField, maxBatch, many));
             }
             String lookup = e.containsKey("lookup") ? string(e.get("lookup"), path + ".lookup") : null;
             String keyField = e.containsKey("key_field") ? string(e.get("key_field"), path + ".key_field") : null;

@@ -167,10 +167,22 @@ public final class GrpcResolvers {
                 binding.typeName() + "." + binding.field()).thenApply(response -> {
                     Map<String, Object> byKey = new LinkedHashMap<>();
                     Object answers = ((Map<?, ?>) toGraphQL(response)).get(result.getJsonName());
+                    if (binding.many()) { // one-to-many: every answer of a key, and an empty list for a key without one
+                        for (Object key : values) {
+                            byKey.putIfAbsent(keyText(key), new ArrayList<>());
+                        }
+                    }
                     if (answers instanceof List<?> list) {
                         for (Object answer : list) {
                             if (answer instanceof Map<?, ?> object) {
-                                byKey.putIfAbsent(keyText(object.get(match)), answer);
+                                if (binding.many()) {
+                                    @SuppressWarnings("unchecked")
+                                    List<Object> ofKey = (List<Object>) byKey.computeIfAbsent(keyText(object.get(match)),
+                                            k -> new ArrayList<>());
+                                    ofKey.add(answer);
+                                } else {
+                                    byKey.putIfAbsent(keyText(object.get(match)), answer);
+                                }
                             }
                         }
                     }

@@ -80,7 +80,7 @@ public final class GrpcSubgraphGenerator {
      * {@code result} whose elements carry their key in {@code matchField}; at most {@code maxBatch} keys per call.
      */
     public record EntityFieldBinding(String typeName, String field, String key, MethodDescriptor method, String keyField,
-                                     String result, String matchField, int maxBatch) {
+                                     String result, String matchField, int maxBatch, boolean many) {
         public boolean batched() {
             return matchField != null;
         }
@@ -303,7 +303,7 @@ public final class GrpcSubgraphGenerator {
             }
             String type = spec.batched() ? batchedType(method, spec, fieldPath) : entityFieldType(method, spec, fieldPath);
             entityFields.add(new EntityFieldBinding(typeName, field.getKey(), entity.key(), method, spec.keyField(),
-                    spec.result(), spec.matchField(), spec.maxBatch()));
+                    spec.result(), spec.matchField(), spec.maxBatch(), spec.many()));
             out.append("  ").append(field.getKey()).append(": ").append(type).append(" @grpc(method: \"")
                     .append(method.getService().getFullName()).append('/').append(method.getName())
                     .append("\", keyField: \"").append(spec.keyField()).append('"');
@@ -349,7 +349,9 @@ public final class GrpcSubgraphGenerator {
             throw new IllegalArgumentException(fieldPath + ".match_field: '" + spec.matchField() + "' is not a scalar "
                     + "field of " + result.getMessageType().getFullName());
         }
-        return outputType(result.getMessageType());   // nullable: an entity without an answer gets null
+        String item = outputType(result.getMessageType());
+        // many: every answer carrying the key, none = an empty list; else nullable: no answer gets null
+        return spec.many() ? "[" + item + "!]!" : item;
     }
 
     private FieldDescriptor resultField(MethodDescriptor method, GrpcConnectorConfig.EntityField spec, String fieldPath) {

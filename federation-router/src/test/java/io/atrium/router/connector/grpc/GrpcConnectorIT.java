@@ -207,6 +207,24 @@ class GrpcConnectorIT {
     }
 
     @Test
+    void userPaymentsAreOneBatchCallForAllUsersEachGettingAllItsPaymentsOrAnEmptyList() {
+        long before = calls(METERS, "payments:User.payments@grpc");
+        SubgraphResponse response = fetch("query($r: [_Any!]!) { _entities(representations: $r) { "
+                + "... on User { id payments { id userId } } } }", Map.of("r", List.of(
+                Map.of("__typename", "User", "id", "3"), Map.of("__typename", "User", "id", "no-such-user"),
+                Map.of("__typename", "User", "id", "1"), Map.of("__typename", "User", "id", "3"))));
+        assertThat(response.errors()).isEmpty();
+        List<?> entities = (List<?>) response.data().get("_entities");
+        assertThat(entities.get(0)).isEqualTo(Map.of("id", "3", "payments", List.of(Map.of("id", "pay_1002", "userId", "3"))));
+        assertThat(entities.get(1)).isEqualTo(Map.of("id", "no-such-user", "payments", List.of()));
+        assertThat((List<?>) ((Map<?, ?>) entities.get(2)).get("payments")).isNotEmpty()
+                .allSatisfy(p -> assertThat(((Map<?, ?>) p).get("userId")).isEqualTo("1"));
+        assertThat(entities.get(3)).isEqualTo(entities.get(0));
+        assertThat(calls(METERS, "payments:User.payments@grpc") - before).as("one BatchListPaymentsByUser call")
+                .isEqualTo(1);
+    }
+
+    @Test
     void largerBatchesAreSplitIntoCallsOfAtMostMaxBatchKeys() throws Exception {
         Path small = Files.createTempFile("payments-max-batch-2", ".grpc.yaml");
         Files.writeString(small, Files.readString(CONNECTOR).replace("max_batch: 100", "max_batch: 2"));

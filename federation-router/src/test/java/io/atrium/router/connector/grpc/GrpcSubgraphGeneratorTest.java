@@ -48,7 +48,8 @@ class GrpcSubgraphGeneratorTest {
                 .contains("type Payment @key(fields: \"id\") @grpcLookup(method: \"atrium.payments.v1.Payments/GetPayment\", "
                         + "keyField: \"payment_id\") {")
                 .contains("type User @key(fields: \"id\") {\n  id: ID!\n  payments: [Payment!]! @grpc(method: "
-                        + "\"atrium.payments.v1.Payments/ListPaymentsByUser\", keyField: \"user_id\", result: \"payments\")")
+                        + "\"atrium.payments.v1.Payments/BatchListPaymentsByUser\", keyField: \"user_ids\", result: \"payments\", "
+                        + "matchField: \"user_id\")")
                 .contains("  units: Long!\n  nanos: Int!\n")
                 .contains("  status: PaymentStatus!\n  createdAt: DateTime\n")
                 .contains("enum PaymentStatus {\n  PAYMENT_STATUS_UNSPECIFIED\n")
@@ -175,6 +176,16 @@ class GrpcSubgraphGeneratorTest {
         assertThatThrownBy(() -> GrpcConnectorConfig.parse(batched.formatted(
                 "key_field: order_ids, result: payments, match_field: order_id, max_batch: 0")))
                 .hasMessageContaining("entities.Order.fields.payment.max_batch");
+        assertThatThrownBy(() -> GrpcConnectorConfig.parse(batched.formatted(
+                "key_field: order_ids, result: payments, many: true")))
+                .hasMessageContaining("entities.Order.fields.payment.many");
+        assertThatThrownBy(() -> GrpcConnectorConfig.parse(batched.formatted(
+                "key_field: order_ids, result: payments, match_field: order_id, many: yes please")))
+                .hasMessageContaining("entities.Order.fields.payment.many");
+        // many: a list of every answer carrying the key
+        assertThat(GrpcSubgraphGenerator.generate(payments(), GrpcConnectorConfig.parse(batched.formatted(
+                "key_field: order_ids, result: payments, match_field: order_id, many: true"))).sdl())
+                .contains("payment: [Payment!]! @grpc(");
     }
 
     /** A service exercising the mapping: 64-bit and unsigned ints, a map, a oneof, WKTs, optional, bytes, streaming. */
