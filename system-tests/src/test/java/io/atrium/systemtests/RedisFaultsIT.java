@@ -77,7 +77,7 @@ class RedisFaultsIT {
                 Map.of("ATRIUM_PORT", Integer.toString(adminPort), "ATRIUM_EDGE_CONFIG",
                         work.resolve("edge.yaml").toString()),
                 work, URI.create("http://127.0.0.1:" + adminPort + "/health"));
-        edge.awaitHealthy(http, Duration.ofSeconds(120));
+        edge.awaitHealthy(http, Duration.ofSeconds(90));
     }
 
     @AfterEach

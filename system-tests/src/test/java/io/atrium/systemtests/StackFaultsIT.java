@@ -128,7 +128,7 @@ class StackFaultsIT {
                 work, URI.create("http://127.0.0.1:" + edgeAdminPort + "/health"));
         processes.add(edge);
         for (JavaProcess process : processes) {
-            process.awaitHealthy(http, Duration.ofSeconds(120));
+            process.awaitHealthy(http, Duration.ofSeconds(90));
         }
     }
 
