@@ -19,8 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
+import static io.atrium.systemtests.RouterClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,7 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RegistryRedisFaultsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TOKEN = "system-test-admin-token";
     private static final String LINK = "extend schema @link(url: \"https://specs.apollo.dev/federation/v2.7\", "
             + "import: [\"@key\"])\n";
     private static final String V1 = LINK + "type Query { products: [Product] }\n"
@@ -47,6 +46,7 @@ class RegistryRedisFaultsIT {
     private RedisServer redis;
     private FaultServer products;
     private JavaProcess router;
+    private RouterClient client;
     private int routerPort;
     private int adminPort;
 
@@ -63,10 +63,10 @@ class RegistryRedisFaultsIT {
         router = JavaProcess.start("federation-router", "router.jar",
                 List.of("--registry", "redis://127.0.0.1:" + redisPort, "--port", Integer.toString(routerPort),
                         "--admin-port", Integer.toString(adminPort)),
-                Map.of("ATRIUM_ROUTER_ADMIN_TOKEN", TOKEN), work,
+                Map.of("ATRIUM_ROUTER_ADMIN_TOKEN", RouterClient.TOKEN), work,
                 URI.create("http://127.0.0.1:" + routerPort + "/health"));
-        // an empty registry has no supergraph yet (/health is not 200 until a publish): ready = the admin API answers
-        await(this::listSubgraphs, r -> r.statusCode() == 200, Duration.ofSeconds(90));
+        client = new RouterClient(http, router, routerPort, adminPort);
+        client.awaitAdmin(Duration.ofSeconds(90));
     }
 
     @AfterEach
@@ -83,13 +83,13 @@ class RegistryRedisFaultsIT {
 
     @Test
     void routerKeepsTheLastGoodSupergraphWhileRedisIsDownAndAfterItComesBackEmpty() throws Exception {
-        assertThat(publish(V1).statusCode()).isEqualTo(200);
-        await(() -> query("{ products { name } }"), r -> r.statusCode() == 200 && r.body().contains("Table"),
+        assertThat(client.publish("products", products.url("/graphql"), V1).statusCode()).isEqualTo(200);
+        await(() -> client.query("{ products { name } }"), r -> r.statusCode() == 200 && r.body().contains("Table"),
                 Duration.ofSeconds(10));
 
         // Redis down: a publish is refused with a problem document (nothing half-stored); the router serves on.
         redis.stop();
-        HttpResponse<String> refused = await(() -> publish(V2), r -> r.statusCode() != 200, Duration.ofSeconds(15));
+        HttpResponse<String> refused = await(() -> client.publish("products", products.url("/graphql"), V2), r -> r.statusCode() != 200, Duration.ofSeconds(15));
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("content-type").orElse("")).startsWith("application/problem+json");
         assertThat(JSON.readTree(refused.body()).get("code").asText()).isEqualTo("REGISTRY_UNAVAILABLE");
@@ -97,12 +97,12 @@ class RegistryRedisFaultsIT {
 
         // Redis back, empty (it keeps no data): the router still serves the last good supergraph ...
         redis = startRedis(redisPort);
-        await(this::listSubgraphs, r -> r.statusCode() == 200, Duration.ofSeconds(30));
+        client.awaitAdmin(Duration.ofSeconds(30));
         assertServesV1();
         // ... and a publish goes live again.
-        assertThat(await(() -> publish(V2), r -> r.statusCode() == 200, Duration.ofSeconds(15)).statusCode())
+        assertThat(await(() -> client.publish("products", products.url("/graphql"), V2), r -> r.statusCode() == 200, Duration.ofSeconds(15)).statusCode())
                 .isEqualTo(200);
-        HttpResponse<String> withPrice = await(() -> query("{ products { name price } }"),
+        HttpResponse<String> withPrice = await(() -> client.query("{ products { name price } }"),
                 r -> r.statusCode() == 200 && r.body().contains("120"), Duration.ofSeconds(10));
         assertThat(JSON.readTree(withPrice.body()).at("/data/products/0/price").asInt()).isEqualTo(120);
         assertThat(router.alive()).isTrue();
@@ -110,7 +110,7 @@ class RegistryRedisFaultsIT {
     }
 
     private void assertServesV1() throws Exception {
-        HttpResponse<String> answer = query("{ products { name } }");
+        HttpResponse<String> answer = client.query("{ products { name } }");
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         JsonNode data = JSON.readTree(answer.body());
         assertThat(data.at("/data/products/0/name").asText()).isEqualTo("Table");
@@ -123,56 +123,5 @@ class RegistryRedisFaultsIT {
                 .setting("appendonly no").build();
         server.start();
         return server;
-    }
-
-    private HttpResponse<String> publish(String sdl) throws IOException, InterruptedException {
-        String body = JSON.writeValueAsString(Map.of("routing_url", products.url("/graphql"), "sdl", sdl));
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/registry/subgraphs/products"))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + TOKEN)
-                .header("content-type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> listSubgraphs() throws IOException, InterruptedException {
-        if (!router.alive()) {
-            throw new IllegalStateException("the router exited:\n" + router.tail());
-        }
-        try {
-            return listSubgraphsOnce();
-        } catch (IOException notListeningYet) {
-            return null;
-        }
-    }
-
-    private HttpResponse<String> listSubgraphsOnce() throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/registry/subgraphs"))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + TOKEN).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> query(String query) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + routerPort + "/graphql"))
-                .timeout(Duration.ofSeconds(10)).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query)))).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private interface Call {
-        HttpResponse<String> send() throws Exception;
-    }
-
-    /** Polls a call until its answer satisfies the condition (every 100 ms, bounded), not a fixed sleep. */
-    private static HttpResponse<String> await(Call call, Predicate<HttpResponse<String>> condition, Duration within)
-            throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        HttpResponse<String> response = call.send();
-        while ((response == null || !condition.test(response)) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            response = call.send();
-        }
-        assertThat(response).as("an answer within %s", within).isNotNull();
-        assertThat(condition.test(response)).as("within %s: %d %s", within, response.statusCode(), response.body())
-                .isTrue();
-        return response;
     }
 }
