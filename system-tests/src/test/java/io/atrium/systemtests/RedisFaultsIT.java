@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import redis.embedded.RedisServer;
 
 import java.io.IOException;
 import java.net.URI;
@@ -36,8 +35,7 @@ class RedisFaultsIT {
     private static final int LIMIT = 3;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private int redisPort;
-    private RedisServer redis;
+    private Redis redis;
     private FaultServer upstream;
     private JavaProcess edge;
     private int edgePort;
@@ -46,8 +44,7 @@ class RedisFaultsIT {
     void start() throws Exception {
         Path work = Files.createDirectories(Path.of("target", "system-tests", "redis-faults-" + System.currentTimeMillis()))
                 .toAbsolutePath();
-        redisPort = JavaProcess.freePort();
-        redis = startRedis(redisPort);
+        redis = new Redis();
         upstream = new FaultServer();
         edgePort = JavaProcess.freePort();
         int adminPort = JavaProcess.freePort();
@@ -72,7 +69,7 @@ class RedisFaultsIT {
                     cluster: upstream
                     auth: { public: true }
                     rate_limit: { %s, on_store_failure: closed }
-                """.formatted(edgePort, redisPort, upstream.url(""), limit, limit));
+                """.formatted(edgePort, redis.port, upstream.url(""), limit, limit));
         edge = JavaProcess.start("edge-proxy", "edge.jar", List.of(),
                 Map.of("ATRIUM_PORT", Integer.toString(adminPort), "ATRIUM_EDGE_CONFIG",
                         work.resolve("edge.yaml").toString()),
@@ -85,9 +82,7 @@ class RedisFaultsIT {
         List<String> stackTraces = edge.alive() ? edge.stackTraceLines() : List.of();
         edge.close();
         upstream.close();
-        if (redis.isActive()) {
-            redis.stop();
-        }
+        redis.close();
         http.close();
         assertThat(stackTraces).as("stack traces in the edge's log for an expected store failure").isEmpty();
     }
@@ -114,19 +109,12 @@ class RedisFaultsIT {
         assertThat(edge.healthStatus(http)).isEqualTo(200);
 
         // Redis back (empty: it keeps no data): the edge reconnects by itself and both routes limit again.
-        redis = startRedis(redisPort);
+        redis.start();
         awaitStatus("/closed/a", status -> status == 200, Duration.ofSeconds(30));
         assertThat(statusesOf("/closed/a", LIMIT)).containsExactly(200, 200, 429);
         assertThat(statusesOf("/open/a", LIMIT + 1)).containsExactly(200, 200, 200, 429);
         assertThat(edge.alive()).isTrue();
         assertThat(edge.healthStatus(http)).isEqualTo(200);
-    }
-
-    private static RedisServer startRedis(int port) throws IOException {
-        RedisServer server = RedisServer.builder().port(port).bind("127.0.0.1").setting("save \"\"")
-                .setting("appendonly no").build();
-        server.start();
-        return server;
     }
 
     private List<Integer> statusesOf(String path, int count) throws IOException, InterruptedException {

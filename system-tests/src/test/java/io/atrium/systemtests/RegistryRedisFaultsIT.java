@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import redis.embedded.RedisServer;
 
 import java.io.IOException;
 import java.net.URI;
@@ -42,8 +41,7 @@ class RegistryRedisFaultsIT {
             + "type Product @key(fields: \"id\") { id: ID! name: String price: Int }";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private int redisPort;
-    private RedisServer redis;
+    private Redis redis;
     private FaultServer products;
     private JavaProcess router;
     private RouterClient client;
@@ -54,14 +52,13 @@ class RegistryRedisFaultsIT {
     void start() throws Exception {
         Path work = Files.createDirectories(Path.of("target", "system-tests", "registry-redis-" + System.currentTimeMillis()))
                 .toAbsolutePath();
-        redisPort = JavaProcess.freePort();
-        redis = startRedis(redisPort);
+        redis = new Redis();
         // a canned products subgraph: whatever it is asked, one product (the router keeps the selected fields)
         products = new FaultServer().okBody("{\"data\":{\"products\":[{\"name\":\"Table\",\"price\":120}]}}");
         routerPort = JavaProcess.freePort();
         adminPort = JavaProcess.freePort();
         router = JavaProcess.start("federation-router", "router.jar",
-                List.of("--registry", "redis://127.0.0.1:" + redisPort, "--port", Integer.toString(routerPort),
+                List.of("--registry", redis.url(), "--port", Integer.toString(routerPort),
                         "--admin-port", Integer.toString(adminPort)),
                 Map.of("ATRIUM_ROUTER_ADMIN_TOKEN", RouterClient.TOKEN), work,
                 URI.create("http://127.0.0.1:" + routerPort + "/health"));
@@ -74,9 +71,7 @@ class RegistryRedisFaultsIT {
         List<String> stackTraces = router.alive() ? router.stackTraceLines() : List.of();
         router.close();
         products.close();
-        if (redis.isActive()) {
-            redis.stop();
-        }
+        redis.close();
         http.close();
         assertThat(stackTraces).as("stack traces in the router's log for an expected store failure").isEmpty();
     }
@@ -96,7 +91,7 @@ class RegistryRedisFaultsIT {
         assertServesV1();
 
         // Redis back, empty (it keeps no data): the router still serves the last good supergraph ...
-        redis = startRedis(redisPort);
+        redis.start();
         client.awaitAdmin(Duration.ofSeconds(30));
         assertServesV1();
         // ... and a publish goes live again.
@@ -118,10 +113,4 @@ class RegistryRedisFaultsIT {
         assertThat(router.healthStatus(http)).isEqualTo(200);
     }
 
-    private static RedisServer startRedis(int port) throws IOException {
-        RedisServer server = RedisServer.builder().port(port).bind("127.0.0.1").setting("save \"\"")
-                .setting("appendonly no").build();
-        server.start();
-        return server;
-    }
 }

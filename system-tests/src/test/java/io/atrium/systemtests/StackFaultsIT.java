@@ -262,13 +262,11 @@ class StackFaultsIT {
         assertThat(upstream.connections() - before).as("attempts: a GET is retried once").isEqualTo(2);
     }
 
-    /** An upstream answering bytes that are not HTTP: 502 problem+json. */
+    /** An upstream answering bytes that are not HTTP: 502 UPSTREAM_UNAVAILABLE as problem+json. */
     @Test
     void garbageAnsweringUpstreamIs502ProblemJson() throws Exception {
         upstream.mode(Mode.GARBAGE);
-        HttpResponse<String> response = get("/up/garbage");
-        assertThat(response.statusCode()).isEqualTo(502);
-        assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+        assertProblem(get("/up/garbage"), 502, "UPSTREAM_UNAVAILABLE");
     }
 
     /** An upstream's own HTML 502 page is the upstream's answer: passed on as it is (502, text/html). */
