@@ -27,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A gRPC backend down and back under the router's gRPC connector (the router from its runnable jar in registry mode,
  * the payments connector subgraph of config/connectors, a canned products subgraph beside it): while nothing listens at
  * the payments target the connector's field is null with an error and the other subgraph's data is served; once the
- * real payments service (the examples jar) starts on that port the same query answers in full.
+ * real payments service (the examples jar) starts on that port the same query answers in full. In between, the
+ * connector's breaker for the backend opens (CONNECTOR_CIRCUIT_OPEN with retryAfterSeconds, no backend call) and its
+ * probes close it again once the open time is over (~30 s: the connectors' fixed defaults).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class GrpcConnectorFaultsIT {
@@ -98,7 +100,8 @@ class GrpcConnectorFaultsIT {
     void grpcBackendDownGivesPartialDataAndItsReturnIsServed() throws Exception {
         // down: the connector's field is null with an error naming the subgraph; the other subgraph's data is served
         HttpResponse<String> partial = await(() -> client.query(QUERY),
-                r -> !r.body().contains("GRAPHQL_VALIDATION_FAILED"), Duration.ofSeconds(15)); // the publish is live
+                r -> r.statusCode() == 200 && !r.body().contains("GRAPHQL_VALIDATION_FAILED"),
+                Duration.ofSeconds(15)); // both publishes are live (the first loads the supergraph, the second adds payment)
         assertThat(partial.statusCode()).as(partial.body()).isEqualTo(200);
         JsonNode answer = JSON.readTree(partial.body());
         assertThat(answer.at("/data/products/0/name").asText()).as(partial.body()).isEqualTo("Table");
@@ -111,13 +114,25 @@ class GrpcConnectorFaultsIT {
         assertThat(error.at("/path/0").asText()).isEqualTo("payment");
         assertThat(router.healthStatus(http)).isEqualTo(200);
 
+        // still down: after repeated failures the connector's breaker for the backend opens (no more calls to it)
+        HttpResponse<String> open = await(() -> client.query(QUERY),
+                r -> r.body().contains("CONNECTOR_CIRCUIT_OPEN"), Duration.ofSeconds(15));
+        JsonNode openAnswer = JSON.readTree(open.body());
+        assertThat(openAnswer.at("/data/products/0/name").asText()).isEqualTo("Table");
+        assertThat(openAnswer.at("/data/payment").isNull()).isTrue();
+        assertThat(openAnswer.at("/errors/0/extensions/serviceName").asText()).isEqualTo("payments");
+        assertThat(openAnswer.at("/errors/0/extensions/retryAfterSeconds").asInt()).isPositive();
+
         // back: the real payments service on that port; the same query answers in full
         JavaProcess payments = JavaProcess.start("payments", "examples.jar",
                 List.of("payments", "--port", Integer.toString(paymentsPort)), Map.of(), work,
                 URI.create("http://127.0.0.1:" + paymentsPort + "/"));
         processes.add(payments);
+        long restarted = System.nanoTime();
         HttpResponse<String> full = await(() -> client.query(QUERY), r -> r.body().contains("\"pay_1001\""),
                 Duration.ofSeconds(90));
+        System.out.printf("gRPC connector: full answers %d ms after the payments service was started%n",
+                Duration.ofNanos(System.nanoTime() - restarted).toMillis());
         JsonNode whole = JSON.readTree(full.body());
         assertThat(whole.has("errors")).as(full.body()).isFalse();
         assertThat(whole.at("/data/payment/id").asText()).isEqualTo("pay_1001");

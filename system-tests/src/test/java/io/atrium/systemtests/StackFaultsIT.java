@@ -280,19 +280,19 @@ class StackFaultsIT {
     }
 
     /**
-     * An upstream that reads a 512 KiB upload slowly (slow-loris towards the upstream, ~1.3 s) behind a route with a
-     * 10 s response timeout: the upload arrives whole, and the edge keeps serving other requests meanwhile.
+     * An upstream that reads a 1 MiB upload slowly (slow-loris towards the upstream: 8 KiB per 20 ms, at least 2.5 s)
+     * behind a route with a 10 s response timeout: the upload arrives whole, and while it is still going the edge
+     * answers a GraphQL query and its health check (one slow exchange holds no one else up).
      */
     @Test
     void slowReadingUpstreamGetsTheWholeBodyWhileTheEdgeServesOthers() throws Exception {
         upstream.mode(Mode.SLOW_READER);
-        byte[] body = new byte[512 * 1024];
+        byte[] body = new byte[1024 * 1024];
         CompletableFuture<HttpResponse<String>> upload = upload("/patient/upload", body);
-        long started = System.nanoTime();
         JsonNode other = graphql("{ topProducts { upc } }", 200);
         assertThat(other.at("/data/topProducts")).hasSize(5);
         assertThat(edge.healthStatus(http)).isEqualTo(200);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        assertThat(upload).as("the slow upload is still going").isNotDone();
         HttpResponse<String> response = upload.get(30, TimeUnit.SECONDS);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("received " + body.length);
