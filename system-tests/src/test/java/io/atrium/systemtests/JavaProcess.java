@@ -62,6 +62,27 @@ final class JavaProcess implements AutoCloseable {
         return new JavaProcess(name, log, health, builder.start());
     }
 
+    /** Runs {@code java <args...>} with the jar on the class path ({@code "-cp"} in args is followed by it) to its end. */
+    static void run(String name, String jarProperty, List<String> args, Path workDir) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String arg : args) {
+            command.add(arg);
+            if (arg.equals("-cp")) {
+                command.add(System.getProperty(jarProperty));
+            }
+        }
+        Path log = workDir.resolve(name + ".log");
+        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(name + " did not finish within 60 s");
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException(name + " failed (" + process.exitValue() + "): " + Files.readString(log));
+        }
+    }
+
     URI health() {
         return health;
     }

@@ -24,39 +24,42 @@ import static io.atrium.systemtests.RouterClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A gRPC backend down and back under the router's gRPC connector (the router from its runnable jar in registry mode,
- * the payments connector subgraph of config/connectors, a canned products subgraph beside it): while nothing listens at
- * the payments target the connector's field is null with an error and the other subgraph's data is served; once the
- * real payments service (the examples jar) starts on that port the same query answers in full. In between, the
- * connector's breaker for the backend opens (CONNECTOR_CIRCUIT_OPEN with retryAfterSeconds, no backend call) and its
- * probes close it again once the open time is over (~30 s: the connectors' fixed defaults).
+ * REST and gRPC connector backends down under the router (from its runnable jar in registry mode): the orders REST
+ * connector (its {@code @connect} SDL generated from the orders OpenAPI document) and the payments gRPC connector
+ * (config/connectors) with nothing listening at their backends, beside a canned subgraph. Each connector's field is
+ * null with its error and the other subgraph's data is served; the gRPC connector's breaker for the backend then opens
+ * (CONNECTOR_CIRCUIT_OPEN with retryAfterSeconds, no backend call); once the real payments service (the examples jar)
+ * starts on that port, the same query answers in full after the breaker's open time (~30 s: the connectors' fixed
+ * defaults).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class GrpcConnectorFaultsIT {
+class ConnectorFaultsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PRODUCTS = "extend schema @link(url: \"https://specs.apollo.dev/federation/v2.7\", "
-            + "import: [\"@key\"])\ntype Query { products: [Product] }\n"
-            + "type Product @key(fields: \"id\") { id: ID! name: String }";
-    private static final String QUERY = "{ products { name } payment(paymentId: \"pay_1001\") { id status } }";
+    private static final String WIDGETS = "extend schema @link(url: \"https://specs.apollo.dev/federation/v2.7\", "
+            + "import: [\"@key\"])\ntype Query { widgets: [Widget] }\ntype Widget { name: String }";
+    private static final String QUERY = "{ widgets { name } payment(paymentId: \"pay_1001\") { id status } }";
+    private static final String REST_QUERY = "{ widgets { name } order(id: \"1001\") { id total } }";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<JavaProcess> processes = new ArrayList<>();
     private Path work;
-    private FaultServer products;
+    private FaultServer widgets;
     private JavaProcess router;
     private RouterClient client;
     private int routerPort;
     private int adminPort;
     private int paymentsPort;
+    private int ordersPort;
 
     @BeforeEach
     void start() throws Exception {
         work = Files.createDirectories(Path.of("target", "system-tests", "grpc-connector-" + System.currentTimeMillis()))
                 .toAbsolutePath();
         Path config = Path.of(System.getProperty("supergraph.file")).getParent().getParent().resolve("connectors");
-        products = new FaultServer().okBody("{\"data\":{\"products\":[{\"name\":\"Table\"}]}}");
+        widgets = new FaultServer().okBody("{\"data\":{\"widgets\":[{\"name\":\"Table\"}]}}");
         paymentsPort = JavaProcess.freePort(); // nothing listens here until the payments service starts
+        ordersPort = JavaProcess.freePort(); // nothing listens here
         routerPort = JavaProcess.freePort();
         adminPort = JavaProcess.freePort();
         Files.writeString(work.resolve("router.yaml"), """
@@ -76,7 +79,14 @@ class GrpcConnectorFaultsIT {
         processes.add(router);
         client = new RouterClient(http, router, routerPort, adminPort);
         client.awaitAdmin(Duration.ofSeconds(90));
-        assertThat(client.publish("products", products.url("/graphql"), PRODUCTS).statusCode()).isEqualTo(200);
+        assertThat(client.publish("widgets", widgets.url("/graphql"), WIDGETS).statusCode()).isEqualTo(200);
+        // orders (REST) through its OpenAPI-generated @connect subgraph, its base URL where nothing listens
+        Path ordersSdl = work.resolve("orders.graphql");
+        JavaProcess.run("openapi-orders", "router.jar", List.of("-cp", "io.atrium.router.connector.rest.openapi.OpenApiCommand",
+                System.getProperty("orders.openapi"), "--out", ordersSdl.toString()), work);
+        String orders = Files.readString(ordersSdl).replace("http://127.0.0.1:4010", "http://127.0.0.1:" + ordersPort);
+        HttpResponse<String> ordersPublished = client.publish("orders", "http://127.0.0.1:" + ordersPort, orders);
+        assertThat(ordersPublished.statusCode()).as(ordersPublished.body()).isEqualTo(200);
         HttpResponse<String> published = client.publish("payments", "http://127.0.0.1:" + paymentsPort + "/grpc-connector",
                 Files.readString(config.resolve("payments.graphql")));
         assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
@@ -91,20 +101,30 @@ class GrpcConnectorFaultsIT {
             }
             process.close();
         }
-        products.close();
+        widgets.close();
         http.close();
         assertThat(stackTraces).as("stack traces logged for an expected backend failure").isEmpty();
     }
 
     @Test
-    void grpcBackendDownGivesPartialDataAndItsReturnIsServed() throws Exception {
+    void restAndGrpcBackendsDownGivePartialDataAndAReturnedBackendIsServed() throws Exception {
+        // REST backend down: the order is null with the connector's error, the other subgraph's data is served
+        HttpResponse<String> restPartial = await(() -> client.query(REST_QUERY),
+                r -> r.statusCode() == 200 && !r.body().contains("GRAPHQL_VALIDATION_FAILED"), Duration.ofSeconds(15));
+        JsonNode rest = JSON.readTree(restPartial.body());
+        assertThat(rest.at("/data/widgets/0/name").asText()).as(restPartial.body()).isEqualTo("Table");
+        assertThat(rest.at("/data/order").isNull()).as(restPartial.body()).isTrue();
+        assertThat(rest.at("/errors/0/path/0").asText()).isEqualTo("order");
+        assertThat(rest.at("/errors/0/extensions/serviceName").asText()).isEqualTo("orders");
+        assertThat(rest.at("/errors/0/extensions/code").asText()).as(restPartial.body()).isEqualTo("CONNECTOR_FETCH");
+
         // down: the connector's field is null with an error naming the subgraph; the other subgraph's data is served
         HttpResponse<String> partial = await(() -> client.query(QUERY),
                 r -> r.statusCode() == 200 && !r.body().contains("GRAPHQL_VALIDATION_FAILED"),
                 Duration.ofSeconds(15)); // both publishes are live (the first loads the supergraph, the second adds payment)
         assertThat(partial.statusCode()).as(partial.body()).isEqualTo(200);
         JsonNode answer = JSON.readTree(partial.body());
-        assertThat(answer.at("/data/products/0/name").asText()).as(partial.body()).isEqualTo("Table");
+        assertThat(answer.at("/data/widgets/0/name").asText()).as(partial.body()).isEqualTo("Table");
         assertThat(answer.at("/data/payment").isNull()).as(partial.body()).isTrue();
         JsonNode error = answer.at("/errors/0");
         assertThat(error.at("/extensions/serviceName").asText()).as(partial.body()).isEqualTo("payments");
@@ -118,7 +138,7 @@ class GrpcConnectorFaultsIT {
         HttpResponse<String> open = await(() -> client.query(QUERY),
                 r -> r.body().contains("CONNECTOR_CIRCUIT_OPEN"), Duration.ofSeconds(15));
         JsonNode openAnswer = JSON.readTree(open.body());
-        assertThat(openAnswer.at("/data/products/0/name").asText()).isEqualTo("Table");
+        assertThat(openAnswer.at("/data/widgets/0/name").asText()).isEqualTo("Table");
         assertThat(openAnswer.at("/data/payment").isNull()).isTrue();
         assertThat(openAnswer.at("/errors/0/extensions/serviceName").asText()).isEqualTo("payments");
         assertThat(openAnswer.at("/errors/0/extensions/retryAfterSeconds").asInt()).isPositive();
@@ -136,7 +156,7 @@ class GrpcConnectorFaultsIT {
         JsonNode whole = JSON.readTree(full.body());
         assertThat(whole.has("errors")).as(full.body()).isFalse();
         assertThat(whole.at("/data/payment/id").asText()).isEqualTo("pay_1001");
-        assertThat(whole.at("/data/products/0/name").asText()).isEqualTo("Table");
+        assertThat(whole.at("/data/widgets/0/name").asText()).isEqualTo("Table");
         assertThat(router.alive()).isTrue();
         assertThat(router.healthStatus(http)).isEqualTo(200);
     }
