@@ -59,7 +59,10 @@ final class JavaProcess implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(
                         Path.of("/dev/null").toFile()));
         builder.environment().putAll(env);
-        return new JavaProcess(name, log, health, builder.start());
+        Process process = builder.start();
+        // a test JVM that ends without closing it (a failure in set-up, a fork stopped by Failsafe) takes it along
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + name));
+        return new JavaProcess(name, log, health, process);
     }
 
     /** Runs {@code java <args...>} with the jar on the class path ({@code "-cp"} in args is followed by it) to its end. */
