@@ -1,6 +1,7 @@
 package io.atrium.router.registry;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -60,12 +61,29 @@ public final class RedisRegistryStore implements RegistryStore {
 
     @Override
     public long version() {
-        String version = connection.sync().get(versionKey);
+        String version;
+        try {
+            version = connection.sync().get(versionKey);
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
         return version == null ? 0 : Long.parseLong(version);
     }
 
     @Override
     public RegistryState read() {
+        try {
+            return readState();
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private RegistryUnavailableException unavailable(RedisException e) {
+        return new RegistryUnavailableException("the registry store (Redis) is unreachable: " + e.getMessage(), e);
+    }
+
+    private RegistryState readState() {
         long version = version();
         RegistryState current = cached;
         if (current.version() == version) {
@@ -79,9 +97,14 @@ public final class RedisRegistryStore implements RegistryStore {
 
     @Override
     public boolean compareAndSet(long expectedVersion, RegistryState next) {
-        Long stored = connection.sync().eval(COMPARE_AND_SET, ScriptOutputType.INTEGER,
-                new String[] {stateKey, versionKey, channel}, Long.toString(expectedVersion),
-                Long.toString(next.version()), RegistryCodec.write(next));
+        Long stored;
+        try {
+            stored = connection.sync().eval(COMPARE_AND_SET, ScriptOutputType.INTEGER,
+                    new String[] {stateKey, versionKey, channel}, Long.toString(expectedVersion),
+                    Long.toString(next.version()), RegistryCodec.write(next));
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
         return stored != null && stored == 1L;
     }
 

@@ -66,6 +66,10 @@ public final class RegistryAdminApi {
             return route(method, parts, query, who.length() > 64 ? who.substring(0, 64) : who, body);
         } catch (BadRequest e) {
             return AdminResponse.problem(RegistryProblems.INVALID_REQUEST, e.getMessage(), Map.of());
+        } catch (RegistryUnavailableException e) {
+            // an answer, not a dropped connection: the caller retries later; nothing was stored
+            return AdminResponse.problem(RegistryProblems.REGISTRY_UNAVAILABLE, e.getMessage(), Map.of())
+                    .withHeader("Retry-After", "1");
         }
     }
 

@@ -12,6 +12,12 @@ import org.slf4j.LoggerFactory;
  * Keeps a router on the registry's current state: hands every new version to {@code onVersion}, at once when the store
  * announces a change and otherwise on a poll of the version (which also catches up on a missed announcement). Runs on a
  * thread of its own; {@code onVersion} sees versions in increasing order, each at most once.
+ *
+ * <p>A store whose version went backwards was reset (a Redis without persistence restarted, a store restored from an
+ * older copy): the follower continues from the store's version, so the next publish goes live even though its version
+ * number was seen before. A reset store without a supergraph (empty) is not handed on: the router keeps the supergraph
+ * and operations it serves until something is published; one with a supergraph (a restored copy) is the registry's
+ * truth and is handed on, as a router starting now would load it.
  */
 public final class RegistryFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryFollower.class);
@@ -43,17 +49,29 @@ public final class RegistryFollower implements AutoCloseable {
 
     private synchronized void check() {
         try {
-            if (store.version() == seen) {
+            long version = store.version();
+            if (failing) {
+                LOG.info("registry reachable again at version {}", version);
+                failing = false;
+            }
+            if (version == seen) {
+                return;
+            }
+            if (version < seen) {
+                RegistryState state = store.read();
+                boolean empty = state.supergraphSdl() == null;
+                LOG.warn("registry store was reset (version {} after {}){}", state.version(), seen,
+                        empty ? ": it is empty, keeping the current supergraph until the next publish" : "");
+                seen = state.version();
+                if (!empty) {
+                    onVersion.accept(state);
+                }
                 return;
             }
             RegistryState state = store.read();
             if (state.version() > seen) {
                 seen = state.version();
                 onVersion.accept(state);
-            }
-            if (failing) {
-                LOG.info("registry reachable again at version {}", seen);
-                failing = false;
             }
         } catch (RuntimeException e) {
             if (!failing) {

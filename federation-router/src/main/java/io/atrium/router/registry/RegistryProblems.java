@@ -12,6 +12,7 @@ final class RegistryProblems {
     static final ProblemType OPERATIONS_INVALID = ProblemType.of("OPERATIONS_INVALID", 422, "Refused");
     static final ProblemType NOT_FOUND = ProblemType.of("NOT_FOUND", 404, "Not found");
     static final ProblemType METHOD_NOT_ALLOWED = ProblemType.of("METHOD_NOT_ALLOWED", 405, "Method not allowed");
+    static final ProblemType REGISTRY_UNAVAILABLE = ProblemType.of("REGISTRY_UNAVAILABLE", 503, "Service unavailable");
     static final ProblemType BODY_TOO_LARGE = ProblemType.of("BODY_TOO_LARGE", 413, "Payload too large");
 
     private RegistryProblems() {
