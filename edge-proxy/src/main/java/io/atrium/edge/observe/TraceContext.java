@@ -1,5 +1,6 @@
 package io.atrium.edge.observe;
 
+import io.atrium.policy.observability.TraceParent;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -43,33 +44,9 @@ public final class TraceContext {
         return traceparent.substring(3, 35);
     }
 
-    /** Version 00 form: {@code 00-<32 hex trace id, not all zero>-<16 hex parent id, not all zero>-<2 hex flags>}. */
+    /** Version 00 form ({@link TraceParent#isValid}). */
     static boolean isValid(String value) {
-        if (value == null || value.length() != 55 || value.charAt(0) != '0' || value.charAt(1) != '0'
-                || value.charAt(2) != '-' || value.charAt(35) != '-' || value.charAt(52) != '-') {
-            return false;
-        }
-        return isHex(value, 3, 35) && isHex(value, 36, 52) && isHex(value, 53, 55)
-                && !allZero(value, 3, 35) && !allZero(value, 36, 52);
-    }
-
-    private static boolean isHex(String s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean allZero(String s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (s.charAt(i) != '0') {
-                return false;
-            }
-        }
-        return true;
+        return TraceParent.isValid(value);
     }
 
     private static void writeHex(char[] out, int at, long value, int digits) {

@@ -136,27 +136,14 @@ public final class BffEndpoint implements AutoCloseable {
                         GraphQLErrorCodes.ROUTER_UNAVAILABLE, "the router did not answer; try again"))
                 .thenApply(result -> {
                     observations.record(request, result, System.nanoTime() - started,
-                            spans != null ? spans.traceId() : callerTraceId(headers.get("traceparent")));
+                            spans != null ? spans.traceId()
+                                    : io.atrium.policy.observability.TraceParent.traceIdOf(headers.get(
+                                            io.atrium.policy.observability.TraceParent.HEADER)));
                     if (spans != null) {
                         spans.end(result);
                     }
                     return result.withHeader("content-type", request.format().contentType());
                 });
-    }
-
-    /** The trace id of a well-formed W3C {@code traceparent} (version 00 layout), else null. */
-    static String callerTraceId(String traceparent) {
-        if (traceparent == null || traceparent.length() < 55 || traceparent.charAt(2) != '-' || traceparent.charAt(35) != '-') {
-            return null;
-        }
-        String id = traceparent.substring(3, 35);
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return null;
-            }
-        }
-        return id.equals("0".repeat(32)) ? null : id;
     }
 
     private CompletionStage<BffResult> run(GraphQLHttpRequest request, HeaderLookup headers) {
