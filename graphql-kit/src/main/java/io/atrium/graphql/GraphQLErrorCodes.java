@@ -10,6 +10,7 @@ public final class GraphQLErrorCodes {
     public static final String CSRF_PREVENTED = "CSRF_PREVENTED";
     public static final String UNAUTHENTICATED = "UNAUTHENTICATED";
     public static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
+    public static final String INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR";
 
     public static final String MAX_DEPTH_LIMIT = "MAX_DEPTH_LIMIT";
     public static final String MAX_HEIGHT_LIMIT = "MAX_HEIGHT_LIMIT";

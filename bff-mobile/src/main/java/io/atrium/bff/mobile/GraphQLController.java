@@ -26,14 +26,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code /graphql}: GraphQL over HTTP (POST and GET) through the BFF core, and batches: a JSON array of requests is run
- * concurrently and answered with one array, in request order (each element as it would be answered alone), with one
- * {@code Cache-Control} merged restrictively from the elements' ({@code no-store} when one failed).
+ * {@code /graphql}: GraphQL over HTTP (POST and GET) and batches ({@code BffEndpoint#postOrBatch}) when Micronaut
+ * routes the request: the data path ({@link MobileBff#dataPath}) answers them first on HTTP/1.1 connections; this
+ * serves the rest (HTTP/2, a request behind a framework response on a pipelined connection).
  */
 @Controller("/graphql")
 final class GraphQLController {
-    static final int MAX_BATCH = 10;
-
     private final BffEndpoint endpoint;
 
     GraphQLController(MobileBff bff) {
@@ -42,71 +40,24 @@ final class GraphQLController {
 
     @Post(consumes = MediaType.ALL, produces = MediaType.ALL)
     CompletionStage<MutableHttpResponse<byte[]>> post(HttpRequest<?> request, @Body byte[] body) {
-        HeaderLookup headers = headers(request);
-        byte[] bytes = body == null ? new byte[0] : body;
-        if (firstByte(bytes) == '[') {
-            return batch(request, headers, bytes);
-        }
-        return endpoint.post(headers, bytes).thenApply(result -> response(request, result));
+        return endpoint.postOrBatch(headers(request), body, request.getPath()).thenApply(result -> response(request, result));
     }
 
     @Get(produces = MediaType.ALL)
     CompletionStage<MutableHttpResponse<byte[]>> get(HttpRequest<?> request) {
-        HeaderLookup headers = headers(request);
-        String raw = request.getUri().getRawQuery();
-        return endpoint.get(headers, raw).thenApply(result -> response(request, result));
-    }
-
-    private CompletionStage<MutableHttpResponse<byte[]>> batch(HttpRequest<?> request, HeaderLookup headers, byte[] body) {
-        List<?> items;
-        try {
-            items = JsonReader.read(body) instanceof List<?> list ? list : List.of();
-        } catch (JsonSyntaxException e) {
-            return CompletableFuture.completedFuture(response(request, BffResult.errors(400, Map.of("cache-control", "no-store"),
-                    GraphQLErrorCodes.BAD_REQUEST, "the batch is not valid JSON: " + e.getMessage())));
-        }
-        if (items.isEmpty() || items.size() > MAX_BATCH) {
-            return CompletableFuture.completedFuture(ProblemResponses.problem(request, Problems.BATCH_TOO_LARGE, "a batch holds 1 to "
-                    + MAX_BATCH + " operations; this one has " + items.size()));
-        }
-        List<CompletableFuture<BffResult>> results = new ArrayList<>();
-        for (Object item : items) {
-            results.add((item instanceof Map<?, ?> ? endpoint.post(headers, JsonWriter.write(item))
-                    : CompletableFuture.completedFuture(BffResult.errors(400, Map.of(), GraphQLErrorCodes.BAD_REQUEST,
-                    "each batch element must be a GraphQL request object"))).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.write('[');
-            for (int i = 0; i < results.size(); i++) {
-                if (i > 0) {
-                    out.write(',');
-                }
-                out.writeBytes(results.get(i).join().body());
-            }
-            out.write(']');
-            List<String> policies = results.stream().map(r -> r.join().headers().get("cache-control")).toList();
-            boolean failed = results.stream().anyMatch(r -> r.join().status() != 200);
-            return HttpResponse.<byte[]>status(HttpStatus.OK).body(out.toByteArray())
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .header("cache-control", CacheControlMerge.merge(policies, failed));
-        });
+        return endpoint.get(headers(request), request.getUri().getRawQuery()).thenApply(result -> response(request, result));
     }
 
     static MutableHttpResponse<byte[]> response(HttpRequest<?> request, BffResult result) {
+        if (result.status() == 304) {
+            MutableHttpResponse<byte[]> notModified = HttpResponse.status(HttpStatus.NOT_MODIFIED);
+            result.headers().forEach(notModified::header);
+            return notModified;
+        }
         return ProblemResponses.answer(request, result.status(), result.headers(), result.body());
     }
 
     static HeaderLookup headers(HttpRequest<?> request) {
         return name -> request.getHeaders().get(name);
-    }
-
-    private static int firstByte(byte[] body) {
-        for (byte b : body) {
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                return b;
-            }
-        }
-        return -1;
     }
 }

@@ -1,181 +1,28 @@
 package io.atrium.bff.mobile;
 
-import graphql.language.ListType;
-import graphql.language.NonNullType;
-import graphql.language.OperationDefinition;
-import graphql.language.Type;
-import graphql.language.TypeName;
-import graphql.language.VariableDefinition;
-import io.atrium.graphql.GraphQLErrorCodes;
-import io.atrium.graphql.bff.AppOperations;
-import io.atrium.graphql.bff.BffEndpoint;
-import io.atrium.graphql.bff.BffResult;
-import io.atrium.graphql.bff.LiveView;
-import io.atrium.graphql.document.OperationSelector;
-import io.atrium.graphql.document.ParsedDocument;
-import io.atrium.graphql.http.ClientInfo;
-import io.atrium.graphql.http.GraphQLHttpRequest;
-import io.atrium.graphql.http.HeaderLookup;
-import io.atrium.graphql.http.ResponseFormat;
-import io.atrium.graphql.json.JsonReader;
-import io.atrium.graphql.json.JsonSyntaxException;
-import io.atrium.graphql.trusted.Sha256;
-import io.atrium.policy.error.ProblemResponses;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code GET /v1/ops/{operationName}?var=value}: a registered query of the app version (headers
- * {@code apollographql-client-name}/{@code -version}) by name, with its variables as query parameters (text for
- * {@code String}/{@code ID} variables, JSON otherwise). Answers carry a strong {@code ETag} (SHA-256 of the body);
- * {@code If-None-Match} with it gets 304 without a body. {@code Cache-Control}: the router's when the answer is
- * cacheable, made {@code private} when the caller was identified (a CDN never shares a user's answer), else
- * {@code private, no-cache} (the app may keep it and revalidate); errors {@code no-store}. {@code Vary} names the
- * headers the answer depends on.
+ * {@code GET /v1/ops/{operationName}} ({@link OperationGets}) when Micronaut routes the request: the data path
+ * ({@link MobileBff#dataPath}) answers it first on HTTP/1.1 connections; this serves the rest (HTTP/2, a request
+ * behind a framework response on a pipelined connection).
  */
 @Controller("/v1/ops")
 final class OperationsController {
-    /** The answer is always JSON, so not {@code accept}: the caller's credentials and the app's name and version. */
-    private static final String VARY = String.join(", ", BffEndpoint.ANSWER_HEADERS);
-    private static final Set<String> TEXT_TYPES = Set.of("String", "ID");
-    private static final java.util.regex.Pattern LIST = java.util.regex.Pattern.compile("\\s*,\\s*");
-
-    private final BffEndpoint endpoint;
+    private final OperationGets gets;
 
     OperationsController(MobileBff bff) {
-        this.endpoint = bff.runtime().endpoint();
+        this.gets = bff.operationGets();
     }
 
     @Get("/{operationName}")
     CompletionStage<MutableHttpResponse<byte[]>> get(HttpRequest<?> request, @PathVariable String operationName) {
-        HeaderLookup headers = GraphQLController.headers(request);
-        ClientInfo client = ClientInfo.from(headers);
-        LiveView live = endpoint.view();
-        if (live == null) {
-            return done(GraphQLController.response(request, BffResult.errors(503, Map.of("cache-control", "no-store"),
-                    GraphQLErrorCodes.SCHEMA_NOT_READY, "the schema is not loaded yet; try again shortly")));
-        }
-        AppOperations.Lookup lookup = live.operations().byName(client.name(), client.version(), operationName);
-        if (lookup instanceof AppOperations.Lookup.UpdateRequired update) {
-            return done(GraphQLController.response(request, BffResult.errors(400, Map.of("cache-control", "no-store"),
-                    GraphQLErrorCodes.APP_UPDATE_REQUIRED, update.message())));
-        }
-        if (!(lookup instanceof AppOperations.Lookup.Found found)) {
-            return done(ProblemResponses.problem(request, Problems.OPERATION_NOT_FOUND, "no operation named '"
-                    + operationName + "' is registered for " + client.name() + " " + client.version()));
-        }
-        Map<String, Object> variables;
-        try {
-            variables = variables(live, found.operation(), request.getParameters().asMap());
-        } catch (IllegalArgumentException e) {
-            return done(GraphQLController.response(request, BffResult.errors(400, Map.of("cache-control", "no-store"),
-                    GraphQLErrorCodes.BAD_REQUEST, e.getMessage())));
-        }
-        GraphQLHttpRequest graphql = new GraphQLHttpRequest(null, found.operation().name(), variables, Map.of(),
-                found.operation().id(), true, ResponseFormat.JSON, client);
-        boolean identified = headers.contains("x-atrium-assertion");
-        return endpoint.execute(graphql, headers).thenApply(result -> conditional(request, result, identified));
-    }
-
-    private static MutableHttpResponse<byte[]> conditional(HttpRequest<?> request, BffResult result, boolean identified) {
-        if (result.status() != 200 || hasErrors(result)) {
-            return GraphQLController.response(request, result.withHeader("cache-control", "no-store"));
-        }
-        String cacheControl = cacheControl(result.headers().get("cache-control"), identified);
-        String etag = "\"" + Sha256.hex(new String(result.body(), java.nio.charset.StandardCharsets.UTF_8)) + "\"";
-        String ifNoneMatch = request.getHeaders().get("if-none-match");
-        if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
-            return HttpResponse.<byte[]>status(HttpStatus.NOT_MODIFIED).header("etag", etag)
-                    .header("cache-control", cacheControl).header("vary", VARY);
-        }
-        return GraphQLController.response(request, result.withHeader("cache-control", cacheControl).withHeader("etag", etag)
-                .withHeader("vary", VARY));
-    }
-
-    /** {@code If-None-Match}: {@code *}, or a list of entity tags compared weakly (RFC 9110, 13.1.2). */
-    private static boolean matches(String ifNoneMatch, String etag) {
-        for (String candidate : LIST.split(ifNoneMatch.strip())) {
-            if (candidate.equals("*") || candidate.equals(etag) || candidate.equals("W/" + etag)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean hasErrors(BffResult result) {
-        return JsonReader.read(result.body()) instanceof Map<?, ?> m && m.containsKey("errors");
-    }
-
-    /** The router's policy when it gave one (private for identified callers), else revalidate on every use. */
-    static String cacheControl(String routerPolicy, boolean identified) {
-        if (routerPolicy == null || routerPolicy.contains("no-store") || !routerPolicy.contains("max-age")) {
-            return "private, no-cache";
-        }
-        if (identified) {
-            // one caller's answer: private, and no s-maxage (the kit's merge of this one part, made personal)
-            io.atrium.graphql.cache.CacheControlMerge.Accumulator policy = new io.atrium.graphql.cache.CacheControlMerge.Accumulator();
-            policy.add(routerPolicy);
-            return policy.header(true);
-        }
-        return routerPolicy;
-    }
-
-    private static Map<String, Object> variables(LiveView live, AppOperations.Operation operation,
-                                                 Map<String, List<String>> parameters) {
-        ParsedDocument parsed = live.documents().get(operation.body());
-        OperationSelector.Selection selection = parsed.parsed()
-                ? OperationSelector.select(parsed.document(), operation.name()) : null;
-        if (selection == null || !selection.ok()) {
-            throw new IllegalArgumentException("the registered operation '" + operation.name() + "' cannot run");
-        }
-        OperationDefinition definition = selection.operation();
-        if (definition.getOperation() != OperationDefinition.Operation.QUERY) {
-            throw new IllegalArgumentException("only queries are served over GET; POST '" + operation.name()
-                    + "' to /graphql");
-        }
-        Map<String, Type<?>> declared = new LinkedHashMap<>();
-        for (VariableDefinition v : definition.getVariableDefinitions()) {
-            declared.put(v.getName(), v.getType());
-        }
-        Map<String, Object> variables = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
-            Type<?> type = declared.get(parameter.getKey());
-            if (type == null) {
-                throw new IllegalArgumentException("'" + parameter.getKey() + "' is not a variable of " + operation.name()
-                        + "; its variables: " + declared.keySet());
-            }
-            String raw = parameter.getValue().getFirst();
-            if (type instanceof TypeName || type instanceof NonNullType n && n.getType() instanceof TypeName) {
-                String name = type instanceof TypeName t ? t.getName() : ((TypeName) ((NonNullType) type).getType()).getName();
-                if (TEXT_TYPES.contains(name)) {
-                    variables.put(parameter.getKey(), raw);
-                    continue;
-                }
-            }
-            try {
-                variables.put(parameter.getKey(), JsonReader.read(raw));
-            } catch (JsonSyntaxException e) {
-                if (type instanceof ListType) {
-                    throw new IllegalArgumentException("'" + parameter.getKey() + "' must be a JSON list");
-                }
-                variables.put(parameter.getKey(), raw); // enum values are sent bare: ?size=SMALL
-            }
-        }
-        return variables;
-    }
-
-    private static CompletionStage<MutableHttpResponse<byte[]>> done(MutableHttpResponse<byte[]> response) {
-        return CompletableFuture.completedFuture(response);
+        return gets.get(GraphQLController.headers(request), operationName, request.getParameters().asMap(),
+                request.getPath()).thenApply(result -> GraphQLController.response(request, result));
     }
 }

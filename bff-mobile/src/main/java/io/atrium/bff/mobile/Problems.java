@@ -14,7 +14,6 @@ import io.micronaut.http.annotation.Error;
 final class Problems {
     static final ProblemType METHOD_NOT_ALLOWED = ProblemType.of("METHOD_NOT_ALLOWED", 405, "Method not allowed");
     static final ProblemType OPERATION_NOT_FOUND = ProblemType.of("OPERATION_NOT_FOUND", 404, "No such operation");
-    static final ProblemType BATCH_TOO_LARGE = ProblemType.of("BATCH_TOO_LARGE", 400, "Too many operations in one batch");
 
     @Error(global = true, status = HttpStatus.NOT_FOUND)
     MutableHttpResponse<byte[]> notFound(HttpRequest<?> request) {

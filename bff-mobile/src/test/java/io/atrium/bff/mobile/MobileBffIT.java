@@ -281,6 +281,62 @@ class MobileBffIT {
     }
 
     @Test
+    void postGetAndOperationGetsAreAnsweredOnTheDataPathOverHttp11() throws Exception {
+        var answered = stack.bff.getApplicationContext().getBean(MobileBff.class).dataPath().answered();
+        long before = answered.sum();
+        java.net.http.HttpClient h1 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+        String base = "http://127.0.0.1:" + stack.bff.getPort();
+        String pq = new String(JsonWriter.write(Map.of("variables", Map.of("first", 2), "extensions",
+                Map.of("persistedQuery", Map.of("version", 1, "sha256Hash", Sha256.hex(TOP))))));
+        HttpResponse<String> post = h1.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/graphql"))
+                .header("content-type", "application/json").header("apollographql-client-name", "ios")
+                .header("apollographql-client-version", "5.2.0").POST(java.net.http.HttpRequest.BodyPublishers.ofString(pq))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(data(post).toString()).contains("Product 2");
+        HttpResponse<String> get = h1.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+                        + "/v1/ops/TopProducts?first=1")).header("apollographql-client-name", "ios")
+                .header("apollographql-client-version", "5.2.0").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(data(get).toString()).contains("Product 1").doesNotContain("Product 2");
+        assertThat(get.headers().firstValue("etag")).isPresent();
+        HttpResponse<String> tooBig = h1.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/graphql"))
+                .header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[3 * 1024 * 1024])).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(tooBig.body()).contains("PAYLOAD_TOO_LARGE");
+        assertThat(answered.sum() - before).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderWhetherTheDataPathOrMicronautServesThem() throws Exception {
+        String ops = "GET /v1/ops/TopProducts?first=1 HTTP/1.1\r\nhost: bff\r\napollographql-client-name: ios\r\n"
+                + "apollographql-client-version: 5.2.0\r\n\r\n";
+        String health = "GET /health HTTP/1.1\r\nhost: bff\r\n\r\n";
+        String nope = "GET /nope HTTP/1.1\r\nhost: bff\r\n\r\n";
+        // the data path first (later requests wait for its answer), then Micronaut first (the data path's route
+        // behind it goes to Micronaut too), and a last request that closes the connection
+        String pipelined = ops + health + ops + nope + health + ops
+                + "GET /health HTTP/1.1\r\nhost: bff\r\nconnection: close\r\n\r\n";
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", stack.bff.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(pipelined.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String all = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            List<String> statuses = new java.util.ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("HTTP/1\\.1 (\\d{3})").matcher(all);
+            while (m.find()) {
+                statuses.add(m.group(1));
+            }
+            assertThat(statuses).containsExactly("200", "200", "200", "404", "200", "200", "200");
+            int first = all.indexOf("Product 1");
+            int problem = all.indexOf("ROUTE_NOT_FOUND");
+            assertThat(first).isPositive().isLessThan(problem);
+            assertThat(all.lastIndexOf("Product 1")).isGreaterThan(problem);
+        }
+    }
+
+    @Test
     void unknownPathsGetProblemDocuments() {
         HttpResponse<String> response = stack.get("/nope", Map.of());
         assertThat(response.statusCode()).isEqualTo(404);

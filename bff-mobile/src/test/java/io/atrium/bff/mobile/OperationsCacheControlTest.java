@@ -9,21 +9,21 @@ class OperationsCacheControlTest {
 
     @Test
     void anIdentifiedCallersAnswerIsPrivateWithoutASharedAge() {
-        assertThat(OperationsController.cacheControl("public, max-age=60, s-maxage=30", true))
+        assertThat(OperationGets.cacheControl("public, max-age=60, s-maxage=30", true))
                 .isEqualTo("private, max-age=60");
-        assertThat(OperationsController.cacheControl("private, max-age=10", true)).isEqualTo("private, max-age=10");
+        assertThat(OperationGets.cacheControl("private, max-age=10", true)).isEqualTo("private, max-age=10");
     }
 
     @Test
     void anAnonymousCallerGetsTheRoutersPolicyAsItIs() {
-        assertThat(OperationsController.cacheControl("public, max-age=60, s-maxage=30", false))
+        assertThat(OperationGets.cacheControl("public, max-age=60, s-maxage=30", false))
                 .isEqualTo("public, max-age=60, s-maxage=30");
     }
 
     @Test
     void withoutACacheablePolicyTheAppRevalidates() {
-        assertThat(OperationsController.cacheControl(null, false)).isEqualTo("private, no-cache");
-        assertThat(OperationsController.cacheControl("no-store", true)).isEqualTo("private, no-cache");
-        assertThat(OperationsController.cacheControl("public", false)).isEqualTo("private, no-cache");
+        assertThat(OperationGets.cacheControl(null, false)).isEqualTo("private, no-cache");
+        assertThat(OperationGets.cacheControl("no-store", true)).isEqualTo("private, no-cache");
+        assertThat(OperationGets.cacheControl("public", false)).isEqualTo("private, no-cache");
     }
 }

@@ -119,9 +119,14 @@ public record BffConfig(String name, Router router, Registry registry, Subgraph 
             subgraph = new Subgraph(ConfigMaps.string(s, "name", name, "subgraph"),
                     required(s, "routing_url", "subgraph"));
         }
+        URI routerUrl = URI.create(ConfigMaps.string(router, "url", "http://127.0.0.1:4000/graphql", "router"));
+        if (!"http".equalsIgnoreCase(routerUrl.getScheme()) || routerUrl.getHost() == null) {
+            throw new GraphQLConfigException("router.url: expected an http:// URL of the router's /graphql, got '"
+                    + routerUrl + "' (the BFF calls the router over keep-alive HTTP/1.1 inside the deployment; TLS "
+                    + "belongs at the edge or to a service mesh)");
+        }
         return new BffConfig(name,
-                new Router(URI.create(ConfigMaps.string(router, "url", "http://127.0.0.1:4000/graphql", "router")),
-                        ConfigMaps.positiveInt(router, "timeout_ms", 10_000, "router")),
+                new Router(routerUrl, ConfigMaps.positiveInt(router, "timeout_ms", 10_000, "router")),
                 new Registry(URI.create(ConfigMaps.string(registry, "admin_url", "http://127.0.0.1:9902", "registry")),
                         env.apply(tokenEnv), ConfigMaps.positiveInt(registry, "poll_ms", 1000, "registry")),
                 subgraph,

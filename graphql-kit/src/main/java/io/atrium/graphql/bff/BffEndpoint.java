@@ -25,7 +25,13 @@ import io.atrium.graphql.limits.LimitsPolicy;
 import io.atrium.graphql.trusted.DocumentResolution;
 import io.atrium.graphql.trusted.DocumentResolver;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.atrium.graphql.cache.CacheControlMerge;
+import io.atrium.graphql.json.JsonReader;
+import io.atrium.graphql.json.JsonSyntaxException;
+import io.atrium.policy.error.Problem;
+import io.atrium.policy.error.ProblemType;
 import java.net.http.HttpClient;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +88,7 @@ public final class BffEndpoint implements AutoCloseable {
         this.costBudget = budget == null ? null : new CostRateLimit(budget, registry);
         this.documents = DocumentResolver.of(config.endpoint().trustedDocuments(), registry);
         this.identity = IdentityResolver.create(config.endpoint().identity(), http, registry);
-        this.router = new RouterForwarder(config.router(), http);
+        this.router = new RouterForwarder(config.router());
         this.observations = new BffObservations(config.name(), registry);
     }
 
@@ -98,6 +104,72 @@ public final class BffEndpoint implements AutoCloseable {
     /** A GraphQL-over-HTTP POST body (one request) through {@link #execute}. */
     public CompletionStage<BffResult> post(HeaderLookup headers, byte[] body) {
         return parsed(GraphQLHttpParser.post(headers, body == null ? new byte[0] : body), headers);
+    }
+
+    /** Most operations one batch may hold. */
+    public static final int MAX_BATCH = 10;
+    public static final ProblemType BATCH_TOO_LARGE = ProblemType.of("BATCH_TOO_LARGE", 400,
+            "Too many operations in one batch");
+
+    /**
+     * A POST body that is one request or a batch: a JSON array of requests, run concurrently and answered with one
+     * array in request order (each element as it would be answered alone), with one {@code Cache-Control} merged
+     * restrictively from the elements' ({@code no-store} when one failed). A batch of 0 or over {@link #MAX_BATCH}
+     * is refused with a problem document.
+     *
+     * @param path the request's path (the problem document's {@code instance})
+     */
+    public CompletionStage<BffResult> postOrBatch(HeaderLookup headers, byte[] body, String path) {
+        byte[] bytes = body == null ? new byte[0] : body;
+        if (firstByte(bytes) != '[') {
+            return post(headers, bytes);
+        }
+        List<?> items;
+        try {
+            items = JsonReader.read(bytes) instanceof List<?> list ? list : List.of();
+        } catch (JsonSyntaxException e) {
+            return done(BffResult.errors(400, NO_STORE, GraphQLErrorCodes.BAD_REQUEST, "the batch is not valid JSON: "
+                    + e.getMessage()));
+        }
+        if (items.isEmpty() || items.size() > MAX_BATCH) {
+            Problem problem = Problem.of(BATCH_TOO_LARGE, "a batch holds 1 to " + MAX_BATCH + " operations; this one has "
+                    + items.size(), path, headers.get("x-request-id"));
+            return done(new BffResult(BATCH_TOO_LARGE.status(), Map.of("content-type", Problem.MEDIA_TYPE,
+                    "cache-control", "no-store"), problem.toJsonBytes()));
+        }
+        List<CompletableFuture<BffResult>> results = new ArrayList<>(items.size());
+        for (Object item : items) {
+            results.add((item instanceof Map<?, ?> ? post(headers, JsonWriter.write(item))
+                    : done(BffResult.errors(400, Map.of(), GraphQLErrorCodes.BAD_REQUEST,
+                    "each batch element must be a GraphQL request object"))).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.write('[');
+            List<String> policies = new ArrayList<>(results.size());
+            boolean failed = false;
+            for (int i = 0; i < results.size(); i++) {
+                BffResult result = results.get(i).join();
+                if (i > 0) {
+                    out.write(',');
+                }
+                out.writeBytes(result.body());
+                policies.add(result.headers().get("cache-control"));
+                failed |= result.status() != 200;
+            }
+            out.write(']');
+            return new BffResult(200, Map.of("content-type", "application/json", "cache-control",
+                    CacheControlMerge.merge(policies, failed)), out.toByteArray());
+        });
+    }
+
+    private static int firstByte(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return b;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -337,6 +409,7 @@ public final class BffEndpoint implements AutoCloseable {
             tracing.close();
         }
         documents.close();
+        router.close();
         if (costBudget != null) {
             costBudget.close();
         }

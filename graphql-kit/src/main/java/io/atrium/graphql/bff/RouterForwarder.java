@@ -3,9 +3,14 @@ package io.atrium.graphql.bff;
 import io.atrium.graphql.http.GraphQLHttpRequest;
 import io.atrium.graphql.http.HeaderLookup;
 import io.atrium.graphql.json.JsonWriter;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.atrium.graphql.transport.LoopHttpClient;
+import io.atrium.policy.resilience.AttemptOutcome;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,19 +22,22 @@ import java.util.concurrent.CompletionStage;
  * app's {@code HeaderLookup} gives them (the edge's {@code X-Atrium-Assertion}, which the router verifies again, or a
  * bearer token a web session holds), trace context, and the app's name and version
  * ({@code apollographql-client-*} and {@code graphql-client-*}; the BFF's name when the app sent none). A request is
- * sent once: a failure is answered, never retried (a mutation must not run twice).
+ * sent once: a failure is answered, never retried (a mutation must not run twice). Calls go over keep-alive HTTP/1.1
+ * connections of the calling event loop ({@link LoopHttpClient}).
  */
-final class RouterForwarder {
+final class RouterForwarder implements AutoCloseable {
     /** Request headers passed on as they came. */
     private static final List<String> PASSED = List.of("authorization", "x-atrium-assertion", "traceparent", "tracestate",
             "x-request-id");
 
     private final BffConfig.Router config;
-    private final HttpClient http;
+    private final Duration timeout;
+    /** On the event loop of the app's request where there is one (Netty servers): no thread hand-off per answer. */
+    private final LoopHttpClient client = new LoopHttpClient("atrium-bff-router-client", RouterUnavailable::new);
 
-    RouterForwarder(BffConfig.Router config, HttpClient http) {
+    RouterForwarder(BffConfig.Router config) {
         this.config = config;
-        this.http = http;
+        this.timeout = Duration.ofMillis(config.timeoutMillis());
     }
 
     /** The router's answer: status, body bytes, its {@code Cache-Control}. */
@@ -61,25 +69,37 @@ final class RouterForwarder {
             body.put("variables", request.variables());
         }
         String client = request.client().name() != null ? request.client().name() : bffName;
-        HttpRequest.Builder builder = HttpRequest.newBuilder(config.url())
-                .timeout(Duration.ofMillis(config.timeoutMillis()))
-                .header("content-type", "application/json")
-                .header("accept", "application/json")
-                .header("apollographql-client-name", client)
-                .header("graphql-client-name", client)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JsonWriter.write(body)));
+        ByteBuf content = Unpooled.wrappedBuffer(JsonWriter.write(body));
+        FullHttpRequest http = LoopHttpClient.newRequest(HttpMethod.POST, config.url(), content);
+        HttpHeaders out = http.headers();
+        out.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        out.set(HttpHeaderNames.ACCEPT, "application/json");
+        out.set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        out.set("apollographql-client-name", client);
+        out.set("graphql-client-name", client);
         if (request.client().version() != null) {
-            builder.header("apollographql-client-version", request.client().version());
-            builder.header("graphql-client-version", request.client().version());
+            out.set("apollographql-client-version", request.client().version());
+            out.set("graphql-client-version", request.client().version());
         }
         for (String name : PASSED) {
             String value = headers.get(name);
             if (value != null) {
-                builder.header(name, value);
+                out.set(name, value);
             }
         }
-        return http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofByteArray())
-                .thenApply(response -> new Answer(response.statusCode(), response.body(),
-                        response.headers().firstValue("cache-control").orElse(null)));
+        return this.client.send("router", config.url(), http, timeout, response -> new Answer(response.status().code(),
+                LoopHttpClient.bytes(response.content()), response.headers().get(HttpHeaderNames.CACHE_CONTROL)));
+    }
+
+    /** The router could not be reached, timed out or closed the connection (expected: no stack trace). */
+    static final class RouterUnavailable extends RuntimeException {
+        RouterUnavailable(String message, Throwable cause, AttemptOutcome outcome) {
+            super(message, cause, false, false);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
     }
 }
