@@ -2,10 +2,13 @@
 # ./atrium bench bff — what bff-mobile adds on top of the router: the benchmark query (bench/router/query.graphql) sent
 # as a trusted operation by id through bff-mobile -> router -> sample subgraphs, against the same query sent to the
 # router alone, in one run with the same wrk settings, rounds interleaved. Per hop: RPS, p50/p99 and CPU per request
-# (from /proc). Last line: bff overhead: cpu=<BFF CPU per request / router CPU per request> p99_ms=<p99 through the
-# BFF - p99 of the router alone>.
+# (from /proc), measured at saturation (CONNECTIONS closed-loop connections). The latency a hop adds is measured
+# apart, at a fixed request rate well below saturation (LATENCY_RPS over LATENCY_CONNECTIONS paced connections): at
+# saturation on a 2-core machine p99 is queueing, and any extra process on the same cores adds queueing of its own.
+# Last line: bff overhead: cpu=<BFF CPU per request / router CPU per request> p99_ms=<p99 through the BFF - p99 of
+# the router alone, both at LATENCY_RPS>.
 # Env: SHORT=1 (a quick check: 5 s warm-up, 1 round of 3 s, 10 connections), WARMUP (30), ROUNDS (3), DURATION (10),
-#      CONNECTIONS (50), THREADS (2).
+#      CONNECTIONS (50), THREADS (2), LATENCY_RPS (100), LATENCY_CONNECTIONS (10), LATENCY_DURATION (20).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/bench/router"     # subgraphs.sh and the query live with the router benchmark
@@ -22,6 +25,10 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-50}
 THREADS=${THREADS:-2}
+LATENCY_RPS=${LATENCY_RPS:-100}
+LATENCY_CONNECTIONS=${LATENCY_CONNECTIONS:-10}
+LATENCY_DURATION=${LATENCY_DURATION:-20}
+[ "${SHORT:-0}" = 1 ] && LATENCY_DURATION=${LATENCY_DURATION_SHORT:-5}
 VERSION=0.1.0-SNAPSHOT
 EXAMPLES_JAR="$ROOT/examples/target/atrium-examples-$VERSION-all.jar"
 ROUTER_JAR="$ROOT/federation-router/target/atrium-federation-router-$VERSION.jar"
@@ -129,6 +136,13 @@ curl -fsS -m 10 -o "$WORK/batch.answer.json" -H 'content-type: application/json'
 node -e 'const a=JSON.parse(require("fs").readFileSync(process.argv[1]));if(!Array.isArray(a)||a.length!==3||a.some(r=>r.errors))process.exit(1)' \
   "$WORK/batch.answer.json" || die "the batch did not answer three error-free results ($WORK/batch.answer.json)"
 
+# Paced copies of the two request scripts: each connection sends its next request PACE ms after the last answer, so
+# LATENCY_CONNECTIONS connections offer about LATENCY_RPS requests per second.
+PACE=$(awk -v c="$LATENCY_CONNECTIONS" -v r="$LATENCY_RPS" 'BEGIN { printf "%d", c * 1000 / r }')
+for script in router:"$HERE/query.lua" bff:"$BFF_HERE/query.lua"; do
+  { cat "${script#*:}"; printf '\nfunction delay()\n  return %d\n end\n' "$PACE"; } > "$WORK/paced-${script%%:*}.lua"
+done
+
 say "Warming up ($WARMUP s each) ..."
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$HERE/query.lua" "http://127.0.0.1:$ROUTER_PORT/graphql" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$BFF_HERE/query.lua" "http://127.0.0.1:$BFF_PORT/graphql" >/dev/null
@@ -153,21 +167,27 @@ for round in $(seq 1 "$ROUNDS"); do
     "http://127.0.0.1:$BFF_PORT/v1/ops/TestQuery" >> "$results"
   run_wrk bff-batch3 "$BFF_PID" "$ROUTER_PID" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/batch.lua" \
     "http://127.0.0.1:$BFF_PORT/graphql" >> "$results"
+  # Latency at a fixed rate below saturation: the router alone, and the whole path through the BFF.
+  run_wrk router-paced "$ROUTER_PID" -- -t"$THREADS" -c"$LATENCY_CONNECTIONS" -d"${LATENCY_DURATION}s" \
+    -s "$WORK/paced-router.lua" "http://127.0.0.1:$ROUTER_PORT/graphql" >> "$results"
+  run_wrk bff-paced "$BFF_PID" -- -t"$THREADS" -c"$LATENCY_CONNECTIONS" -d"${LATENCY_DURATION}s" \
+    -s "$WORK/paced-bff.lua" "http://127.0.0.1:$BFF_PORT/graphql" >> "$results"
 done
 
 stat() { awk -v l="$1" -v c="$2" '$1==l {print $c}' "$results" | median; }
 say ""
 say "hop                  rps(median)  p50_ms   p99_ms  cpu_ms/req"
-for hop in router bff router-behind-bff bff-304 bff-batch3; do
+for hop in router bff router-behind-bff bff-304 bff-batch3 router-paced bff-paced; do
   printf '%-20s %11.1f %7.2f %8.2f %11.3f\n' "$hop" "$(stat "$hop" 2)" "$(stat "$hop" 3)" "$(stat "$hop" 4)" \
     "$(awk -v us="$(stat "$hop" 5)" 'BEGIN { print us / 1000 }')"
 done
 say "(router: the router alone; bff: the whole path through bff-mobile, CPU of the BFF process only;"
 say " router-behind-bff: the router's CPU per request in the same runs; bff-304: GET /v1/ops revalidated with the"
-say " answer's ETag; bff-batch3: three operations per POST; both with the CPU of the BFF and the router together)"
+say " answer's ETag; bff-batch3: three operations per POST; both with the CPU of the BFF and the router together;"
+say " *-paced: about $LATENCY_RPS requests/s over $LATENCY_CONNECTIONS connections, for the latency a hop adds)"
 awk -v single="$(awk -v b="$(stat bff 5)" -v r="$(stat router-behind-bff 5)" 'BEGIN { print b + r }')" \
   -v revalidated="$(stat bff-304 5)" -v batch="$(stat bff-batch3 5)" \
   'BEGIN { printf "bff cheaper paths (cpu per operation vs the single uncached request, bff+router): 304=%.2f batch3=%.2f\n",
            (single > 0 ? revalidated / single : 0), (single > 0 ? batch / 3 / single : 0) }'
-awk -v bff="$(stat bff 5)" -v router="$(stat router 5)" -v p99b="$(stat bff 4)" -v p99r="$(stat router 4)" \
+awk -v bff="$(stat bff 5)" -v router="$(stat router 5)" -v p99b="$(stat bff-paced 4)" -v p99r="$(stat router-paced 4)" \
   'BEGIN { printf "bff overhead: cpu=%.2f p99_ms=%.1f\n", (router > 0 ? bff / router : 0), p99b - p99r }'

@@ -17,7 +17,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -149,18 +151,27 @@ public final class DataPathHandler extends ChannelDuplexHandler {
 
     private void gather(ChannelHandlerContext ctx, HttpContent content) {
         ByteBuf bytes = content.content();
-        if (!tooLarge && body.readableBytes() + bytes.readableBytes() > routes.maxBodyBytes()) {
-            tooLarge = true;
-        }
-        if (tooLarge) {
+        if (tooLarge || body.readableBytes() + bytes.readableBytes() > routes.maxBodyBytes()) {
             content.release();
-        } else {
-            body.addComponent(true, bytes.retain());
-            content.release();
+            refuseTooLarge(ctx);
+            return;
         }
+        body.addComponent(true, bytes.retain());
+        content.release();
         if (content instanceof LastHttpContent) {
             dispatch(ctx);
         }
+    }
+
+    /** 413 as soon as the body is known to be too large, and the connection closed (the rest is never read). */
+    private void refuseTooLarge(ChannelHandlerContext ctx) {
+        head = null;
+        handler = null;
+        body.release();
+        body = null;
+        busy = true;
+        respond(ctx, BffResult.errors(413, NO_STORE, GraphQLErrorCodes.PAYLOAD_TOO_LARGE, "the request body is over "
+                + routes.maxBodyBytes() + " bytes"), false);
     }
 
     private void dispatch(ChannelHandlerContext ctx) {
@@ -172,12 +183,6 @@ public final class DataPathHandler extends ChannelDuplexHandler {
         body = null;
         busy = true;
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (tooLarge) {
-            gathered.release();
-            respond(ctx, BffResult.errors(413, NO_STORE, GraphQLErrorCodes.PAYLOAD_TOO_LARGE, "the request body is over "
-                    + routes.maxBodyBytes() + " bytes"), false);
-            return;
-        }
         byte[] bytes = ByteBufUtil.getBytes(gathered);
         gathered.release();
         String uri = request.uri();
@@ -240,8 +245,9 @@ public final class DataPathHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof LastHttpContent && frameworkPending > 0) {
-            frameworkPending--; // the framework finished one of its responses
+        if (msg instanceof LastHttpContent && frameworkPending > 0 && !(msg instanceof HttpResponse response
+                && response.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
+            frameworkPending--; // the framework finished one of its responses (a 100 Continue is not one)
         }
         ctx.write(msg, promise);
     }
