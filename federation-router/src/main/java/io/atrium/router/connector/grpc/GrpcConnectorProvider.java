@@ -67,6 +67,8 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
         if (settings == null) {
             return Optional.empty();
         }
+        // the same resilience blocks as a GraphQL or REST subgraph (subgraph_defaults / subgraphs.<name>)
+        calls.configure(subgraph.name(), config.resilienceFor(subgraph.name()).cluster());
         try {
             GrpcConnectorConfig connector = GrpcConnectorConfig.load(settings.connector());
             String target = settings.target() != null ? settings.target() : connector.target();
