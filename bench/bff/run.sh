@@ -71,7 +71,7 @@ cat > "$WORK/mobile.yaml" <<YAML
 format_version: 1
 name: bff-mobile
 router: { url: "http://127.0.0.1:$ROUTER_PORT/graphql" }
-registry: { admin_url: "http://127.0.0.1:$ADMIN_PORT", poll_ms: 200 }
+registry: { admin_url: "http://127.0.0.1:$ADMIN_PORT" }   # polls at the default 1 s, as deployed
 subgraph: { name: bff-mobile, routing_url: "http://127.0.0.1:$BFF_PORT/subgraph" }
 view: { exclude_tags: [ internal, web ] }
 operations: { source: registry, require_id: true }
