@@ -87,7 +87,7 @@ final class OperationGets {
     }
 
     private static BffResult conditional(HeaderLookup headers, BffResult result, boolean identified) {
-        if (result.status() != 200 || hasErrors(result)) {
+        if (result.status() != 200 || result.mayHaveErrors()) {
             return result.withHeader("cache-control", "no-store");
         }
         String cacheControl = cacheControl(result.headers().get("cache-control"), identified);
@@ -108,10 +108,6 @@ final class OperationGets {
             }
         }
         return false;
-    }
-
-    private static boolean hasErrors(BffResult result) {
-        return JsonReader.read(result.body()) instanceof Map<?, ?> m && m.containsKey("errors");
     }
 
     /** The router's policy when it gave one (private for identified callers), else revalidate on every use. */

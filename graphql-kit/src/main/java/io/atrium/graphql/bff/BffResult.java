@@ -36,6 +36,25 @@ public record BffResult(int status, Map<String, String> headers, byte[] body, St
         return new BffResult(status, headers, JsonWriter.write(body));
     }
 
+    /**
+     * Whether the body may carry GraphQL errors: {@code "errors"} (with its quotes) occurs anywhere. Conservative (a
+     * field of that name counts too, which only makes an answer uncacheable); one pass, no allocation, where parsing
+     * an 88 KB answer to look at one key would cost more than forwarding it.
+     */
+    public boolean mayHaveErrors() {
+        return body.length == 0 || containsErrorsKey(body);
+    }
+
+    static boolean containsErrorsKey(byte[] b) {
+        for (int i = 0, last = b.length - 8; i <= last; i++) {
+            if (b[i] == '"' && b[i + 1] == 'e' && b[i + 2] == 'r' && b[i + 3] == 'r' && b[i + 4] == 'o'
+                    && b[i + 5] == 'r' && b[i + 6] == 's' && b[i + 7] == '"') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A request that was not executed: one error with its code, no {@code data}. */
     public static BffResult errors(int status, Map<String, String> headers, String code, String message) {
         return body(status, headers, Map.of("errors", List.of(GraphQLErrors.error(message, code, null))));

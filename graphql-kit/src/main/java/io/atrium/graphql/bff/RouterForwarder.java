@@ -44,18 +44,7 @@ final class RouterForwarder implements AutoCloseable {
     record Answer(int status, byte[] body, String cacheControl) {
         /** Conservative: any {@code "errors"} key in the body counts (a field of that name makes it uncacheable too). */
         boolean hasErrors() {
-            return body.length == 0 || containsErrorsKey(body);
-        }
-
-        /** Whether {@code "errors"} (with its quotes) occurs: one pass, no allocation. */
-        static boolean containsErrorsKey(byte[] b) {
-            for (int i = 0, last = b.length - 8; i <= last; i++) {
-                if (b[i] == '"' && b[i + 1] == 'e' && b[i + 2] == 'r' && b[i + 3] == 'r' && b[i + 4] == 'o'
-                        && b[i + 5] == 'r' && b[i + 6] == 's' && b[i + 7] == '"') {
-                    return true;
-                }
-            }
-            return false;
+            return body.length == 0 || BffResult.containsErrorsKey(body);
         }
     }
 
