@@ -144,7 +144,11 @@ public final class BffEndpoint implements AutoCloseable {
                     "each batch element must be a GraphQL request object"))).toCompletableFuture());
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int size = results.size() + 1;
+            for (CompletableFuture<BffResult> result : results) {
+                size += result.join().body().length;
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(size);
             out.write('[');
             List<String> policies = new ArrayList<>(results.size());
             boolean failed = false;
