@@ -138,6 +138,14 @@ final class JavaProcess implements AutoCloseable {
         }
     }
 
+    /** Kills it at once (SIGKILL), as a crash would: no drain, the kernel closes its connections. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " still running 10 s after SIGKILL");
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
