@@ -194,15 +194,7 @@ class MultiInstanceIT {
 
     @AfterAll
     void stopInstances() throws Exception {
-        List<String> stackTraces = new ArrayList<>();
-        for (JavaProcess process : processes) {
-            if (process.alive()) {
-                stackTraces.addAll(process.stackTraceLines().stream().map(l -> process.name + ": " + l).toList());
-            }
-        }
-        for (JavaProcess process : processes) {
-            process.close();
-        }
+        List<String> stackTraces = JavaProcess.stopAll(processes);
         if (shop != null) {
             shop.close();
         }
