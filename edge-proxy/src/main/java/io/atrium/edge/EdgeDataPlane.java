@@ -48,6 +48,8 @@ public final class EdgeDataPlane implements AutoCloseable {
     }
 
     private final Path configFile;
+    /** ATRIUM_EDGE_SIGNING_KEY: the assertion key shared by every edge, kept out of the route file (blank: none). */
+    private final String signingKey;
     private final String configSource;
     private final MeterRegistry registry;
     private final EdgeMetrics metrics;
@@ -58,12 +60,14 @@ public final class EdgeDataPlane implements AutoCloseable {
     private volatile EdgePolicies policies;
 
     EdgeDataPlane(@Value("${atrium.edge.config:}") String configPath, @Value("${atrium.edge.watch-config:true}") boolean watchConfig,
-                  @Value("${atrium.edge.transport:auto}") String transport, MeterRegistry registry,
+                  @Value("${atrium.edge.transport:auto}") String transport,
+                  @Value("${atrium.edge.signing-key:}") String signingKey, MeterRegistry registry,
                   io.micronaut.context.env.Environment environment) {
         String transportProblem = EdgeServer.transportProblem(transport);
         if (transportProblem != null) {
             throw new EdgeConfigException("atrium.edge.transport (ATRIUM_EDGE_TRANSPORT): " + transportProblem);
         }
+        this.signingKey = signingKey;
         this.configFile = configPath.isBlank() ? null : Path.of(configPath);
         this.configSource = configFile == null ? "classpath:" + EdgeConfigLoader.DEFAULT_RESOURCE : configPath;
         this.registry = registry;
@@ -91,7 +95,8 @@ public final class EdgeDataPlane implements AutoCloseable {
     }
 
     private EdgeConfig load() {
-        return configFile == null ? EdgeConfigLoader.loadDefault() : EdgeConfigLoader.load(configFile);
+        EdgeConfig loaded = configFile == null ? EdgeConfigLoader.loadDefault() : EdgeConfigLoader.load(configFile);
+        return loaded.withSigningKey(signingKey);
     }
 
     /**

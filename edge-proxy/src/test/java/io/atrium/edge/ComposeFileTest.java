@@ -142,6 +142,48 @@ class ComposeFileTest {
         }
     }
 
+    /**
+     * compose.replicas.yaml: it scales compose.yaml's edge, router and BFFs only, replaces (not appends to) the edge's
+     * published ports with host ranges of one port per replica on the ports the edge publishes alone, gives every edge
+     * replica one signing key, and what the replicas share is in compose's Redis (registry, APQ, edge rate limits).
+     */
+    @Test
+    void theReplicasOverlayScalesTheDeployablesWhoseSharedStateIsInRedis() throws IOException {
+        String text = Files.readString(ROOT.resolve("compose.replicas.yaml"));
+        assertThat(text).as("the edge's ports replace compose.yaml's (a sequence would be appended)").contains("ports: !override");
+        Map<String, Object> document = new Yaml(new SafeConstructor(new LoaderOptions())).load(text.replace("!override", ""));
+        Map<String, Map<String, Object>> overlay = cast(document.get("services"));
+        assertThat(overlay.keySet()).containsExactlyInAnyOrder("federation-router", "bff-web", "bff-mobile", "edge-proxy");
+        for (var service : overlay.entrySet()) {
+            assertThat(services).containsKey(service.getKey());
+            Map<String, Object> deploy = cast(service.getValue().get("deploy"));
+            assertThat(deploy.get("replicas")).as("replicas of %s", service.getKey()).isEqualTo(2);
+        }
+        Set<Integer> published = new HashSet<>();
+        for (Object spec : listOf(services.get("edge-proxy").get("ports"))) {
+            published.add(Integer.parseInt(spec.toString().substring(spec.toString().lastIndexOf(':') + 1)));
+        }
+        Set<Integer> ranged = new HashSet<>();
+        Pattern range = Pattern.compile("(?:[\\d.]+:)?(\\d+)-(\\d+):(\\d+)");
+        for (String spec : this.<String>listOf(overlay.get("edge-proxy").get("ports"))) {
+            Matcher ports = range.matcher(spec);
+            assertThat(ports.matches()).as("%s publishes a host range", spec).isTrue();
+            assertThat(Integer.parseInt(ports.group(2)) - Integer.parseInt(ports.group(1)) + 1).as("host ports in %s", spec)
+                    .isEqualTo(2);
+            ranged.add(Integer.parseInt(ports.group(3)));
+        }
+        assertThat(ranged).as("container ports the replicas publish").isEqualTo(published);
+        Map<String, Object> edgeEnvironment = cast(overlay.get("edge-proxy").get("environment"));
+        assertThat(edgeEnvironment).containsKey("ATRIUM_EDGE_SIGNING_KEY");
+
+        assertThat(this.<String>listOf(services.get("federation-router").get("command"))).containsSubsequence("--registry", "redis://redis:6379");
+        Map<String, Object> apq = cast(load(mountedFile("federation-router", "/etc/atrium/router.yaml")).get("apq"));
+        assertThat(apq.get("redis_url")).isEqualTo("redis://redis:6379");
+        Path edgeConfig = mountedFile("edge-proxy", (String) environment("edge-proxy").get("ATRIUM_EDGE_CONFIG"));
+        Map<String, Object> rateLimit = cast(load(edgeConfig).get("rate_limit"));
+        assertThat(rateLimit).as("rate_limit in %s", edgeConfig).containsEntry("store", "redis");
+    }
+
     private void assertUrlsReachServices(List<URI> urls, Path source) {
         for (URI url : urls) {
             assertThat(services).as("%s in %s names a compose service", url, source).containsKey(url.getHost());

@@ -4,6 +4,8 @@ import io.atrium.edge.config.EdgeConfigException;
 import io.atrium.edge.testing.Edge;
 import io.atrium.edge.testing.H2cPriorKnowledgeClient;
 import io.atrium.edge.testing.RawHttpClient;
+import io.atrium.policy.identity.SigningKeys;
+import com.nimbusds.jose.jwk.ECKey;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,42 @@ class LifecycleIT {
         } finally {
             Files.delete(file);
         }
+    }
+
+    /** ATRIUM_EDGE_SIGNING_KEY: two edges started with one key publish the same JWKS, so either verifies both. */
+    @Test
+    void aSigningKeyFromTheEnvironmentIsSharedByEveryEdgeAndNeverShownWhenRefused() throws Exception {
+        String route = """
+                format_version: 1
+                listeners: { http: { host: 127.0.0.1, port: 0 } }
+                clusters: { a: { endpoints: [ "http://127.0.0.1:9" ] } }
+                routes: [ { name: a, match: { path_prefix: /a }, cluster: a, auth: { public: true } } ]
+                """;
+        Path file = write(route);
+        Path withOwnKey = write(route + "identity_assertion: { signing_key: '" + SigningKeys.newKey().toJSONString() + "' }\n");
+        String key = SigningKeys.newKey().toJSONString();
+        String kid = ECKey.parse(key).getKeyID();
+        try {
+            try (ApplicationContext first = edgeContext(file, key); ApplicationContext second = edgeContext(file, key)) {
+                String jwks = first.getBean(EdgeDataPlane.class).assertionJwks();
+                assertThat(jwks).contains(kid).doesNotContain("\"d\"");
+                assertThat(second.getBean(EdgeDataPlane.class).assertionJwks()).isEqualTo(jwks);
+            }
+            assertThatThrownBy(() -> edgeContext(withOwnKey, key)).rootCause().isInstanceOf(EdgeConfigException.class)
+                    .hasMessageContaining("set in the route file and in ATRIUM_EDGE_SIGNING_KEY");
+            String publicOnly = ECKey.parse(key).toPublicJWK().toJSONString();
+            assertThatThrownBy(() -> edgeContext(file, publicOnly)).rootCause().isInstanceOf(EdgeConfigException.class)
+                    .hasMessageContaining("not a private EC P-256 JWK").hasMessageNotContaining(publicOnly)
+                    .hasMessageNotContaining(kid);
+        } finally {
+            Files.delete(file);
+            Files.delete(withOwnKey);
+        }
+    }
+
+    private static ApplicationContext edgeContext(Path routeFile, String signingKey) {
+        return ApplicationContext.run(Map.of("atrium.edge.config", routeFile.toString(), "micronaut.server.port", 0,
+                "atrium.edge.signing-key", signingKey));
     }
 
     @Test

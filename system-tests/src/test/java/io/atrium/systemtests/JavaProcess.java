@@ -138,6 +138,31 @@ final class JavaProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops every process and returns the stack-trace lines (prefixed with the process's name) the ones still alive
+     * logged, read before they stop: a killed process's log is not judged.
+     */
+    static List<String> stopAll(List<JavaProcess> processes) throws IOException, InterruptedException {
+        List<String> stackTraces = new ArrayList<>();
+        for (JavaProcess process : processes) {
+            if (process.alive()) {
+                stackTraces.addAll(process.stackTraceLines().stream().map(l -> process.name + ": " + l).toList());
+            }
+        }
+        for (JavaProcess process : processes) {
+            process.close();
+        }
+        return stackTraces;
+    }
+
+    /** Kills it at once (SIGKILL), as a crash would: no drain, the kernel closes its connections. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " still running 10 s after SIGKILL");
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();

@@ -142,15 +142,7 @@ class StackFaultsIT {
 
     @AfterAll
     void stopStack() throws Exception {
-        List<String> stackTraces = new ArrayList<>();
-        for (JavaProcess process : processes) {
-            if (process.alive()) {
-                stackTraces.addAll(process.stackTraceLines().stream().map(l -> process.name + ": " + l).toList());
-            }
-        }
-        for (JavaProcess process : processes) {
-            process.close();
-        }
+        List<String> stackTraces = JavaProcess.stopAll(processes);
         for (FaultServer server : new FaultServer[] {reviews, flappingProducts, upstream}) {
             if (server != null) {
                 server.close();

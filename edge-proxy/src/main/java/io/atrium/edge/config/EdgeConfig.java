@@ -1,5 +1,8 @@
 package io.atrium.edge.config;
 
+import io.atrium.policy.identity.AssertionConfig;
+import io.atrium.policy.identity.AssertionSigner;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,5 +34,34 @@ public record EdgeConfig(int formatVersion, ListenerConfig http, Optional<TlsLis
     public EdgeConfig {
         clusters = Collections.unmodifiableMap(new LinkedHashMap<>(clusters));
         routes = List.copyOf(routes);
+    }
+
+    /**
+     * This config with the identity assertion's signing key given outside the route file ({@code ATRIUM_EDGE_SIGNING_KEY},
+     * property {@code atrium.edge.signing-key}): one key for every edge of a deployment, kept out of the route file
+     * (a key per edge makes services that fetched one edge's JWKS refuse the others' assertions). Blank: unchanged.
+     * Refused when the route file sets {@code identity_assertion.signing_key} too, or when it is no usable key (the
+     * error never shows the value).
+     */
+    public EdgeConfig withSigningKey(String key) {
+        if (key == null || key.isBlank()) {
+            return this;
+        }
+        AssertionConfig own = gateway.assertion();
+        if (own.signingKey() != null) {
+            throw new EdgeConfigException("identity_assertion.signing_key: set in the route file and in ATRIUM_EDGE_SIGNING_KEY"
+                    + " (atrium.edge.signing-key); set one of them");
+        }
+        AssertionConfig shared = new AssertionConfig(own.issuer(), own.audience(), own.ttl(), key.strip(), own.cacheMaximumSize());
+        try {
+            AssertionSigner.create(shared);
+        } catch (IllegalArgumentException unusable) {
+            throw new EdgeConfigException("ATRIUM_EDGE_SIGNING_KEY (atrium.edge.signing-key): not a private EC P-256 JWK with a"
+                    + " kid; java -cp edge-proxy.jar io.atrium.policy.identity.SigningKeys prints a new one");
+        }
+        GatewayPolicies withKey = new GatewayPolicies(gateway.realm(), gateway.jwt(), gateway.apiKeys(), shared,
+                gateway.rateLimitStore(), gateway.trustedProxies());
+        return new EdgeConfig(formatVersion, http, https, clusters, routes, withKey, maxHeaderSize, accessLog, cacheMaxBytes,
+                timeouts);
     }
 }

@@ -12,8 +12,6 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.atrium.policy.HttpHeader;
@@ -73,8 +71,7 @@ public final class AssertionSigner {
 
     private static ECKey signingKey(AssertionConfig config) throws JOSEException, ParseException {
         if (config.signingKey() == null) {
-            ECKey generated = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256).generate();
-            return new ECKey.Builder(generated).keyID(generated.computeThumbprint().toString()).build();
+            return SigningKeys.newKey();
         }
         if (!(JWK.parse(config.signingKey()) instanceof ECKey ec) || !ec.isPrivate() || !Curve.P_256.equals(ec.getCurve())) {
             throw new JOSEException("signing_key must be a private EC P-256 JWK");

@@ -100,6 +100,18 @@ class IdentityAssertionTest {
     }
 
     @Test
+    void aGeneratedKeySharedByTwoEdgesVerifiesWithEitherOnesJwks() throws Exception {
+        String key = SigningKeys.newKey().toJSONString();
+        AssertionSigner first = AssertionSigner.create(new AssertionConfig(null, null, null, key, 0), CLOCK);
+        AssertionSigner second = AssertionSigner.create(new AssertionConfig(null, null, null, key, 0), CLOCK);
+        AssertionVerifier trustsFirst = AssertionVerifier.create(
+                new AssertionVerifier.Config(null, null, KeySource.Static.of(first.jwks()), null), null, CLOCK);
+        assertThat(trustsFirst.verify(second.sign(ALICE)).toCompletableFuture().join()).isInstanceOf(JwtResult.Valid.class);
+        assertThat(SigningKeys.newKey().getKeyID()).isNotEqualTo(ECKey.parse(key).getKeyID());
+        assertThat(signer.jwks()).as("a key of its own per edge otherwise").doesNotContain(ECKey.parse(key).getKeyID());
+    }
+
+    @Test
     void configuredSigningKeyIsUsedAndPublished() throws Exception {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("edge-2026").generate();
         AssertionSigner configured = AssertionSigner.create(new AssertionConfig(null, null, null, key.toJSONString(), 0), CLOCK);
