@@ -10,6 +10,7 @@ import io.atrium.graphql.GraphQLErrorCodes;
 import io.atrium.graphql.bff.AppOperations;
 import io.atrium.graphql.bff.BffEndpoint;
 import io.atrium.graphql.bff.BffResult;
+import io.atrium.graphql.bff.ConditionalGet;
 import io.atrium.graphql.bff.LiveView;
 import io.atrium.graphql.document.OperationSelector;
 import io.atrium.graphql.document.ParsedDocument;
@@ -19,7 +20,6 @@ import io.atrium.graphql.http.HeaderLookup;
 import io.atrium.graphql.http.ResponseFormat;
 import io.atrium.graphql.json.JsonReader;
 import io.atrium.graphql.json.JsonSyntaxException;
-import io.atrium.graphql.trusted.Sha256;
 import io.atrium.policy.error.Problem;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +42,6 @@ final class OperationGets {
     /** The answer is always JSON, so not {@code accept}: the caller's credentials and the app's name and version. */
     private static final String VARY = String.join(", ", BffEndpoint.ANSWER_HEADERS);
     private static final Set<String> TEXT_TYPES = Set.of("String", "ID");
-    private static final java.util.regex.Pattern LIST = java.util.regex.Pattern.compile("\\s*,\\s*");
     private static final Map<String, String> NO_STORE = Map.of("cache-control", "no-store");
 
     private final BffEndpoint endpoint;
@@ -90,24 +89,9 @@ final class OperationGets {
         if (result.status() != 200 || result.mayHaveErrors()) {
             return result.withHeader("cache-control", "no-store");
         }
-        String cacheControl = cacheControl(result.headers().get("cache-control"), identified);
-        String etag = "\"" + Sha256.hex(result.body()) + "\"";
-        String ifNoneMatch = headers.get("if-none-match");
-        if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
-            return new BffResult(304, Map.of("etag", etag, "cache-control", cacheControl, "vary", VARY), new byte[0],
-                    result.operation());
-        }
-        return result.withHeader("cache-control", cacheControl).withHeader("etag", etag).withHeader("vary", VARY);
-    }
-
-    /** {@code If-None-Match}: {@code *}, or a list of entity tags compared weakly (RFC 9110, 13.1.2). */
-    private static boolean matches(String ifNoneMatch, String etag) {
-        for (String candidate : LIST.split(ifNoneMatch.strip())) {
-            if (candidate.equals("*") || candidate.equals(etag) || candidate.equals("W/" + etag)) {
-                return true;
-            }
-        }
-        return false;
+        return ConditionalGet.apply(headers.get("if-none-match"), result
+                .withHeader("cache-control", cacheControl(result.headers().get("cache-control"), identified))
+                .withHeader("vary", VARY));
     }
 
     /** The router's policy when it gave one (private for identified callers), else revalidate on every use. */

@@ -3,6 +3,7 @@ package io.atrium.bff.web;
 import io.atrium.bff.web.session.WebCaller;
 import io.atrium.graphql.bff.BffEndpoint;
 import io.atrium.graphql.bff.BffResult;
+import io.atrium.graphql.bff.ConditionalGet;
 import io.atrium.graphql.http.HeaderLookup;
 import io.atrium.policy.error.ProblemResponses;
 import io.micronaut.http.HttpRequest;

@@ -1,8 +1,7 @@
-package io.atrium.bff.web;
+package io.atrium.graphql.bff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.atrium.graphql.bff.BffResult;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,7 @@ class ConditionalGetTest {
     void aSuccessfulAnswerIsTaggedAndRevalidatesTo304() {
         BffResult first = ConditionalGet.apply(null, answer(200, "{\"data\":{\"productPage\":{\"product\":{\"upc\":\"1\"}}}}"));
         String etag = first.headers().get("etag");
-        assertThat(etag).matches("\"[0-9a-f]{32}\"");
+        assertThat(etag).matches("\"[0-9a-f]{64}\"");
         assertThat(first.headers()).containsEntry("vary", "accept, Cookie").containsEntry("cache-control", "private, max-age=30");
 
         BffResult again = ConditionalGet.apply(etag, answer(200, "{\"data\":{\"productPage\":{\"product\":{\"upc\":\"1\"}}}}"));
