@@ -37,8 +37,23 @@ public record BffConfig(String name, Router router, Registry registry, Subgraph 
                         Operations operations, ResponseBudget responseBudget, boolean introspection,
                         EndpointConfig endpoint) {
 
-    /** @param timeoutMillis from request sent to response complete; over it the operation fails (default 10 s) */
-    public record Router(URI url, int timeoutMillis) {
+    /**
+     * @param urls          the router instances' {@code /graphql}, tried in turn from a rotating start: a request goes to
+     *                      the next one only when the connection to one could not be made (nothing was sent)
+     * @param timeoutMillis from request sent to response complete; over it the operation fails (default 10 s)
+     */
+    public record Router(List<URI> urls, int timeoutMillis) {
+        public Router {
+            urls = List.copyOf(urls);
+            if (urls.isEmpty()) {
+                throw new GraphQLConfigException("router: at least one URL");
+            }
+        }
+
+        /** The first router URL. */
+        public URI url() {
+            return urls.getFirst();
+        }
     }
 
     /** @param token the admin token (read from the environment variable {@code token_env} names) */
@@ -107,7 +122,7 @@ public record BffConfig(String name, Router router, Registry registry, Subgraph 
         if (name == null) {
             throw new GraphQLConfigException("name: required (the BFF's name, e.g. bff-mobile)");
         }
-        Map<String, Object> router = block(top, "router", Set.of("url", "timeout_ms"));
+        Map<String, Object> router = block(top, "router", Set.of("url", "urls", "timeout_ms"));
         Map<String, Object> registry = block(top, "registry", Set.of("admin_url", "token_env", "poll_ms"));
         Map<String, Object> view = block(top, "view", Set.of("include_tags", "exclude_tags", "hide_unreachable"));
         Map<String, Object> ops = block(top, "operations", Set.of("source", "require_id", "min_versions"));
@@ -119,14 +134,25 @@ public record BffConfig(String name, Router router, Registry registry, Subgraph 
             subgraph = new Subgraph(ConfigMaps.string(s, "name", name, "subgraph"),
                     required(s, "routing_url", "subgraph"));
         }
-        URI routerUrl = URI.create(ConfigMaps.string(router, "url", "http://127.0.0.1:4000/graphql", "router"));
-        if (!"http".equalsIgnoreCase(routerUrl.getScheme()) || routerUrl.getHost() == null) {
-            throw new GraphQLConfigException("router.url: expected an http:// URL of the router's /graphql, got '"
-                    + routerUrl + "' (the BFF calls the router over keep-alive HTTP/1.1 inside the deployment; TLS "
-                    + "belongs at the edge or to a service mesh)");
+        if (router.containsKey("url") && router.containsKey("urls")) {
+            throw new GraphQLConfigException("router: give url or urls, not both");
+        }
+        List<URI> routerUrls = new java.util.ArrayList<>();
+        for (String raw : router.containsKey("urls") ? strings(router, "urls", "router")
+                : Set.of(ConfigMaps.string(router, "url", "http://127.0.0.1:4000/graphql", "router"))) {
+            URI routerUrl = URI.create(raw);
+            if (!"http".equalsIgnoreCase(routerUrl.getScheme()) || routerUrl.getHost() == null) {
+                throw new GraphQLConfigException("router.url: expected an http:// URL of the router's /graphql, got '"
+                        + routerUrl + "' (the BFF calls the router over keep-alive HTTP/1.1 inside the deployment; TLS "
+                        + "belongs at the edge or to a service mesh)");
+            }
+            routerUrls.add(routerUrl);
+        }
+        if (routerUrls.isEmpty()) {
+            throw new GraphQLConfigException("router.urls: at least one URL");
         }
         return new BffConfig(name,
-                new Router(routerUrl, ConfigMaps.positiveInt(router, "timeout_ms", 10_000, "router")),
+                new Router(routerUrls, ConfigMaps.positiveInt(router, "timeout_ms", 10_000, "router")),
                 new Registry(URI.create(ConfigMaps.string(registry, "admin_url", "http://127.0.0.1:9902", "registry")),
                         env.apply(tokenEnv), ConfigMaps.positiveInt(registry, "poll_ms", 1000, "registry")),
                 subgraph,

@@ -7,11 +7,14 @@ import io.atrium.graphql.transport.LoopHttpClient;
 import io.atrium.policy.resilience.AttemptOutcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,8 @@ final class RouterForwarder implements AutoCloseable {
     private final Duration timeout;
     /** On the event loop of the app's request where there is one (Netty servers): no thread hand-off per answer. */
     private final LoopHttpClient client = new LoopHttpClient("atrium-bff-router-client", RouterUnavailable::new);
+    /** Rotates the first router instance tried when there are several. */
+    private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
 
     RouterForwarder(BffConfig.Router config) {
         this.config = config;
@@ -58,12 +63,9 @@ final class RouterForwarder implements AutoCloseable {
             body.put("variables", request.variables());
         }
         String client = request.client().name() != null ? request.client().name() : bffName;
-        ByteBuf content = Unpooled.wrappedBuffer(JsonWriter.write(body));
-        FullHttpRequest http = LoopHttpClient.newRequest(HttpMethod.POST, config.url(), content);
-        HttpHeaders out = http.headers();
+        HttpHeaders out = new DefaultHttpHeaders();
         out.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         out.set(HttpHeaderNames.ACCEPT, "application/json");
-        out.set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         out.set("apollographql-client-name", client);
         out.set("graphql-client-name", client);
         if (request.client().version() != null) {
@@ -76,14 +78,48 @@ final class RouterForwarder implements AutoCloseable {
                 out.set(name, value);
             }
         }
-        return this.client.send("router", config.url(), http, timeout, response -> new Answer(response.status().code(),
-                LoopHttpClient.bytes(response.content()), response.headers().get(HttpHeaderNames.CACHE_CONTROL)));
+        List<URI> urls = config.urls();
+        int first = urls.size() == 1 ? 0 : Math.floorMod(next.getAndIncrement(), urls.size());
+        return send(JsonWriter.write(body), out, urls, first, 0);
+    }
+
+    /**
+     * One attempt at {@code urls[(first + tried) % n]}; when its connection could not be made (the request was never
+     * written, so even a mutation may go elsewhere) the next router instance is tried, each at most once.
+     */
+    private CompletionStage<Answer> send(byte[] body, HttpHeaders headers, List<URI> urls, int first, int tried) {
+        URI url = urls.get((first + tried) % urls.size());
+        ByteBuf content = Unpooled.wrappedBuffer(body);
+        FullHttpRequest http = LoopHttpClient.newRequest(HttpMethod.POST, url, content);
+        http.headers().add(headers);
+        http.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        CompletionStage<Answer> answer = client.send("router", url, http, timeout, response -> new Answer(
+                response.status().code(), LoopHttpClient.bytes(response.content()),
+                response.headers().get(HttpHeaderNames.CACHE_CONTROL)));
+        if (tried + 1 >= urls.size()) {
+            return answer;
+        }
+        return answer.handle((done, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(done);
+            }
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : failure;
+            if (cause instanceof RouterUnavailable unavailable
+                    && unavailable.outcome == AttemptOutcome.Failure.CONNECT_FAILED) {
+                return send(body, headers, urls, first, tried + 1);
+            }
+            return CompletableFuture.<Answer>failedFuture(cause);
+        }).thenCompose(stage -> stage);
     }
 
     /** The router could not be reached, timed out or closed the connection (expected: no stack trace). */
     static final class RouterUnavailable extends RuntimeException {
+        private final transient AttemptOutcome outcome;
+
         RouterUnavailable(String message, Throwable cause, AttemptOutcome outcome) {
             super(message, cause, false, false);
+            this.outcome = outcome;
         }
     }
 
