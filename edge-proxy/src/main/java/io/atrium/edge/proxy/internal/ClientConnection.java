@@ -176,6 +176,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
     ReadActivity activity;
     HeadWait headWait;
     LoopTimer bodyTimer;
+    /** limits.response_write_timeout: a client that takes no response bytes for that long is disconnected. */
+    WriteStall writeStall;
     long lastBodyReadNanos;
     // WebSocket pass-through: the request asks for it on a route that allows it; after the upstream's 101 the two
     // connections are spliced as raw bytes (tunnel), client bytes arriving while the codecs are removed wait in tunnelPending.
@@ -268,6 +270,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         if (first) {
             responseTimer = new LoopTimer(channel.eventLoop(), upstreamSide::onTimeoutEvent);
             bodyTimer = new LoopTimer(channel.eventLoop(), this::onBodyTimer);
+            writeStall = new WriteStall(channel, dataPath.timeouts().responseWrite());
         }
         if (first && !(channel instanceof Http2StreamChannel)) {
             activity = channel.pipeline().get(ReadActivity.class);
@@ -335,6 +338,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        writeStall.writabilityChanged();
         if (upstream != null && responseStarted) {
             upstream.config().setAutoRead(ch.isWritable());
         }
@@ -734,6 +738,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         }
         responseTimer.cancel();
         bodyTimer.cancel();
+        writeStall.cancel();
     }
 
     @Override
