@@ -118,3 +118,24 @@ to_ms() { # wrk's 1.23ms / 456.00us / 1.02s -> milliseconds
 
 # median of the numbers on stdin
 median() { sort -g | awk '{a[NR]=$1} END { if (NR == 0) print 0; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2 }'; }
+
+# tracing_line <deployable> <results-file> <off-label> <on-label>: the same-run comparison of a deployable with
+# OpenTelemetry tracing off and on (medians of run_load lines: rps in column 2, CPU microseconds per request in 5).
+tracing_line() {
+  local off_rps on_rps off_cpu on_cpu
+  off_rps=$(awk -v l="$3" '$1==l {print $2}' "$2" | median)
+  on_rps=$(awk -v l="$4" '$1==l {print $2}' "$2" | median)
+  off_cpu=$(awk -v l="$3" '$1==l {print $5}' "$2" | median)
+  on_cpu=$(awk -v l="$4" '$1==l {print $5}' "$2" | median)
+  awk -v d="$1" -v a="$off_rps" -v b="$on_rps" -v c="$off_cpu" -v e="$on_cpu" 'BEGIN {
+    printf "%s tracing: off_rps=%.0f on_rps=%.0f rps_ratio=%.3f off_cpu_us=%.1f on_cpu_us=%.1f cpu_ratio=%.3f\n",
+      d, a, b, (a > 0 ? b / a : 0), c, e, (c > 0 ? e / c : 0) }'
+}
+
+# The OpenTelemetry settings of a traced deployable under benchmark: every trace sampled (the root sampler decides, as
+# wrk sends no traceparent) and exported over OTLP/HTTP to the sink on port $1, which answers 200 and keeps nothing.
+# TRACING_RATIO (default 1) lowers the sampled share.
+otel_env() { # sink port -> env assignments for `env`
+  printf '%s\n' "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$1" "OTEL_TRACES_SAMPLER=parentbased_traceidratio" \
+    "OTEL_TRACES_SAMPLER_ARG=${TRACING_RATIO:-1}" "OTEL_SERVICE_NAME=bench"
+}

@@ -5,11 +5,15 @@
 # connections), (e) = (b) with the rate limit kept in a real redis-server (a second edge instance, whose only difference
 # is `rate_limit.store: redis`; NGINX has no Redis limiter, so (e) is compared with the edge's own (b) and NGINX's (b)),
 # (f) header and JSON-field transformations (NGINX: proxy_set_header, proxy_hide_header, add_header, sub_filter).
+# Tracing: a third edge, identical to the main one but with OpenTelemetry tracing on (every request sampled, spans
+# exported over OTLP/HTTP to a local sink that keeps nothing; TRACING_RATIO lowers the sampled share), runs (a) in
+# every round: the "edge tracing:" line compares it with the main edge, whose tracing is off.
 # Rounds are interleaved (edge, nginx, edge, nginx ...) so machine noise hits both alike; medians are reported.
 # Bounded: WARMUP seconds of load on the JVMs first, then ROUNDS x DURATION seconds per scenario and proxy.
 # Env: WARMUP (40), ROUNDS (5), DURATION (10), CONNECTIONS (64), THREADS (2), H2_CONNECTIONS (4), H2_STREAMS (64),
 #      EDGE_JAR (the built jar), EDGE_JAVA_OPTS (common.sh); QUICK=1 checks the script in about a minute (WARMUP 6,
-#      ROUNDS 1, DURATION 2 unless set; its figures mean nothing). To compare two builds of the edge: profile.sh.
+#      ROUNDS 1, DURATION 2 unless set; its figures mean nothing); TRACING_RATIO (1) the traced edge's sampled share.
+#      To compare two builds of the edge: profile.sh.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK="$ROOT/bench/.work/edge"
@@ -40,12 +44,15 @@ NGINX_PORT=$(free_port)
 EDGE_PORT=$(free_port)
 EDGE_ADMIN_PORT=$(free_port)
 EDGE_REDIS_PORT=$(free_port)
+EDGE_TRACED_PORT=$(free_port)
+OTLP_PORT=$(free_port)
 REDIS_PORT=$(free_port)
 pids_to_stop=()
 cleanup() {
   for pid in "${pids_to_stop[@]}"; do kill "$pid" 2>/dev/null || true; done
   [ -f "$WORK/upstream/nginx.pid" ] && kill "$(cat "$WORK/upstream/nginx.pid")" 2>/dev/null || true
   [ -f "$WORK/proxy/nginx.pid" ] && kill "$(cat "$WORK/proxy/nginx.pid")" 2>/dev/null || true
+  [ -f "$WORK/sink/nginx.pid" ] && kill "$(cat "$WORK/sink/nginx.pid")" 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -66,6 +73,8 @@ make_bench_jwt
 
 # The small upstream all proxies call: NGINX answering a fixed 2-byte body, one worker.
 nginx_conf "$WORK/upstream" "$(upstream_server "$UPSTREAM_PORT")" 1
+# The traced edge's OTLP sink: accepts every export and keeps nothing (an NGINX of its own, off the measured ones).
+nginx_conf "$WORK/sink" "server { listen 127.0.0.1:$OTLP_PORT; location / { return 200; } }" 1
 # NGINX before 1.25.1 switches HTTP/2 on in the listen directive, later ones with `http2 on`.
 if printf '%s\n%s\n' 1.25.1 "$(nginx -v 2>&1 | sed 's|.*/||')" | sort -V -C; then
   NGINX_H2_LISTEN="listen 127.0.0.1:$NGINX_H2_PORT ssl; http2 on;"
@@ -118,6 +127,12 @@ listeners:
 rate_limit: { store: redis, redis: { url: "redis://127.0.0.1:$REDIS_PORT" } }
 $(edge_routes_yaml "$UPSTREAM_PORT")
 CONF
+cat > "$WORK/edge-traced.yaml" <<CONF
+format_version: 1
+listeners:
+  http: { host: 127.0.0.1, port: $EDGE_TRACED_PORT }
+$(edge_routes_yaml "$UPSTREAM_PORT")
+CONF
 ATRIUM_EDGE_CONFIG="$WORK/edge.yaml" ATRIUM_PORT=$EDGE_ADMIN_PORT \
   "$JAVA" $EDGE_JAVA_OPTS -jar "$EDGE_JAR" > "$WORK/edge.log" 2>&1 &
 EDGE_PID=$!
@@ -126,7 +141,14 @@ ATRIUM_EDGE_CONFIG="$WORK/edge-redis.yaml" ATRIUM_PORT=$(free_port) \
   "$JAVA" $EDGE_JAVA_OPTS -jar "$EDGE_JAR" > "$WORK/edge-redis.log" 2>&1 &
 EDGE_REDIS_PID=$!
 pids_to_stop+=("$EDGE_REDIS_PID")
+# shellcheck disable=SC2046 # one assignment per line
+env $(otel_env "$OTLP_PORT") ATRIUM_EDGE_CONFIG="$WORK/edge-traced.yaml" ATRIUM_PORT=$(free_port) \
+  "$JAVA" $EDGE_JAVA_OPTS -jar "$EDGE_JAR" > "$WORK/edge-traced.log" 2>&1 &
+EDGE_TRACED_PID=$!
+pids_to_stop+=("$EDGE_TRACED_PID")
 wait_http "http://127.0.0.1:$EDGE_PORT/" 90
+wait_http "http://127.0.0.1:$EDGE_TRACED_PORT/" 90
+grep -q 'OpenTelemetry traces on' "$WORK/edge-traced.log" || die "the traced edge did not switch tracing on ($WORK/edge-traced.log)"
 wait_http "http://127.0.0.1:$EDGE_REDIS_PORT/" 90
 curl -fsS -o /dev/null -H "Authorization: Bearer $JWT" "http://127.0.0.1:$EDGE_PORT/protected" ||
   die "the edge refused the benchmark JWT (see $WORK/edge.log)"
@@ -166,6 +188,7 @@ wrk "${WRK[@]}" -d"$((WARMUP / 4))s" "${TRANSFORM_HEADERS[@]}" "http://127.0.0.1
 # (e)'s edge is a JVM of its own: as long a warm-up as the main one's first scenario (less left it still compiling in
 # the first rounds).
 wrk "${WRK[@]}" -d"$((WARMUP / 2))s" -H "Authorization: Bearer $JWT" "http://127.0.0.1:$EDGE_REDIS_PORT/protected" >/dev/null
+wrk "${WRK[@]}" -d"$((WARMUP / 2))s" "http://127.0.0.1:$EDGE_TRACED_PORT/" >/dev/null
 wrk "${WRK[@]}" -d5s "http://127.0.0.1:$NGINX_PORT/" >/dev/null
 
 results="$WORK/results.txt"
@@ -174,6 +197,7 @@ for round in $(seq 1 "$ROUNDS"); do
   say "Round $round/$ROUNDS ..."
   run_wrk "a-edge" "$EDGE_PID" -- "${WRK[@]}" -d"${DURATION}s" "http://127.0.0.1:$EDGE_PORT/" >> "$results"
   run_wrk "a-nginx" $NGINX_PIDS -- "${WRK[@]}" -d"${DURATION}s" "http://127.0.0.1:$NGINX_PORT/" >> "$results"
+  run_wrk "a-edge-traced" "$EDGE_TRACED_PID" -- "${WRK[@]}" -d"${DURATION}s" "http://127.0.0.1:$EDGE_TRACED_PORT/" >> "$results"
   run_wrk "b-edge" "$EDGE_PID" -- "${WRK[@]}" -d"${DURATION}s" -H "Authorization: Bearer $JWT" \
     "http://127.0.0.1:$EDGE_PORT/protected" >> "$results"
   run_wrk "b-nginx" $NGINX_PIDS -- "${WRK[@]}" -d"${DURATION}s" -H "Authorization: Bearer $JWT" \
@@ -210,4 +234,6 @@ say "    redis-server (cpu: edge + redis-server); (f) request/response header ed
 ratio() { awk -v e="$(stat "$1" 2)" -v n="$(stat "$2" 2)" 'BEGIN { printf "%.2f", (n > 0 ? e / n : 0) }'; }
 say "edge (b) vs edge (a): $(ratio b-edge a-edge)"
 say "edge/nginx rps ratio: a=$(ratio a-edge a-nginx) b=$(ratio b-edge b-nginx) c=$(ratio c-edge c-nginx) d=$(ratio d-edge d-nginx) f=$(ratio f-edge f-nginx)"
+tracing_line edge "$results" a-edge a-edge-traced
+say "    (scenario (a); on: OpenTelemetry spans for every request (sample ratio ${TRACING_RATIO:-1}) exported to a local OTLP sink)"
 say "edge redis-limit vs local-limit: $(ratio e-edge b-edge) (e/b edge); vs nginx (b): $(ratio e-edge b-nginx)"

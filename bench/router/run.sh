@@ -7,8 +7,13 @@
 # "atrium-protected" is the same router with graph protection switched on (demand control enforcing its maximum,
 # trusted documents in allow_only_known with the benchmark query in a manifest, authorization, the default operation
 # limits): the same-run A/B gives the "protection overhead" line, its extra CPU per request over "atrium".
-# Env: WARMUP (40 s for the JVM, a quarter of it for the others), ROUNDS (3), DURATION (10), CONNECTIONS (50),
-#      THREADS (2), GATEWAYS (default "atrium atrium-protected apollo-gateway hive-gateway hive-gateway-rust").
+# "atrium-traced" is the same router as "atrium" with OpenTelemetry tracing on (every request sampled, its spans — the
+# operation, its phases and one per subgraph fetch — exported over OTLP/HTTP to a local sink that keeps nothing): the
+# "router tracing:" line compares the two.
+# Env: WARMUP (40 s for the JVMs, a quarter of it for the others), ROUNDS (3), DURATION (10), CONNECTIONS (50),
+#      THREADS (2), GATEWAYS (default "atrium atrium-traced atrium-protected apollo-gateway hive-gateway
+#      hive-gateway-rust"), TRACING_RATIO (1) the traced router's sampled share; QUICK=1 checks the script quickly
+#      (WARMUP 6, ROUNDS 1, DURATION 2 and GATEWAYS "atrium atrium-traced" unless set; its figures mean nothing).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/bench/router"
@@ -18,12 +23,15 @@ source "$ROOT/bench/lib.sh"
 # shellcheck source=subgraphs.sh
 source "$HERE/subgraphs.sh"
 
+if [ "${QUICK:-0}" = 1 ]; then
+  WARMUP=${WARMUP:-6} ROUNDS=${ROUNDS:-1} DURATION=${DURATION:-2} GATEWAYS=${GATEWAYS:-atrium atrium-traced}
+fi
 WARMUP=${WARMUP:-40}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-50}
 THREADS=${THREADS:-2}
-GATEWAYS=${GATEWAYS:-atrium atrium-protected apollo-gateway hive-gateway hive-gateway-rust}
+GATEWAYS=${GATEWAYS:-atrium atrium-traced atrium-protected apollo-gateway hive-gateway hive-gateway-rust}
 VERSION=0.1.0-SNAPSHOT
 EXAMPLES_JAR="$ROOT/examples/target/atrium-examples-$VERSION-all.jar"
 ROUTER_JAR="$ROOT/federation-router/target/atrium-federation-router-$VERSION.jar"
@@ -33,7 +41,8 @@ JAVA=${JAVA_HOME:?JAVA_HOME must name a JDK 25 (./atrium bench sets it)}/bin/jav
 need_debian_packages wrk curl
 command -v node >/dev/null 2>&1 || die "the reference gateways need Node.js 20+ and npm"
 [ -f "$EXAMPLES_JAR" ] && [ -f "$ROUTER_JAR" ] || die "build first: ./atrium build"
-if [ ! -d "$HERE/node_modules/@apollo/gateway" ]; then
+# The reference gateways' packages, unless only Atrium routers are measured (QUICK=1's default).
+if [[ " $GATEWAYS " =~ \ (apollo-gateway|hive-gateway|hive-gateway-rust)\  ]] && [ ! -d "$HERE/node_modules/@apollo/gateway" ]; then
   say "Installing the reference gateways (npm ci in bench/router) ..."
   (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
 fi
@@ -64,15 +73,22 @@ YAML
   printf '%s' "$WORK/protected.yaml"
 }
 
+# The traced router's OTLP sink: answers every export with 200 and keeps nothing.
+OTLP_PORT=$(free_port)
+node -e 'require("http").createServer((q, s) => { q.resume(); q.on("end", () => s.end()); })
+  .listen(+process.argv[1], "127.0.0.1")' "$OTLP_PORT" > "$WORK/otlp-sink.log" 2>&1 &
+pids_to_stop+=("$!")
+
 declare -A PORT PID
 start_gateway() {
   local name=$1 port
   port=$(free_port)
   case $name in
-    atrium|atrium-protected)
-      local config=()
-      [ "$name" = atrium ] || config=(--config "$(write_protected_config)")
-      "$JAVA" ${ROUTER_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED} -jar "$ROUTER_JAR" \
+    atrium|atrium-protected|atrium-traced)
+      local config=() otel=()
+      [ "$name" != atrium-protected ] || config=(--config "$(write_protected_config)")
+      [ "$name" != atrium-traced ] || mapfile -t otel < <(otel_env "$OTLP_PORT")
+      env "${otel[@]}" "$JAVA" ${ROUTER_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED} -jar "$ROUTER_JAR" \
         --supergraph "$WORK/supergraph.graphql" --port "$port" --admin-port "$(free_port)" "${config[@]}" \
         > "$WORK/$name.log" 2>&1 & ;;
     apollo-gateway)
@@ -115,7 +131,7 @@ say "All gateways give the same answer ($(wc -c < "$WORK/$reference.answer.json.
 say "Warming up ..."
 for gw in $GATEWAYS; do
   seconds=$WARMUP
-  [ "$gw" = atrium ] || seconds=$((WARMUP / 4 + 1))
+  [ "$gw" = atrium ] || [ "$gw" = atrium-traced ] || seconds=$((WARMUP / 4 + 1))
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" -s "$HERE/query.lua" "http://127.0.0.1:${PORT[$gw]}/graphql" >/dev/null
 done
 
@@ -144,6 +160,11 @@ for gw in $GATEWAYS; do
 done
 ratio() { awk -v a="$(stat "$1" 2)" -v b="$(stat "$2" 2)" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 say "router rps ratio: vs-apollo-gateway=$(ratio atrium apollo-gateway) vs-hive-gateway-rust=$(ratio atrium hive-gateway-rust)"
+if [[ " $GATEWAYS " == *" atrium "* && " $GATEWAYS " == *" atrium-traced "* ]]; then
+  tracing_line router "$results" atrium atrium-traced
+  say "    (on: OpenTelemetry spans for every request (sample ratio ${TRACING_RATIO:-1}) exported to a local OTLP sink)"
+  grep -q 'OpenTelemetry traces on' "$WORK/atrium-traced.log" || die "atrium-traced did not switch tracing on"
+fi
 if [[ " $GATEWAYS " == *" atrium "* && " $GATEWAYS " == *" atrium-protected "* ]]; then
   say "protection overhead: $(awk -v a="$(stat atrium-protected 5)" -v b="$(stat atrium 5)" \
     'BEGIN { if (b > 0) printf "%.1f", (a - b) * 100 / b; else printf "n/a" }')% (CPU per request, atrium-protected vs atrium)"

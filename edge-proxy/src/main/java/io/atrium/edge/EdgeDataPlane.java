@@ -154,7 +154,7 @@ public final class EdgeDataPlane implements AutoCloseable {
             errors.add("limits.max_header_size: changed; restart the edge to apply it");
         }
         if (!current.timeouts().equals(next.timeouts())) {
-            errors.add("limits.idle_timeout, request_header_timeout, request_body_timeout: changed; restart the edge to apply them");
+            errors.add("limits.idle_timeout, request_header_timeout, request_body_timeout, response_write_timeout: changed; restart the edge to apply them");
         }
         if (current.accessLog() != next.accessLog()) {
             errors.add("access_log.enabled: changed; restart the edge to apply it");

@@ -41,6 +41,7 @@ class StreamingIT {
                 format_version: 1
                 listeners:
                   http: { host: 127.0.0.1, port: 0 }
+                limits: { response_write_timeout: 2s }   # the slow readers below keep taking bytes
                 clusters:
                   files:
                     endpoints: [ "%s" ]
@@ -92,6 +93,50 @@ class StreamingIT {
         }
         System.out.printf("StreamingIT response: peak in-flight %d bytes for a %d byte body%n", stats.peakInFlightBodyBytes(), SIZE);
         assertThat(stats.peakInFlightBodyBytes()).isPositive().isLessThan(BOUND);
+    }
+
+    /**
+     * A client that stops reading (limits.response_write_timeout, 2 s here): the edge holds only a bounded part of
+     * the response meanwhile, then closes the connection — its in-flight bytes are released and the client, reading on,
+     * finds the response cut short.
+     */
+    @Test
+    void aClientThatStopsReadingIsDisconnectedAfterTheWriteTimeout() throws Exception {
+        ProxyStats stats = edge.dataPlane().stats();
+        try (RawHttpClient client = new RawHttpClient(edge.port(), 16 * 1024)) {
+            client.send("GET /files/big/" + SIZE + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.readHead().status()).isEqualTo(200);
+            InputStream in = client.input();
+            long received = in.readNBytes(64 * 1024).length; // then nothing is read
+            long stopped = System.nanoTime();
+            long deadline = stopped + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (!activeExchanges().equals("0.0") && System.nanoTime() < deadline) {
+                Thread.sleep(20); // polling for the edge to give up on the client (the exchange then ends)
+            }
+            assertThat(activeExchanges()).as("the stalled exchange ended").isEqualTo("0.0");
+            assertThat(System.nanoTime() - stopped).as("not before the write timeout")
+                    .isGreaterThanOrEqualTo(java.util.concurrent.TimeUnit.SECONDS.toNanos(2));
+            assertThat(stats.inFlightBodyBytes()).as("its buffered bytes released").isZero();
+            byte[] buffer = new byte[64 * 1024];
+            try {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    received += n;
+                }
+            } catch (java.net.SocketException reset) {
+                // a close with unread data arrives as a reset
+            }
+            assertThat(received).as("the response was cut short").isLessThan(SIZE);
+        }
+    }
+
+    private static String activeExchanges() throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.adminPort() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return metrics.lines().filter(l -> l.startsWith("atrium_edge_exchanges_active ")).map(l -> l.substring(l.indexOf(' ') + 1))
+                    .findFirst().orElse("absent");
+        }
     }
 
     /** Reads {@code size} bytes 32 KiB at a time with a pause in between: a client slower than the upstream. */

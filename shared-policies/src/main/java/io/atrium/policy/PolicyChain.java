@@ -153,7 +153,11 @@ public final class PolicyChain {
         /** Counts the outcome and applies report-only mode; a failed policy becomes a 500 reply. */
         Decision apply(Decision decision, Throwable failure, PolicyContext context) {
             if (failure != null || decision == null) {
-                LOG.error("policy {} failed on route {}", policy.name(), routeId, failure);
+                // possibly on the thread of an asynchronous store: the line names the client's trace itself
+                try (var logs = io.atrium.policy.observability.LogTrace.openTraceparent(
+                        context.request().header(io.atrium.policy.observability.TraceParent.HEADER))) {
+                    LOG.error("policy {} failed on route {}", policy.name(), routeId, failure);
+                }
                 decision = new Decision.Reply("failed", Problem.of(ProblemTypes.POLICY_FAILED,
                         "The " + policy.name() + " policy failed; the request was not forwarded.",
                         context.request().path(), context.requestId()), List.of());

@@ -124,6 +124,43 @@ class PolicyChainTest {
     }
 
     @Test
+    void aPolicyFailingOnAnotherThreadIsLoggedWithTheClientsTrace() throws Exception {
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        Policy failingLater = new Policy() {
+            @Override
+            public String name() {
+                return "remote";
+            }
+
+            @Override
+            public CompletionStage<Decision> evaluate(PolicyContext context) {
+                return CompletableFuture.supplyAsync(() -> {
+                    throw new IllegalStateException("store down"); // completes on a pool thread, as a store's would
+                });
+            }
+        };
+        List<Map<String, String>> mdcs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var appender = new ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent>() {
+            @Override
+            protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+                mdcs.add(Map.copyOf(event.getMDCPropertyMap())); // read when logged: the event reads the MDC lazily
+            }
+        };
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PolicyChain.class);
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            Decision decision = PolicyChain.of("r", List.of(new PolicyChain.Entry(failingLater, PolicySettings.DEFAULT)), registry)
+                    .evaluate(TestRequest.get("/x").header("traceparent", "00-" + trace + "-00f067aa0ba902b7-01").context())
+                    .toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(decision).isInstanceOf(Decision.Reply.class);
+        } finally {
+            logger.detachAppender(appender);
+        }
+        assertThat(mdcs).singleElement().satisfies(mdc -> assertThat(mdc).containsEntry("trace_id", trace));
+    }
+
+    @Test
     void allSyncContinueWithoutHeadersAllocatesNoNewStage() {
         PolicyChain chain = PolicyChain.of("r", List.of(
                 new PolicyChain.Entry(new Fixed("a", Decision.proceed("ok"), false), PolicySettings.DEFAULT)), registry);

@@ -80,6 +80,11 @@ public final class EdgeTracing implements AutoCloseable {
             this.server = server;
         }
 
+        /** The SERVER span's id (16 hex digits), for the exchange's log lines. */
+        public String spanId() {
+            return server.getSpanContext().getSpanId();
+        }
+
         /**
          * Starts the CLIENT span of the upstream call and writes its context (W3C {@code traceparent},
          * {@code tracestate}, baggage) through {@code header}.

@@ -37,7 +37,8 @@ class EdgeConfigLoaderTest {
         assertThat(config.routes()).extracting(RouteConfig::name, RouteConfig::pathPrefix, RouteConfig::cluster, RouteConfig::prefixRewrite)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("orders", "/api/v1/orders", "orders", Optional.empty()));
         assertThat(config.maxHeaderSize()).isEqualTo(16 * 1024);
-        assertThat(config.timeouts()).isEqualTo(new ClientTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(30)));
+        assertThat(config.timeouts()).isEqualTo(new ClientTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(60)));
         assertThat(config.routes().getFirst().policies().protection().maxRequestBody()).isEqualTo(10L * 1024 * 1024);
         assertThat(config.routes().getFirst().policies().rateLimit()).isEmpty();
     }
@@ -45,9 +46,10 @@ class EdgeConfigLoaderTest {
     @Test
     void readsClientTimeoutsAndRejectsOnesWithoutUnit() {
         EdgeConfig config = EdgeConfigLoader.parse(MINIMAL + """
-                limits: { idle_timeout: 2m, request_header_timeout: 5s, request_body_timeout: 250ms }
+                limits: { idle_timeout: 2m, request_header_timeout: 5s, request_body_timeout: 250ms, response_write_timeout: 3s }
                 """, "test");
-        assertThat(config.timeouts()).isEqualTo(new ClientTimeouts(Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofMillis(250)));
+        assertThat(config.timeouts()).isEqualTo(new ClientTimeouts(Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofMillis(250),
+                Duration.ofSeconds(3)));
 
         assertThatThrownBy(() -> EdgeConfigLoader.parse(MINIMAL + """
                 limits: { idle_timeout: 60 }

@@ -101,9 +101,13 @@ public final class BackendCalls {
             context.spans().inject(span, traceHeaders);
         }
         next(site, call, context, attempt, result);
+        String traceId = io.atrium.policy.observability.TraceParent.traceIdOf(
+                context.headers().get(io.atrium.router.observe.TraceContext.HEADER));
         return result.whenComplete((done, failure) -> {
             call.finish();
-            record(site, done, failure, System.nanoTime() - started, call.attempts());
+            try (var logs = io.atrium.policy.observability.LogTrace.open(traceId, null)) { // on the backend's thread
+                record(site, done, failure, System.nanoTime() - started, call.attempts());
+            }
             if (span != null) {
                 io.atrium.router.observe.OperationSpans.called(span, done == null ? 0 : done.outcome().status(),
                         call.attempts(), failure);

@@ -227,7 +227,9 @@ public final class GraphQLHandler {
                             cacheable ? cacheControl(body, result, request.personal()) : null);
                 })
                 .exceptionally(failure -> {
-                    LOG.error("execution failed unexpectedly", failure);
+                    try (var logs = request.trace() == null ? null : request.trace().logScope()) {
+                        LOG.error("execution failed unexpectedly", failure);
+                    }
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("data", null);
                     body.put("errors", List.of(error("the router failed to execute this operation (internal error; "

@@ -225,7 +225,11 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         // tracing off: no method reference built, the traceparent read as before
         OperationRecord op = new OperationRecord(tracing.enabled() ? tracing.start(headers::get)
                 : TraceContext.continueOrStart(headers.get(TraceContext.HEADER)));
-        return run.apply(op).whenComplete((response, failure) ->
+        CompletionStage<FullHttpResponse> answer;
+        try (var logs = op.trace().logScope()) { // what the request logs on this loop names its trace
+            answer = run.apply(op);
+        }
+        return answer.whenComplete((response, failure) ->
                 op.finish(response == null ? 500 : response.status().code(), manager.metrics()));
     }
 
@@ -256,17 +260,25 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         GraphQLHttpRequest sent = ((HttpParseResult.Parsed) parsed).request();
         op.operation(sent.operationName(), null);
         op.client(sent.client().name(), sent.client().version());
-        return onLoop(ctx, manager.identity().resolve(headers::get), caller -> identified(ctx, headers, sent, caller, op));
+        return onLoop(ctx, op, manager.identity().resolve(headers::get), caller -> identified(ctx, headers, sent, caller, op));
     }
 
     /**
      * Goes on with a stage's value: here when it is already complete (a cached token, a local document), else back on
      * this connection's event loop (a first key fetch or a Redis lookup finishes elsewhere), where the request's
-     * subgraph connections live.
+     * subgraph connections live, as an event of its own whose lines name the request's trace.
      */
-    private static <T> CompletionStage<FullHttpResponse> onLoop(ChannelHandlerContext ctx, CompletionStage<T> stage,
+    private static <T> CompletionStage<FullHttpResponse> onLoop(ChannelHandlerContext ctx, OperationRecord op,
+                                                               CompletionStage<T> stage,
                                                                java.util.function.Function<T, CompletionStage<FullHttpResponse>> next) {
-        return stage.toCompletableFuture().isDone() ? stage.thenCompose(next) : stage.thenComposeAsync(next, ctx.executor());
+        if (stage.toCompletableFuture().isDone()) {
+            return stage.thenCompose(next);
+        }
+        return stage.thenComposeAsync(value -> {
+            try (var logs = op.trace().logScope()) {
+                return next.apply(value);
+            }
+        }, ctx.executor());
     }
 
     private CompletionStage<FullHttpResponse> identified(ChannelHandlerContext ctx, HttpHeaders headers,
@@ -285,7 +297,7 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                     sent.client().version()));
         }
         GraphQLHttpRequest request = client;
-        return onLoop(ctx, manager.documents().resolve(request),
+        return onLoop(ctx, op, manager.documents().resolve(request),
                 resolution -> execute(ctx, headers, request, caller, resolution, op));
     }
 

@@ -50,6 +50,11 @@ public final class OperationSpans {
         this.operation = operation;
     }
 
+    /** The operation's SERVER span id (16 hex digits), which the request's log lines name. */
+    public String spanId() {
+        return operation.getSpanContext().getSpanId();
+    }
+
     /** The operation's name (may be null) and type ({@code query}, {@code mutation}, {@code subscription}). */
     public void operation(String name, String type) {
         if (type != null) {

@@ -21,6 +21,14 @@ public record TraceContext(String traceId, String parentId, String flags, Operat
         this(traceId, parentId, flags, null);
     }
 
+    /**
+     * Lines logged on this thread until the scope closes name this trace ({@code trace_id}) and, with tracing on, the
+     * router's SERVER span ({@code span_id}); see {@link io.atrium.policy.observability.LogTrace}.
+     */
+    public io.atrium.policy.observability.LogTrace.Scope logScope() {
+        return io.atrium.policy.observability.LogTrace.open(traceId, spans == null ? null : spans.spanId());
+    }
+
     /** This trace with other spans as the parents of what starts next. */
     public TraceContext withSpans(OperationSpans next) {
         return new TraceContext(traceId, parentId, flags, next);

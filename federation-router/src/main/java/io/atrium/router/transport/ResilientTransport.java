@@ -214,11 +214,15 @@ public final class ResilientTransport implements SubgraphTransport {
         private final UpstreamCall call;
         private final CompletableFuture<SubgraphResponse> result = new CompletableFuture<>();
         private final long startedAt = System.nanoTime();
+        /** The request's trace (from the traceparent this call sends), for what its attempts' outcomes log. */
+        private final String traceId;
 
         Call(SubgraphRequest request, SubgraphCluster cluster, boolean mutation) {
             this.request = request;
             this.cluster = cluster;
             this.call = cluster.cluster().newCall(!mutation);
+            this.traceId = io.atrium.policy.observability.TraceParent.traceIdOf(
+                    request.headers().get(io.atrium.router.observe.TraceContext.HEADER));
         }
 
         CompletableFuture<SubgraphResponse> start() {
@@ -248,7 +252,14 @@ public final class ResilientTransport implements SubgraphTransport {
             sent.whenComplete(this::attemptEnded);
         }
 
+        /** An attempt ended, on whichever thread completed it: what it logs (ejections, circuit changes) names the trace. */
         private void attemptEnded(SubgraphResponse response, Throwable failure) {
+            try (var logs = io.atrium.policy.observability.LogTrace.open(traceId, null)) {
+                afterAttempt(response, failure);
+            }
+        }
+
+        private void afterAttempt(SubgraphResponse response, Throwable failure) {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             AttemptOutcome outcome = response != null ? AttemptOutcome.response(response.status()) : outcomeOf(cause);
             RetryDecision decision;

@@ -111,7 +111,8 @@ public final class PolicyReader {
             timeouts = new io.atrium.edge.config.ClientTimeouts(
                     limits.optional("idle_timeout").map(YamlNode::duration).orElse(d.idle()),
                     limits.optional("request_header_timeout").map(YamlNode::duration).orElse(d.requestHeader()),
-                    limits.optional("request_body_timeout").map(YamlNode::duration).orElse(d.requestBody()));
+                    limits.optional("request_body_timeout").map(YamlNode::duration).orElse(d.requestBody()),
+                    limits.optional("response_write_timeout").map(YamlNode::duration).orElse(d.responseWrite()));
             limits.finish();
         }
         if (realm != null) {

@@ -14,6 +14,7 @@ import io.atrium.policy.PolicyContext;
 import io.atrium.policy.error.Problem;
 import io.atrium.policy.error.ProblemType;
 import io.atrium.policy.error.ProblemTypes;
+import io.atrium.policy.observability.TraceParent;
 import io.atrium.policy.cache.CacheLookup;
 import io.atrium.policy.resilience.UpstreamCall;
 import io.netty.buffer.ByteBuf;
@@ -164,6 +165,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
     /** The copy of the request for the route's shadow cluster (null when the exchange is not mirrored). */
     RequestMirror mirror;
     String traceparent;
+    /** The exchange's trace in the lines logged while its events are handled (entered around each one). */
+    final ExchangeLogs logs = new ExchangeLogs();
     /** This exchange's spans when tracing is on (null otherwise, or before it is known). */
     io.atrium.edge.observe.EdgeTracing.Exchange spans;
     String protocol;
@@ -173,6 +176,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
     ReadActivity activity;
     HeadWait headWait;
     LoopTimer bodyTimer;
+    /** limits.response_write_timeout: a client that takes no response bytes for that long is disconnected. */
+    WriteStall writeStall;
     long lastBodyReadNanos;
     // WebSocket pass-through: the request asks for it on a route that allows it; after the upstream's 101 the two
     // connections are spliced as raw bytes (tunnel), client bytes arriving while the codecs are removed wait in tunnelPending.
@@ -196,7 +201,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
 
     /** Called by the pool when a connection is ready; false when this attempt no longer wants one. */
     boolean upstreamReady(int ticket, Channel ready, boolean reused) {
-        return upstreamSide.upstreamReady(ticket, ready, reused);
+        logs.enter();
+        try {
+            return upstreamSide.upstreamReady(ticket, ready, reused);
+        } finally {
+            logs.exit();
+        }
     }
 
     /** Whether the attempt {@code ticket} still waits for a connection from its pool. */
@@ -205,11 +215,21 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
     }
 
     void upstreamFailed(int ticket, Throwable cause) {
-        upstreamSide.upstreamFailed(ticket, cause);
+        logs.enter();
+        try {
+            upstreamSide.upstreamFailed(ticket, cause);
+        } finally {
+            logs.exit();
+        }
     }
 
     void onUpstreamMessage(Object msg) {
-        relay.onUpstreamMessage(msg);
+        logs.enter();
+        try {
+            relay.onUpstreamMessage(msg);
+        } finally {
+            logs.exit();
+        }
     }
 
     void onUpstreamReadComplete() {
@@ -222,7 +242,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
 
     /** The upstream connection closed or failed while this exchange owned it. */
     void onUpstreamLost(Throwable cause) {
-        upstreamSide.onUpstreamLost(cause);
+        logs.enter();
+        try {
+            upstreamSide.onUpstreamLost(cause);
+        } finally {
+            logs.exit();
+        }
     }
 
     // ---------------------------------------------------------------- client side events
@@ -243,8 +268,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         boolean first = ch == null;
         ch = channel;
         if (first) {
-            responseTimer = new LoopTimer(channel.eventLoop(), upstreamSide::onTimeout);
+            responseTimer = new LoopTimer(channel.eventLoop(), upstreamSide::onTimeoutEvent);
             bodyTimer = new LoopTimer(channel.eventLoop(), this::onBodyTimer);
+            writeStall = new WriteStall(channel, dataPath.timeouts().responseWrite());
         }
         if (first && !(channel instanceof Http2StreamChannel)) {
             activity = channel.pipeline().get(ReadActivity.class);
@@ -277,6 +303,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        logs.enter();
+        try {
+            read(msg);
+        } finally {
+            logs.exit();
+        }
+    }
+
+    private void read(Object msg) {
         if (closing) {
             ReferenceCountUtil.release(msg);
             return;
@@ -303,6 +338,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        writeStall.writabilityChanged();
         if (upstream != null && responseStarted) {
             upstream.config().setAutoRead(ch.isWritable());
         }
@@ -313,8 +349,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         closing = true;
         cancelTimers();
         if (inExchange) {
-            upstreamSide.abortUpstream();
-            finishExchangeState();
+            logs.enter();
+            try {
+                upstreamSide.abortUpstream();
+                finishExchangeState();
+            } finally {
+                logs.exit();
+            }
         }
         releaseAll(pipelined);
     }
@@ -395,6 +436,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         cacheFill = null;
         traceparent = null;
         spans = null;
+        logs.trace(TraceParent.traceIdOf(request.headers().get(TraceContext.TRACEPARENT)), null);
         upstreamHost = null;
         protocol = ch instanceof Http2StreamChannel ? "HTTP/2" : request.protocolVersion().text();
         maxBody = Long.MAX_VALUE;
@@ -644,6 +686,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         jsonStream = null;
         attemptActive = false;
         observe();
+        logs.trace(null, null);
         inExchange = false;
         head = null;
         route = null;
@@ -667,7 +710,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         if (log == null) {
             return;
         }
-        log.log(new AccessLog.Entry(requestId, traceparent == null ? null : TraceContext.traceId(traceparent),
+        log.log(new AccessLog.Entry(requestId, logs.traceId(),
                 route != null ? route.name() : EdgeMetrics.NO_ROUTE, head.method().name(), ProblemResponses.pathOf(target), protocol,
                 clientIp, status, duration, upstreamNanos, upstreamNanos >= 0 && pool != null ? pool.authority() : null,
                 bodyBytesSeen, bytesOut, consumer));
@@ -695,6 +738,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         }
         responseTimer.cancel();
         bodyTimer.cancel();
+        writeStall.cancel();
     }
 
     @Override

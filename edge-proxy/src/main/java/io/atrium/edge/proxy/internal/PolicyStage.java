@@ -44,7 +44,7 @@ final class PolicyStage {
             if (now == null) {
                 c.awaitingPolicy = true;
                 int forExchange = c.exchange;
-                stage.whenComplete((decision, failure) -> c.ch.eventLoop().execute(() -> onDecision(forExchange, decision, failure)));
+                stage.whenComplete((decision, failure) -> c.ch.eventLoop().execute(() -> onDecisionEvent(forExchange, decision, failure)));
                 c.updateClientRead();
                 return;
             }
@@ -125,6 +125,16 @@ final class PolicyStage {
             c.consumer = c.identity.consumer() != null ? c.identity.consumer() : c.identity.subject();
         }
         return true;
+    }
+
+    /** A pending decision arrived on the connection's loop: an event of its own, logged with the exchange's trace. */
+    private void onDecisionEvent(int forExchange, Decision decision, Throwable failure) {
+        c.logs.enter();
+        try {
+            onDecision(forExchange, decision, failure);
+        } finally {
+            c.logs.exit();
+        }
     }
 
     void onDecision(int forExchange, Decision decision, Throwable failure) {

@@ -87,6 +87,7 @@ final class UpstreamExchange {
             c.spans.upstream(c.cluster.name(), request.headers()::set);
             c.traceparent = request.headers().get(TraceContext.TRACEPARENT);
         }
+        c.logs.trace(TraceContext.traceId(c.traceparent), c.spans == null ? null : c.spans.spanId());
         request.setUri(upstreamTarget);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (traffic.mirror() != null && !c.wsRequested) {
@@ -367,6 +368,16 @@ final class UpstreamExchange {
 
     void cancelTimeout() {
         c.responseTimer.clear();
+    }
+
+    /** The response timer fired: an event of its own on the loop, logged with the exchange's trace. */
+    void onTimeoutEvent() {
+        c.logs.enter();
+        try {
+            onTimeout();
+        } finally {
+            c.logs.exit();
+        }
     }
 
     void onTimeout() {
