@@ -337,6 +337,38 @@ class MobileBffIT {
     }
 
     @Test
+    void linesLoggedForARequestNameItsTraceAndNoOtherRequestsTrace() {
+        ch.qos.logback.classic.Logger access = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                "atrium.bff.access");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        access.addAppender(lines);
+        ch.qos.logback.classic.Level level = access.getLevel();
+        access.setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+            byte[] body = JsonWriter.write(Map.of("variables", Map.of("first", 1), "extensions",
+                    Map.of("persistedQuery", Map.of("version", 1, "sha256Hash", Sha256.hex(TOP)))));
+            HttpResponse<String> traced = stack.post("ios", "5.2.0", body,
+                    Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+            assertThat(traced.statusCode()).isEqualTo(200);
+            HttpResponse<String> other = stack.postById("ios", "5.2.0", Sha256.hex(TOP), Map.of("first", 1));
+            assertThat(other.statusCode()).isEqualTo(200);
+            // the access line is written before the answer is (no wait needed)
+            assertThat(lines.list).hasSizeGreaterThanOrEqualTo(2);
+            var first = lines.list.get(0).getMDCPropertyMap();
+            var second = lines.list.get(1).getMDCPropertyMap();
+            assertThat(first).containsEntry("trace_id", traceId).containsKey("span_id");
+            // tracing is on in this stack: the next request has a trace of its own, never the previous one's
+            assertThat(second.get("trace_id")).isNotNull().isNotEqualTo(traceId);
+        } finally {
+            access.setLevel(level);
+            access.detachAppender(lines);
+        }
+    }
+
+    @Test
     void unknownPathsGetProblemDocuments() {
         HttpResponse<String> response = stack.get("/nope", Map.of());
         assertThat(response.statusCode()).isEqualTo(404);

@@ -29,6 +29,8 @@ import io.atrium.graphql.cache.CacheControlMerge;
 import io.atrium.graphql.json.JsonReader;
 import io.atrium.graphql.json.JsonSyntaxException;
 import io.atrium.policy.error.Problem;
+import io.atrium.policy.observability.LogTrace;
+import io.atrium.policy.observability.TraceParent;
 import io.atrium.policy.error.ProblemType;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
@@ -208,13 +210,19 @@ public final class BffEndpoint implements AutoCloseable {
     public CompletionStage<BffResult> execute(GraphQLHttpRequest request, HeaderLookup headers) {
         long started = System.nanoTime();
         BffTracing.Request spans = tracing == null ? null : tracing.start(headers, request.client().name());
-        return run(request, spans == null ? headers : spans.toRouter(headers)).exceptionally(failure -> BffResult.errors(502, NO_STORE,
+        // every line logged for this request names its trace: the BFF's span's, else the caller's traceparent's
+        String traceId = spans != null ? spans.traceId() : TraceParent.traceIdOf(headers.get(TraceParent.HEADER));
+        String spanId = spans != null ? spans.spanId() : null;
+        CompletionStage<BffResult> running;
+        try (LogTrace.Scope scope = LogTrace.open(traceId, spanId)) {
+            running = run(request, spans == null ? headers : spans.toRouter(headers));
+        }
+        return running.exceptionally(failure -> BffResult.errors(502, NO_STORE,
                         GraphQLErrorCodes.ROUTER_UNAVAILABLE, "the router did not answer; try again"))
                 .thenApply(result -> {
-                    observations.record(request, result, System.nanoTime() - started,
-                            spans != null ? spans.traceId()
-                                    : io.atrium.policy.observability.TraceParent.traceIdOf(headers.get(
-                                            io.atrium.policy.observability.TraceParent.HEADER)));
+                    try (LogTrace.Scope scope = LogTrace.open(traceId, spanId)) {
+                        observations.record(request, result, System.nanoTime() - started, traceId);
+                    }
                     if (spans != null) {
                         spans.end(result);
                     }

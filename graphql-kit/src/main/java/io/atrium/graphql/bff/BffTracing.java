@@ -91,6 +91,10 @@ final class BffTracing implements AutoCloseable {
             return server.getSpanContext().getTraceId();
         }
 
+        String spanId() {
+            return server.getSpanContext().getSpanId();
+        }
+
         synchronized void end(BffResult result) {
             if (result.operation() != null) {
                 server.updateName("graphql " + result.operation());

@@ -194,8 +194,10 @@ public final class DataPathHandler extends ChannelDuplexHandler {
         try {
             answer = route.handle(own);
         } catch (RuntimeException e) {
-            LOG.warn("{\"event\":\"data_path_failed\",\"path\":\"{}\",\"error\":\"{}\"}", own.path(),
-                    e.getClass().getSimpleName());
+            try (var trace = io.atrium.policy.observability.LogTrace.openTraceparent(headers.get("traceparent"))) {
+                LOG.warn("{\"event\":\"data_path_failed\",\"path\":\"{}\",\"error\":\"{}\"}", own.path(),
+                        e.getClass().getSimpleName());
+            }
             respond(ctx, BffResult.errors(500, NO_STORE, GraphQLErrorCodes.INTERNAL_SERVER_ERROR,
                     "the request could not be answered"), keepAlive);
             return;
