@@ -35,6 +35,13 @@ local kinds = {
     wrk.headers["apollographql-client-name"] = "ios"
     wrk.headers["apollographql-client-version"] = "5.2.0"
   end,
+  web = function()   -- the demo page's query through bff-web, anonymous (the public part of the graph)
+    wrk.method = "POST"
+    wrk.path = "/web/graphql"
+    wrk.headers["content-type"] = "application/json"
+    wrk.headers["accept"] = "application/graphql-response+json"
+    wrk.body = '{"operationName":"ProductPage","variables":{"upc":"1","locale":"en-US"},"query":"query ProductPage($upc: ID!, $locale: String!) { productPage(upc: $upc) { product { upc name priceLabel(locale: $locale) inStock reviews { body author { username } } } related { upc name priceLabel(locale: $locale) } } }"}'
+  end,
   rest = function()
     wrk.method = "GET"
     wrk.path = "/api/v1/orders/1001"
