@@ -5,8 +5,6 @@ import io.atrium.edge.proxy.Cluster;
 import io.atrium.edge.proxy.ProxyStats;
 import io.atrium.edge.proxy.Route;
 import io.atrium.edge.proxy.transform.JsonFilter;
-import io.atrium.edge.observe.AccessLog;
-import io.atrium.edge.observe.EdgeMetrics;
 import io.atrium.edge.observe.TraceContext;
 import io.atrium.policy.Identity;
 import io.atrium.policy.HttpHeader;
@@ -685,42 +683,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         }
         jsonStream = null;
         attemptActive = false;
-        observe();
+        ExchangeRecord.observe(this);
         logs.trace(null, null);
         inExchange = false;
         head = null;
         route = null;
         pool = null;
         dataPath.exchangeEnded();
-    }
-
-    /** Records the ending exchange: its timer, and its access-log line (enqueued; written by another thread). */
-    void observe() {
-        long duration = System.nanoTime() - startNanos;
-        (route != null ? route.meters() : dataPath.noRouteMeters()).exchange(status, duration);
-        io.atrium.edge.observe.EdgeTracing tracing = dataPath.tracing();
-        if (tracing != null) {
-            if (spans == null) { // refused or answered before any upstream call
-                spans = startSpans(tracing);
-            }
-            spans.end(status);
-            spans = null;
-        }
-        AccessLog log = dataPath.accessLog();
-        if (log == null) {
-            return;
-        }
-        log.log(new AccessLog.Entry(requestId, logs.traceId(),
-                route != null ? route.name() : EdgeMetrics.NO_ROUTE, head.method().name(), ProblemResponses.pathOf(target), protocol,
-                clientIp, status, duration, upstreamNanos, upstreamNanos >= 0 && pool != null ? pool.authority() : null,
-                bodyBytesSeen, bytesOut, consumer));
-    }
-
-    /** The exchange's SERVER span, begun at its first byte, continuing the client's trace context. */
-    io.atrium.edge.observe.EdgeTracing.Exchange startSpans(io.atrium.edge.observe.EdgeTracing tracing) {
-        io.netty.handler.codec.http.HttpHeaders headers = head.headers();
-        return tracing.start(headers::get, startNanos, head.method().name(), route != null ? route.name() : EdgeMetrics.NO_ROUTE,
-                ProblemResponses.pathOf(target), protocol, requestId);
     }
 
     // ---------------------------------------------------------------- client timeouts
@@ -794,13 +763,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Hea
         closing = true;
         finishExchangeState();
         ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    static void addAll(HttpHeaders headers, List<HttpHeader> extra) {
-        for (int i = 0; i < extra.size(); i++) {
-            HttpHeader header = extra.get(i);
-            headers.add(ProxyHeaders.wireName(header.name()), header.value());
-        }
     }
 
     static void releaseAll(ArrayDeque<?> messages) {

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 
 import io.atrium.edge.config.EdgeOwnedHeaders;
+import io.atrium.policy.HttpHeader;
 import io.atrium.policy.identity.IdentityHeaders;
 
 import java.nio.charset.StandardCharsets;
@@ -173,5 +174,13 @@ final class ProxyHeaders {
     private static void appendVia(HttpHeaders headers) {
         String via = headers.get(HttpHeaderNames.VIA);
         headers.set(HttpHeaderNames.VIA, via == null ? VIA_VALUE : via + ", " + VIA_VALUE);
+    }
+
+    /** Adds a route's configured headers, with their wire names. */
+    static void addAll(HttpHeaders headers, List<HttpHeader> extra) {
+        for (int i = 0; i < extra.size(); i++) {
+            HttpHeader header = extra.get(i);
+            headers.add(wireName(header.name()), header.value());
+        }
     }
 }

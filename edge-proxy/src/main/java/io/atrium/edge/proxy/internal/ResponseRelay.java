@@ -101,8 +101,8 @@ final class ResponseRelay {
         if (caching) {
             response.headers().add(ResponseCache.X_CACHE, "MISS");
         }
-        ClientConnection.addAll(response.headers(), c.responseHeaders);
-        ClientConnection.addAll(response.headers(), c.corsHeaders);
+        ProxyHeaders.addAll(response.headers(), c.responseHeaders);
+        ProxyHeaders.addAll(response.headers(), c.corsHeaders);
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (!c.requestComplete) {
             // The upstream answered before the request ended; the rest of the request cannot be delimited reliably.

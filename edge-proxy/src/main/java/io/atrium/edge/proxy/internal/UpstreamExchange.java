@@ -82,7 +82,7 @@ final class UpstreamExchange {
             c.traceparent = TraceContext.next(request.headers().get(TraceContext.TRACEPARENT));
             request.headers().set(TraceContext.TRACEPARENT, c.traceparent);
         } else {
-            c.spans = c.startSpans(tracing);
+            c.spans = ExchangeRecord.startSpans(c, tracing);
             request.headers().remove(TraceContext.TRACEPARENT).remove("tracestate");
             c.spans.upstream(c.cluster.name(), request.headers()::set);
             c.traceparent = request.headers().get(TraceContext.TRACEPARENT);
@@ -142,9 +142,9 @@ final class UpstreamExchange {
         }
         headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
         headers.set(HttpHeaderNames.CONTENT_LENGTH, cached.bodyLength());
-        ClientConnection.addAll(headers, added);
-        ClientConnection.addAll(headers, c.responseHeaders);
-        ClientConnection.addAll(headers, c.corsHeaders);
+        ProxyHeaders.addAll(headers, added);
+        ProxyHeaders.addAll(headers, c.responseHeaders);
+        ProxyHeaders.addAll(headers, c.corsHeaders);
         if (close) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (!c.http11Client) {
