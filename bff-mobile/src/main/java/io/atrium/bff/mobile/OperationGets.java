@@ -89,7 +89,7 @@ final class OperationGets {
         if (result.status() != 200 || result.mayHaveErrors()) {
             return result.withHeader("cache-control", "no-store");
         }
-        return ConditionalGet.apply(headers.get("if-none-match"), result
+        return ConditionalGet.applyToErrorFree(headers.get("if-none-match"), result
                 .withHeader("cache-control", cacheControl(result.headers().get("cache-control"), identified))
                 .withHeader("vary", VARY));
     }

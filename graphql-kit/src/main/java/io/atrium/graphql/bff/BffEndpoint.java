@@ -141,7 +141,7 @@ public final class BffEndpoint implements AutoCloseable {
         }
         List<CompletableFuture<BffResult>> results = new ArrayList<>(items.size());
         for (Object item : items) {
-            results.add((item instanceof Map<?, ?> ? post(headers, JsonWriter.write(item))
+            results.add((item instanceof Map<?, ?> ? parsed(GraphQLHttpParser.post(headers, item), headers)
                     : done(BffResult.errors(400, Map.of(), GraphQLErrorCodes.BAD_REQUEST,
                     "each batch element must be a GraphQL request object"))).toCompletableFuture());
         }

@@ -3,7 +3,8 @@ package io.atrium.graphql.bff;
 import io.atrium.graphql.http.GraphQLHttpRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +17,15 @@ import org.slf4j.LoggerFactory;
 final class BffObservations {
     private static final Logger ACCESS = LoggerFactory.getLogger("atrium.bff.access");
 
+    /** Timers looked up by their tag values without building tags per request (the registry's own lookup does). */
+    private static final int MAX_CACHED_TIMERS = 4096;
+
+    private record TimerKey(String client, String version, String operation, int status) {
+    }
+
     private final String bff;
     private final MeterRegistry registry;
+    private final ConcurrentHashMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
     BffObservations(String bff, MeterRegistry registry) {
         this.bff = bff;
@@ -29,9 +37,17 @@ final class BffObservations {
         String client = tag(request.client().name());
         String version = tag(request.client().version());
         String operation = tag(result.operation());
-        Timer.builder("atrium.bff.requests").tag("bff", bff).tag("client", client).tag("client_version", version)
-                .tag("operation", operation).tag("status", Integer.toString(result.status()))
-                .register(registry).record(Duration.ofNanos(nanos));
+        TimerKey key = new TimerKey(client, version, operation, result.status());
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = Timer.builder("atrium.bff.requests").tag("bff", bff).tag("client", client)
+                    .tag("client_version", version).tag("operation", operation)
+                    .tag("status", Integer.toString(result.status())).register(registry);
+            if (timers.size() < MAX_CACHED_TIMERS) {
+                timers.put(key, timer);
+            }
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
         if (ACCESS.isInfoEnabled()) {
             ACCESS.info("bff={} client={} version={} operation={} status={} bytes={} ms={} trace_id={}", bff, client,
                     version, operation, result.status(), result.body().length, nanos / 1_000_000,

@@ -45,6 +45,7 @@ public record BffResult(int status, Map<String, String> headers, byte[] body, St
         return body.length == 0 || containsErrorsKey(body);
     }
 
+    /** Whether {@code "errors"} (with its quotes) occurs in {@code b}; a plain scan (a Horspool search was slower). */
     static boolean containsErrorsKey(byte[] b) {
         for (int i = 0, last = b.length - 8; i <= last; i++) {
             if (b[i] == '"' && b[i + 1] == 'e' && b[i + 2] == 'r' && b[i + 3] == 'r' && b[i + 4] == 'o'

@@ -2,6 +2,7 @@ package io.atrium.graphql.bff;
 
 import io.atrium.graphql.GraphQLErrorCodes;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -215,7 +216,10 @@ public final class DataPathHandler extends ChannelDuplexHandler {
 
     private void respond(ChannelHandlerContext ctx, BffResult result, boolean keepAlive) {
         boolean empty = result.status() == 304 || result.status() == 204;
-        ByteBuf content = empty ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(result.body());
+        // copied once into pooled direct memory: a heap buffer would be copied by the channel anyway, into
+        // unpooled, zeroed memory once the answer is larger than the server allocator's pooled sizes (88 KB answers)
+        ByteBuf content = empty || result.body().length == 0 ? Unpooled.EMPTY_BUFFER
+                : PooledByteBufAllocator.DEFAULT.directBuffer(result.body().length).writeBytes(result.body());
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(result.status()), content);
         HttpHeaders headers = response.headers();

@@ -30,6 +30,19 @@ public final class GraphQLHttpParser {
         } catch (JsonSyntaxException e) {
             return badRequest(format, e.getMessage());
         }
+        return post(headers, format, parsed);
+    }
+
+    /** A POST whose body was already read as JSON (e.g. one element of a batch). */
+    public static HttpParseResult post(HeaderLookup headers, Object parsedBody) {
+        ResponseFormat format = ResponseFormat.negotiate(headers.get("accept"));
+        if (CsrfPrevention.isSimpleRequest(headers)) {
+            return new HttpParseResult.Refused(400, format, CsrfPrevention.refusal());
+        }
+        return post(headers, format, parsedBody);
+    }
+
+    private static HttpParseResult post(HeaderLookup headers, ResponseFormat format, Object parsed) {
         if (!(parsed instanceof Map<?, ?> json)) {
             return badRequest(format, "the body must be a JSON object with 'query' (or a persisted document id)");
         }

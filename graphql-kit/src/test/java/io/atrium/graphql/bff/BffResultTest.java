@@ -25,4 +25,22 @@ class BffResultTest {
         assertThat(body("{\"data\":{\"a\":\"errors\u00e9\",\"error\":1,\"errorsx\":2}}").mayHaveErrors()).isFalse();
         assertThat(body("\"errors").mayHaveErrors()).isFalse();
     }
+
+    @Test
+    void theSearchFindsTheKeyAtEveryOffsetAmongItsOwnBytesAndNearMisses() {
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "\"errosx{}:,[]a";
+        for (int n = 0; n < 5000; n++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(40);
+            for (int i = 0; i < length; i++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            if (random.nextBoolean()) {
+                text.insert(random.nextInt(text.length() + 1), "\"errors\"");
+            }
+            String json = text.toString();
+            assertThat(body(json).mayHaveErrors()).as(json).isEqualTo(json.isEmpty() || json.contains("\"errors\""));
+        }
+    }
 }
