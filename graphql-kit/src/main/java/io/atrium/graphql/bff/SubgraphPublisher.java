@@ -43,6 +43,10 @@ public final class SubgraphPublisher {
         stopped = true;
     }
 
+    /** Consecutive refusals and the last one's status and body (attempts run one after the other). */
+    private volatile int refusals;
+    private volatile String lastRefusal;
+
     private void attempt(CompletableFuture<Void> done, int attempt) {
         if (stopped) {
             return;
@@ -61,8 +65,18 @@ public final class SubgraphPublisher {
                 }
             } else {
                 delay = 10;
-                LOG.error("the registry refused subgraph '{}' ({}): {}", subgraph.name(), response.statusCode(),
-                        new String(response.body(), StandardCharsets.UTF_8));
+                // usually a moment at start (the subgraphs its fields extend are not published yet): a warning when
+                // the reason is new, an error once it has lasted a minute
+                String reason = response.statusCode() + ": " + new String(response.body(), StandardCharsets.UTF_8);
+                refusals++;
+                if (!reason.equals(lastRefusal)) {
+                    LOG.warn("the registry refused subgraph '{}' ({}); trying again every {} s", subgraph.name(),
+                            reason, delay);
+                } else if (refusals == 7) {
+                    LOG.error("the registry has refused subgraph '{}' for a minute ({}); still trying every {} s",
+                            subgraph.name(), reason, delay);
+                }
+                lastRefusal = reason;
             }
             CompletableFuture.delayedExecutor(delay, TimeUnit.SECONDS).execute(() -> attempt(done, attempt + 1));
         });

@@ -37,6 +37,9 @@ public final class DocumentResolver implements AutoCloseable {
     private volatile TrustedDocuments trusted;
     private final ApqStore apq;
     private final Counter unknownLogged;
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> recentlyLogged =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000)
+                    .expireAfterWrite(java.time.Duration.ofMinutes(10)).build();
     private final Counter refused;
     private final Counter apqHit;
     private final Counter apqMiss;
@@ -173,6 +176,11 @@ public final class DocumentResolver implements AutoCloseable {
             return;
         }
         unknownLogged.increment();
+        // once per operation and client every 10 minutes: a page that keeps sending one unregistered query is one
+        // line, not a line per request (the counter counts every request)
+        if (recentlyLogged.asMap().putIfAbsent(client + '\n' + hash, Boolean.TRUE) != null) {
+            return;
+        }
         LOG.atWarn().addKeyValue("client", client).addKeyValue("operation", operationName).addKeyValue("hash", hash)
                 .log("operation not in the client's trusted documents");
     }

@@ -80,6 +80,26 @@ class DocumentResolverTest {
     }
 
     @Test
+    void anUnknownOperationSentAgainAndAgainIsLoggedOnceButCountedEveryTime() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(DocumentResolver.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            DocumentResolver resolver = resolver("off");
+            for (int i = 0; i < 5; i++) {
+                assertThat(resolve(resolver, request("ios", TYPENAME, null, Map.of()))).isEqualTo(new DocumentResolution.Resolved(TYPENAME));
+            }
+            resolve(resolver, request("ios", "{ again: __typename }", null, Map.of()));
+            assertThat(registry.counter("atrium.graphql.trusted_documents", "outcome", "unknown_logged").count()).isEqualTo(6);
+            assertThat(lines.list).filteredOn(e -> e.getFormattedMessage().contains("not in the client's trusted documents"))
+                    .hasSize(2); // once per distinct operation
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
+
+    @Test
     void apqRegistersVerifiedHashesAndAnUnquotedYamlOffMeansOff() throws Exception {
         DocumentResolver resolver = resolver("off");
         String hash = Sha256.hex(SCHEMA);
