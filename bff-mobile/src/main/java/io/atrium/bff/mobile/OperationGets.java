@@ -85,13 +85,14 @@ final class OperationGets {
         return endpoint.execute(graphql, headers).thenApply(result -> conditional(headers, result, identified));
     }
 
-    private static BffResult conditional(HeaderLookup headers, BffResult result, boolean identified) {
-        if (result.status() != 200 || result.mayHaveErrors()) {
+    private BffResult conditional(HeaderLookup headers, BffResult result, boolean identified) {
+        String etag = result.status() == 200 ? endpoint.conditionalGets().etag(result.body()) : null;
+        if (etag == null) {
             return result.withHeader("cache-control", "no-store");
         }
-        return ConditionalGet.applyToErrorFree(headers.get("if-none-match"), result
+        return ConditionalGet.answer(headers.get("if-none-match"), result
                 .withHeader("cache-control", cacheControl(result.headers().get("cache-control"), identified))
-                .withHeader("vary", VARY));
+                .withHeader("vary", VARY), etag);
     }
 
     /** The router's policy when it gave one (private for identified callers), else revalidate on every use. */

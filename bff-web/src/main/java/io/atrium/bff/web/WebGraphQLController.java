@@ -3,7 +3,6 @@ package io.atrium.bff.web;
 import io.atrium.bff.web.session.WebCaller;
 import io.atrium.graphql.bff.BffEndpoint;
 import io.atrium.graphql.bff.BffResult;
-import io.atrium.graphql.bff.ConditionalGet;
 import io.atrium.graphql.http.HeaderLookup;
 import io.atrium.policy.error.ProblemResponses;
 import io.micronaut.http.HttpRequest;
@@ -37,7 +36,7 @@ final class WebGraphQLController {
     CompletionStage<MutableHttpResponse<byte[]>> get(HttpRequest<?> request) {
         // the kit's Vary (accept, credentials, app name and version), and Cookie: the session picks the caller
         return bff.runtime().endpoint().get(browserHeaders(request), request.getUri().getRawQuery())
-                .thenApply(result -> response(request, ConditionalGet.apply(request.getHeaders().get("If-None-Match"),
+                .thenApply(result -> response(request, bff.runtime().endpoint().conditionalGets().apply(request.getHeaders().get("If-None-Match"),
                         result.withHeader("vary", varyWithCookie(result.headers().get("vary"))))));
     }
 

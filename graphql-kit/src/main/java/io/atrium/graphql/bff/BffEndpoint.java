@@ -74,6 +74,7 @@ public final class BffEndpoint implements AutoCloseable {
     private final RouterForwarder router;
     private final BffObservations observations;
     private final BffTracing tracing;
+    private final ConditionalGet conditionalGets = new ConditionalGet(ConditionalGet.DEFAULT_MEMO_BYTES);
 
     public BffEndpoint(BffConfig config, ViewFollower views, HttpClient http, MeterRegistry registry) {
         this(config, views, http, registry, null);
@@ -96,6 +97,11 @@ public final class BffEndpoint implements AutoCloseable {
 
     public BffConfig config() {
         return config;
+    }
+
+    /** Entity tags and 304s of this BFF's GET answers (one memo of tagged answers per BFF). */
+    public ConditionalGet conditionalGets() {
+        return conditionalGets;
     }
 
     /** The live view, or null before the first one. */

@@ -7,6 +7,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConditionalGetTest {
+    private final ConditionalGet gets = new ConditionalGet(ConditionalGet.DEFAULT_MEMO_BYTES);
+
     private static BffResult answer(int status, String body) {
         return new BffResult(status, Map.of("content-type", "application/graphql-response+json",
                 "cache-control", "private, max-age=30", "vary", "accept, Cookie"), body.getBytes(StandardCharsets.UTF_8));
@@ -14,18 +16,18 @@ class ConditionalGetTest {
 
     @Test
     void aSuccessfulAnswerIsTaggedAndRevalidatesTo304() {
-        BffResult first = ConditionalGet.apply(null, answer(200, "{\"data\":{\"productPage\":{\"product\":{\"upc\":\"1\"}}}}"));
+        BffResult first = gets.apply(null, answer(200, "{\"data\":{\"productPage\":{\"product\":{\"upc\":\"1\"}}}}"));
         String etag = first.headers().get("etag");
         assertThat(etag).matches("\"[0-9a-f]{64}\"");
         assertThat(first.headers()).containsEntry("vary", "accept, Cookie").containsEntry("cache-control", "private, max-age=30");
 
-        BffResult again = ConditionalGet.apply(etag, answer(200, "{\"data\":{\"productPage\":{\"product\":{\"upc\":\"1\"}}}}"));
+        BffResult again = gets.apply(etag, answer(200, "{\"data\":{\"productPage\":{\"product\":{\"upc\":\"1\"}}}}"));
         assertThat(again.status()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
         assertThat(again.headers()).containsEntry("etag", etag).containsEntry("vary", "accept, Cookie")
                 .doesNotContainKey("content-type");
 
-        BffResult changed = ConditionalGet.apply(etag, answer(200, "{\"data\":{\"productPage\":{\"product\":{\"upc\":\"2\"}}}}"));
+        BffResult changed = gets.apply(etag, answer(200, "{\"data\":{\"productPage\":{\"product\":{\"upc\":\"2\"}}}}"));
         assertThat(changed.status()).isEqualTo(200);
         assertThat(changed.headers().get("etag")).isNotEqualTo(etag);
     }
@@ -41,12 +43,31 @@ class ConditionalGetTest {
 
     @Test
     void errorsAndRefusalsAreNeverTagged() {
-        BffResult partial = ConditionalGet.apply("*", answer(200, "{\"data\":{\"a\":null},\"errors\":[{\"message\":\"x\"}]}"));
+        BffResult partial = gets.apply("*", answer(200, "{\"data\":{\"a\":null},\"errors\":[{\"message\":\"x\"}]}"));
         assertThat(partial.status()).isEqualTo(200);
         assertThat(partial.headers()).doesNotContainKey("etag");
-        BffResult notFound = ConditionalGet.apply("*", answer(200,
+        BffResult notFound = gets.apply("*", answer(200,
                 "{\"errors\":[{\"message\":\"PersistedQueryNotFound\",\"extensions\":{\"code\":\"PERSISTED_QUERY_NOT_FOUND\"}}]}"));
         assertThat(notFound.headers()).doesNotContainKey("etag");
-        assertThat(ConditionalGet.apply("*", answer(400, "{\"errors\":[]}")).status()).isEqualTo(400);
+        assertThat(gets.apply("*", answer(400, "{\"errors\":[]}")).status()).isEqualTo(400);
+    }
+
+    @Test
+    void rememberedTagsAreReusedOnlyForTheSameBytesAndMatchAFreshComputation() {
+        ConditionalGet none = new ConditionalGet(0);
+        String body = "{\"data\":{\"products\":[" + "{\"upc\":\"1\",\"name\":\"Table\"},".repeat(500) + "{}]}}";
+        String etag = gets.etag(body.getBytes(StandardCharsets.UTF_8));
+        // a new array with the same bytes: the remembered tag, equal to the one computed without a memo
+        assertThat(gets.etag(body.getBytes(StandardCharsets.UTF_8))).isEqualTo(etag)
+                .isEqualTo(none.etag(body.getBytes(StandardCharsets.UTF_8)));
+        // same length, one byte different: a tag of its own
+        String other = body.replaceFirst("Table", "Tablf");
+        assertThat(gets.etag(other.getBytes(StandardCharsets.UTF_8))).isNotEqualTo(etag)
+                .isEqualTo(none.etag(other.getBytes(StandardCharsets.UTF_8)));
+        // an answer with errors is searched every time and never tagged, remembered or not
+        byte[] withErrors = (body.substring(0, body.length() - 1) + ",\"errors\":[{\"message\":\"x\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(gets.etag(withErrors)).isNull();
+        assertThat(gets.etag(withErrors)).isNull();
     }
 }
