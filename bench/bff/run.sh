@@ -8,7 +8,7 @@
 # Last line: bff overhead: cpu=<BFF CPU per request / router CPU per request> p99_ms=<p99 through the BFF - p99 of
 # the router alone, both at LATENCY_RPS>.
 # Env: SHORT=1 (a quick check: 5 s warm-up, 1 round of 3 s, 10 connections), WARMUP (30), ROUNDS (3), DURATION (10),
-#      CONNECTIONS (50), THREADS (2), LATENCY_RPS (100), LATENCY_CONNECTIONS (10), LATENCY_DURATION (20).
+#      CONNECTIONS (50), BATCH_CONNECTIONS (CONNECTIONS / 3), THREADS (2), LATENCY_RPS (100), LATENCY_CONNECTIONS (10), LATENCY_DURATION (20).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/bench/router"     # subgraphs.sh and the query live with the router benchmark
@@ -25,6 +25,9 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-50}
 THREADS=${THREADS:-2}
+# The batch leg keeps as many operations in flight as the others (CONNECTIONS / 3 connections, 3 operations each):
+# at three times the concurrency the router's CPU per operation rises with it, which is not what batching costs.
+BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-$(( (CONNECTIONS + 2) / 3 ))}
 LATENCY_RPS=${LATENCY_RPS:-100}
 LATENCY_CONNECTIONS=${LATENCY_CONNECTIONS:-10}
 LATENCY_DURATION=${LATENCY_DURATION:-20}
@@ -169,7 +172,7 @@ for round in $(seq 0 "$ROUNDS"); do
   # The cheaper paths, CPU of the BFF and the router together per request (per operation for the batch of 3).
   run_wrk bff-304 "$BFF_PID" "$ROUTER_PID" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/revalidate.lua" \
     "http://127.0.0.1:$BFF_PORT/v1/ops/TestQuery" >> "$results"
-  run_wrk bff-batch3 "$BFF_PID" "$ROUTER_PID" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/batch.lua" \
+  run_wrk bff-batch3 "$BFF_PID" "$ROUTER_PID" -- -t"$THREADS" -c"$BATCH_CONNECTIONS" -d"${DURATION}s" -s "$WORK/batch.lua" \
     "http://127.0.0.1:$BFF_PORT/graphql" >> "$results"
   # Latency at a fixed rate below saturation: the router alone, and the whole path through the BFF.
   run_wrk router-paced "$ROUTER_PID" -- -t"$THREADS" -c"$LATENCY_CONNECTIONS" -d"${LATENCY_DURATION}s" \
