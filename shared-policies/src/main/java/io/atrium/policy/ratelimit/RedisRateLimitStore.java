@@ -152,7 +152,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
         if (leases != null) {
             return leases.acquire(key, limits, units);
         }
-        return run(new RedisLeases.Call(key, limits, units, 1, "", "", 0)).thenApply(reply -> Gcra.result(limits, reply.now(), reply.tats(), units));
+        return run(new RedisLeases.Call(key, limits, units, 1, "", "")).thenApply(reply -> Gcra.result(limits, reply.now(), reply.tats(), units));
     }
 
     /** Runs the script for {@code call}; fails with {@link RateLimitStoreUnavailableException}. */
@@ -168,14 +168,13 @@ public final class RedisRateLimitStore implements RateLimitStore {
         for (int i = 0; i < keys.length; i++) {
             keys[i] = prefix + limits.redisKeySuffixes[i];
         }
-        String[] args = java.util.Arrays.copyOf(limits.scriptArgs, limits.scriptArgs.length + 6);
+        String[] args = java.util.Arrays.copyOf(limits.scriptArgs, limits.scriptArgs.length + 5);
         int at = limits.scriptArgs.length;
         args[at] = Long.toString(call.units());
         args[at + 1] = Long.toString(call.leaseMax());
         args[at + 2] = Long.toString(leaseLifetimeInRedisMicros);
         args[at + 3] = call.leaseId();
-        args[at + 4] = call.returnedLease();
-        args[at + 5] = Long.toString(call.returnedUnused());
+        args[at + 4] = call.returned();
         CompletableFuture<Reply> result = new CompletableFuture<>();
         current.async().<List<Object>>evalsha(scriptSha, ScriptOutputType.MULTI, keys, args)
                 .handle((reply, error) -> {

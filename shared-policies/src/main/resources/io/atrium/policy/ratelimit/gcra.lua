@@ -2,11 +2,12 @@
 -- time, microseconds) of limit i; KEYS[n+i]: its outstanding leases (a sorted set: member "<lease id>:<units>",
 -- score = the lease's expiry, Redis time in microseconds).
 -- ARGV[2i-1], ARGV[2i]: limit i's emission interval and tolerance in microseconds; then
---   units       the request's weight (0: no decision, only the lease given back below)
---   lease_max   largest lease: a decision takes max(units, min(lease_max, remaining / 16)) units; 1 = no lease
+--   units       the request's weight (0: a lease only, taken ahead of need)
+--   lease_max   largest lease: a decision takes max(units, min(lease_max, remaining / 16)) units; 1: no lease; 0
+--               with units 0: no decision at all, only the leases below given back
 --   lease_ttl   how long Redis keeps a lease not given back (microseconds; longer than the holder spends from it)
 --   lease_id    the id the new lease gets
---   returned    member of a lease given back ('' for none), returned_unused: how many of its units went unused
+--   returned    leases given back, "<member>=<unused units>" separated by commas ('' for none)
 -- Returns {now, lease units granted beyond the request, tat_1 .. tat_n} with the TATs as the decision saw them
 -- (already raised by outstanding leases), so the caller derives the same verdict and headers with the same arithmetic
 -- (all values are integers below 2^53, exact in Lua numbers).
@@ -22,8 +23,10 @@ local units = tonumber(ARGV[2 * n + 1])
 local lease_max = tonumber(ARGV[2 * n + 2])
 local lease_ttl = tonumber(ARGV[2 * n + 3])
 local lease_id = ARGV[2 * n + 4]
-local returned = ARGV[2 * n + 5]
-local returned_unused = tonumber(ARGV[2 * n + 6])
+local returned = {}
+for member, unused in string.gmatch(ARGV[2 * n + 5], '([^,=]+)=(%d+)') do
+  returned[member] = tonumber(unused)
+end
 local tats = {}
 local remaining = nil
 for i = 1, n do
@@ -36,9 +39,9 @@ for i = 1, n do
     local member = entries[j]
     local leased = tonumber(string.match(member, ':(%d+)$'))
     held = held + leased
-    if member == returned then
+    if returned[member] then
       redis.call('ZREM', KEYS[n + i], member)
-      unused = returned_unused
+      unused = unused + returned[member]
       changed = true
     elseif tonumber(entries[j + 1]) <= now then
       redis.call('ZREM', KEYS[n + i], member)
@@ -59,8 +62,10 @@ for i = 1, n do
   end
 end
 local extra = 0
-if units > 0 and units <= remaining then
+if units <= remaining then
   extra = math.max(0, math.min(lease_max, math.floor(remaining / 16)) - units)
+end
+if units <= remaining and units + extra > 0 then
   for i = 1, n do
     local emission = tonumber(ARGV[2 * i - 1])
     local new_tat = tats[i] + emission * (units + extra)
