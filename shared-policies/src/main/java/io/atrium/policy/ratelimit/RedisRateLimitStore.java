@@ -239,6 +239,9 @@ public final class RedisRateLimitStore implements RateLimitStore {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         if (leases != null) {
             leases.close(config.commandTimeout());
         }

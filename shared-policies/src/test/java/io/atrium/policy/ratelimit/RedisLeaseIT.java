@@ -183,6 +183,18 @@ class RedisLeaseIT {
     }
 
     @Test
+    void closingGivesEveryLeaseBack() {
+        RedisRateLimitStore holder = store(new RedisRateLimitStore.Lease(64, Duration.ofMinutes(5)));
+        assertThat(acquire(holder, "closing", HUNDRED_PER_HOUR).allowed()).isTrue();
+        assertThat(outstandingLeases("closing")).isEqualTo(1);
+        holder.close();
+        assertThat(outstandingLeases("closing")).as("given back before close returns").isZero();
+        RedisRateLimitStore other = store(RedisRateLimitStore.Lease.OFF);
+        RateLimitResult next = acquire(other, "closing", HUNDRED_PER_HOUR);
+        assertThat(next.remaining()).as("only the holder's one request is counted").isEqualTo(98);
+    }
+
+    @Test
     void aRefusalIsRememberedUntilItsRetryAfter() {
         RedisRateLimitStore store = store(RedisRateLimitStore.Lease.DEFAULT);
         LimitSet three = new LimitSet(List.of(Limit.of(3, Duration.ofHours(1))));
