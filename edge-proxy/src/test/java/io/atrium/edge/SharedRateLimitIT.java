@@ -53,6 +53,11 @@ class SharedRateLimitIT {
                     cluster: echo
                     auth: { public: true }
                     rate_limit: { key: route, limits: [ { requests: 5, period: 10m } ] }
+                  - name: leased
+                    match: { path_prefix: /leased }
+                    cluster: echo
+                    auth: { public: true }
+                    rate_limit: { key: route, limits: [ { requests: 1000000, period: 1000h } ] }
                 """.formatted(port, upstream.url());
         edges.add(Edge.start(config));
         edges.add(Edge.start(config));
@@ -98,6 +103,61 @@ class SharedRateLimitIT {
             upstream.takeRequest();
         }
         assertThat(upstream.pollRequest()).as("the upstream never sees a rejected request").isNull();
+    }
+
+    @Test
+    void underAHighLimitEdgesSpendLeasesAndAskRedisRarely() throws Exception {
+        awaitStore(edges.get(0), "/leased/x");
+        awaitStore(edges.get(1), "/leased/x");
+        long callsBefore = scriptCalls();
+        long[] firstRemaining = new long[2];
+        long[] lastRemaining = new long[2];
+        for (int i = 0; i < 200; i++) {
+            HttpResponse<String> response = send(edges.get(i % 2), "/leased/x");
+            assertThat(response.statusCode()).isEqualTo(200);
+            long remaining = Long.parseLong(response.headers().firstValue("RateLimit-Remaining").orElseThrow());
+            // what Redis had left at the edge's last lease plus its unused units: off the exact count by no more
+            // than the other edge's leases (two of 64 units) taken or spent since
+            long exact = 1_000_000L - 3 - i;
+            assertThat(remaining).isBetween(exact - 2 * 64, exact + 2 * 64 + 1);
+            if (i < 2) {
+                firstRemaining[i] = remaining;
+            }
+            lastRemaining[i % 2] = remaining;
+        }
+        assertThat(lastRemaining[0]).isLessThan(firstRemaining[0] - 50);
+        assertThat(lastRemaining[1]).isLessThan(firstRemaining[1] - 50);
+        // leases of 64 units (current and next) per edge: a few calls each, not one per request
+        assertThat(scriptCalls() - callsBefore).isLessThan(20);
+    }
+
+    private void awaitStore(Edge edge, String path) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (send(edge, path).headers().firstValue("RateLimit-Remaining").isEmpty()) {
+            assertThat(System.nanoTime()).as("the edge reaches Redis").isLessThan(deadline);
+            Thread.sleep(20); // polling the condition "the store has connected", not waiting for time to pass
+        }
+    }
+
+    /** Script calls the real Redis has run (its own INFO commandstats). */
+    private long scriptCalls() {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + redis.ports().getFirst());
+        try (var connection = client.connect()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_(?:evalsha|eval):calls=(\\d+)")
+                    .matcher(connection.sync().info("commandstats"));
+            long calls = 0;
+            while (m.find()) {
+                calls += Long.parseLong(m.group(1));
+            }
+            return calls;
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private HttpResponse<String> send(Edge edge, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(edge.url() + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private int status(Edge edge) throws IOException, InterruptedException {

@@ -5,6 +5,7 @@ import io.atrium.policy.auth.Authenticators;
 import io.atrium.policy.auth.JwtConfig;
 import io.atrium.policy.identity.AssertionConfig;
 import io.atrium.policy.ratelimit.Cidr;
+import io.atrium.policy.ratelimit.RedisRateLimitStore;
 
 import java.time.Duration;
 import java.util.List;
@@ -40,11 +41,16 @@ public record GatewayPolicies(String realm, JwtConfig jwt, ApiKeyConfig apiKeys,
      *
      * @param redisUrl null for the in-memory store (per instance), else {@code rate_limit.redis.url} (shared)
      * @param commandTimeout {@code rate_limit.redis.command_timeout}, default 250ms: a slower decision counts as a store failure
+     * @param lease {@code rate_limit.redis.lease}, default {@code { max_units: 64, ttl: 1s }}; {@code off}: every request asks Redis
      */
-    public record RateLimitStoreConfig(String redisUrl, Duration commandTimeout) {
+    public record RateLimitStoreConfig(String redisUrl, Duration commandTimeout, RedisRateLimitStore.Lease lease) {
 
         public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(250);
-        public static final RateLimitStoreConfig MEMORY = new RateLimitStoreConfig(null, DEFAULT_COMMAND_TIMEOUT);
+        public static final RateLimitStoreConfig MEMORY = new RateLimitStoreConfig(null, DEFAULT_COMMAND_TIMEOUT, RedisRateLimitStore.Lease.DEFAULT);
+
+        public RateLimitStoreConfig {
+            lease = Objects.requireNonNullElse(lease, RedisRateLimitStore.Lease.DEFAULT);
+        }
 
         public boolean redis() {
             return redisUrl != null;

@@ -77,7 +77,7 @@ public final class EdgePolicies implements AutoCloseable {
         if (!config.redis()) {
             return new InMemoryRateLimitStore(InMemoryRateLimitStore.DEFAULT_MAXIMUM_KEYS);
         }
-        return RedisRateLimitStore.connect(new RedisRateLimitStore.Config(config.redisUrl(), null, config.commandTimeout(), null));
+        return RedisRateLimitStore.connect(new RedisRateLimitStore.Config(config.redisUrl(), null, config.commandTimeout(), null, config.lease()));
     }
 
     /** The chain of {@code route}, or null when it has nothing to run (a public route without a rate limit). */

@@ -6,6 +6,7 @@ import io.atrium.policy.auth.RouteAccess;
 import io.atrium.policy.ratelimit.Limit;
 import io.atrium.policy.ratelimit.RateLimitConfig;
 import io.atrium.policy.ratelimit.RateLimitKey;
+import io.atrium.policy.ratelimit.RedisRateLimitStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -144,6 +145,20 @@ class PolicyConfigTest {
                 """)).hasMessageContaining("routes[0].rate_limit.limits[0].period: unknown duration unit");
         assertThatThrownBy(() -> EdgeConfigLoader.parse(GLOBALS.replace("key: client_ip", "key: client_ip\n  store: redis") + "routes: []\n", "f"))
                 .hasMessageContaining("rate_limit.redis: required with store: redis");
+    }
+
+    @Test
+    void redisLeasesDefaultOnAndCanBeSizedOrSwitchedOff() {
+        String redis = "key: client_ip\n  store: redis\n  redis: { url: \"redis://127.0.0.1:6379\"%s }";
+        java.util.function.Function<String, RedisRateLimitStore.Lease> lease = extra -> EdgeConfigLoader.parse(
+                GLOBALS.replace("key: client_ip", redis.formatted(extra)) + "routes: []\n", "f").gateway().rateLimitStore().lease();
+        assertThat(lease.apply("")).isEqualTo(new RedisRateLimitStore.Lease(64, Duration.ofSeconds(1)));
+        assertThat(lease.apply(", lease: { max_units: 8, ttl: 250ms }")).isEqualTo(new RedisRateLimitStore.Lease(8, Duration.ofMillis(250)));
+        assertThat(lease.apply(", lease: off")).isEqualTo(RedisRateLimitStore.Lease.OFF);
+        assertThat(lease.apply(", lease: { max_units: 1 }").enabled()).isFalse();
+        assertThatThrownBy(() -> lease.apply(", lease: on")).hasMessageContaining("rate_limit.redis.lease: must be off or a mapping");
+        assertThatThrownBy(() -> lease.apply(", lease: { units: 8 }")).hasMessageContaining("rate_limit.redis.lease.units: unknown key");
+        assertThatThrownBy(() -> lease.apply(", lease: { max_units: 0 }")).hasMessageContaining("rate_limit.redis.lease.max_units: must be between 1");
     }
 
     @Test

@@ -52,7 +52,7 @@ public final class CostRateLimit implements AutoCloseable {
         this.store = config.redisUrl() == null
                 ? new InMemoryRateLimitStore(InMemoryRateLimitStore.DEFAULT_MAXIMUM_KEYS)
                 : RedisRateLimitStore.connect(new RedisRateLimitStore.Config(config.redisUrl(), config.keyPrefix(),
-                        config.commandTimeout(), null));
+                        config.commandTimeout(), null, config.lease()));
         this.refused = registry.counter("atrium.graphql.cost", "outcome", "rate_limited");
         this.failedOpen = registry.counter("atrium.graphql.cost", "outcome", "store_unavailable_open");
         this.failedClosed = registry.counter("atrium.graphql.cost", "outcome", "store_unavailable_closed");

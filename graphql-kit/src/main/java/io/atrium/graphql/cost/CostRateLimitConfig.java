@@ -4,6 +4,7 @@ import io.atrium.graphql.config.ConfigMaps;
 import io.atrium.graphql.config.GraphQLConfigException;
 import io.atrium.policy.ratelimit.Limit;
 import io.atrium.policy.ratelimit.RateLimitConfig;
+import io.atrium.policy.ratelimit.RedisRateLimitStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.Set;
  *   redis_url: redis://host:6379   # absent: in memory, per instance
  *   key_prefix: "atrium:cost:"     # Redis key prefix (default)
  *   command_timeout_ms: 250        # a Redis decision slower than this is a store failure
+ *   lease: { max_units: 64, ttl_ms: 1000 }   # units an instance may take ahead from Redis; off: every operation asks
  *   on_store_failure: open          # open (run, uncounted) | closed (refuse with 503)
  * </pre>
  *
@@ -29,13 +31,15 @@ import java.util.Set;
  * {@code anonymous}.
  */
 public record CostRateLimitConfig(Key key, List<Limit> limits, String redisUrl, String keyPrefix,
-                                  Duration commandTimeout, RateLimitConfig.FailureMode onStoreFailure) {
+                                  Duration commandTimeout, RateLimitConfig.FailureMode onStoreFailure,
+                                  RedisRateLimitStore.Lease lease) {
 
     /** What a budget belongs to. */
     public enum Key { CLIENT, SUBJECT, CLIENT_SUBJECT }
 
     public CostRateLimitConfig {
         limits = List.copyOf(limits);
+        lease = java.util.Objects.requireNonNullElse(lease, RedisRateLimitStore.Lease.DEFAULT);
     }
 
     /** The smallest burst of the limits: an operation estimated above it can never run. */
@@ -49,7 +53,7 @@ public record CostRateLimitConfig(Key key, List<Limit> limits, String redisUrl, 
         }
         Map<String, Object> block = ConfigMaps.map(value, path);
         ConfigMaps.checkKeys(block, Set.of("key", "limits", "redis_url", "key_prefix", "command_timeout_ms",
-                "on_store_failure"), path);
+                "on_store_failure", "lease"), path);
         if (!(block.get("limits") instanceof List<?> items) || items.isEmpty()) {
             throw new GraphQLConfigException(path + ".limits: expected a list of one or more {units, period_ms, burst}");
         }
@@ -78,6 +82,25 @@ public record CostRateLimitConfig(Key key, List<Limit> limits, String redisUrl, 
                 ConfigMaps.string(block, "key_prefix", "atrium:cost:", path),
                 Duration.ofMillis(ConfigMaps.positiveInt(block, "command_timeout_ms", 250, path)),
                 ConfigMaps.choice(block, "on_store_failure", RateLimitConfig.FailureMode.OPEN,
-                        RateLimitConfig.FailureMode.class, path));
+                        RateLimitConfig.FailureMode.class, path),
+                lease(block.get("lease"), path + ".lease"));
+    }
+
+    /** Absent: the default; {@code off} (YAML reads an unquoted off as false) or {@code { max_units, ttl_ms }}. */
+    private static RedisRateLimitStore.Lease lease(Object value, String path) {
+        if (value == null) {
+            return RedisRateLimitStore.Lease.DEFAULT;
+        }
+        if (Boolean.FALSE.equals(value) || "off".equals(value)) {
+            return RedisRateLimitStore.Lease.OFF;
+        }
+        if (!(value instanceof Map<?, ?>)) {
+            throw new GraphQLConfigException(path + ": expected off or { max_units, ttl_ms }");
+        }
+        Map<String, Object> block = ConfigMaps.map(value, path);
+        ConfigMaps.checkKeys(block, Set.of("max_units", "ttl_ms"), path);
+        return new RedisRateLimitStore.Lease(
+                ConfigMaps.positiveInt(block, "max_units", RedisRateLimitStore.Lease.DEFAULT.maxUnits(), path),
+                Duration.ofMillis(ConfigMaps.positiveInt(block, "ttl_ms", (int) RedisRateLimitStore.Lease.DEFAULT.ttl().toMillis(), path)));
     }
 }

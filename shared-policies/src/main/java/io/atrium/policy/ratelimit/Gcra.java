@@ -83,6 +83,15 @@ public final class Gcra {
         return new RateLimitResult(false, limits.requests[chosen], 0, ceilSeconds(resetMicros), Math.max(1, ceilSeconds(best)));
     }
 
+    /** Microseconds until a request of {@code units} units would be allowed at {@code now} (0: allowed now). */
+    static long waitMicros(LimitSet limits, long now, long[] tats, long units) {
+        long wait = 0;
+        for (int i = 0; i < limits.size(); i++) {
+            wait = Math.max(wait, Math.max(tats[i], now) + limits.emission[i] * units - now - limits.tolerance[i]);
+        }
+        return wait;
+    }
+
     private static long ceilSeconds(long micros) {
         return micros <= 0 ? 0 : (micros + MICROS_PER_SECOND - 1) / MICROS_PER_SECOND;
     }

@@ -10,6 +10,8 @@ public final class LimitSet {
     final long[] tolerance;
     final long[] requests;
     final String[] keySuffixes;
+    /** Redis key suffixes: each limit's state, then each limit's outstanding leases. */
+    final String[] redisKeySuffixes;
     /** The Redis script's ARGV: emission interval and tolerance of each limit, in microseconds. */
     final String[] scriptArgs;
 
@@ -24,22 +26,18 @@ public final class LimitSet {
         requests = new long[n];
         keySuffixes = new String[n];
         scriptArgs = new String[2 * n];
+        redisKeySuffixes = new String[2 * n];
         for (int i = 0; i < n; i++) {
             Limit limit = limits.get(i);
             emission[i] = limit.emissionIntervalMicros();
             tolerance[i] = limit.toleranceMicros();
             requests[i] = limit.burst();
             keySuffixes[i] = limit.keySuffix();
+            redisKeySuffixes[i] = keySuffixes[i];
+            redisKeySuffixes[n + i] = keySuffixes[i] + ":leases";
             scriptArgs[2 * i] = Long.toString(emission[i]);
             scriptArgs[2 * i + 1] = Long.toString(tolerance[i]);
         }
-    }
-
-    /** The script's ARGV for a request of {@code units} units: the limits' arguments, then the weight. */
-    String[] scriptArgs(long units) {
-        String[] args = java.util.Arrays.copyOf(scriptArgs, scriptArgs.length + 1);
-        args[scriptArgs.length] = Long.toString(units);
-        return args;
     }
 
     public int size() {

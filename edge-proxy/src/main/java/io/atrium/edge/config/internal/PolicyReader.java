@@ -14,6 +14,7 @@ import io.atrium.policy.ratelimit.Cidr;
 import io.atrium.policy.ratelimit.Limit;
 import io.atrium.policy.ratelimit.RateLimitConfig;
 import io.atrium.policy.ratelimit.RateLimitKey;
+import io.atrium.policy.ratelimit.RedisRateLimitStore;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,6 +24,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -198,8 +200,24 @@ public final class PolicyReader {
             throw urlNode.error("must be a redis:// or rediss:// URL, was '" + url + "'");
         }
         Duration timeout = redis.optional("command_timeout").map(YamlNode::duration).orElse(GatewayPolicies.RateLimitStoreConfig.DEFAULT_COMMAND_TIMEOUT);
+        RedisRateLimitStore.Lease lease = redis.optional("lease").map(PolicyReader::readLease).orElse(RedisRateLimitStore.Lease.DEFAULT);
         redis.finish();
-        return new GatewayPolicies.RateLimitStoreConfig(url, timeout);
+        return new GatewayPolicies.RateLimitStoreConfig(url, timeout, lease);
+    }
+
+    /** {@code off} (YAML reads an unquoted off as false) or {@code { max_units, ttl }}. */
+    private static RedisRateLimitStore.Lease readLease(YamlNode node) {
+        if (Boolean.FALSE.equals(node.value()) || "off".equals(node.value())) {
+            return RedisRateLimitStore.Lease.OFF;
+        }
+        if (!(node.value() instanceof Map<?, ?>)) {
+            throw node.error("must be off or a mapping { max_units, ttl }");
+        }
+        YamlNode.Obj lease = node.object();
+        int maxUnits = lease.optional("max_units").map(n -> n.integer(1, 1_000_000)).orElse(RedisRateLimitStore.Lease.DEFAULT.maxUnits());
+        Duration ttl = lease.optional("ttl").map(YamlNode::duration).orElse(RedisRateLimitStore.Lease.DEFAULT.ttl());
+        lease.finish();
+        return build(node, () -> new RedisRateLimitStore.Lease(maxUnits, ttl));
     }
 
     // ---------------------------------------------------------------- per-route
