@@ -35,7 +35,9 @@ import java.util.function.Function;
  * <li>A lease ends when spent, when its ttl has passed, when its key is dropped from this table, or at close; its
  * unused units are given back with the key's next call, or by a sweep once the ttl has passed.</li>
  * <li>A refusal is remembered until its retry-after: requests of as many units or more are refused here meanwhile
- * (other instances can only move that time later; a lease given back elsewhere may let one in sooner).</li>
+ * (other instances can only move that time later; a lease given back elsewhere may let one in sooner). Not while
+ * Redis is unreachable: the route's {@code on_store_failure} answers then, as without leases; and all remembered
+ * refusals are forgotten when Redis is back (it may have lost its data).</li>
  * </ul>
  *
  * <p>Per-key state is guarded by its own monitor, held only for a few field updates; Redis is called and futures are
@@ -113,10 +115,11 @@ final class RedisLeases {
         }
 
         /** The decision this instance can make alone, or null. */
-        RateLimitResult decideLocally(long units, long now) {
+        /** @param refusalsHold whether a remembered refusal may answer (not while the store is unreachable) */
+        RateLimitResult decideLocally(long units, long now, boolean refusalsHold) {
             if (current == null || !current.serves(units, now)) {
                 if (next == null || !next.serves(units, now)) {
-                    return refused(units, now);
+                    return refusalsHold ? refused(units, now) : null;
                 }
                 end(current);
                 current = next;
@@ -203,10 +206,16 @@ final class RedisLeases {
     private final Cache<Slot, KeyState> states;
     /** Leases in the order they expire (one ttl for all), for the sweep. */
     private final Queue<Lease> expiring = new ConcurrentLinkedQueue<>();
+    private final java.util.function.BooleanSupplier storeReachable;
     private final ScheduledFuture<?> sweep;
 
+    /**
+     * @param storeReachable whether Redis is reachable: while it is not, remembered refusals do not answer (the route's
+     *                       {@code on_store_failure} does, as without leases)
+     */
     RedisLeases(RedisRateLimitStore.Lease config, Function<Call, CompletionStage<RedisRateLimitStore.Reply>> script,
-                ScheduledExecutorService scheduler) {
+                ScheduledExecutorService scheduler, java.util.function.BooleanSupplier storeReachable) {
+        this.storeReachable = storeReachable;
         this.config = config;
         this.script = script;
         this.ttlNanos = config.ttl().toNanos();
@@ -231,7 +240,7 @@ final class RedisLeases {
         Call call;
         CompletableFuture<RateLimitResult> result;
         synchronized (state) {
-            RateLimitResult local = state.decideLocally(units, now);
+            RateLimitResult local = state.decideLocally(units, now, storeReachable.getAsBoolean());
             if (local != null) {
                 call = state.wantsNext() ? newCall(state, 0, false) : null;
                 result = CompletableFuture.completedFuture(local);
@@ -328,7 +337,7 @@ final class RedisLeases {
     private void serveWaiters(KeyState state, long now, List<Runnable> completions, List<Pending> next) {
         while (!state.waiters.isEmpty()) {
             Waiter waiter = state.waiters.peek();
-            RateLimitResult local = state.decideLocally(waiter.units(), now);
+            RateLimitResult local = state.decideLocally(waiter.units(), now, storeReachable.getAsBoolean());
             if (local == null) {
                 break;
             }
@@ -378,6 +387,18 @@ final class RedisLeases {
         return script.apply(new Call(slot.key(), slot.limits(), 0, 0, "", returned))
                 .toCompletableFuture()
                 .exceptionally(failure -> null);
+    }
+
+    /**
+     * Forgets every remembered refusal: called when Redis is reachable again after an outage, since it may have come
+     * back without its data (the limits then start afresh there, as they do without leases).
+     */
+    void forgetRefusals() {
+        for (KeyState state : states.asMap().values()) {
+            synchronized (state) {
+                state.refusal = null;
+            }
+        }
     }
 
     /** Gives back every lease, waiting at most {@code timeout} for Redis to take them. */

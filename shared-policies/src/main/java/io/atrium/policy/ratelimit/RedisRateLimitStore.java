@@ -132,7 +132,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
         this.scriptSha = sha1Hex(SCRIPT);
         long ttlMicros = config.lease().ttl().toNanos() / 1000;
         this.leaseLifetimeInRedisMicros = ttlMicros + Math.max(ttlMicros, 1_000_000L);
-        this.leases = config.lease().enabled() ? new RedisLeases(config.lease(), this::run, resources.eventExecutorGroup()) : null;
+        this.leases = config.lease().enabled() ? new RedisLeases(config.lease(), this::run, resources.eventExecutorGroup(), this::isAvailable) : null;
     }
 
     /** A store connecting in the background; until connected, decisions fail (and the policy fails open or closed). */
@@ -199,6 +199,9 @@ public final class RedisRateLimitStore implements RateLimitStore {
         }
         if (available.compareAndSet(false, true)) {
             LOG.info("rate-limit store Redis at {}:{} is reachable again", uri.getHost(), uri.getPort());
+            if (leases != null) {
+                leases.forgetRefusals();
+            }
         }
         return result.complete(new Reply((Long) reply.get(0), (Long) reply.get(1), tats));
     }
