@@ -64,10 +64,60 @@ class ConditionalGetTest {
         String other = body.replaceFirst("Table", "Tablf");
         assertThat(gets.etag(other.getBytes(StandardCharsets.UTF_8))).isNotEqualTo(etag)
                 .isEqualTo(none.etag(other.getBytes(StandardCharsets.UTF_8)));
+        // same length and same CRC32C (the memo's key), other bytes: found unequal, tagged afresh
+        byte[] collision = sameCrc32cOtherBytes(body.getBytes(StandardCharsets.UTF_8), 40);
+        assertThat(collision).isNotEqualTo(body.getBytes(StandardCharsets.UTF_8));
+        assertThat(gets.etag(collision)).isNotEqualTo(etag).isEqualTo(none.etag(collision.clone()));
         // an answer with errors is searched every time and never tagged, remembered or not
         byte[] withErrors = (body.substring(0, body.length() - 1) + ",\"errors\":[{\"message\":\"x\"}]}")
                 .getBytes(StandardCharsets.UTF_8);
         assertThat(gets.etag(withErrors)).isNull();
         assertThat(gets.etag(withErrors)).isNull();
+    }
+
+    /**
+     * {@code body} with some of the 40 bits from byte {@code at} on flipped so that its CRC32C is unchanged: CRC is
+     * affine over GF(2), so 40 flips' effects on 32 CRC bits are linearly dependent; a dependent set cancels out.
+     */
+    private static byte[] sameCrc32cOtherBytes(byte[] body, int at) {
+        long base = crc32c(body);
+        long[] pivots = new long[32];
+        long[] pivotFlips = new long[32];
+        for (int i = 0; i < 40; i++) {
+            byte[] flipped = body.clone();
+            flipped[at + i / 8] ^= (byte) (1 << (i % 8));
+            long effect = crc32c(flipped) ^ base;
+            long flips = 1L << i;
+            for (int bit = 31; bit >= 0 && effect != 0; bit--) {
+                if ((effect >>> bit & 1) == 0) {
+                    continue;
+                }
+                if (pivots[bit] == 0) {
+                    pivots[bit] = effect;
+                    pivotFlips[bit] = flips;
+                    effect = -1; // kept as a pivot
+                    break;
+                }
+                effect ^= pivots[bit];
+                flips ^= pivotFlips[bit];
+            }
+            if (effect == 0) {
+                byte[] out = body.clone();
+                for (int j = 0; j < 40; j++) {
+                    if ((flips >>> j & 1) != 0) {
+                        out[at + j / 8] ^= (byte) (1 << (j % 8));
+                    }
+                }
+                assertThat(crc32c(out)).isEqualTo(base);
+                return out;
+            }
+        }
+        throw new AssertionError("40 flips on 32 CRC bits are always dependent");
+    }
+
+    private static long crc32c(byte[] bytes) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes);
+        return crc.getValue();
     }
 }

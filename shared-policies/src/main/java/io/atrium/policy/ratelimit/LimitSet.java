@@ -9,7 +9,6 @@ public final class LimitSet {
     final long[] emission;
     final long[] tolerance;
     final long[] requests;
-    final String[] keySuffixes;
     /** Redis key suffixes: each limit's state, then each limit's outstanding leases. */
     final String[] redisKeySuffixes;
     /** The Redis script's ARGV: emission interval and tolerance of each limit, in microseconds. */
@@ -24,7 +23,6 @@ public final class LimitSet {
         emission = new long[n];
         tolerance = new long[n];
         requests = new long[n];
-        keySuffixes = new String[n];
         scriptArgs = new String[2 * n];
         redisKeySuffixes = new String[2 * n];
         for (int i = 0; i < n; i++) {
@@ -32,9 +30,8 @@ public final class LimitSet {
             emission[i] = limit.emissionIntervalMicros();
             tolerance[i] = limit.toleranceMicros();
             requests[i] = limit.burst();
-            keySuffixes[i] = limit.keySuffix();
-            redisKeySuffixes[i] = keySuffixes[i];
-            redisKeySuffixes[n + i] = keySuffixes[i] + ":leases";
+            redisKeySuffixes[i] = limit.keySuffix();
+            redisKeySuffixes[n + i] = limit.keySuffix() + ":leases";
             scriptArgs[2 * i] = Long.toString(emission[i]);
             scriptArgs[2 * i + 1] = Long.toString(tolerance[i]);
         }

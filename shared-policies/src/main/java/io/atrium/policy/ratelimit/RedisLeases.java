@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -206,7 +207,7 @@ final class RedisLeases {
     private final Cache<Slot, KeyState> states;
     /** Leases in the order they expire (one ttl for all), for the sweep. */
     private final Queue<Lease> expiring = new ConcurrentLinkedQueue<>();
-    private final java.util.function.BooleanSupplier storeReachable;
+    private final BooleanSupplier storeReachable;
     private final ScheduledFuture<?> sweep;
 
     /**
@@ -214,7 +215,7 @@ final class RedisLeases {
      *                       {@code on_store_failure} does, as without leases)
      */
     RedisLeases(RedisRateLimitStore.Lease config, Function<Call, CompletionStage<RedisRateLimitStore.Reply>> script,
-                ScheduledExecutorService scheduler, java.util.function.BooleanSupplier storeReachable) {
+                ScheduledExecutorService scheduler, BooleanSupplier storeReachable) {
         this.storeReachable = storeReachable;
         this.config = config;
         this.script = script;
@@ -372,14 +373,13 @@ final class RedisLeases {
         }
     }
 
-    private void giveBackAll(KeyState state) {
+    /** Gives back every lease of {@code state}; null when it held none. */
+    private CompletableFuture<?> giveBackAll(KeyState state) {
         String returned;
         synchronized (state) {
             returned = state.takeReturns(true);
         }
-        if (!returned.isEmpty()) {
-            giveBack(state.slot, returned);
-        }
+        return returned.isEmpty() ? null : giveBack(state.slot, returned);
     }
 
     /** Fire and forget: a lease not given back ends in Redis after its ttl, its units counted as spent. */
@@ -406,12 +406,9 @@ final class RedisLeases {
         sweep.cancel(false);
         List<CompletableFuture<?>> pending = new ArrayList<>();
         for (KeyState state : states.asMap().values()) {
-            String returned;
-            synchronized (state) {
-                returned = state.takeReturns(true);
-            }
-            if (!returned.isEmpty()) {
-                pending.add(giveBack(state.slot, returned));
+            CompletableFuture<?> given = giveBackAll(state);
+            if (given != null) {
+                pending.add(given);
             }
         }
         try {

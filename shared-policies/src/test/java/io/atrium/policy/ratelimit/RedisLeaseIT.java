@@ -45,8 +45,7 @@ class RedisLeaseIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        redis = RedisServer.builder().port(port).bind("127.0.0.1").setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+        redis = RedisRateLimitStoreIT.startRedisOn(port);
         admin = RedisClient.create("redis://127.0.0.1:" + port);
         adminConnection = admin.connect();
     }
@@ -87,7 +86,7 @@ class RedisLeaseIT {
     }
 
     /** Sends {@code perThread} requests from each of {@code threads} threads at once, spread over the stores; counts the allowed ones. */
-    private static int load(List<RedisRateLimitStore> stores, String key, LimitSet limits, int threads, int perThread) throws Exception {
+    static int load(List<RedisRateLimitStore> stores, String key, LimitSet limits, int threads, int perThread) throws Exception {
         AtomicInteger passed = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
         List<CompletableFuture<Void>> all = new ArrayList<>();

@@ -13,11 +13,6 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +45,8 @@ class RedisRateLimitStoreIT {
         }
     }
 
-    private static RedisServer startRedisOn(int port) {
+    /** A redis-server on {@code port} of 127.0.0.1 that keeps nothing on disk. */
+    static RedisServer startRedisOn(int port) {
         RedisServer server = RedisServer.builder().port(port).bind("127.0.0.1")
                 .setting("save \"\"").setting("appendonly no").build();
         server.start();
@@ -76,32 +72,7 @@ class RedisRateLimitStoreIT {
         LimitSet limits = new LimitSet(List.of(Limit.of(50, Duration.ofMinutes(10))));
         int threads = 8;
         int perThread = 40;
-        AtomicInteger passed = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            for (int t = 0; t < threads; t++) {
-                all.add(CompletableFuture.runAsync(() -> {
-                    try {
-                        start.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    List<CompletableFuture<RateLimitResult>> mine = new ArrayList<>();
-                    for (int i = 0; i < perThread; i++) {
-                        mine.add(store.acquire("concurrent", limits).toCompletableFuture());
-                    }
-                    mine.forEach(f -> {
-                        if (f.join().allowed()) {
-                            passed.incrementAndGet();
-                        }
-                    });
-                }, pool));
-            }
-            start.countDown();
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        }
-        assertThat(passed).hasValue(50);
+        assertThat(RedisLeaseIT.load(List.of(store), "concurrent", limits, threads, perThread)).isEqualTo(50);
     }
 
     @Test
