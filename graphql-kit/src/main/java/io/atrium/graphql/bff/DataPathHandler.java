@@ -1,8 +1,8 @@
 package io.atrium.graphql.bff;
 
 import io.atrium.graphql.GraphQLErrorCodes;
+import io.atrium.graphql.transport.DataPathBuffers;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -219,7 +219,7 @@ public final class DataPathHandler extends ChannelDuplexHandler {
         // copied once into pooled direct memory: a heap buffer would be copied by the channel anyway, into
         // unpooled, zeroed memory once the answer is larger than the server allocator's pooled sizes (88 KB answers)
         ByteBuf content = empty || result.body().length == 0 ? Unpooled.EMPTY_BUFFER
-                : PooledByteBufAllocator.DEFAULT.directBuffer(result.body().length).writeBytes(result.body());
+                : DataPathBuffers.ALLOCATOR.directBuffer(result.body().length).writeBytes(result.body());
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(result.status()), content);
         HttpHeaders headers = response.headers();

@@ -3,7 +3,6 @@ package io.atrium.graphql.transport;
 import io.atrium.policy.resilience.AttemptOutcome;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -224,9 +223,9 @@ public final class LoopHttpClient implements AutoCloseable {
         new Bootstrap().group(loop).channel(socketChannel(loop))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
-                // pooled with per-thread caches: Netty 4.2's default (adaptive) allocator fell back to unpooled,
+                // pooled with per-loop caches: Netty 4.2's default (adaptive) allocator fell back to unpooled,
                 // zeroed direct memory freed by a Cleaner for the 64 KB reads of large answers (BFF profile)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.ALLOCATOR, DataPathBuffers.ALLOCATOR)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
