@@ -57,7 +57,9 @@ registry() { ATRIUM_ROUTER_ADMIN_TOKEN="$TOKEN" ATRIUM_ACTOR=bench "$JAVA" -cp "
 
 # The router in registry mode (the BFF reads its view there and publishes its own fields).
 ROUTER_PORT=$(free_port); ADMIN_PORT=$(free_port)
-ATRIUM_ROUTER_ADMIN_TOKEN="$TOKEN" "$JAVA" $JVM_OPTS -jar "$ROUTER_JAR" --registry "$WORK/registry" \
+# batching on, as in config/router/router.yaml: the BFF sends an app's batch on as one request (router.batch below)
+printf 'format_version: 1\nbatching: { enabled: true, max_operations: 10 }\n' > "$WORK/router.yaml"
+ATRIUM_ROUTER_ADMIN_TOKEN="$TOKEN" "$JAVA" $JVM_OPTS -jar "$ROUTER_JAR" --config "$WORK/router.yaml" --registry "$WORK/registry" \
   --port "$ROUTER_PORT" --admin-port "$ADMIN_PORT" > "$WORK/router.log" 2>&1 &
 ROUTER_PID=$!; pids_to_stop+=("$ROUTER_PID")
 until registry subgraph list >/dev/null 2>&1; do
@@ -74,7 +76,7 @@ BFF_PORT=$(free_port)
 cat > "$WORK/mobile.yaml" <<YAML
 format_version: 1
 name: bff-mobile
-router: { url: "http://127.0.0.1:$ROUTER_PORT/graphql" }
+router: { url: "http://127.0.0.1:$ROUTER_PORT/graphql", batch: true }
 registry: { admin_url: "http://127.0.0.1:$ADMIN_PORT" }   # polls at the default 1 s, as deployed
 subgraph: { name: bff-mobile, routing_url: "http://127.0.0.1:$BFF_PORT/subgraph" }
 view: { exclude_tags: [ internal, web ] }
@@ -154,6 +156,16 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$BFF_HERE/query.lua" "http:
 results="$WORK/results.txt"
 : > "$results"
 hz=$(getconf CLK_TCK)
+through_bff() { # label connections script url: a leg through the BFF; the BFF's line, then "<label>-router" with the
+  # router's CPU per request in the same seconds.
+  local label=$1 connections=$2 script=$3 url=$4 before after line
+  before=$(cpu_ticks "$ROUTER_PID")
+  line=$(run_wrk "$label" "$BFF_PID" -- -t"$THREADS" -c"$connections" -d"${DURATION}s" -s "$script" "$url")
+  after=$(cpu_ticks "$ROUTER_PID")
+  echo "$line" >> "$results"
+  awk -v line="$line" -v t=$((after - before)) -v hz="$hz" -v l="$label-router" \
+    'BEGIN { split(line, f, " "); printf "%s %s %s %s %.1f %s\n", l, f[2], f[3], f[4], (f[6] > 0 ? t / hz * 1e6 / f[6] : 0), f[6] }' >> "$results"
+}
 # Round 0 runs every leg once more and is discarded: the 304, batch and paced legs send requests the warm-up did not,
 # and a JVM's CPU per request while C2 still compiles their paths (and recompiles what they deoptimise) is not its
 # steady state (measured: the BFF's CPU per request fell from ~1.2 ms in round 1 to ~0.2 ms in round 3).
@@ -161,19 +173,11 @@ for round in $(seq 0 "$ROUNDS"); do
   if [ "$round" = 0 ]; then say "Round 0 (every leg once, discarded) ..."; else say "Round $round/$ROUNDS ..."; fi
   run_wrk router "$ROUTER_PID" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$HERE/query.lua" \
     "http://127.0.0.1:$ROUTER_PORT/graphql" >> "$results"
-  # Through the BFF: the BFF's own CPU per request, and the router's behind it in the same run.
-  router_before=$(cpu_ticks "$ROUTER_PID")
-  line=$(run_wrk bff "$BFF_PID" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$BFF_HERE/query.lua" \
-    "http://127.0.0.1:$BFF_PORT/graphql")
-  router_after=$(cpu_ticks "$ROUTER_PID")
-  echo "$line" >> "$results"
-  awk -v line="$line" -v t=$((router_after - router_before)) -v hz="$hz" \
-    'BEGIN { split(line, f, " "); printf "router-behind-bff %s %s %s %.1f %s\n", f[2], f[3], f[4], (f[6] > 0 ? t / hz * 1e6 / f[6] : 0), f[6] }' >> "$results"
-  # The cheaper paths, CPU of the BFF and the router together per request (per operation for the batch of 3).
-  run_wrk bff-304 "$BFF_PID" "$ROUTER_PID" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/revalidate.lua" \
-    "http://127.0.0.1:$BFF_PORT/v1/ops/TestQuery" >> "$results"
-  run_wrk bff-batch3 "$BFF_PID" "$ROUTER_PID" -- -t"$THREADS" -c"$BATCH_CONNECTIONS" -d"${DURATION}s" -s "$WORK/batch.lua" \
-    "http://127.0.0.1:$BFF_PORT/graphql" >> "$results"
+  # Through the BFF: the BFF's own CPU per request, and the router's behind it in the same run ("<leg>-router").
+  through_bff bff "$CONNECTIONS" "$BFF_HERE/query.lua" "http://127.0.0.1:$BFF_PORT/graphql"
+  # The cheaper paths: a revalidation answered 304, and three operations per POST.
+  through_bff bff-304 "$CONNECTIONS" "$WORK/revalidate.lua" "http://127.0.0.1:$BFF_PORT/v1/ops/TestQuery"
+  through_bff bff-batch3 "$BATCH_CONNECTIONS" "$WORK/batch.lua" "http://127.0.0.1:$BFF_PORT/graphql"
   # Latency at a fixed rate below saturation: the router alone, and the whole path through the BFF.
   run_wrk router-paced "$ROUTER_PID" -- -t"$THREADS" -c"$LATENCY_CONNECTIONS" -d"${LATENCY_DURATION}s" \
     -s "$WORK/paced-router.lua" "http://127.0.0.1:$ROUTER_PORT/graphql" >> "$results"
@@ -185,16 +189,16 @@ done
 stat() { awk -v l="$1" -v c="$2" '$1==l {print $c}' "$results" | median; }
 say ""
 say "hop                  rps(median)  p50_ms   p99_ms  cpu_ms/req"
-for hop in router bff router-behind-bff bff-304 bff-batch3 router-paced bff-paced; do
+for hop in router bff bff-router bff-304 bff-304-router bff-batch3 bff-batch3-router router-paced bff-paced; do
   printf '%-20s %11.1f %7.2f %8.2f %11.3f\n' "$hop" "$(stat "$hop" 2)" "$(stat "$hop" 3)" "$(stat "$hop" 4)" \
     "$(awk -v us="$(stat "$hop" 5)" 'BEGIN { print us / 1000 }')"
 done
-say "(router: the router alone; bff: the whole path through bff-mobile, CPU of the BFF process only;"
-say " router-behind-bff: the router's CPU per request in the same runs; bff-304: GET /v1/ops revalidated with the"
-say " answer's ETag; bff-batch3: three operations per POST; both with the CPU of the BFF and the router together;"
+say "(router: the router alone; bff: the whole path through bff-mobile, CPU of the BFF process only; bff-router: the"
+say " router's CPU per request in the same seconds; bff-304: GET /v1/ops revalidated with the answer's ETag (304);"
+say " bff-batch3: three operations per POST (CPU per POST); each *-router line is the router behind that leg;"
 say " *-paced: about $LATENCY_RPS requests/s over $LATENCY_CONNECTIONS connections, for the latency a hop adds)"
-awk -v single="$(awk -v b="$(stat bff 5)" -v r="$(stat router-behind-bff 5)" 'BEGIN { print b + r }')" \
-  -v revalidated="$(stat bff-304 5)" -v batch="$(stat bff-batch3 5)" \
+sum() { awk -v a="$(stat "$1" 5)" -v b="$(stat "$1-router" 5)" 'BEGIN { print a + b }'; }
+awk -v single="$(sum bff)" -v revalidated="$(sum bff-304)" -v batch="$(sum bff-batch3)" \
   'BEGIN { printf "bff cheaper paths (cpu per operation vs the single uncached request, bff+router): 304=%.2f batch3=%.2f\n",
            (single > 0 ? revalidated / single : 0), (single > 0 ? batch / 3 / single : 0) }'
 awk -v bff="$(stat bff 5)" -v router="$(stat router 5)" -v p99b="$(stat bff-paced 4)" -v p99r="$(stat router-paced 4)" \

@@ -44,4 +44,8 @@ public final class GraphQLErrorCodes {
     public static final String INTROSPECTION_MIXED = "INTROSPECTION_MIXED";
     public static final String SCHEMA_NOT_READY = "SCHEMA_NOT_READY";
     public static final String ROUTER_UNAVAILABLE = "ROUTER_UNAVAILABLE";
+    /** A JSON array (a batch) sent to an endpoint whose {@code batching} is off (Apollo Router's code). */
+    public static final String BATCHING_NOT_ENABLED = "BATCHING_NOT_ENABLED";
+    /** A batch of no operation or of more than {@code batching.max_operations} (Apollo Router's code). */
+    public static final String BATCH_LIMIT_EXCEEDED = "BATCH_LIMIT_EXCEEDED";
 }

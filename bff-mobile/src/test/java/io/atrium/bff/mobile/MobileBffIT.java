@@ -35,8 +35,9 @@ class MobileBffIT {
     static void start() throws Exception {
         io.micrometer.core.instrument.Metrics.addRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         traces = new io.atrium.policy.observability.OtlpReceiver();
+        // as deployed (compose): the router takes batches and the BFF sends an app's batch to it as one request
         stack = new MobileStack("", Map.of("otel.exporter.otlp.endpoint", traces.endpoint(),
-                "otel.bsp.schedule.delay", "50"));
+                "otel.bsp.schedule.delay", "50"), true);
         stack.products.cacheControl = "public, max-age=60"; // the router merges it into its answers' policy
         stack.publishOperations("ios", "5.2.0", MobileStack.manifest(VIEW_FIELDS, TOP, HOME, BIG, PRICES, LABELS));
     }
@@ -167,12 +168,13 @@ class MobileBffIT {
 
     @Test
     @SuppressWarnings("unchecked")
-    void aBatchIsAnsweredInOneResponseInOrder() {
+    void aBatchIsAnsweredInOneResponseInOrderAndReachesTheRouterAsOneRequest() throws Exception {
         String batch = "[" + new String(JsonWriter.write(Map.of("variables", Map.of("first", 2), "extensions",
                 Map.of("persistedQuery", Map.of("version", 1, "sha256Hash", Sha256.hex(TOP)))))) + ","
                 + new String(JsonWriter.write(Map.of("variables", Map.of("first", 1), "extensions",
                 Map.of("persistedQuery", Map.of("version", 1, "sha256Hash", Sha256.hex(HOME)))))) + ","
                 + new String(JsonWriter.write(Map.of("query", TOP))) + "]";
+        double[] before = routerBatches();
         HttpResponse<String> response = stack.post("ios", "5.2.0", batch.getBytes(), Map.of());
         assertThat(response.statusCode()).isEqualTo(200);
         List<Map<String, Object>> answers = (List<Map<String, Object>>) json(response);
@@ -180,6 +182,25 @@ class MobileBffIT {
         assertThat(answers.get(0).toString()).contains("topProducts").contains("Product 2").doesNotContain("Product 3");
         assertThat(answers.get(1).toString()).contains("homeFeed");
         assertThat(answers.get(2).toString()).contains("PERSISTED_QUERY_ID_REQUIRED");
+        // the two registered operations went to the router in one batched request (the third was refused here)
+        double[] after = routerBatches();
+        assertThat(after[0] - before[0]).isEqualTo(1.0);
+        assertThat(after[1] - before[1]).isEqualTo(2.0);
+    }
+
+    /** The router's {@code atrium_router_batch_size} count and sum. */
+    private static double[] routerBatches() throws Exception {
+        double[] out = new double[2];
+        String metrics = stack.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                stack.router.adminUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("atrium_router_batch_size_count ")) {
+                out[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            } else if (line.startsWith("atrium_router_batch_size_sum ")) {
+                out[1] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        return out;
     }
 
     @Test

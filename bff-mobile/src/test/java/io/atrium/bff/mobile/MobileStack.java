@@ -40,12 +40,21 @@ final class MobileStack implements AutoCloseable {
 
     /** @param properties more Micronaut properties of the BFF (e.g. its {@code otel.*} settings) */
     MobileStack(String extraConfig, Map<String, Object> properties) throws Exception {
+        this(extraConfig, properties, false);
+    }
+
+    /**
+     * @param routerBatching the router accepts batches ({@code batching.enabled}) and the BFF sends an app's batch to
+     *                       it as one ({@code router.batch})
+     */
+    MobileStack(String extraConfig, Map<String, Object> properties, boolean routerBatching) throws Exception {
         products = new TestSubgraph(productsSubgraph());
         labels = new TestSubgraph(FederatedSubgraph.builder(resource("/fixtures/stack/labels.graphql"))
                 .field("Product", "priceLabel", env -> env.getArgument("locale") + " "
                         + ((Map<?, ?>) env.getSource()).get("price"))
                 .build());
-        router = new RouterProcess(Files.createTempDirectory("bff-registry"));
+        router = new RouterProcess(Files.createTempDirectory("bff-registry"),
+                routerBatching ? "format_version: 1\nbatching: { enabled: true, max_operations: 10 }\n" : null);
         admin("PUT", "/registry/subgraphs/products", Map.of("routing_url", products.url(), "sdl",
                 resource("/fixtures/stack/products.graphql")), 200);
         admin("PUT", "/registry/subgraphs/labels", Map.of("routing_url", labels.url(), "sdl",
@@ -55,14 +64,14 @@ final class MobileStack implements AutoCloseable {
         Files.writeString(config, """
                 format_version: 1
                 name: bff-mobile
-                router: { url: %s }
+                router: { url: %s, batch: %s }
                 registry: { admin_url: %s, poll_ms: 100 }
                 subgraph: { name: bff-mobile, routing_url: http://127.0.0.1:%d/subgraph }
                 view: { exclude_tags: [ internal, web ] }
                 operations: { source: registry, require_id: true, min_versions: { ios: 5.0.0 } }
                 response_budget: { max_bytes: 262144, operations: { BigDescriptions: 4096 } }
                 demand_control: { enabled: true, max: 500, rate_limit: { limits: [ { units: 10000, period_ms: 2000000000 } ] } }
-                """.formatted(router.graphqlUrl(), router.adminUrl(), bffPort) + extraConfig);
+                """.formatted(router.graphqlUrl(), routerBatching, router.adminUrl(), bffPort) + extraConfig);
         Map<String, Object> all = new java.util.HashMap<>(properties);
         all.putAll(Map.of("micronaut.server.port", bffPort,
                 "atrium.bff.config", config.toString(), "atrium.router.admin.token", RouterProcess.TOKEN));

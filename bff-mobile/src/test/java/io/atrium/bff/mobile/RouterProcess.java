@@ -23,6 +23,11 @@ final class RouterProcess implements AutoCloseable {
     private final Process process;
 
     RouterProcess(Path registryDir) throws IOException, InterruptedException {
+        this(registryDir, null);
+    }
+
+    /** @param config the router's YAML config (null: none, registry mode's defaults) */
+    RouterProcess(Path registryDir, String config) throws IOException, InterruptedException {
         String jar = System.getProperty("router.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("the router jar is missing (" + jar + "); build with -am so the router is "
@@ -32,9 +37,16 @@ final class RouterProcess implements AutoCloseable {
         adminPort = freePort();
         Path log = Path.of("target", "router-it-" + port + ".log");
         Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar, "--registry", registryDir.toString(), "--port", Integer.toString(port),
-                "--admin-port", Integer.toString(adminPort))
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar,
+                "--registry", registryDir.toString(), "--port", Integer.toString(port),
+                "--admin-port", Integer.toString(adminPort)));
+        if (config != null) {
+            Path file = Files.createTempFile("router", ".yaml");
+            Files.writeString(file, config);
+            command.addAll(java.util.List.of("--config", file.toString()));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("ATRIUM_ROUTER_ADMIN_TOKEN", TOKEN);
         process = builder.start();

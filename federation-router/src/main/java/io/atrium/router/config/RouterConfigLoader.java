@@ -53,6 +53,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * demand_control: {enabled: true, mode: enforce, max: 100000, list_size: 10, rate_limit: {key: client, limits: [...]}}
  * connectors: {rest: {orders: {sources: {api: {base_url: http://orders:4010}}}}}  # see ConnectorsConfig
  * cache_control: {enabled: true, default_max_age_seconds: 0}  # see CacheControlConfig
+ * batching: {enabled: false, max_operations: 10}           # graphql-kit's BatchingConfig (JSON-array POSTs)
  * </pre>
  */
 public final class RouterConfigLoader {
@@ -61,7 +62,7 @@ public final class RouterConfigLoader {
             Set.of("timeout_ms", "protocol", "forward_headers", "headers"));
     private static final Set<String> SUBGRAPH = union(RESILIENCE, Set.of("url", "urls", "timeout_ms", "protocol", "headers"));
     private static final Set<String> TOP = Set.of("format_version", "supergraph", "hot_reload", "introspection",
-            "query_plan_header", "subgraph_defaults", "subgraphs", "progressive_override", "limits", "trusted_documents", "apq", "identity", "authorization", "demand_control", "connectors", "cache_control");
+            "query_plan_header", "subgraph_defaults", "subgraphs", "progressive_override", "limits", "trusted_documents", "apq", "identity", "authorization", "demand_control", "connectors", "cache_control", "batching");
 
     private RouterConfigLoader() {
     }

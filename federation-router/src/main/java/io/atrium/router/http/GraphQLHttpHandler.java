@@ -7,7 +7,11 @@ import io.atrium.graphql.identity.IdentityHeaderValues;
 import io.atrium.graphql.identity.IdentityOutcome;
 import io.atrium.policy.Identity;
 import io.atrium.policy.identity.IdentityHeaders;
+import io.atrium.graphql.cache.CacheControlMerge;
+import io.atrium.graphql.http.BatchingConfig;
 import io.atrium.graphql.http.GraphQLHttpParser;
+import io.atrium.graphql.json.JsonReader;
+import io.atrium.graphql.json.JsonSyntaxException;
 import io.atrium.graphql.http.GraphQLHttpRequest;
 import io.atrium.graphql.http.HttpParseResult;
 import io.atrium.graphql.http.ResponseFormat;
@@ -38,6 +42,8 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +60,8 @@ import java.util.concurrent.CompletionStage;
  * previous one is still executing (HTTP/1.1 pipelining) waits for it.
  */
 final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** The lengths in bytes of a batch answer's elements, comma-separated, in order. */
+    static final String BATCH_LENGTHS = BatchingConfig.LENGTHS_HEADER;
 
     private final GraphQLEndpoint manager;
     private final InFlight inFlight;
@@ -215,7 +223,84 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private CompletionStage<FullHttpResponse> post(ChannelHandlerContext ctx, FullHttpRequest request) {
         HttpHeaders headers = request.headers();
-        return observed(headers, op -> execute(ctx, headers, GraphQLHttpParser.post(headers::get, body(request.content())), op));
+        byte[] body = body(request.content());
+        if (BatchingConfig.isBatch(body)) {
+            return batch(ctx, headers, body);
+        }
+        return observed(headers, op -> execute(ctx, headers, GraphQLHttpParser.post(headers::get, body), op));
+    }
+
+    /**
+     * A batch (a JSON array of requests, {@code batching.enabled}): every element runs as a request of its own (its own
+     * operation record, limits, cost and authorization) concurrently, and the answer is the array of their answers in
+     * order, {@code 200}, with a {@code Cache-Control} merged from theirs ({@code no-store} when one failed) and
+     * {@value #BATCH_LENGTHS} giving each element's length in bytes, so a BFF can take the answers apart without
+     * parsing them. A batch refused whole (batching off, empty, too large, not JSON) is one GraphQL error, 400.
+     */
+    private CompletionStage<FullHttpResponse> batch(ChannelHandlerContext ctx, HttpHeaders headers, byte[] body) {
+        BatchingConfig batching = manager.config().endpoint().batching();
+        if (!batching.enabled()) {
+            return done(json(HttpResponseStatus.BAD_REQUEST, ResponseFormat.JSON, errors("this router does not accept "
+                    + "batches (a JSON array of requests): send one request per POST, or enable batching in its config",
+                    GraphQLErrorCodes.BATCHING_NOT_ENABLED)));
+        }
+        Object parsed;
+        try {
+            parsed = JsonReader.read(body);
+        } catch (JsonSyntaxException e) {
+            return done(json(HttpResponseStatus.BAD_REQUEST, ResponseFormat.JSON,
+                    errors("the batch is not valid JSON: " + e.getMessage(), ErrorCodes.BAD_REQUEST)));
+        }
+        List<?> items = (List<?>) parsed;
+        if (items.isEmpty() || items.size() > batching.maxOperations()) {
+            return done(json(HttpResponseStatus.BAD_REQUEST, ResponseFormat.JSON, errors("a batch holds 1 to "
+                    + batching.maxOperations() + " operations; this one has " + items.size(),
+                    GraphQLErrorCodes.BATCH_LIMIT_EXCEEDED)));
+        }
+        boolean cacheControl = manager.config().cacheControl().enabled();
+        manager.metrics().batch(items.size());
+        List<CompletableFuture<FullHttpResponse>> parts = new ArrayList<>(items.size());
+        for (Object item : items) {
+            parts.add(observed(headers, op -> execute(ctx, headers, GraphQLHttpParser.post(headers::get, item), op))
+                    .toCompletableFuture());
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
+            List<byte[]> answers = new ArrayList<>(parts.size());
+            List<String> policies = new ArrayList<>(parts.size());
+            StringBuilder lengths = new StringBuilder();
+            boolean failed = false;
+            int size = parts.size() + 1;
+            for (CompletableFuture<FullHttpResponse> part : parts) {
+                FullHttpResponse response = part.isCompletedExceptionally() ? internalError() : part.join();
+                try {
+                    byte[] answer = ByteBufUtil.getBytes(response.content());
+                    answers.add(answer);
+                    size += answer.length;
+                    lengths.append(lengths.isEmpty() ? "" : ",").append(answer.length);
+                    policies.add(response.headers().get(HttpHeaderNames.CACHE_CONTROL));
+                    failed |= response.status().code() != 200;
+                } finally {
+                    response.release();
+                }
+            }
+            byte[] out = new byte[size];
+            int at = 0;
+            out[at++] = '[';
+            for (int i = 0; i < answers.size(); i++) {
+                if (i > 0) {
+                    out[at++] = ',';
+                }
+                System.arraycopy(answers.get(i), 0, out, at, answers.get(i).length);
+                at += answers.get(i).length;
+            }
+            out[at] = ']';
+            FullHttpResponse response = bytes(HttpResponseStatus.OK, ResponseFormat.JSON.contentType(), out);
+            response.headers().set(BATCH_LENGTHS, lengths.toString());
+            if (cacheControl) {
+                response.headers().set(HttpHeaderNames.CACHE_CONTROL, CacheControlMerge.merge(policies, failed));
+            }
+            return response;
+        });
     }
 
     /** One {@link OperationRecord} per GraphQL request: its trace, then its meters and log line once answered. */

@@ -32,6 +32,10 @@ public final class RouterMetrics implements AutoCloseable {
     private final Timer execution = Timer.builder("atrium.router.execution.duration")
             .description("executing a plan: subgraph fetches, merging, shaping the response").register(Metrics.globalRegistry);
 
+    private final io.micrometer.core.instrument.DistributionSummary batches = io.micrometer.core.instrument.DistributionSummary
+            .builder("atrium.router.batch.size").description("batched requests (a JSON array of operations) and their sizes")
+            .register(Metrics.globalRegistry);
+
     private final OperationLog operations;
 
     public RouterMetrics() {
@@ -60,6 +64,11 @@ public final class RouterMetrics implements AutoCloseable {
 
     public void planCache(boolean hit) {
         (hit ? planHits : planMisses).increment();
+    }
+
+    /** A batched request of {@code operations} operations (each also counted as a request of its own). */
+    public void batch(int operations) {
+        batches.record(operations);
     }
 
     public void planned(long nanos) {

@@ -38,7 +38,7 @@ class CacheControlIT {
     }
 
     /** {@code products} owns Product (Query.product, Query.broken, Mutation.rename); {@code reviews} adds Product.stars. */
-    private static String supergraph() {
+    static String supergraph() {
         var result = Composer.compose(List.of(
                 new SubgraphSource("products", "http://products.invalid/graphql", """
                         extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
@@ -56,7 +56,7 @@ class CacheControlIT {
     }
 
     /** A subgraph answering every operation with fixed data and the {@code Cache-Control} it is told (null: none). */
-    private static final class Subgraph implements AutoCloseable {
+    static final class Subgraph implements AutoCloseable {
         private final HttpServer server;
         private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
         volatile String cacheControl;

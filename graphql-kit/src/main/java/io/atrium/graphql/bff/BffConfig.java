@@ -41,8 +41,14 @@ public record BffConfig(String name, Router router, Registry registry, Subgraph 
      * @param urls          the router instances' {@code /graphql}, tried in turn from a rotating start: a request goes to
      *                      the next one only when the connection to one could not be made (nothing was sent)
      * @param timeoutMillis from request sent to response complete; over it the operation fails (default 10 s)
+     * @param batch         a batch from the app goes to the router as one batched POST (the router's
+     *                      {@code batching.enabled} must be on; default false: one POST per operation)
      */
-    public record Router(List<URI> urls, int timeoutMillis) {
+    public record Router(List<URI> urls, int timeoutMillis, boolean batch) {
+        public Router(List<URI> urls, int timeoutMillis) {
+            this(urls, timeoutMillis, false);
+        }
+
         public Router {
             urls = List.copyOf(urls);
             if (urls.isEmpty()) {
@@ -122,7 +128,7 @@ public record BffConfig(String name, Router router, Registry registry, Subgraph 
         if (name == null) {
             throw new GraphQLConfigException("name: required (the BFF's name, e.g. bff-mobile)");
         }
-        Map<String, Object> router = block(top, "router", Set.of("url", "urls", "timeout_ms"));
+        Map<String, Object> router = block(top, "router", Set.of("url", "urls", "timeout_ms", "batch"));
         Map<String, Object> registry = block(top, "registry", Set.of("admin_url", "token_env", "poll_ms"));
         Map<String, Object> view = block(top, "view", Set.of("include_tags", "exclude_tags", "hide_unreachable"));
         Map<String, Object> ops = block(top, "operations", Set.of("source", "require_id", "min_versions"));
@@ -152,7 +158,8 @@ public record BffConfig(String name, Router router, Registry registry, Subgraph 
             throw new GraphQLConfigException("router.urls: at least one URL");
         }
         return new BffConfig(name,
-                new Router(routerUrls, ConfigMaps.positiveInt(router, "timeout_ms", 10_000, "router")),
+                new Router(routerUrls, ConfigMaps.positiveInt(router, "timeout_ms", 10_000, "router"),
+                        ConfigMaps.bool(router, "batch", false, "router")),
                 new Registry(URI.create(ConfigMaps.string(registry, "admin_url", "http://127.0.0.1:9902", "registry")),
                         env.apply(tokenEnv), ConfigMaps.positiveInt(registry, "poll_ms", 1000, "registry")),
                 subgraph,

@@ -12,6 +12,7 @@ import io.atrium.graphql.cost.CostRateLimitConfig;
 import io.atrium.graphql.cost.DemandControl;
 import io.atrium.graphql.document.OperationSelector;
 import io.atrium.graphql.document.ParsedDocument;
+import io.atrium.graphql.http.BatchingConfig;
 import io.atrium.graphql.http.GraphQLHttpParser;
 import io.atrium.graphql.http.GraphQLHttpRequest;
 import io.atrium.graphql.http.HttpParseResult;
@@ -75,6 +76,8 @@ public final class BffEndpoint implements AutoCloseable {
     private final BffObservations observations;
     private final BffTracing tracing;
     private final ConditionalGet conditionalGets = new ConditionalGet(ConditionalGet.DEFAULT_MEMO_BYTES);
+    /** Whether the router takes batches (router.batch on, and it has not refused one). */
+    private final java.util.concurrent.atomic.AtomicBoolean routerBatches = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     public BffEndpoint(BffConfig config, ViewFollower views, HttpClient http, MeterRegistry registry) {
         this(config, views, http, registry, null);
@@ -129,7 +132,7 @@ public final class BffEndpoint implements AutoCloseable {
      */
     public CompletionStage<BffResult> postOrBatch(HeaderLookup headers, byte[] body, String path) {
         byte[] bytes = body == null ? new byte[0] : body;
-        if (firstByte(bytes) != '[') {
+        if (!BatchingConfig.isBatch(bytes)) {
             return post(headers, bytes);
         }
         List<?> items;
@@ -146,10 +149,18 @@ public final class BffEndpoint implements AutoCloseable {
                     "cache-control", "no-store"), problem.toJsonBytes()));
         }
         List<CompletableFuture<BffResult>> results = new ArrayList<>(items.size());
+        RouterBatch batch = config.router().batch() && items.size() > 1
+                ? new RouterBatch(router, config.name(), items.size(), routerBatches) : null;
         for (Object item : items) {
-            results.add((item instanceof Map<?, ?> ? parsed(GraphQLHttpParser.post(headers, item), headers)
+            RouterBatch.Slot slot = batch == null ? null : batch.slot();
+            CompletableFuture<BffResult> result = (item instanceof Map<?, ?>
+                    ? parsed(GraphQLHttpParser.post(headers, item), headers, slot)
                     : done(BffResult.errors(400, Map.of(), GraphQLErrorCodes.BAD_REQUEST,
-                    "each batch element must be a GraphQL request object"))).toCompletableFuture());
+                    "each batch element must be a GraphQL request object"))).toCompletableFuture();
+            if (slot != null) {
+                result.whenComplete((answered, failure) -> slot.answered());
+            }
+            results.add(result);
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(done -> {
             int size = results.size() + 1;
@@ -175,15 +186,6 @@ public final class BffEndpoint implements AutoCloseable {
         });
     }
 
-    private static int firstByte(byte[] body) {
-        for (byte b : body) {
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                return b;
-            }
-        }
-        return -1;
-    }
-
     /**
      * A GraphQL-over-HTTP GET (raw query string) through {@link #execute}; the answer names in {@code Vary}
      * ({@link #GET_VARY}) the request headers it depends on, as HTTP caches need for a GET.
@@ -205,8 +207,12 @@ public final class BffEndpoint implements AutoCloseable {
     }
 
     private CompletionStage<BffResult> parsed(HttpParseResult parsed, HeaderLookup headers) {
+        return parsed(parsed, headers, null);
+    }
+
+    private CompletionStage<BffResult> parsed(HttpParseResult parsed, HeaderLookup headers, RouterBatch.Slot slot) {
         return switch (parsed) {
-            case HttpParseResult.Parsed ok -> execute(ok.request(), headers);
+            case HttpParseResult.Parsed ok -> execute(ok.request(), headers, slot);
             case HttpParseResult.Refused refused -> done(new BffResult(refused.status(), NO_STORE,
                     JsonWriter.write(refused.body())));
         };
@@ -214,6 +220,11 @@ public final class BffEndpoint implements AutoCloseable {
 
     /** Runs one GraphQL request; never fails (failures are answered). */
     public CompletionStage<BffResult> execute(GraphQLHttpRequest request, HeaderLookup headers) {
+        return execute(request, headers, null);
+    }
+
+    /** @param slot the element's place in a batch sent to the router as one (null: forwarded alone) */
+    private CompletionStage<BffResult> execute(GraphQLHttpRequest request, HeaderLookup headers, RouterBatch.Slot slot) {
         long started = System.nanoTime();
         BffTracing.Request spans = tracing == null ? null : tracing.start(headers, request.client().name());
         // every line logged for this request names its trace: the BFF's span's, else the caller's traceparent's
@@ -221,7 +232,7 @@ public final class BffEndpoint implements AutoCloseable {
         String spanId = spans != null ? spans.spanId() : null;
         CompletionStage<BffResult> running;
         try (LogTrace.Scope scope = LogTrace.open(traceId, spanId)) {
-            running = run(request, spans == null ? headers : spans.toRouter(headers));
+            running = run(request, spans == null ? headers : spans.toRouter(headers), slot);
         }
         return running.exceptionally(failure -> BffResult.errors(502, NO_STORE,
                         GraphQLErrorCodes.ROUTER_UNAVAILABLE, "the router did not answer; try again"))
@@ -236,7 +247,7 @@ public final class BffEndpoint implements AutoCloseable {
                 });
     }
 
-    private CompletionStage<BffResult> run(GraphQLHttpRequest request, HeaderLookup headers) {
+    private CompletionStage<BffResult> run(GraphQLHttpRequest request, HeaderLookup headers, RouterBatch.Slot slot) {
         LiveView live = views.current();
         if (live == null) {
             return done(BffResult.errors(503, REVALIDATE, GraphQLErrorCodes.SCHEMA_NOT_READY,
@@ -254,7 +265,7 @@ public final class BffEndpoint implements AutoCloseable {
                             GraphQLErrorCodes.UNAUTHENTICATED, refused.message()));
                 }
                 return admitted(live, resolved, headers,
-                        outcome instanceof IdentityOutcome.Verified verified ? verified.identity() : null);
+                        outcome instanceof IdentityOutcome.Verified verified ? verified.identity() : null, slot);
             });
         });
     }
@@ -294,7 +305,7 @@ public final class BffEndpoint implements AutoCloseable {
     }
 
     private CompletionStage<BffResult> admitted(LiveView live, GraphQLHttpRequest request, HeaderLookup headers,
-                                                io.atrium.policy.Identity caller) {
+                                                io.atrium.policy.Identity caller, RouterBatch.Slot slot) {
         int requestError = request.format().requestErrorStatus();
         if (request.query() == null || request.query().isBlank()) {
             return done(BffResult.errors(requestError, NO_STORE, GraphQLErrorCodes.BAD_REQUEST, "the request has no 'query'"));
@@ -341,7 +352,7 @@ public final class BffEndpoint implements AutoCloseable {
                     return done(BffResult.body(refused.status(), answerHeaders, Map.of("errors", List.of(refused.error())))
                             .withOperation(operation.getName()));
                 }
-                return forward(request, headers, operation).thenApply(result -> {
+                return forward(request, headers, operation, slot).thenApply(result -> {
                     BffResult out = result;
                     for (Map.Entry<String, String> header : verdict.headers().entrySet()) {
                         out = out.withHeader(header.getKey(), header.getValue());
@@ -350,16 +361,17 @@ public final class BffEndpoint implements AutoCloseable {
                 });
             });
         }
-        return forward(request, headers, operation);
+        return forward(request, headers, operation, slot);
     }
 
     /** Forwards an admitted operation to the router and applies the response budget and cache policy. */
     private CompletionStage<BffResult> forward(GraphQLHttpRequest request, HeaderLookup headers,
-                                               OperationDefinition operation) {
+                                               OperationDefinition operation, RouterBatch.Slot slot) {
         String name = request.operationName() != null ? request.operationName() : operation.getName();
         int budget = config.responseBudget().forOperation(name);
         boolean query = operation.getOperation() == OperationDefinition.Operation.QUERY;
-        return router.forward(request, headers, config.name()).thenApply(answer -> {
+        return (slot == null ? router.forward(request, headers, config.name()) : slot.forward(request, headers))
+                .thenApply(answer -> {
             if (answer.body().length > budget) {
                 Map<String, Object> error = GraphQLErrors.error("the response of " + (name == null ? "this operation"
                         : name) + " is " + answer.body().length + " bytes, over its budget of " + budget

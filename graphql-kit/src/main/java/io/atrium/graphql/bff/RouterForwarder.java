@@ -1,5 +1,6 @@
 package io.atrium.graphql.bff;
 
+import io.atrium.graphql.http.BatchingConfig;
 import io.atrium.graphql.http.GraphQLHttpRequest;
 import io.atrium.graphql.http.HeaderLookup;
 import io.atrium.graphql.json.JsonWriter;
@@ -45,8 +46,12 @@ final class RouterForwarder implements AutoCloseable {
         this.timeout = Duration.ofMillis(config.timeoutMillis());
     }
 
-    /** The router's answer: status, body bytes, its {@code Cache-Control}. */
-    record Answer(int status, byte[] body, String cacheControl) {
+    /** The router's answer: status, body bytes, its {@code Cache-Control} (and a batch's element lengths, else null). */
+    record Answer(int status, byte[] body, String cacheControl, String batchLengths) {
+        Answer(int status, byte[] body, String cacheControl) {
+            this(status, body, cacheControl, null);
+        }
+
         /** Conservative: any {@code "errors"} key in the body counts (a field of that name makes it uncacheable too). */
         boolean hasErrors() {
             return body.length == 0 || BffResult.containsErrorsKey(body);
@@ -54,6 +59,22 @@ final class RouterForwarder implements AutoCloseable {
     }
 
     CompletionStage<Answer> forward(GraphQLHttpRequest request, HeaderLookup headers, String bffName) {
+        return send(JsonWriter.write(body(request)), headers(request, headers, bffName));
+    }
+
+    /**
+     * Several operations of one app request as one batched POST (a JSON array; the router's {@code batching} must be
+     * on). The answer is the router's whole array with its elements' lengths ({@link BatchingConfig#LENGTHS_HEADER}).
+     */
+    CompletionStage<Answer> forwardBatch(List<GraphQLHttpRequest> requests, HeaderLookup headers, String bffName) {
+        List<Map<String, Object>> bodies = new java.util.ArrayList<>(requests.size());
+        for (GraphQLHttpRequest request : requests) {
+            bodies.add(body(request));
+        }
+        return send(JsonWriter.write(bodies), headers(requests.getFirst(), headers, bffName));
+    }
+
+    private static Map<String, Object> body(GraphQLHttpRequest request) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("query", request.query());
         if (request.operationName() != null) {
@@ -62,6 +83,10 @@ final class RouterForwarder implements AutoCloseable {
         if (!request.variables().isEmpty()) {
             body.put("variables", request.variables());
         }
+        return body;
+    }
+
+    private static HttpHeaders headers(GraphQLHttpRequest request, HeaderLookup headers, String bffName) {
         String client = request.client().name() != null ? request.client().name() : bffName;
         HttpHeaders out = new DefaultHttpHeaders();
         out.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
@@ -78,9 +103,13 @@ final class RouterForwarder implements AutoCloseable {
                 out.set(name, value);
             }
         }
+        return out;
+    }
+
+    private CompletionStage<Answer> send(byte[] body, HttpHeaders headers) {
         List<URI> urls = config.urls();
         int first = urls.size() == 1 ? 0 : Math.floorMod(next.getAndIncrement(), urls.size());
-        return send(JsonWriter.write(body), out, urls, first, 0);
+        return send(body, headers, urls, first, 0);
     }
 
     /**
@@ -95,7 +124,8 @@ final class RouterForwarder implements AutoCloseable {
         http.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         CompletionStage<Answer> answer = client.send("router", url, http, timeout, response -> new Answer(
                 response.status().code(), LoopHttpClient.bytes(response.content()),
-                response.headers().get(HttpHeaderNames.CACHE_CONTROL)));
+                response.headers().get(HttpHeaderNames.CACHE_CONTROL),
+                response.headers().get(BatchingConfig.LENGTHS_HEADER)));
         if (tried + 1 >= urls.size()) {
             return answer;
         }
