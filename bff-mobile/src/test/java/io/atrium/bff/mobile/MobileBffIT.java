@@ -186,6 +186,17 @@ class MobileBffIT {
         double[] after = routerBatches();
         assertThat(after[0] - before[0]).isEqualTo(1.0);
         assertThat(after[1] - before[1]).isEqualTo(2.0);
+        // every element forwarded: the router's batch answer is passed on as it came, and reads the same
+        String forwarded = "[" + new String(JsonWriter.write(Map.of("variables", Map.of("first", 1), "extensions",
+                Map.of("persistedQuery", Map.of("version", 1, "sha256Hash", Sha256.hex(TOP)))))) + ","
+                + new String(JsonWriter.write(Map.of("variables", Map.of("first", 2), "extensions",
+                Map.of("persistedQuery", Map.of("version", 1, "sha256Hash", Sha256.hex(TOP)))))) + "]";
+        List<Map<String, Object>> both = (List<Map<String, Object>>) json(stack.post("ios", "5.2.0",
+                forwarded.getBytes(), Map.of()));
+        assertThat(both).hasSize(2);
+        assertThat(both.get(0).toString()).contains("Product 1").doesNotContain("Product 2");
+        assertThat(both.get(1).toString()).contains("Product 2").doesNotContain("Product 3");
+        assertThat(routerBatches()[0] - after[0]).isEqualTo(1.0);
     }
 
     /** The router's {@code atrium_router_batch_size} count and sum. */

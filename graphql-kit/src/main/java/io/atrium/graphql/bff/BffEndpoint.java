@@ -163,26 +163,34 @@ public final class BffEndpoint implements AutoCloseable {
             results.add(result);
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            int size = results.size() + 1;
-            for (CompletableFuture<BffResult> result : results) {
-                size += result.join().body().length;
-            }
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(size);
-            out.write('[');
+            List<byte[]> bodies = new ArrayList<>(results.size());
             List<String> policies = new ArrayList<>(results.size());
             boolean failed = false;
-            for (int i = 0; i < results.size(); i++) {
-                BffResult result = results.get(i).join();
-                if (i > 0) {
-                    out.write(',');
-                }
-                out.writeBytes(result.body());
-                policies.add(result.headers().get("cache-control"));
-                failed |= result.status() != 200;
+            int size = results.size() + 1;
+            for (CompletableFuture<BffResult> result : results) {
+                BffResult answered = result.join();
+                bodies.add(answered.body());
+                policies.add(answered.headers().get("cache-control"));
+                failed |= answered.status() != 200;
+                size += answered.body().length;
             }
-            out.write(']');
+            // every element answered by one router batch, unchanged: its bytes are already this answer
+            byte[] out = batch == null ? null : batch.sameAsRouterAnswer(bodies);
+            if (out == null) {
+                out = new byte[size];
+                int at = 0;
+                out[at++] = '[';
+                for (int i = 0; i < bodies.size(); i++) {
+                    if (i > 0) {
+                        out[at++] = ',';
+                    }
+                    System.arraycopy(bodies.get(i), 0, out, at, bodies.get(i).length);
+                    at += bodies.get(i).length;
+                }
+                out[at] = ']';
+            }
             return new BffResult(200, Map.of("content-type", "application/json", "cache-control",
-                    CacheControlMerge.merge(policies, failed)), out.toByteArray());
+                    CacheControlMerge.merge(policies, failed)), out);
         });
     }
 

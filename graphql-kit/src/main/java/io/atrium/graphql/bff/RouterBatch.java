@@ -27,6 +27,9 @@ final class RouterBatch {
     private final int elements;
     private final List<Waiting> waiting = new ArrayList<>();
     private int settled;
+    /** The router's whole answer and the element bodies taken from it, when one answer served every element. */
+    private volatile byte[] whole;
+    private volatile byte[][] parts;
 
     RouterBatch(RouterForwarder router, String bffName, int elements,
                 java.util.concurrent.atomic.AtomicBoolean routerBatches) {
@@ -99,6 +102,24 @@ final class RouterBatch {
         });
     }
 
+    /**
+     * The router's whole answer when it answered every element of the app's batch and {@code bodies} are exactly the
+     * bodies it was taken apart into, in order (nothing answered by the BFF, nothing replaced): the app's answer is then
+     * those same bytes, sent without assembling them again. Null otherwise.
+     */
+    byte[] sameAsRouterAnswer(List<byte[]> bodies) {
+        byte[][] taken = parts;
+        if (whole == null || taken == null || taken.length != bodies.size()) {
+            return null;
+        }
+        for (int i = 0; i < taken.length; i++) {
+            if (taken[i] != bodies.get(i)) {
+                return null;
+            }
+        }
+        return whole;
+    }
+
     private void one(Waiting entry) {
         router.forward(entry.request(), entry.headers(), bffName).whenComplete((answer, failure) -> {
             if (failure != null) {
@@ -114,7 +135,7 @@ final class RouterBatch {
     }
 
     /** Each element's bytes, by the stated lengths; all fail when they do not add up to the body. */
-    private static void split(RouterForwarder.Answer answer, List<Waiting> ready) {
+    private boolean split(RouterForwarder.Answer answer, List<Waiting> ready) {
         int[] lengths = lengths(answer.batchLengths(), ready.size());
         byte[] body = answer.body();
         int at = 1;
@@ -131,14 +152,22 @@ final class RouterBatch {
             RouterForwarder.RouterUnavailable unreadable = new RouterForwarder.RouterUnavailable(
                     "the router's batch answer (status " + answer.status() + ") could not be taken apart", null, null);
             ready.forEach(w -> w.answer().completeExceptionally(unreadable));
-            return;
+            return false;
         }
+        byte[][] taken = new byte[lengths.length][];
         at = 1;
         for (int i = 0; i < lengths.length; i++) {
-            ready.get(i).answer().complete(new RouterForwarder.Answer(200,
-                    Arrays.copyOfRange(body, at, at + lengths[i]), answer.cacheControl()));
+            taken[i] = Arrays.copyOfRange(body, at, at + lengths[i]);
             at += lengths[i] + 1;
         }
+        if (ready.size() == elements) {
+            parts = taken;
+            whole = body;
+        }
+        for (int i = 0; i < lengths.length; i++) {
+            ready.get(i).answer().complete(new RouterForwarder.Answer(200, taken[i], answer.cacheControl()));
+        }
+        return true;
     }
 
     private static int[] lengths(String header, int count) {
