@@ -62,6 +62,9 @@ import java.util.concurrent.CompletionStage;
 final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** The lengths in bytes of a batch answer's elements, comma-separated, in order. */
     static final String BATCH_LENGTHS = BatchingConfig.LENGTHS_HEADER;
+    private static final byte[] OPEN = {'['};
+    private static final byte[] COMMA = {','};
+    private static final byte[] CLOSE = {']'};
 
     private final GraphQLEndpoint manager;
     private final InFlight inFlight;
@@ -265,37 +268,26 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                     .toCompletableFuture());
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
-            List<byte[]> answers = new ArrayList<>(parts.size());
+            // the elements' bodies as they are, between brackets and commas (no copy)
+            ByteBuf[] pieces = new ByteBuf[parts.size() * 2 + 1];
             List<String> policies = new ArrayList<>(parts.size());
             StringBuilder lengths = new StringBuilder();
             boolean failed = false;
-            int size = parts.size() + 1;
-            for (CompletableFuture<FullHttpResponse> part : parts) {
-                FullHttpResponse response = part.isCompletedExceptionally() ? internalError() : part.join();
-                try {
-                    byte[] answer = ByteBufUtil.getBytes(response.content());
-                    answers.add(answer);
-                    size += answer.length;
-                    lengths.append(lengths.isEmpty() ? "" : ",").append(answer.length);
-                    policies.add(response.headers().get(HttpHeaderNames.CACHE_CONTROL));
-                    failed |= response.status().code() != 200;
-                } finally {
-                    response.release();
-                }
+            for (int i = 0; i < parts.size(); i++) {
+                FullHttpResponse response = parts.get(i).isCompletedExceptionally() ? internalError() : parts.get(i).join();
+                pieces[2 * i] = Unpooled.wrappedBuffer(i == 0 ? OPEN : COMMA);
+                pieces[2 * i + 1] = response.content();
+                lengths.append(i == 0 ? "" : ",").append(response.content().readableBytes());
+                policies.add(response.headers().get(HttpHeaderNames.CACHE_CONTROL));
+                failed |= response.status().code() != 200;
             }
-            byte[] out = new byte[size];
-            int at = 0;
-            out[at++] = '[';
-            for (int i = 0; i < answers.size(); i++) {
-                if (i > 0) {
-                    out[at++] = ',';
-                }
-                System.arraycopy(answers.get(i), 0, out, at, answers.get(i).length);
-                at += answers.get(i).length;
-            }
-            out[at] = ']';
-            FullHttpResponse response = bytes(HttpResponseStatus.OK, ResponseFormat.JSON.contentType(), out);
-            response.headers().set(BATCH_LENGTHS, lengths.toString());
+            pieces[pieces.length - 1] = Unpooled.wrappedBuffer(CLOSE);
+            ByteBuf out = Unpooled.wrappedBuffer(pieces.length, pieces);
+            FullHttpResponse response = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.OK, out);
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, ResponseFormat.JSON.contentType())
+                    .set(HttpHeaderNames.CONTENT_LENGTH, out.readableBytes())
+                    .set(BATCH_LENGTHS, lengths.toString());
             if (cacheControl) {
                 response.headers().set(HttpHeaderNames.CACHE_CONTROL, CacheControlMerge.merge(policies, failed));
             }
