@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApolloClient, HttpLink, InMemoryCache, gql } from "@apollo/client";
+import { BatchHttpLink } from "@apollo/client/link/batch-http";
 import { PersistedQueryLink } from "@apollo/client/link/persisted-queries";
 import { generatePersistedQueryIdsFromManifest } from "@apollo/persisted-query-lists";
 
@@ -110,7 +111,29 @@ try {
     && list.some(p => p.reviews?.some(r => r.body && r.author?.username)),
     list.map(p => `${p.name} (${p.reviews?.length ?? 0} reviews)`).join(", "));
 
-  // 3. an operation the app never published: its id (sha256 of the document, as an APQ client computes it) is
+  // 3. batching as Apollo's BatchHttpLink does it: two operations in one POST (a JSON array of their ids), answered
+  // in one array; bff-mobile sends them on to the router as one batched request
+  const generateHash = generatePersistedQueryIdsFromManifest({ loadManifest: () => manifest }).generateHash;
+  const batching = new ApolloClient({
+    link: new PersistedQueryLink({ generateHash }).concat(new BatchHttpLink({
+      uri, fetch: recordingFetch, headers: { "x-api-key": apiKey }, batchMax: 10, batchInterval: 20 })),
+    cache: new InMemoryCache(),
+    clientAwareness: app,
+    defaultOptions: { query: { fetchPolicy: "no-cache" } },
+  });
+  const beforeBatch = sent.length;
+  const [batchedFeed, batchedList] = await Promise.all([
+    batching.query({ query: operation("HomeFeed"), variables: { first: 2 } }),
+    batching.query({ query: operation("ProductList"), variables: { first: 3 } })]);
+  const batchRequests = sent.slice(beforeBatch);
+  check("BatchHttpLink: two operations in one POST by id, both answered", batchRequests.length === 1
+    && Array.isArray(batchRequests[0].body) && batchRequests[0].body.length === 2
+    && batchRequests[0].body.every(b => b.query === undefined && b.extensions?.persistedQuery?.sha256Hash)
+    && batchedFeed.data.homeFeed.items.length === 2 && batchedList.data.topProducts.length === 3,
+    `${batchRequests.length} request(s) of ${batchRequests.map(r => Array.isArray(r.body) ? r.body.length : 1).join(",")}`
+    + ` operation(s); ${batchedList.data.topProducts.map(p => p.name).join(", ")}`);
+
+  // 4. an operation the app never published: its id (sha256 of the document, as an APQ client computes it) is
   // refused, and Apollo's link does not retry it with the text.
   const before = sent.length;
   const rogue = client({ sha256: text => createHash("sha256").update(text).digest("hex") });
@@ -123,7 +146,7 @@ try {
       `${codesOf(e).join(",") || e.message}, ${sent.length - before} request(s)`);
   }
 
-  // 4. free text, as a client without the persisted-queries link: trusted operations only
+  // 5. free text, as a client without the persisted-queries link: trusted operations only
   try {
     await client(null).query({ query: operation("ProductList"), variables: { first: 1 } });
     check("free text is refused", false, "it was answered");
