@@ -141,8 +141,11 @@ public final class GrpcResolvers {
         public CompletionStage<List<Object>> resolve(EntityCall call) {
             List<CompletableFuture<Map<String, Object>>> answers = new ArrayList<>(bindings.size());
             for (GrpcSubgraphGenerator.EntityFieldBinding binding : bindings) {
-                List<Object> keys = call.representations().stream().map(r -> r.get(binding.key())).distinct().toList();
-                answers.add(batch(binding, keys, call.context()).toCompletableFuture());
+                java.util.Set<Object> keys = new java.util.LinkedHashSet<>();
+                for (Map<String, Object> representation : call.representations()) {
+                    keys.add(representation.get(binding.key()));
+                }
+                answers.add(batch(binding, new ArrayList<>(keys), call.context()).toCompletableFuture());
             }
             return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
                 List<Object> entities = new ArrayList<>(call.representations().size());
@@ -239,6 +242,11 @@ public final class GrpcResolvers {
         return calls.<Object>call(site, safe, context, traceHeaders, timeout -> {
             CompletableFuture<Attempted<Object>> done = new CompletableFuture<>();
             long deadline = System.nanoTime() + timeout.toNanos();
+            // The answer arrives on a gRPC transport thread; the rest of the request (mapping, merging, the next
+            // fetches, writing the client's answer) belongs on the router event loop that called, as after a
+            // subgraph fetch: completed there, one hand-over instead of the client's answer and later fetches
+            // crossing threads.
+            io.netty.util.concurrent.EventExecutor home = io.netty.util.internal.ThreadExecutorMap.currentExecutor();
             ClientCall<DynamicMessage, DynamicMessage> call = channel.newCall(grpcMethod,
                     CallOptions.DEFAULT.withDeadlineAfter(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS));
             call.start(new ClientCall.Listener<>() {
@@ -251,6 +259,14 @@ public final class GrpcResolvers {
 
                 @Override
                 public void onClose(Status status, Metadata trailers) {
+                    if (home == null || home.inEventLoop()) {
+                        close(status, trailers);
+                    } else {
+                        home.execute(() -> close(status, trailers));
+                    }
+                }
+
+                private void close(Status status, Metadata trailers) {
                     if (status.isOk() && answer != null) {
                         done.complete(Attempted.of(200, answer));
                     } else if (status.getCode() == Status.Code.DEADLINE_EXCEEDED

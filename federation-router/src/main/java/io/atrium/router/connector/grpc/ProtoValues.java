@@ -6,7 +6,6 @@ import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Message;
-import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -126,12 +125,45 @@ final class ProtoValues {
         return printed == null ? value : Double.parseDouble(printed);
     }
 
-    private static String timestamp(Message message) {
+    /**
+     * RFC 3339 in UTC as {@code Timestamps.toString} (JsonFormat) writes it: 0, 3, 6 or 9 fraction digits, {@code Z};
+     * out of its range (years 1–9999, nanos 0–999,999,999) an {@link IllegalArgumentException}.
+     */
+    static String timestamp(Message message) {
         Descriptor type = message.getDescriptorForType();
-        Timestamp timestamp = Timestamp.newBuilder()
-                .setSeconds((Long) message.getField(type.findFieldByName("seconds")))
-                .setNanos((Integer) message.getField(type.findFieldByName("nanos"))).build();
-        return Timestamps.toString(timestamp);
+        long seconds = (Long) message.getField(type.getFields().get(0));
+        int nanos = (Integer) message.getField(type.getFields().get(1));
+        if (seconds < Timestamps.MIN_VALUE.getSeconds() || seconds > Timestamps.MAX_VALUE.getSeconds()
+                || nanos < 0 || nanos > 999_999_999) {
+            throw new IllegalArgumentException("Timestamp is not valid");
+        }
+        java.time.LocalDateTime at = java.time.LocalDateTime.ofEpochSecond(seconds, 0, java.time.ZoneOffset.UTC);
+        StringBuilder out = new StringBuilder(30);
+        pad(out, at.getYear(), 4).append('-');
+        pad(out, at.getMonthValue(), 2).append('-');
+        pad(out, at.getDayOfMonth(), 2).append('T');
+        pad(out, at.getHour(), 2).append(':');
+        pad(out, at.getMinute(), 2).append(':');
+        pad(out, at.getSecond(), 2);
+        if (nanos != 0) {
+            out.append('.');
+            if (nanos % 1_000_000 == 0) {
+                pad(out, nanos / 1_000_000, 3);
+            } else if (nanos % 1_000 == 0) {
+                pad(out, nanos / 1_000, 6);
+            } else {
+                pad(out, nanos, 9);
+            }
+        }
+        return out.append('Z').toString();
+    }
+
+    private static StringBuilder pad(StringBuilder out, int value, int digits) {
+        String text = Integer.toString(value);
+        for (int i = text.length(); i < digits; i++) {
+            out.append('0');
+        }
+        return out.append(text);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.atrium.router.connector.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.DescriptorProtos.DescriptorProto;
@@ -118,6 +119,18 @@ class ProtoValuesTest {
         assertThat(direct).containsEntry("uint32Value", "4294967295").containsEntry("uint64Value", "18446744073709551615")
                 .containsEntry("floatValue", 0.1).containsEntry("color", "RED").containsEntry("maybe", "")
                 .containsEntry("at", "2026-01-02T09:15:00.120Z").containsEntry("colors", List.of(9.0));
+    }
+
+    @Test
+    void timestampsAreWrittenAsJsonFormatWritesThem() {
+        long[][] cases = {{0, 0}, {1767345300, 120_000_000}, {1767345300, 120_500_000}, {1767345300, 1},
+                {-62135596800L, 0}, {253402300799L, 999_999_999}, {-1, 999_000}, {951782400, 0}};
+        for (long[] at : cases) {
+            Timestamp timestamp = Timestamp.newBuilder().setSeconds(at[0]).setNanos((int) at[1]).build();
+            assertThat(ProtoValues.timestamp(timestamp)).isEqualTo(com.google.protobuf.util.Timestamps.toString(timestamp));
+        }
+        assertThatThrownBy(() -> ProtoValues.timestamp(Timestamp.newBuilder().setSeconds(253402300800L).build()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
