@@ -46,6 +46,8 @@ public final class BackendCalls {
     private final MeterRegistry registry;
     private final ClusterResilienceConfig resilience;
     private final Map<String, UpstreamCluster> clusters = new ConcurrentHashMap<>();
+    /** {@link #clusters} by call site: no key string built per call. */
+    private final Map<CallSite, UpstreamCluster> bySite = new ConcurrentHashMap<>();
     /** Subgraph → its resilience from the router config ({@code subgraphs.<name>} blocks), else {@link #resilience}. */
     private final Map<String, ClusterResilienceConfig> perSubgraph = new ConcurrentHashMap<>();
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
@@ -92,8 +94,11 @@ public final class BackendCalls {
     public <T> CompletionStage<Attempted<T>> call(CallSite site, boolean safe, CallContext context,
                                                   java.util.function.BiConsumer<String, String> traceHeaders,
                                                   Function<Duration, CompletionStage<Attempted<T>>> attempt) {
-        UpstreamCluster cluster = clusters.computeIfAbsent(site.subgraph() + ":" + site.backend(),
-                name -> cluster(name, perSubgraph.getOrDefault(site.subgraph(), resilience)));
+        UpstreamCluster cluster = bySite.get(site);
+        if (cluster == null) { // a site's cluster is its backend's, shared by every connector calling that backend
+            cluster = bySite.computeIfAbsent(site, s -> clusters.computeIfAbsent(s.subgraph() + ":" + s.backend(),
+                    name -> cluster(name, perSubgraph.getOrDefault(s.subgraph(), resilience))));
+        }
         UpstreamCall call = cluster.newCall(safe ? "GET" : "POST");
         CompletableFuture<Attempted<T>> result = new CompletableFuture<>();
         long started = System.nanoTime();
