@@ -5,7 +5,9 @@ import io.atrium.examples.seed.Shop;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +47,23 @@ public final class OrderStore {
                 .filter(order -> userId == null || order.userId().equals(userId))
                 .sorted(Comparator.comparingLong(order -> Long.parseLong(order.id())))
                 .toList();
+    }
+
+    /** The orders of each of these users (one entry per user, in their order; oldest orders first), in one pass. */
+    public List<UserOrders> listByUsers(Collection<String> userIds) {
+        Map<String, List<Order>> byUser = new LinkedHashMap<>();
+        for (String userId : userIds) {
+            byUser.put(userId, new ArrayList<>());
+        }
+        for (Order order : list(null)) {
+            List<Order> ofUser = byUser.get(order.userId());
+            if (ofUser != null) {
+                ofUser.add(order);
+            }
+        }
+        List<UserOrders> answer = new ArrayList<>(byUser.size());
+        byUser.forEach((userId, orders) -> answer.add(new UserOrders(userId, orders)));
+        return answer;
     }
 
     Order create(OrderValidator.NewOrder request) {

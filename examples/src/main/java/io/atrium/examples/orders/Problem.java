@@ -10,6 +10,7 @@ final class Problem {
     static final String NOT_FOUND = "urn:atrium:examples:orders:not-found";
     static final String MALFORMED_BODY = "urn:atrium:examples:orders:malformed-body";
     static final String INVALID_ORDER = "urn:atrium:examples:orders:invalid-order";
+    static final String BAD_QUERY = "urn:atrium:examples:orders:bad-query";
 
     private Problem() {
     }

@@ -74,6 +74,32 @@ class OrdersIT {
     }
 
     @Test
+    void listsTheOrdersOfManyUsersInOneCallOneEntryPerUserAskedFor() {
+        HttpResponse<String> response = TestHttp.get(uri("/orders-by-user?userIds=2,nobody,1,2"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<Map<String, Object>> entries = TestHttp.read(response.body(), io.micronaut.core.type.Argument.listOf(
+                io.micronaut.core.type.Argument.mapOf(String.class, Object.class)));
+        assertThat(entries).extracting(entry -> entry.get("userId")).containsExactly("2", "nobody", "1");
+        assertThat(entries.get(0).get("orders")).isEqualTo(orders(TestHttp.get(uri("/orders?userId=2"))));
+        assertThat(entries.get(1).get("orders")).isEqualTo(List.of());
+        assertThat(entries.get(2).get("orders")).isEqualTo(orders(TestHttp.get(uri("/orders?userId=1"))));
+        assertThat(TestHttp.get(uri("/orders-by-user?userIds=1&userIds=2")).body())
+                .isEqualTo(TestHttp.get(uri("/orders-by-user?userIds=1,2")).body());
+    }
+
+    @Test
+    void manyUsersAtOnceNeedOneToAHundredIds() {
+        String hundredAndOne = String.join(",", java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(Integer::toString).toList());
+        for (String query : List.of("", "?userIds=", "?userIds=" + hundredAndOne)) {
+            HttpResponse<String> response = TestHttp.get(uri("/orders-by-user" + query));
+            assertThat(response.statusCode()).as(query).isEqualTo(400);
+            assertProblemJson(response);
+            assertThat(TestHttp.readMap(response.body())).containsEntry("type", "urn:atrium:examples:orders:bad-query");
+        }
+    }
+
+    @Test
     void createsAnOrder() {
         HttpResponse<String> response = TestHttp.postJson(uri("/orders"),
                 "{\"userId\": \"5\", \"items\": [{\"upc\": \"4\", \"quantity\": 3}, {\"upc\": \"8\", \"quantity\": 1}]}");

@@ -46,6 +46,8 @@ public final class BackendCalls {
     private final MeterRegistry registry;
     private final ClusterResilienceConfig resilience;
     private final Map<String, UpstreamCluster> clusters = new ConcurrentHashMap<>();
+    /** {@link #clusters} by call site: no key string built per call. */
+    private final Map<CallSite, UpstreamCluster> bySite = new ConcurrentHashMap<>();
     /** Subgraph → its resilience from the router config ({@code subgraphs.<name>} blocks), else {@link #resilience}. */
     private final Map<String, ClusterResilienceConfig> perSubgraph = new ConcurrentHashMap<>();
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
@@ -71,8 +73,10 @@ public final class BackendCalls {
      *
      * @param safe    true when the call has no side effects (REST GET/HEAD/OPTIONS, a gRPC method declared
      *                side-effect free): only then is an attempt that may have reached the backend retried
-     * @param attempt one attempt, given its timeout; completes with {@link Attempted} or exceptionally with
-     *                {@link BackendFailure} (anything else counts as a reset after the request was sent)
+     * @param attempt one attempt, given its timeout, which it enforces itself (the protocols' clients time their
+     *                requests out on their own threads: no timer here); completes with {@link Attempted} or
+     *                exceptionally with {@link BackendFailure} ({@code PER_TRY_TIMEOUT} when it timed out; anything
+     *                else counts as a reset after the request was sent)
      * @return the final attempt's value (whatever its status), or a {@link ConnectorException} ({@code
      *         CONNECTOR_FETCH}, {@code CONNECTOR_CIRCUIT_OPEN}) when no attempt produced an answer
      */
@@ -90,8 +94,11 @@ public final class BackendCalls {
     public <T> CompletionStage<Attempted<T>> call(CallSite site, boolean safe, CallContext context,
                                                   java.util.function.BiConsumer<String, String> traceHeaders,
                                                   Function<Duration, CompletionStage<Attempted<T>>> attempt) {
-        UpstreamCluster cluster = clusters.computeIfAbsent(site.subgraph() + ":" + site.backend(),
-                name -> cluster(name, perSubgraph.getOrDefault(site.subgraph(), resilience)));
+        UpstreamCluster cluster = bySite.get(site);
+        if (cluster == null) { // a site's cluster is its backend's, shared by every connector calling that backend
+            cluster = bySite.computeIfAbsent(site, s -> clusters.computeIfAbsent(s.subgraph() + ":" + s.backend(),
+                    name -> cluster(name, perSubgraph.getOrDefault(s.subgraph(), resilience))));
+        }
         UpstreamCall call = cluster.newCall(safe ? "GET" : "POST");
         CompletableFuture<Attempted<T>> result = new CompletableFuture<>();
         long started = System.nanoTime();
@@ -101,13 +108,9 @@ public final class BackendCalls {
             context.spans().inject(span, traceHeaders);
         }
         next(site, call, context, attempt, result);
-        String traceId = io.atrium.policy.observability.TraceParent.traceIdOf(
-                context.headers().get(io.atrium.router.observe.TraceContext.HEADER));
         return result.whenComplete((done, failure) -> {
             call.finish();
-            try (var logs = io.atrium.policy.observability.LogTrace.open(traceId, null)) { // on the backend's thread
-                record(site, done, failure, System.nanoTime() - started, call.attempts());
-            }
+            record(site, context, done, failure, System.nanoTime() - started, call.attempts());
             if (span != null) {
                 io.atrium.router.observe.OperationSpans.called(span, done == null ? 0 : done.outcome().status(),
                         call.attempts(), failure);
@@ -142,7 +145,7 @@ public final class BackendCalls {
         } catch (RuntimeException e) {
             one = CompletableFuture.failedFuture(e);
         }
-        one.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((answer, error) -> {
+        one.whenComplete((answer, error) -> {
             AttemptOutcome outcome = answer != null ? answer.outcome() : outcomeOf(error);
             RetryDecision decision = call.attemptFinished(outcome);
             if (decision instanceof RetryDecision.Retry retry) {
@@ -184,7 +187,7 @@ public final class BackendCalls {
         return new ConnectorException(message, extensions);
     }
 
-    private void record(CallSite site, Attempted<?> done, Throwable failure, long nanos, int attempts) {
+    private void record(CallSite site, CallContext context, Attempted<?> done, Throwable failure, long nanos, int attempts) {
         String outcome;
         if (done != null) {
             outcome = (done.outcome().status() / 100) + "xx";
@@ -197,12 +200,20 @@ public final class BackendCalls {
         timers.computeIfAbsent(new TimerKey(site, outcome), key -> Timer.builder("atrium.connector.calls")
                 .tag("subgraph", site.subgraph()).tag("connector", site.coordinate()).tag("outcome", outcome)
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
-        if (done == null || done.outcome().status() >= 500) {
-            LOG.warn("connector call failed: subgraph={} connector={} outcome={} attempts={} ms={}", site.subgraph(),
-                    site.coordinate(), outcome, attempts, nanos / 1_000_000);
-        } else if (LOG.isDebugEnabled()) {
-            LOG.debug("connector call: subgraph={} connector={} outcome={} attempts={} ms={}", site.subgraph(),
-                    site.coordinate(), outcome, attempts, nanos / 1_000_000);
+        boolean failed = done == null || done.outcome().status() >= 500;
+        if (!failed && !LOG.isDebugEnabled()) {
+            return;
+        }
+        String traceId = io.atrium.policy.observability.TraceParent.traceIdOf(
+                context.headers().get(io.atrium.router.observe.TraceContext.HEADER));
+        try (var logs = io.atrium.policy.observability.LogTrace.open(traceId, null)) { // on the backend's thread
+            if (failed) {
+                LOG.warn("connector call failed: subgraph={} connector={} outcome={} attempts={} ms={}", site.subgraph(),
+                        site.coordinate(), outcome, attempts, nanos / 1_000_000);
+            } else {
+                LOG.debug("connector call: subgraph={} connector={} outcome={} attempts={} ms={}", site.subgraph(),
+                        site.coordinate(), outcome, attempts, nanos / 1_000_000);
+            }
         }
     }
 }

@@ -35,6 +35,9 @@ class OpenApiConnectorIT {
     private static RouterUnderTest router;
     private static String sdl;
     private static String supergraphSdl;
+    /** The query strings of {@code GET /orders-by-user} and {@code GET /orders} calls, in arrival order. */
+    private static final List<String> byUserCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final List<String> perUserCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final Map<String, Object> ORDER = Map.of("id", "1001", "userId", "1", "status", "PAID",
             "createdAt", "2026-01-02T09:15:00Z", "total", 2014,
             "items", List.of(Map.of("upc", "1", "quantity", 2, "unitPrice", 899)));
@@ -56,6 +59,7 @@ class OpenApiConnectorIT {
         backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 32);
         backend.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         backend.createContext("/orders", OpenApiConnectorIT::orders);
+        backend.createContext("/orders-by-user", OpenApiConnectorIT::ordersByUser);
         backend.start();
         supergraphSdl = ((CompositionResult.Composed) result).supergraphSdl();
         router = RouterUnderTest.start(RouterUnderTest.newDirectory(), supergraphSdl, """
@@ -95,6 +99,7 @@ class OpenApiConnectorIT {
             JsonReplies.reply(exchange, 200, ORDER);
         } else if (path.equals("/orders")) {
             String query = exchange.getRequestURI().getQuery();
+            perUserCalls.add(String.valueOf(query));
             JsonReplies.reply(exchange, 200, "userId=1".equals(query) ? List.of(ORDER) : List.of());
         } else {
             JsonReplies.reply(exchange, 404, Map.of("type", "urn:atrium:examples:orders:not-found", "title", "Order not found",
@@ -102,6 +107,21 @@ class OpenApiConnectorIT {
         }
     }
 
+    /**
+     * {@code GET /orders-by-user?userIds=a,b}: as the example service answers, but the entries in reverse order (the
+     * connector matches them by key, not position) and none for a user id starting with "ghost" (a missing key).
+     */
+    private static void ordersByUser(HttpExchange exchange) throws IOException {
+        String query = exchange.getRequestURI().getQuery();
+        byUserCalls.add(query);
+        List<Object> entries = new java.util.ArrayList<>();
+        for (String id : query.substring("userIds=".length()).split(",")) {
+            if (!id.startsWith("ghost")) {
+                entries.addFirst(Map.of("userId", id, "orders", "1".equals(id) ? List.of(ORDER) : List.of()));
+            }
+        }
+        JsonReplies.reply(exchange, 200, entries);
+    }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> graphql(String query) throws Exception {
@@ -114,16 +134,95 @@ class OpenApiConnectorIT {
                 .contains("type Order @key(fields: \"id\")")
                 .contains("entity: true")
                 .contains("placeOrder(input: NewOrderInput!): Order")
-                .contains("type User @key(fields: \"id\") {\n  id: ID!\n  orders: [Order]")
+                .contains("type User @key(fields: \"id\")\n  @connect(\n    source: \"api\"\n"
+                        + "    http: { GET: \"/orders-by-user\", queryParams: \"userIds: $batch.id->joinNotNull(',')\" }\n"
+                        + "    batch: { maxSize: 100 }\n    selection: \"\"\"id: userId orders { id userId items {")
+                .contains("  ) {\n  id: ID!\n  orders: [Order]\n}")
                 .contains("product: Product")
-                .contains("type Product @key(fields: \"upc\", resolvable: false)");
+                .contains("type Product @key(fields: \"upc\", resolvable: false)")
+                .doesNotContain("ordersByUser").doesNotContain("UserOrders");
     }
 
-    /** What the planner sends the orders subgraph for {@code { me { orders { … } } }} after accounts answered. */
+    /**
+     * What the planner sends the orders subgraph for {@code { users { orders { … } } }} after accounts answered: the
+     * batched connector on User asks for every user in one call and matches the answers back by key (they come in
+     * another order); a user the backend leaves out is null with an error at its place.
+     */
     @Test
     @SuppressWarnings("unchecked")
-    void aUsersOrdersHangOffTheUserEntityFromAnotherSubgraph() throws Exception {
-        var supergraph = io.atrium.router.supergraph.SupergraphReader.read(supergraphSdl);
+    void aUsersOrdersForManyUsersAreOneBackendCallMatchedByKey() throws Exception {
+        byUserCalls.clear();
+        perUserCalls.clear();
+        var response = entities(supergraphSdl, List.of("1", "ghost-7", "2", "3"));
+
+        assertThat(byUserCalls).containsExactly("userIds=1,ghost-7,2,3");
+        assertThat(perUserCalls).isEmpty();
+        List<Object> entities = (List<Object>) response.data().get("_entities");
+        assertThat(entities).containsExactly(Map.of("id", "1", "orders", List.of(Map.of("id", "1001", "total", 2014))),
+                null, Map.of("id", "2", "orders", List.of()), Map.of("id", "3", "orders", List.of()));
+        assertThat(response.errors()).singleElement().satisfies(error -> {
+            assertThat(error).containsEntry("path", List.of("_entities", 1));
+            assertThat((Map<String, Object>) error.get("extensions")).containsEntry("code", "ENTITY_NOT_FOUND");
+        });
+    }
+
+    /** Larger batches than the document's maxItems (100) are split: 250 users, three calls, every user answered. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void batchesLargerThanMaxItemsAreSplit() throws Exception {
+        byUserCalls.clear();
+        List<String> users = java.util.stream.IntStream.rangeClosed(1, 250).mapToObj(Integer::toString).toList();
+        var response = entities(supergraphSdl, users);
+
+        assertThat(response.errors()).isEmpty();
+        assertThat(byUserCalls).hasSize(3);
+        assertThat(byUserCalls.stream().mapToInt(q -> q.split(",").length).sorted().toArray()).containsExactly(50, 100, 100);
+        List<Object> entities = (List<Object>) response.data().get("_entities");
+        assertThat(entities).hasSize(250);
+        for (int i = 0; i < users.size(); i++) {
+            assertThat((Map<String, Object>) entities.get(i)).containsEntry("id", users.get(i));
+        }
+    }
+
+    /**
+     * The one-call-per-entity form still works: the same document with {@code x-atrium-field} on {@code GET /orders}
+     * (no batch) instead of {@code /orders-by-user} gives User.orders a field connector reading {@code $this}.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void withoutABatchEndpointEachUsersOrdersAreOneCall() throws Exception {
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        var api = new OpenAPIV3Parser().readLocation(SPEC.toString(), null, options).getOpenAPI();
+        var extension = api.getPaths().get("/orders-by-user").getGet().getExtensions().remove("x-atrium-field");
+        var perUser = new java.util.LinkedHashMap<>((Map<String, Object>) extension);
+        perUser.remove("batch");
+        perUser.put("arguments", Map.of("userId", "id"));
+        api.getPaths().get("/orders").getGet().addExtension("x-atrium-field", perUser);
+        String perUserSdl = OpenApiGenerator.generate(api, OpenApiGenerator.Options.DEFAULTS);
+        assertThat(perUserSdl).contains("type User @key(fields: \"id\") {\n  id: ID!\n  orders: [Order]\n    @connect(")
+                .contains("queryParams: \"userId: $this.id\"").doesNotContain("$batch");
+        CompositionResult result = Composer.compose(List.of(
+                new SubgraphSource("accounts", "http://127.0.0.1:1/graphql",
+                        Files.readString(Path.of("../config/supergraph/subgraphs/accounts.graphql"))),
+                new SubgraphSource("orders", "http://127.0.0.1:4010", perUserSdl)));
+        assertThat(result).isInstanceOf(CompositionResult.Composed.class);
+
+        perUserCalls.clear();
+        byUserCalls.clear();
+        var response = entities(((CompositionResult.Composed) result).supergraphSdl(), List.of("1", "2"));
+
+        assertThat(response.errors()).isEmpty();
+        assertThat(perUserCalls).containsExactlyInAnyOrder("userId=1", "userId=2");
+        assertThat(byUserCalls).isEmpty();
+        assertThat(response.data().get("_entities")).isEqualTo(List.of(
+                Map.of("id", "1", "orders", List.of(Map.of("id", "1001", "total", 2014))),
+                Map.of("id", "2", "orders", List.of())));
+    }
+
+    /** {@code _entities} of these users asking for {@code id orders { id total }}, straight to the orders connector subgraph. */
+    private static io.atrium.router.transport.SubgraphResponse entities(String supergraphText, List<String> userIds) {
+        var supergraph = io.atrium.router.supergraph.SupergraphReader.read(supergraphText);
         var config = io.atrium.router.config.RouterConfigLoader.parse("""
                 format_version: 1
                 connectors: {rest: {orders: {sources: {api: {base_url: "http://127.0.0.1:%d"}}}}}
@@ -131,15 +230,12 @@ class OpenApiConnectorIT {
         try (var provider = new io.atrium.router.connector.rest.RestConnectorProvider(
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
             var transport = provider.connect(supergraph, supergraph.subgraphNamed("orders"), config).orElseThrow();
-            var response = transport.fetch(new io.atrium.router.transport.SubgraphRequest("orders",
+            return transport.fetch(new io.atrium.router.transport.SubgraphRequest("orders",
                     java.net.URI.create("http://127.0.0.1:4010"),
-                    "query($representations:[_Any!]!){_entities(representations:$representations){...on User{orders{id total}}}}",
-                    null, Map.of("representations", List.of(Map.of("__typename", "User", "id", "1"),
-                            Map.of("__typename", "User", "id", "2"))), java.time.Duration.ofSeconds(5), Map.of()))
-                    .toCompletableFuture().join();
-            assertThat(response.errors()).isEmpty();
-            assertThat(response.data().get("_entities")).isEqualTo(List.of(
-                    Map.of("orders", List.of(Map.of("id", "1001", "total", 2014))), Map.of("orders", List.of())));
+                    "query($representations:[_Any!]!){_entities(representations:$representations){...on User{id orders{id total}}}}",
+                    null, Map.of("representations", userIds.stream()
+                            .map(id -> (Object) Map.of("__typename", "User", "id", id)).toList()),
+                    java.time.Duration.ofSeconds(5), Map.of())).toCompletableFuture().join();
         }
     }
 

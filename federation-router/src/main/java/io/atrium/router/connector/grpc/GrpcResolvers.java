@@ -9,7 +9,9 @@ import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.atrium.policy.resilience.AttemptOutcome;
 import io.atrium.router.connector.Attempted;
+import io.atrium.router.connector.BackendFailure;
 import io.atrium.router.connector.BackendCalls;
 import io.atrium.router.connector.CallContext;
 import io.atrium.router.connector.CallSite;
@@ -51,7 +53,12 @@ public final class GrpcResolvers {
     private final String subgraph;
     private final Channel channel;
     private final BackendCalls calls;
-    private final List<String> metadata;
+    /** The client headers passed on as metadata (lower-case names). */
+    private final List<Metadata.Key<String>> metadata;
+    private final ProtoValues values = new ProtoValues();
+    private final Map<String, CallSite> sites = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<MethodDescriptor, io.grpc.MethodDescriptor<DynamicMessage, DynamicMessage>> grpcMethods =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final JsonFormat.Parser parser;
     private final JsonFormat.Printer printer;
     private final Map<String, FieldResolver> fields = new LinkedHashMap<>();
@@ -62,7 +69,8 @@ public final class GrpcResolvers {
         this.subgraph = subgraph;
         this.channel = channel;
         this.calls = calls;
-        this.metadata = metadata.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        this.metadata = metadata.stream()
+                .map(h -> Metadata.Key.of(h.toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER)).toList();
         this.parser = JsonFormat.parser().usingTypeRegistry(schema.types());
         this.printer = JsonFormat.printer().usingTypeRegistry(schema.types()).alwaysPrintFieldsWithNoPresence()
                 .omittingInsignificantWhitespace();
@@ -133,8 +141,11 @@ public final class GrpcResolvers {
         public CompletionStage<List<Object>> resolve(EntityCall call) {
             List<CompletableFuture<Map<String, Object>>> answers = new ArrayList<>(bindings.size());
             for (GrpcSubgraphGenerator.EntityFieldBinding binding : bindings) {
-                List<Object> keys = call.representations().stream().map(r -> r.get(binding.key())).distinct().toList();
-                answers.add(batch(binding, keys, call.context()).toCompletableFuture());
+                java.util.Set<Object> keys = new java.util.LinkedHashSet<>();
+                for (Map<String, Object> representation : call.representations()) {
+                    keys.add(representation.get(binding.key()));
+                }
+                answers.add(batch(binding, new ArrayList<>(keys), call.context()).toCompletableFuture());
             }
             return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
                 List<Object> entities = new ArrayList<>(call.representations().size());
@@ -211,28 +222,33 @@ public final class GrpcResolvers {
                                                    CallContext context, String coordinate) {
         DynamicMessage request;
         try {
-            DynamicMessage.Builder builder = DynamicMessage.newBuilder(method.getInputType());
-            parser.merge(GSON.toJson(toProtoJson(method.getInputType(), arguments)), builder);
-            request = builder.build();
+            request = request(method.getInputType(), arguments);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
             return CompletableFuture.failedFuture(ConnectorException.of("BAD_USER_INPUT",
                     "the arguments do not fit " + method.getInputType().getFullName() + ": " + e.getMessage()));
         }
-        CallSite site = new CallSite(subgraph, "grpc", subgraph + ":" + coordinate + "@grpc");
-        io.grpc.MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod = grpcMethod(method);
+        CallSite site = sites.computeIfAbsent(coordinate, c -> new CallSite(subgraph, "grpc", subgraph + ":" + c + "@grpc"));
+        io.grpc.MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod =
+                grpcMethods.computeIfAbsent(method, GrpcResolvers::grpcMethod);
         Metadata headers = new Metadata();
-        for (String name : metadata) {
-            String value = context.headers().get(name);
+        for (Metadata.Key<String> key : metadata) {
+            String value = context.headers().get(key.name());
             if (value != null) {
-                headers.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
+                headers.put(key, value);
             }
         }
         java.util.function.BiConsumer<String, String> traceHeaders = context.spans() == null ? null
                 : (name, value) -> headers.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
         return calls.<Object>call(site, safe, context, traceHeaders, timeout -> {
             CompletableFuture<Attempted<Object>> done = new CompletableFuture<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            // The answer arrives on a gRPC transport thread; the rest of the request (mapping, merging, the next
+            // fetches, writing the client's answer) belongs on the router event loop that called, as after a
+            // subgraph fetch: completed there, one hand-over instead of the client's answer and later fetches
+            // crossing threads.
+            io.netty.util.concurrent.EventExecutor home = io.netty.util.internal.ThreadExecutorMap.currentExecutor();
             ClientCall<DynamicMessage, DynamicMessage> call = channel.newCall(grpcMethod,
-                    CallOptions.DEFAULT.withDeadlineAfter(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS));
+                    CallOptions.DEFAULT.withDeadlineAfter(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS));
             call.start(new ClientCall.Listener<>() {
                 private DynamicMessage answer;
 
@@ -243,8 +259,20 @@ public final class GrpcResolvers {
 
                 @Override
                 public void onClose(Status status, Metadata trailers) {
+                    if (home == null || home.inEventLoop()) {
+                        close(status, trailers);
+                    } else {
+                        home.execute(() -> close(status, trailers));
+                    }
+                }
+
+                private void close(Status status, Metadata trailers) {
                     if (status.isOk() && answer != null) {
                         done.complete(Attempted.of(200, answer));
+                    } else if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                            && System.nanoTime() - deadline > -1_000_000) {
+                        // the attempt's own deadline (the timeout it was given) passed: a per-try timeout
+                        done.completeExceptionally(new BackendFailure(AttemptOutcome.Failure.PER_TRY_TIMEOUT, "timed out"));
                     } else {
                         int http = status.getCode() == Status.Code.UNAVAILABLE ? 503
                                 : status.getCode() == Status.Code.DEADLINE_EXCEEDED ? 504 : 400;
@@ -262,6 +290,17 @@ public final class GrpcResolvers {
             }
             return (DynamicMessage) attempted.value();
         });
+    }
+
+    /** The request message: built directly when the arguments are plain, else through proto3 JSON. */
+    private DynamicMessage request(Descriptor type, Map<String, Object> arguments) throws InvalidProtocolBufferException {
+        DynamicMessage plain = ProtoValues.fromArguments(type, arguments);
+        if (plain != null) {
+            return plain;
+        }
+        DynamicMessage.Builder builder = DynamicMessage.newBuilder(type);
+        parser.merge(GSON.toJson(toProtoJson(type, arguments)), builder);
+        return builder.build();
     }
 
     /** {@code google.rpc.Status} → extensions {code, grpcStatus, details} (details decoded as proto3 JSON). */
@@ -300,7 +339,7 @@ public final class GrpcResolvers {
     private static Map<String, Object> toProtoJson(Descriptor type, Map<String, Object> input) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : input.entrySet()) {
-            FieldDescriptor field = byJsonName(type, entry.getKey());
+            FieldDescriptor field = ProtoValues.byJsonName(type, entry.getKey());
             Object value = entry.getValue();
             if (field == null) {
                 if (value instanceof Map<?, ?> oneof) {       // a @oneOf input named after the oneof: flatten
@@ -346,20 +385,21 @@ public final class GrpcResolvers {
         return value;
     }
 
-    private static FieldDescriptor byJsonName(Descriptor type, String name) {
-        for (FieldDescriptor field : type.getFields()) {
-            if (field.getJsonName().equals(name)) {
-                return field;
-            }
-        }
-        return null;
-    }
 
     /** proto3 JSON → the generated GraphQL shape (map objects → entry lists, FieldMask → list, Empty → true). */
     private Object toGraphQL(DynamicMessage message) {
         if (message.getDescriptorForType().getFullName().equals("google.protobuf.Empty")) {
             return Boolean.TRUE;
         }
+        Map<String, Object> plain = values.toGraphQL(message);
+        if (plain != null) {
+            return plain;
+        }
+        return viaJson(printer, message);
+    }
+
+    /** The JSON route of {@link #toGraphQL}: printed as proto3 JSON, read with Gson, converted (any message type). */
+    static Object viaJson(JsonFormat.Printer printer, DynamicMessage message) {
         try {
             JsonElement json = com.google.gson.JsonParser.parseString(printer.print(message));
             return convertOut(message.getDescriptorForType(), GSON.fromJson(json, Object.class));

@@ -36,10 +36,11 @@ final class EntityFetch {
         this.run = run;
     }
 
+    /** @return the entities, or a {@link CompletableFuture} of them while calls are running */
     @SuppressWarnings("unchecked")
-    CompletableFuture<Object> run(Object representationsArg, List<Field> fields) {
+    Object run(Object representationsArg, List<Field> fields) {
         if (!(representationsArg instanceof List<?> list)) {
-            return run.nullWithError(List.of("_entities"), ConnectorException.of(
+            return run.nullWithError(OperationRun.Path.ROOT.with("_entities"), ConnectorException.of(
                     ConnectorErrorCodes.CONNECTOR_RESPONSE_INVALID, "_entities needs a list of representations"));
         }
         Object[] entities = new Object[list.size()];
@@ -67,16 +68,22 @@ final class EntityFetch {
             }
             types.add(resolveType(entry.getKey(), resolver, reps, entry.getValue(), entities));
         }
-        return CompletableFuture.allOf(types.toArray(CompletableFuture[]::new)).thenCompose(ignored -> {
-            List<CompletableFuture<Object>> completed = new ArrayList<>(entities.length);
-            for (int i = 0; i < entities.length; i++) {
-                String type = entities[i] instanceof Map<?, ?> m ? (String) m.get("__typename") : null;
-                completed.add(type == null ? CompletableFuture.completedFuture(null)
-                        : run.complete(type, entities[i], fields, List.of("_entities", i)));
-            }
-            return CompletableFuture.allOf(completed.toArray(CompletableFuture[]::new))
-                    .thenApply(done -> (Object) completed.stream().map(CompletableFuture::join).toList());
-        });
+        if (types.isEmpty()) {
+            return complete(entities, fields);
+        }
+        return (types.size() == 1 ? types.getFirst() : CompletableFuture.allOf(types.toArray(CompletableFuture[]::new)))
+                .thenCompose(ignored -> OperationRun.settled(complete(entities, fields)));
+    }
+
+    /** The entities shaped by the selection (a list, or a future of it while a field resolver below runs). */
+    private Object complete(Object[] entities, List<Field> fields) {
+        OperationRun.Path path = OperationRun.Path.ROOT.with("_entities");
+        Object[] completed = new Object[entities.length];
+        for (int i = 0; i < entities.length; i++) {
+            completed[i] = entities[i] instanceof Map<?, ?> m && m.get("__typename") instanceof String type
+                    ? run.complete(type, entities[i], fields, path.with(i)) : null;
+        }
+        return OperationRun.listOf(completed);
     }
 
     private CompletableFuture<Void> resolveType(String type, EntityResolver resolver, List<Map<String, Object>> reps,

@@ -35,6 +35,7 @@ import io.atrium.router.transport.SubgraphFetchException;
 import io.atrium.router.transport.SubgraphResponse;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +43,8 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,11 @@ import org.slf4j.LoggerFactory;
  * fields with their arguments, other fields once per parent object), fields without one read the parent object,
  * {@code _entities} goes through {@link EntityFetch}. Query fields run concurrently, mutation fields in order.
  * The answer is shaped by the operation (aliases, fragments, {@code __typename}); failures are nulls plus errors.
+ *
+ * <p>Shaping is synchronous wherever no resolver is waited for: a value is built in place, and only a part of the
+ * answer below a running resolver call is a {@link CompletableFuture} ({@link #PENDING pending}), joined once when
+ * its parent object or list is built. Paths are linked segments, made into lists only for errors; the fields
+ * collected for a type and a selection are remembered for the run (every item of a list asks for the same).
  */
 public final class OperationRun {
 
@@ -65,6 +71,29 @@ public final class OperationRun {
     private final Map<String, Object> variables;
     private final CallContext context;
     private final Queue<Map<String, Object>> errors = new ConcurrentLinkedQueue<>();
+    /** (concrete type, the fields of one response key) → the fields selected on that type, by response key. */
+    private final Map<Selected, Map<String, List<Field>>> collected = new ConcurrentHashMap<>();
+
+    private record Selected(String type, List<Field> fields) {
+    }
+
+    /** A response path: linked segments (a response key or a list index). */
+    record Path(Path parent, Object segment) {
+        static final Path ROOT = new Path(null, null);
+
+        Path with(Object next) {
+            return new Path(this, next);
+        }
+
+        List<Object> toList() {
+            ArrayList<Object> list = new ArrayList<>();
+            for (Path at = this; at.parent != null; at = at.parent) {
+                list.add(at.segment);
+            }
+            java.util.Collections.reverse(list);
+            return list;
+        }
+    }
 
     public OperationRun(ConnectorSubgraph subgraph, Document document, String operationName,
                         Map<String, Object> variables, CallContext context) {
@@ -93,49 +122,92 @@ public final class OperationRun {
         boolean mutation = operation.getOperation() == OperationDefinition.Operation.MUTATION;
         String root = mutation ? supergraph.mutationType() : supergraph.queryType();
         Map<String, List<Field>> fields = collect(root, operation.getSelectionSet(), new LinkedHashMap<>());
-        CompletableFuture<Map<String, Object>> data = mutation ? inOrder(root, fields) : object(root, null, fields, List.of());
-        return data.thenApply(d -> new SubgraphResponse(d, List.copyOf(errors), 200, context.cacheControl()));
+        CompletableFuture<Object> data = mutation ? inOrder(root, fields) : settled(object(root, null, fields, Path.ROOT));
+        return data.thenApply(d -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> answer = (Map<String, Object>) d;
+            return new SubgraphResponse(answer, List.copyOf(errors), 200, context.cacheControl());
+        });
     }
 
-    private CompletableFuture<Map<String, Object>> inOrder(String type, Map<String, List<Field>> fields) {
+    private CompletableFuture<Object> inOrder(String type, Map<String, List<Field>> fields) {
         Map<String, Object> result = new LinkedHashMap<>();
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (var entry : fields.entrySet()) {
-            chain = chain.thenCompose(ignored -> field(type, null, entry.getValue(), List.of(entry.getKey()))
+            chain = chain.thenCompose(ignored -> settled(field(type, null, entry.getValue(), Path.ROOT.with(entry.getKey())))
                     .thenAccept(value -> result.put(entry.getKey(), value)));
         }
         return chain.thenApply(ignored -> result);
     }
 
-    private CompletableFuture<Map<String, Object>> object(String type, Map<String, Object> parent,
-                                                          Map<String, List<Field>> fields, List<Object> path) {
-        List<String> keys = new ArrayList<>(fields.size());
-        List<CompletableFuture<Object>> values = new ArrayList<>(fields.size());
-        for (var entry : fields.entrySet()) {
-            keys.add(entry.getKey());
-            values.add(field(type, parent, entry.getValue(), append(path, entry.getKey())));
-        }
-        return CompletableFuture.allOf(values.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
-            Map<String, Object> result = LinkedHashMap.newLinkedHashMap(keys.size());
-            for (int i = 0; i < keys.size(); i++) {
-                result.put(keys.get(i), values.get(i).join());
-            }
-            return result;
-        });
+    /** Is this value still waiting for a resolver (then it is a {@link CompletableFuture} of the value)? */
+    static boolean pending(Object value) {
+        return value instanceof CompletableFuture<?>;
     }
 
-    private CompletableFuture<Object> field(String type, Map<String, Object> parent, List<Field> fields, List<Object> path) {
+    /** The value as a future: itself when pending, else already completed. */
+    @SuppressWarnings("unchecked")
+    static CompletableFuture<Object> settled(Object value) {
+        return pending(value) ? (CompletableFuture<Object>) value : CompletableFuture.completedFuture(value);
+    }
+
+    /**
+     * Values some of which may be pending, as a list: at once when none is, else a future of it completed once every
+     * pending one is (each then replaced by its value).
+     */
+    static Object listOf(Object[] values) {
+        List<CompletableFuture<?>> waiting = null;
+        for (Object value : values) {
+            if (pending(value)) {
+                waiting = waiting == null ? new ArrayList<>() : waiting;
+                waiting.add((CompletableFuture<?>) value);
+            }
+        }
+        if (waiting == null) {
+            return Arrays.asList(values);
+        }
+        return (waiting.size() == 1 ? waiting.getFirst() : CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new)))
+                .thenApply(ignored -> {
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = pending(values[i]) ? ((CompletableFuture<?>) values[i]).join() : values[i];
+                    }
+                    return Arrays.asList(values);
+                });
+    }
+
+    /** The fields of one object, built at once when none waits for a resolver, else once the waiting ones are done. */
+    private Object object(String type, Map<String, Object> parent, Map<String, List<Field>> fields, Path path) {
+        Object[] values = new Object[fields.size()];
+        int i = 0;
+        for (var entry : fields.entrySet()) {
+            values[i++] = field(type, parent, entry.getValue(), path.with(entry.getKey()));
+        }
+        Object settled = listOf(values);
+        return pending(settled) ? ((CompletableFuture<?>) settled).thenApply(list -> objectOf(fields, (List<?>) list))
+                : objectOf(fields, (List<?>) settled);
+    }
+
+    private static Map<String, Object> objectOf(Map<String, List<Field>> fields, List<?> values) {
+        Map<String, Object> result = LinkedHashMap.newLinkedHashMap(values.size());
+        int i = 0;
+        for (String key : fields.keySet()) {
+            result.put(key, values.get(i++));
+        }
+        return result;
+    }
+
+    private Object field(String type, Map<String, Object> parent, List<Field> fields, Path path) {
         Field first = fields.getFirst();
         String name = first.getName();
         if ("__typename".equals(name)) {
-            return CompletableFuture.completedFuture(type);
+            return type;
         }
         if (parent == null && "_entities".equals(name)) {
             return new EntityFetch(subgraph, context, this).run(arguments(first).get("representations"), fields);
         }
         TypeMeta typeMeta = supergraph.type(type);
         FieldMeta meta = typeMeta == null ? null : typeMeta.field(name);
-        FieldResolver resolver = subgraph.fields().get(type + "." + name);
+        FieldResolver resolver = subgraph.resolver(type, name);
         if (meta == null || (resolver == null && parent == null)) {
             return nullWithError(path, ConnectorException.of(ConnectorErrorCodes.CONNECTOR_NOT_FOUND,
                     "no connector answers " + type + "." + name));
@@ -150,24 +222,27 @@ public final class OperationRun {
             called = CompletableFuture.failedFuture(e);
         }
         return called.handle((value, error) -> error != null ? nullWithError(path, error)
-                : complete(meta.namedType(), value, fields, path)).thenCompose(Function.identity());
+                : complete(meta.namedType(), value, fields, path)).thenCompose(OperationRun::settled);
     }
 
-    /** Shapes a resolved value by the selection: lists element-wise, leaves as they are, objects field by field. */
-    CompletableFuture<Object> complete(String namedType, Object value, List<Field> fields, List<Object> path) {
+    /**
+     * Shapes a resolved value by the selection: lists element-wise, leaves as they are, objects field by field.
+     *
+     * @return the shaped value, or a {@link CompletableFuture} of it when a resolver below it is still running
+     */
+    Object complete(String namedType, Object value, List<Field> fields, Path path) {
         if (value == null) {
-            return CompletableFuture.completedFuture(null);
+            return null;
         }
         if (value instanceof List<?> list) {
-            List<CompletableFuture<Object>> items = new ArrayList<>(list.size());
-            for (int i = 0; i < list.size(); i++) {
-                items.add(complete(namedType, list.get(i), fields, append(path, i)));
+            Object[] items = new Object[list.size()];
+            for (int i = 0; i < items.length; i++) {
+                items[i] = complete(namedType, list.get(i), fields, path.with(i));
             }
-            return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new))
-                    .thenApply(ignored -> items.stream().map(CompletableFuture::join).toList());
+            return listOf(items);
         }
         if (fields.getFirst().getSelectionSet() == null) {
-            return CompletableFuture.completedFuture(value);
+            return value;
         }
         if (!(value instanceof Map<?, ?> map)) {
             return nullWithError(path, ConnectorException.of(ConnectorErrorCodes.CONNECTOR_RESPONSE_INVALID,
@@ -180,11 +255,14 @@ public final class OperationRun {
             return nullWithError(path, ConnectorException.of(ConnectorErrorCodes.CONNECTOR_RESPONSE_INVALID,
                     "the connector's value for abstract type " + namedType + " names no known __typename"));
         }
-        Map<String, List<Field>> selected = new LinkedHashMap<>();
-        for (Field field : fields) {
-            collect(concrete, field.getSelectionSet(), selected);
-        }
-        return object(concrete, object, selected, path).thenApply(o -> o);
+        Map<String, List<Field>> selected = collected.computeIfAbsent(new Selected(concrete, fields), key -> {
+            Map<String, List<Field>> into = new LinkedHashMap<>();
+            for (Field field : key.fields()) {
+                collect(key.type(), field.getSelectionSet(), into);
+            }
+            return into;
+        });
+        return object(concrete, object, selected, path);
     }
 
     private String concreteType(String namedType, Map<String, Object> value) {
@@ -290,10 +368,10 @@ public final class OperationRun {
         return value.bitLength() < 64 ? (Object) value.longValue() : value;
     }
 
-    /** Records the error at {@code path} and completes with null. */
-    CompletableFuture<Object> nullWithError(List<Object> path, Throwable failure) {
-        error(path, failure);
-        return CompletableFuture.completedFuture(null);
+    /** Records the error at {@code path}; the value there is null. */
+    Object nullWithError(Path path, Throwable failure) {
+        error(path.toList(), failure);
+        return null;
     }
 
     void error(List<Object> path, Throwable failure) {
@@ -310,12 +388,5 @@ public final class OperationRun {
             error.put("extensions", Map.of("code", ConnectorErrorCodes.CONNECTOR_FETCH, "service", context.subgraph()));
         }
         errors.add(error);
-    }
-
-    static List<Object> append(List<Object> path, Object segment) {
-        List<Object> longer = new ArrayList<>(path.size() + 1);
-        longer.addAll(path);
-        longer.add(segment);
-        return longer;
     }
 }

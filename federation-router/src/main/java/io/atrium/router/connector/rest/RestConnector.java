@@ -111,6 +111,7 @@ final class RestConnector {
                                     response.body()));
                         })
                 : http.sendAsync(request.jdk(timeout), HttpResponse.BodyHandlers.ofByteArray())
+                        .orTimeout(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS) // the body's time too
                         .handle((response, error) -> {
                             if (error != null) {
                                 throw failure(error);
@@ -230,7 +231,7 @@ final class RestConnector {
             int colon = message.indexOf("': ");
             return new BackendFailure(outcome, colon < 0 ? message : message.substring(colon + 3));
         }
-        if (cause instanceof HttpTimeoutException) {
+        if (cause instanceof HttpTimeoutException || cause instanceof java.util.concurrent.TimeoutException) {
             return new BackendFailure(AttemptOutcome.Failure.PER_TRY_TIMEOUT, "timed out");
         }
         if (cause instanceof ConnectException) {

@@ -28,8 +28,16 @@ import java.util.Set;
  * whose path parameters are its key ({@code entity: true}); OpenAPI {@code links} from a response of the schema to
  * the GET answering it give the same, their body properties as the key ({@link OpenApiLinks}); {@code x-atrium-field: {type, key, field, arguments}} on
  * a GET operation adds it as a field of another subgraph's entity (arguments from the entity's key fields, as
- * {@code $this}); {@code x-atrium-ref: {type, key, field}} on a property adds a reference to another subgraph's
- * entity next to it ({@code product: Product} from {@code upc}).
+ * {@code $this}: one call per entity); {@code x-atrium-ref: {type, key, field}} on a property adds a reference to
+ * another subgraph's entity next to it ({@code product: Product} from {@code upc}).
+ *
+ * <p>Batched entity fields: {@code x-atrium-field: {type, key, field, arguments: {ids: id}, batch: {key: userId,
+ * value: orders}}} on a GET operation that takes many keys (an array parameter, form style) and answers an array of
+ * objects, each naming its key ({@code batch.key}) and holding the field's value ({@code batch.value}), becomes a
+ * connector on the entity type reading {@code $batch} (connect spec v0.2): one call for a whole batch of entities,
+ * answers matched back by key, {@code batch.maxSize} from the parameter's {@code maxItems}. Such an operation is not a
+ * root field (unless {@code x-atrium-root} says so), and it replaces a one-call-per-entity {@code x-atrium-field} of
+ * the same entity field.
  */
 public final class OpenApiGenerator {
 
@@ -55,7 +63,11 @@ public final class OpenApiGenerator {
         final String key;
         final String keyType;
         boolean resolvable;
-        final List<String> fields = new ArrayList<>();
+        /** Field name → its definition. */
+        final Map<String, String> fields = new LinkedHashMap<>();
+        /** The {@code @connect} on the type ({@code $batch}), or null. */
+        String batchConnect;
+        final Set<String> batchedFields = new LinkedHashSet<>();
 
         StubEntity(String key, String keyType) {
             this.key = key;
@@ -94,6 +106,15 @@ public final class OpenApiGenerator {
     private void operation(String path, PathItem.HttpMethod method, Operation op) {
         String name = fieldName(op.getOperationId() != null ? op.getOperationId() : method.name().toLowerCase(Locale.ROOT) + " " + path);
         Object root = op.getExtensions() == null ? null : op.getExtensions().get("x-atrium-root");
+        Map<?, ?> extension = op.getExtensions() != null && op.getExtensions().get("x-atrium-field") instanceof Map<?, ?> m
+                ? m : null;
+        if (extension != null && extension.get("batch") instanceof Map<?, ?> batch) {
+            entityBatch(extension, batch, path, method, op, name);
+            if (root == null) {
+                return;
+            }
+            extension = null;
+        }
         boolean query = root != null ? "Query".equals(root) : method == PathItem.HttpMethod.GET;
         List<String> args = new ArrayList<>();
         List<String> queryParams = new ArrayList<>();
@@ -132,7 +153,7 @@ public final class OpenApiGenerator {
                     boolean explode = parameter.getExplode() == null || parameter.getExplode();
                     boolean list = isArray(parameter.getSchema());
                     queryParams.add(quoteKey(parameter.getName()) + ": " + value
-                            + (list && !explode ? "->joinNotNull(\",\")" : ""));
+                            + (list && !explode ? "->joinNotNull(',')" : ""));
                 }
                 case "header" -> headers.add("{ name: \"" + parameter.getName().toLowerCase(Locale.ROOT) + "\", value: \"{" + value + "}\" }");
                 default -> { }
@@ -172,9 +193,83 @@ public final class OpenApiGenerator {
         }
         field.append("\n    )");
         (query ? queryFields : mutationFields).add(field.toString());
-        if (op.getExtensions() != null && op.getExtensions().get("x-atrium-field") instanceof Map<?, ?> extension) {
+        if (extension != null) {
             entityField(extension, path, pathParams, op, returnType, selection);
         }
+    }
+
+    /**
+     * {@code x-atrium-field} with {@code batch: {key, value}}: a {@code @connect} on the entity type whose request
+     * carries every key of the batch ({@code $batch.<key>}) and whose selection maps each answer item to the entity
+     * ({@code <key>: <batch.key>}, {@code <field>: <batch.value> {…}}).
+     */
+    private void entityBatch(Map<?, ?> extension, Map<?, ?> batch, String path, PathItem.HttpMethod method,
+                             Operation op, String operation) {
+        String type = (String) extension.get("type");
+        String key = extension.get("key") instanceof String k ? k : "id";
+        String field = fieldName((String) extension.get("field"));
+        if (method != PathItem.HttpMethod.GET) {
+            throw new IllegalArgumentException("x-atrium-field of " + operation + ": a batch needs a GET operation");
+        }
+        if (!(batch.get("key") instanceof String itemKey) || !(batch.get("value") instanceof String itemValue)) {
+            throw new IllegalArgumentException("x-atrium-field of " + operation + ": batch needs key and value (the "
+                    + "answer item's properties holding the entity key and the field's value)");
+        }
+        StubEntity stub = stubs.computeIfAbsent(type, t -> new StubEntity(key,
+                extension.get("keyType") instanceof String kt ? kt : "ID!"));
+        if (stub.batchConnect != null) {
+            throw new IllegalArgumentException("x-atrium-field of " + operation + ": " + type
+                    + " already has a batched connector (one per type)");
+        }
+        stub.resolvable = true;
+        Map<?, ?> arguments = extension.get("arguments") instanceof Map<?, ?> m ? m : Map.of();
+        String url = path;
+        List<String> queryParams = new ArrayList<>();
+        Integer maxSize = null;
+        for (Parameter parameter : parameters(op)) {
+            if (!(arguments.get(parameter.getName()) instanceof String keyField)) {
+                continue;
+            }
+            Schema<?> schema = resolve(parameter.getSchema());
+            if (schema == null || !"array".equals(kind(schema))) {
+                throw new IllegalArgumentException("x-atrium-field of " + operation + ": batch parameter "
+                        + parameter.getName() + " must be an array");
+            }
+            if (schema.getMaxItems() != null) {
+                maxSize = maxSize == null ? schema.getMaxItems() : Math.min(maxSize, schema.getMaxItems());
+            }
+            String keys = "$batch." + keyField;
+            if ("path".equals(parameter.getIn())) {
+                url = url.replace("{" + parameter.getName() + "}", "{" + keys + "->joinNotNull(',')}");
+            } else if ("query".equals(parameter.getIn())) {
+                boolean explode = parameter.getExplode() == null || parameter.getExplode();
+                queryParams.add(quoteKey(parameter.getName()) + ": " + keys + (explode ? "" : "->joinNotNull(',')"));
+            }
+        }
+        if (queryParams.isEmpty() && url.equals(path)) {
+            throw new IllegalArgumentException("x-atrium-field of " + operation + ": batch needs an argument that "
+                    + "takes the keys (arguments: {param: keyField})");
+        }
+        Schema<?> response = resolve(successSchema(op));
+        Map<String, Schema> properties = new LinkedHashMap<>();
+        if (response != null && "array".equals(kind(response))) {
+            merge(response.getItems(), properties, new LinkedHashSet<>());
+        }
+        Schema<?> valueSchema = properties.get(itemValue);
+        if (!properties.containsKey(itemKey) || valueSchema == null) {
+            throw new IllegalArgumentException("x-atrium-field of " + operation + ": the answer must be an array of "
+                    + "objects with properties " + itemKey + " and " + itemValue);
+        }
+        String fieldType = outputType(valueSchema, typeName(type) + typeName(field));
+        String sub = subSelection(valueSchema, new LinkedHashSet<>());
+        String selection = (key.equals(itemKey) ? key : key + ": " + quoteKey(itemKey)) + " "
+                + (field.equals(itemValue) ? field : field + ": " + quoteKey(itemValue)) + (sub == null ? "" : " { " + sub + " }");
+        stub.batchConnect = "  @connect(\n    source: \"" + options.sourceName() + "\"\n    http: { GET: \"" + url + "\""
+                + (queryParams.isEmpty() ? "" : ", queryParams: \"" + String.join(" ", queryParams) + "\"") + " }\n"
+                + (maxSize == null ? "" : "    batch: { maxSize: " + maxSize + " }\n")
+                + "    selection: \"\"\"" + selection + "\"\"\"\n  )";
+        stub.batchedFields.add(field);
+        stub.fields.put(field, "  " + field + ": " + fieldType);
     }
 
     /** {@code x-atrium-field: {type: User, key: id, keyType: "ID!", field: orders, arguments: {userId: id}}}. */
@@ -199,7 +294,11 @@ public final class OpenApiGenerator {
                 queryParams.add(quoteKey(parameter.getName()) + ": $this." + keyField);
             }
         }
-        stub.fields.add("  " + fieldName((String) extension.get("field")) + ": " + returnType
+        String field = fieldName((String) extension.get("field"));
+        if (stub.batchedFields.contains(field)) {
+            return; // the batched connector of the type answers it, for many entities at once
+        }
+        stub.fields.put(field, "  " + field + ": " + returnType
                 + "\n    @connect(\n      source: \"" + options.sourceName() + "\"\n      http: { GET: \"" + url + "\""
                 + (queryParams.isEmpty() ? "" : ", queryParams: \"" + String.join(" ", queryParams) + "\"")
                 + " }\n      selection: \"\"\"" + selection + "\"\"\"\n    )");
@@ -442,16 +541,13 @@ public final class OpenApiGenerator {
         properties.forEach((property, propertySchema) -> {
             String field = fieldName(property);
             String head = field.equals(property) ? field : field + ": " + quoteKey(property);
-            Schema<?> target = resolve(propertySchema);
-            boolean composite = target != null && ("object".equals(kind(target)) || target.getOneOf() != null
-                    || ("array".equals(kind(target)) && target.getItems() != null && composite(target.getItems())));
-            if (composite) {
+            if (!composite(propertySchema, true)) {
+                parts.add(head);
+            } else {
                 String sub = selection(propertySchema, visiting);
                 if (sub != null) {
                     parts.add(head + " { " + sub + " }");
                 }
-            } else {
-                parts.add(head);
             }
             if (propertySchema.getExtensions() != null && propertySchema.getExtensions().get("x-atrium-ref") instanceof Map<?, ?> x) {
                 String key = x.get("key") instanceof String k ? k : "id";
@@ -467,6 +563,18 @@ public final class OpenApiGenerator {
     private boolean composite(Schema<?> schema) {
         Schema<?> resolved = resolve(schema);
         return resolved != null && ("object".equals(kind(resolved)) || resolved.getOneOf() != null || resolved.getAnyOf() != null);
+    }
+
+    /** An object, a {@code oneOf}, or (with {@code orListOf}) an array of composite items: selected with a sub-selection. */
+    private boolean composite(Schema<?> schema, boolean orListOf) {
+        Schema<?> target = resolve(schema);
+        return target != null && ("object".equals(kind(target)) || target.getOneOf() != null
+                || (orListOf && "array".equals(kind(target)) && target.getItems() != null && composite(target.getItems())));
+    }
+
+    /** The sub-selection of a composite property ({@code a b { c }}), null for a leaf or a cycle cut. */
+    private String subSelection(Schema<?> schema, Set<String> visiting) {
+        return composite(schema, true) ? selection(schema, visiting) : null;
     }
 
     private String unionSelection(Schema<?> union, List<Schema> members, Set<String> visiting) {
@@ -551,9 +659,10 @@ public final class OpenApiGenerator {
         }
         stubs.forEach((name, stub) -> {
             out.append("\ntype ").append(name).append(" @key(fields: \"").append(stub.key).append("\"")
-                    .append(stub.resolvable ? "" : ", resolvable: false").append(") {\n  ").append(stub.key).append(": ")
-                    .append(stub.keyType).append('\n');
-            stub.fields.forEach(f -> out.append(f).append('\n'));
+                    .append(stub.resolvable ? "" : ", resolvable: false").append(")")
+                    .append(stub.batchConnect == null ? "" : "\n" + stub.batchConnect).append(" {\n  ").append(stub.key)
+                    .append(": ").append(stub.keyType).append('\n');
+            stub.fields.values().forEach(f -> out.append(f).append('\n'));
             out.append("}\n");
         });
         return out.toString();

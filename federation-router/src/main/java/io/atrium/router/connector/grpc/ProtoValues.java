@@ -1,0 +1,223 @@
+package io.atrium.router.connector.grpc;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.DynamicMessage;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.Timestamps;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Messages to and from GraphQL values without proto3 JSON text in between, for the shapes that are common and plain:
+ * what {@link GrpcResolvers} otherwise gets by printing a message with {@code JsonFormat}, reading the text with Gson
+ * and converting the result (and the reverse for arguments), value for value the same. A type with maps or
+ * well-known types other than {@code Timestamp} (or arguments that are not plain strings, booleans and ints) is not
+ * handled here ({@code null} back): the callers then take the JSON route, which handles everything.
+ */
+final class ProtoValues {
+
+    private static final String TIMESTAMP = "google.protobuf.Timestamp";
+
+    /** Message type → whether {@link #toGraphQL} handles it (its fields, recursively). */
+    private final Map<Descriptor, Boolean> plain = new ConcurrentHashMap<>();
+
+    /**
+     * The message as the generated GraphQL shape: fields in declaration order, the ones without presence always, the
+     * others when set; int32 family as Integer, uint32/fixed32 and 64-bit integers as strings, float and double as
+     * Double ("NaN"/"Infinity" as strings), bytes as Base64, enums by name, Timestamps as RFC 3339.
+     *
+     * @return null when the type is not one this handles
+     */
+    Map<String, Object> toGraphQL(DynamicMessage message) {
+        if (!plain.computeIfAbsent(message.getDescriptorForType(), type -> plain(type, new HashSet<>()))) {
+            return null;
+        }
+        try {
+            return object(message);
+        } catch (IllegalArgumentException e) { // an out-of-range Timestamp: JsonFormat refuses it with its message
+            return null;
+        }
+    }
+
+    private static boolean plain(Descriptor type, Set<Descriptor> visiting) {
+        if (!visiting.add(type)) {
+            return true;
+        }
+        for (FieldDescriptor field : type.getFields()) {
+            if (field.isMapField()) {
+                return false;
+            }
+            if (field.getJavaType() == FieldDescriptor.JavaType.ENUM
+                    && field.getEnumType().getFullName().equals("google.protobuf.NullValue")) {
+                return false;
+            }
+            if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+                String name = field.getMessageType().getFullName();
+                if (name.equals(TIMESTAMP)) {
+                    continue;
+                }
+                if (name.startsWith("google.protobuf.") || !plain(field.getMessageType(), visiting)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, Object> object(Message message) {
+        List<FieldDescriptor> fields = message.getDescriptorForType().getFields();
+        Map<String, Object> out = LinkedHashMap.newLinkedHashMap(fields.size());
+        for (FieldDescriptor field : fields) {
+            if (field.hasPresence() && !message.hasField(field)) {
+                continue;
+            }
+            Object value = message.getField(field);
+            if (field.isRepeated()) {
+                List<?> items = (List<?>) value;
+                List<Object> list = new ArrayList<>(items.size());
+                for (Object item : items) {
+                    list.add(single(field, item));
+                }
+                out.put(field.getJsonName(), list);
+            } else {
+                out.put(field.getJsonName(), single(field, value));
+            }
+        }
+        return out;
+    }
+
+    private static Object single(FieldDescriptor field, Object value) {
+        return switch (field.getType()) {
+            case INT32, SINT32, SFIXED32 -> value;
+            case UINT32, FIXED32 -> Integer.toUnsignedString((Integer) value);
+            case INT64, SINT64, SFIXED64 -> Long.toString((Long) value);
+            case UINT64, FIXED64 -> Long.toUnsignedString((Long) value);
+            case FLOAT -> floating((Float) value, Float.toString((Float) value));
+            case DOUBLE -> floating((Double) value, null);
+            case BOOL, STRING -> value;
+            case BYTES -> Base64.getEncoder().encodeToString(((ByteString) value).toByteArray());
+            case ENUM -> {
+                EnumValueDescriptor constant = (EnumValueDescriptor) value;
+                yield constant.getIndex() == -1 ? (Object) (double) constant.getNumber() : constant.getName();
+            }
+            case MESSAGE, GROUP -> field.getMessageType().getFullName().equals(TIMESTAMP)
+                    ? timestamp((Message) value) : object((Message) value);
+        };
+    }
+
+    /** As JSON text read back: a finite number as its printed text's double, NaN and infinities as strings. */
+    private static Object floating(double value, String printed) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "Infinity" : "-Infinity";
+        }
+        return printed == null ? value : Double.parseDouble(printed);
+    }
+
+    /**
+     * RFC 3339 in UTC as {@code Timestamps.toString} (JsonFormat) writes it: 0, 3, 6 or 9 fraction digits, {@code Z};
+     * out of its range (years 1–9999, nanos 0–999,999,999) an {@link IllegalArgumentException}.
+     */
+    static String timestamp(Message message) {
+        Descriptor type = message.getDescriptorForType();
+        long seconds = (Long) message.getField(type.getFields().get(0));
+        int nanos = (Integer) message.getField(type.getFields().get(1));
+        if (seconds < Timestamps.MIN_VALUE.getSeconds() || seconds > Timestamps.MAX_VALUE.getSeconds()
+                || nanos < 0 || nanos > 999_999_999) {
+            throw new IllegalArgumentException("Timestamp is not valid");
+        }
+        java.time.LocalDateTime at = java.time.LocalDateTime.ofEpochSecond(seconds, 0, java.time.ZoneOffset.UTC);
+        StringBuilder out = new StringBuilder(30);
+        pad(out, at.getYear(), 4).append('-');
+        pad(out, at.getMonthValue(), 2).append('-');
+        pad(out, at.getDayOfMonth(), 2).append('T');
+        pad(out, at.getHour(), 2).append(':');
+        pad(out, at.getMinute(), 2).append(':');
+        pad(out, at.getSecond(), 2);
+        if (nanos != 0) {
+            out.append('.');
+            if (nanos % 1_000_000 == 0) {
+                pad(out, nanos / 1_000_000, 3);
+            } else if (nanos % 1_000 == 0) {
+                pad(out, nanos / 1_000, 6);
+            } else {
+                pad(out, nanos, 9);
+            }
+        }
+        return out.append('Z').toString();
+    }
+
+    private static StringBuilder pad(StringBuilder out, int value, int digits) {
+        String text = Integer.toString(value);
+        for (int i = text.length(); i < digits; i++) {
+            out.append('0');
+        }
+        return out.append(text);
+    }
+
+    /**
+     * The request message for GraphQL arguments that are all plain: strings, booleans and ints (or lists of them) for
+     * string, bool and int32 fields named by their JSON names.
+     *
+     * @return null when some argument is not, for the JSON route
+     */
+    static DynamicMessage fromArguments(Descriptor type, Map<String, Object> arguments) {
+        DynamicMessage.Builder builder = DynamicMessage.newBuilder(type);
+        for (Map.Entry<String, Object> entry : arguments.entrySet()) {
+            FieldDescriptor field = byJsonName(type, entry.getKey());
+            if (field == null || field.isMapField() || field.getContainingOneof() != null) {
+                return null;
+            }
+            Object value = entry.getValue();
+            if (value == null) {
+                continue; // null is the default
+            }
+            if (field.isRepeated()) {
+                if (!(value instanceof List<?> list)) {
+                    return null;
+                }
+                for (Object item : list) {
+                    if (!plainArgument(field, item)) {
+                        return null;
+                    }
+                    builder.addRepeatedField(field, item);
+                }
+            } else {
+                if (!plainArgument(field, value)) {
+                    return null;
+                }
+                builder.setField(field, value);
+            }
+        }
+        return builder.build();
+    }
+
+    static FieldDescriptor byJsonName(Descriptor type, String name) {
+        for (FieldDescriptor field : type.getFields()) {
+            if (field.getJsonName().equals(name)) {
+                return field;
+            }
+        }
+        return null;
+    }
+
+    private static boolean plainArgument(FieldDescriptor field, Object value) {
+        return switch (field.getType()) {
+            case STRING -> value instanceof String;
+            case BOOL -> value instanceof Boolean;
+            case INT32, SINT32, SFIXED32 -> value instanceof Integer;
+            default -> false;
+        };
+    }
+}
