@@ -89,6 +89,11 @@ final class ProtoJson {
             throw new InvalidRequest("'" + name + "' is given more than once",
                     List.of(new Violation(name, "is not a repeated field but was given " + values.size() + " times")));
         }
+        Object direct = direct(leaf, values);
+        if (direct != null) {
+            setPath(builder, path, 0, direct);
+            return;
+        }
         JsonElement value;
         if (leaf.isRepeated()) {
             JsonArray array = new JsonArray();
@@ -107,6 +112,41 @@ final class ProtoJson {
                     List.of(new Violation(name, "is not a valid " + typeName(leaf) + ": " + clean(e))));
         }
         setPath(builder, path, 0, parsed.getField(leaf));
+    }
+
+    /**
+     * The field value of path or query strings without a JSON round trip, where it is certainly what {@link
+     * JsonFormat} would make of them (strings, decimal 32/64-bit signed integers, {@code true}/{@code false}, enum
+     * names); null for anything else, which then goes through JsonFormat (and its errors).
+     */
+    private static Object direct(FieldDescriptor leaf, List<String> values) {
+        if (!leaf.isRepeated()) {
+            return direct(leaf, values.getFirst());
+        }
+        List<Object> list = new ArrayList<>(values.size());
+        for (String value : values) {
+            Object item = direct(leaf, value);
+            if (item == null) {
+                return null;
+            }
+            list.add(item);
+        }
+        return list;
+    }
+
+    private static Object direct(FieldDescriptor leaf, String value) {
+        try {
+            return switch (leaf.getType()) {
+                case STRING -> value;
+                case INT32, SINT32, SFIXED32 -> Integer.parseInt(value);
+                case INT64, SINT64, SFIXED64 -> Long.parseLong(value);
+                case BOOL -> value.equals("true") ? Boolean.TRUE : value.equals("false") ? Boolean.FALSE : null;
+                case ENUM -> leaf.getEnumType().findValueByName(value);
+                default -> null;
+            };
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Sets the leaf under nested messages (created or merged into), as JsonFormat will not merge set messages. */

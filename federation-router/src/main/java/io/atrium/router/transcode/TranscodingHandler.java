@@ -8,7 +8,8 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
-import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBufUtil;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.SimpleChannelInboundHandler;
@@ -277,7 +278,7 @@ final class TranscodingHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
 
         private DefaultHttpContent chunk(String text) {
-            return new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+            return new DefaultHttpContent(ByteBufUtil.writeUtf8(ctx.alloc(), text));
         }
     }
 
@@ -309,7 +310,8 @@ final class TranscodingHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     static FullHttpResponse response(HttpResponseStatus status, String contentType, String body) {
-        ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+        // the pooled (direct) allocator: encoded once, written to the socket without another copy
+        ByteBuf content = ByteBufUtil.writeUtf8(ByteBufAllocator.DEFAULT, body);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
