@@ -38,13 +38,14 @@ final class ProtoJson {
             "google.protobuf.Value", "google.protobuf.ListValue", "google.protobuf.Empty");
 
     private final JsonFormat.Parser parser;
-    private final JsonFormat.Printer printer;
     private final JsonFormat.Printer defaultsPrinter;
+    private final CompactJsonPrinter compact;
 
     ProtoJson(JsonFormat.TypeRegistry types) {
         this.parser = JsonFormat.parser().usingTypeRegistry(types);
-        this.printer = JsonFormat.printer().usingTypeRegistry(types).omittingInsignificantWhitespace();
+        JsonFormat.Printer printer = JsonFormat.printer().usingTypeRegistry(types).omittingInsignificantWhitespace();
         this.defaultsPrinter = printer.alwaysPrintFieldsWithNoPresence();
+        this.compact = new CompactJsonPrinter(printer);
     }
 
     static boolean scalarLike(Descriptor type) {
@@ -168,7 +169,7 @@ final class ProtoJson {
     }
 
     String print(Message message, boolean emitDefaults) throws InvalidProtocolBufferException {
-        return (emitDefaults ? defaultsPrinter : printer).print(message);
+        return emitDefaults ? defaultsPrinter.print(message) : compact.print(message);
     }
 
     /** One top-level field of a message as JSON ({@code response_body}), its default when unset. */
