@@ -4,24 +4,32 @@ import com.google.api.HttpRule;
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One gRPC backend: its channel (plaintext, TLS or mTLS) and its routes as loaded from the descriptor set or server
+ * One gRPC backend: its channels (plaintext, TLS or mTLS; one per event loop of the transcoder, so a request is
+ * called and answered on the loop of its HTTP connection) and its routes as loaded from the descriptor set or server
  * reflection, with the rules of the service config laid over the annotations. {@link #load()} reads everything again;
  * the caller decides whether the result differs ({@link Loaded#fingerprint()}).
  */
 final class GrpcBackend implements AutoCloseable {
     private final String name;
     private final TranscodingConfig.Backend config;
-    private final ManagedChannel channel;
+    /** Per event loop of the transcoder's group, the channel whose transports run on it. */
+    private final Map<EventExecutor, ManagedChannel> channels = new IdentityHashMap<>();
+    private final ManagedChannel first;
 
     /**
      * @param schema      the descriptors
@@ -32,11 +40,23 @@ final class GrpcBackend implements AutoCloseable {
     record Loaded(ProtoSchema schema, List<Route> routes, ProtoJson json, String fingerprint) {
     }
 
-    GrpcBackend(String name, TranscodingConfig.Backend config) {
+    /** @param loops the transcoder's event loops (its HTTP connections run on them) */
+    GrpcBackend(String name, TranscodingConfig.Backend config, EventLoopGroup loops,
+                Class<? extends SocketChannel> channelType) {
         this.name = name;
         this.config = config;
-        // answers are turned into HTTP on the gRPC event loop: no hand-off per call
-        this.channel = GrpcChannels.open(config.target(), config.tls(), true);
+        ManagedChannel any = null;
+        try {
+            for (EventExecutor loop : loops) {
+                ManagedChannel channel = GrpcChannels.openOn(config.target(), config.tls(), (EventLoop) loop, channelType);
+                channels.put(loop, channel);
+                any = any == null ? channel : any;
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.first = any;
     }
 
     String name() {
@@ -47,8 +67,10 @@ final class GrpcBackend implements AutoCloseable {
         return config;
     }
 
-    ManagedChannel channel() {
-        return channel;
+    /** The channel on the given loop (the caller's), or any channel for a caller outside the group. */
+    ManagedChannel channel(EventExecutor loop) {
+        ManagedChannel channel = channels.get(loop);
+        return channel == null ? first : channel;
     }
 
     /** @throws RuntimeException with a message naming the backend when the schema or a rule does not load */
@@ -102,7 +124,7 @@ final class GrpcBackend implements AutoCloseable {
         String source = config.descriptorSet();
         if (source == null) {
             try {
-                return ProtoSchema.of(new ReflectionClient(channel, config.timeout().toMillis()).files());
+                return ProtoSchema.of(new ReflectionClient(first, config.timeout().toMillis()).files());
             } catch (RuntimeException e) {
                 throw new IllegalStateException("backend '" + name + "': server reflection at " + config.target()
                         + " failed: " + e.getMessage(), e);
@@ -161,6 +183,6 @@ final class GrpcBackend implements AutoCloseable {
 
     @Override
     public void close() {
-        GrpcChannels.close(channel);
+        channels.values().forEach(GrpcChannels::close);
     }
 }

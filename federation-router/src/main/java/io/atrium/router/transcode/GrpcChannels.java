@@ -7,6 +7,9 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
+import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +32,27 @@ public final class GrpcChannels {
         if (directExecutor) {
             builder.directExecutor();
         }
+        if (tls != null && tls.serverName() != null) {
+            builder.overrideAuthority(tls.serverName());
+        }
+        return builder.build();
+    }
+
+    /**
+     * A channel whose transports live on one event loop of grpc-netty's (shaded) Netty, with callbacks run on that
+     * loop: a caller on the same loop (the transcoder's HTTP connections) starts calls and gets their answers without
+     * a thread hop. Name resolution, load balancing, deadlines, keep-alive and TLS are grpc-java's as with {@link
+     * #open}.
+     *
+     * @param channelType the socket channel class that matches the loop's transport (epoll or NIO)
+     * @throws IllegalArgumentException when a TLS file cannot be read
+     */
+    public static ManagedChannel openOn(String target, GrpcTls tls, EventLoop loop,
+                                        Class<? extends SocketChannel> channelType) {
+        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target, credentials(target, tls))
+                .eventLoopGroup(loop)
+                .channelType(channelType, java.net.InetSocketAddress.class)
+                .directExecutor();
         if (tls != null && tls.serverName() != null) {
             builder.overrideAuthority(tls.serverName());
         }

@@ -38,13 +38,14 @@ final class ProtoJson {
             "google.protobuf.Value", "google.protobuf.ListValue", "google.protobuf.Empty");
 
     private final JsonFormat.Parser parser;
-    private final JsonFormat.Printer printer;
     private final JsonFormat.Printer defaultsPrinter;
+    private final CompactJsonPrinter compact;
 
     ProtoJson(JsonFormat.TypeRegistry types) {
         this.parser = JsonFormat.parser().usingTypeRegistry(types);
-        this.printer = JsonFormat.printer().usingTypeRegistry(types).omittingInsignificantWhitespace();
+        JsonFormat.Printer printer = JsonFormat.printer().usingTypeRegistry(types).omittingInsignificantWhitespace();
         this.defaultsPrinter = printer.alwaysPrintFieldsWithNoPresence();
+        this.compact = new CompactJsonPrinter(printer);
     }
 
     static boolean scalarLike(Descriptor type) {
@@ -89,6 +90,11 @@ final class ProtoJson {
             throw new InvalidRequest("'" + name + "' is given more than once",
                     List.of(new Violation(name, "is not a repeated field but was given " + values.size() + " times")));
         }
+        Object direct = direct(leaf, values);
+        if (direct != null) {
+            setPath(builder, path, 0, direct);
+            return;
+        }
         JsonElement value;
         if (leaf.isRepeated()) {
             JsonArray array = new JsonArray();
@@ -107,6 +113,41 @@ final class ProtoJson {
                     List.of(new Violation(name, "is not a valid " + typeName(leaf) + ": " + clean(e))));
         }
         setPath(builder, path, 0, parsed.getField(leaf));
+    }
+
+    /**
+     * The field value of path or query strings without a JSON round trip, where it is certainly what {@link
+     * JsonFormat} would make of them (strings, decimal 32/64-bit signed integers, {@code true}/{@code false}, enum
+     * names); null for anything else, which then goes through JsonFormat (and its errors).
+     */
+    private static Object direct(FieldDescriptor leaf, List<String> values) {
+        if (!leaf.isRepeated()) {
+            return direct(leaf, values.getFirst());
+        }
+        List<Object> list = new ArrayList<>(values.size());
+        for (String value : values) {
+            Object item = direct(leaf, value);
+            if (item == null) {
+                return null;
+            }
+            list.add(item);
+        }
+        return list;
+    }
+
+    private static Object direct(FieldDescriptor leaf, String value) {
+        try {
+            return switch (leaf.getType()) {
+                case STRING -> value;
+                case INT32, SINT32, SFIXED32 -> Integer.parseInt(value);
+                case INT64, SINT64, SFIXED64 -> Long.parseLong(value);
+                case BOOL -> value.equals("true") ? Boolean.TRUE : value.equals("false") ? Boolean.FALSE : null;
+                case ENUM -> leaf.getEnumType().findValueByName(value);
+                default -> null;
+            };
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Sets the leaf under nested messages (created or merged into), as JsonFormat will not merge set messages. */
@@ -128,7 +169,7 @@ final class ProtoJson {
     }
 
     String print(Message message, boolean emitDefaults) throws InvalidProtocolBufferException {
-        return (emitDefaults ? defaultsPrinter : printer).print(message);
+        return emitDefaults ? defaultsPrinter.print(message) : compact.print(message);
     }
 
     /** One top-level field of a message as JSON ({@code response_body}), its default when unset. */

@@ -3,31 +3,32 @@ package io.atrium.router.transcode;
 import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.Code;
 import io.grpc.ManagedChannel;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderNames;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderValues;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpMessage;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpObjectAggregator;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpServerCodec;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.grpc.netty.shaded.io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * config change. Start-up fails on a backend whose descriptor set or rules do not load, and on ambiguous routes; a
  * reload that fails keeps the current routes. A backend read by reflection that is not up yet is retried on each
  * reload tick (its routes answer 404 until then).
+ *
+ * <p>The listener runs on grpc-netty's own (shaded) Netty, on the same event loops as the gRPC channels: each loop
+ * has a channel per backend, so a request's call is started, answered and written back on the loop of its HTTP
+ * connection — no thread hand-off per request, and no second set of event loops competing for the cores.
  */
 public final class Transcoder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Transcoder.class);
@@ -57,11 +62,16 @@ public final class Transcoder implements AutoCloseable {
     private final Map<String, String> stamps = new LinkedHashMap<>();
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
     private final ScheduledExecutorService reloader;
-    private EventLoopGroup group;
+    private final boolean epoll = Epoll.isAvailable();
+    private final EventLoopGroup group;
     private Channel listener;
 
     /** A backend as the request path sees it. */
-    record Backend(String name, ManagedChannel channel, ProtoJson json, TranscodingConfig.Backend config) {
+    record Backend(String name, GrpcBackend grpc, ProtoJson json, TranscodingConfig.Backend config) {
+        /** The backend's channel on the caller's event loop. */
+        ManagedChannel channel(EventExecutor loop) {
+            return grpc.channel(loop);
+        }
     }
 
     /**
@@ -88,6 +98,9 @@ public final class Transcoder implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        DefaultThreadFactory threads = new DefaultThreadFactory("atrium-transcode-io");
+        int size = Runtime.getRuntime().availableProcessors();
+        this.group = epoll ? new EpollEventLoopGroup(size, threads) : new NioEventLoopGroup(size, threads);
     }
 
     /** @throws RuntimeException when a backend or the route table does not load, or the port cannot be bound */
@@ -122,7 +135,8 @@ public final class Transcoder implements AutoCloseable {
 
     private void loadAll() {
         for (var entry : config.backends().entrySet()) {
-            GrpcBackend backend = new GrpcBackend(entry.getKey(), entry.getValue());
+            GrpcBackend backend = new GrpcBackend(entry.getKey(), entry.getValue(), group,
+                    epoll ? EpollSocketChannel.class : NioSocketChannel.class);
             backends.put(entry.getKey(), backend);
             stamps.put(entry.getKey(), backend.fileStamp());
             try {
@@ -187,7 +201,7 @@ public final class Transcoder implements AutoCloseable {
             GrpcBackend backend = backends.get(entry.getKey());
             GrpcBackend.Loaded state = entry.getValue();
             routes.addAll(state.routes());
-            views.put(entry.getKey(), new Backend(entry.getKey(), backend.channel(), state.json(), backend.config()));
+            views.put(entry.getKey(), new Backend(entry.getKey(), backend, state.json(), backend.config()));
             for (var service : state.schema().services().values()) {
                 types.add(service.getFile().getMessageTypes());
             }
@@ -199,11 +213,7 @@ public final class Transcoder implements AutoCloseable {
     }
 
     private void listen() {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-                new DefaultThreadFactory("atrium-transcode-io"), io);
         Transcoder self = this;
         listener = new ServerBootstrap()
                 .group(group)
@@ -254,9 +264,8 @@ public final class Transcoder implements AutoCloseable {
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
-        if (group != null) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        }
+        // the channels first: their transports run on the group
         backends.values().forEach(GrpcBackend::close);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -7,24 +7,25 @@ import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBufUtil;
+import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.channel.SimpleChannelInboundHandler;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultHttpContent;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultHttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpRequest;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderNames;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderValues;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpUtil;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.LastHttpContent;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,17 @@ final class TranscodingHandler extends SimpleChannelInboundHandler<FullHttpReque
             call.cancel("the HTTP client went away", null);
         }
         super.channelInactive(ctx);
+    }
+
+    /** A reset or broken connection is the client's business (its calls are cancelled as it goes inactive). */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.io.IOException) {
+            LOG.debug("HTTP connection failed: {}", cause.getMessage());
+        } else {
+            LOG.atWarn().setCause(cause).log("transcoding connection closed after an unexpected error");
+        }
+        ctx.close();
     }
 
     /** Forgets the call once it closed. */
@@ -144,7 +156,7 @@ final class TranscodingHandler extends SimpleChannelInboundHandler<FullHttpReque
                 headers.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
             }
         }
-        ClientCall<DynamicMessage, DynamicMessage> call = backend.channel().newCall(route.grpcMethod(),
+        ClientCall<DynamicMessage, DynamicMessage> call = backend.channel(ctx.channel().eventLoop()).newCall(route.grpcMethod(),
                 CallOptions.DEFAULT.withDeadlineAfter(backend.config().timeout().toMillis(), TimeUnit.MILLISECONDS));
         String accept = request.headers().get(HttpHeaderNames.ACCEPT, "");
         ClientCall.Listener<DynamicMessage> listener = route.serverStreaming()
@@ -266,7 +278,7 @@ final class TranscodingHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
 
         private DefaultHttpContent chunk(String text) {
-            return new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+            return new DefaultHttpContent(ByteBufUtil.writeUtf8(ctx.alloc(), text));
         }
     }
 
@@ -298,7 +310,8 @@ final class TranscodingHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     static FullHttpResponse response(HttpResponseStatus status, String contentType, String body) {
-        ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+        // the pooled (direct) allocator: encoded once, written to the socket without another copy
+        ByteBuf content = ByteBufUtil.writeUtf8(ByteBufAllocator.DEFAULT, body);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());

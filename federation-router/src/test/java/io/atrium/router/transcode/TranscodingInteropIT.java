@@ -152,6 +152,12 @@ class TranscodingInteropIT {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(json(response).get("body").getAsString()).isEqualTo("AAA=");
         assertThat(json(response).has("payload")).isFalse();
+        HttpResponse<String> byNumber = send("GET", "/v1/sized/2?responseType=0");
+        assertThat(byNumber.body()).as("an enum by its number").isEqualTo(response.body());
+        HttpResponse<String> unknown = send("GET", "/v1/sized/2?responseType=SQUEEZABLE");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(json(unknown).getAsJsonArray("details").get(0).getAsJsonObject().getAsJsonArray("fieldViolations")
+                .get(0).getAsJsonObject().get("field").getAsString()).isEqualTo("responseType");
     }
 
     @Test

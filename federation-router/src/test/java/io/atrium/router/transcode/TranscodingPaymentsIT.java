@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,6 +128,20 @@ class TranscodingPaymentsIT {
         HttpResponse<String> response = send("GET", "/api/v1/users/1/payments?pageSize=ten", null);
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(violations(response).get(0).getAsJsonObject().get("field").getAsString()).isEqualTo("pageSize");
+        HttpResponse<String> tooBig = send("GET", "/api/v1/users/1/payments?pageSize=3000000000", null);
+        assertThat(tooBig.statusCode()).as("beyond int32").isEqualTo(400);
+        assertThat(violations(tooBig).get(0).getAsJsonObject().get("field").getAsString()).isEqualTo("pageSize");
+    }
+
+    @Test
+    void integerValuesTakeEveryProto3JsonSpelling() throws Exception {
+        HttpResponse<String> plain = send("GET", "/api/v1/users/1/payments?pageSize=1", null);
+        assertThat(json(plain).getAsJsonArray("payments")).hasSize(1);
+        for (String spelling : List.of("1.0", "1e0", "%2B1")) {
+            HttpResponse<String> other = send("GET", "/api/v1/users/1/payments?pageSize=" + spelling, null);
+            assertThat(other.statusCode()).as(spelling + ": " + other.body()).isEqualTo(200);
+            assertThat(json(other)).as(spelling).isEqualTo(json(plain));
+        }
     }
 
     @Test
