@@ -201,17 +201,10 @@ class MobileBffIT {
 
     /** The router's {@code atrium_router_batch_size} count and sum. */
     private static double[] routerBatches() throws Exception {
-        double[] out = new double[2];
-        String metrics = stack.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        String scrape = stack.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                 stack.router.adminUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith("atrium_router_batch_size_count ")) {
-                out[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-            } else if (line.startsWith("atrium_router_batch_size_sum ")) {
-                out[1] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-            }
-        }
-        return out;
+        return new double[] {io.atrium.policy.observability.PrometheusText.value(scrape, "atrium_router_batch_size_count"),
+            io.atrium.policy.observability.PrometheusText.value(scrape, "atrium_router_batch_size_sum")};
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.atrium.router.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.atrium.policy.observability.PrometheusText;
 import io.atrium.router.json.Json;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -55,15 +56,9 @@ class BatchingIT {
 
     /** {@code atrium_router_batch_size} count and sum (meters are process-wide: compare before and after). */
     private static double[] batches(RouterUnderTest router) throws Exception {
-        double[] out = new double[2];
-        for (String line : router.scrapeMetrics().split("\n")) {
-            if (line.startsWith("atrium_router_batch_size_count ")) {
-                out[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-            } else if (line.startsWith("atrium_router_batch_size_sum ")) {
-                out[1] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-            }
-        }
-        return out;
+        String scrape = router.scrapeMetrics();
+        return new double[] {PrometheusText.value(scrape, "atrium_router_batch_size_count"),
+            PrometheusText.value(scrape, "atrium_router_batch_size_sum")};
     }
 
     @Test
