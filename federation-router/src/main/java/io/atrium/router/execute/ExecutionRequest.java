@@ -14,11 +14,19 @@ import java.util.Map;
  * @param trace              the request's trace, continued to every subgraph call ({@code traceparent}); null = none
  * @param cacheControl       merge the fetches' {@code Cache-Control} into {@link ExecutionResult#cachePolicy()}
  *                           (a query with the {@code cache_control} block on); false = nothing is collected
+ * @param sharedFetches      the fetches of the client batch the request is part of ({@link SharedFetches}); null =
+ *                           not in a batch
  */
 public record ExecutionRequest(Supergraph supergraph, QueryPlan plan, Map<String, Object> variables,
                                Map<String, Object> effectiveVariables, Map<String, Object> introspection,
                                Map<String, String> headers, io.atrium.router.observe.TraceContext trace,
-                               boolean cacheControl) {
+                               boolean cacheControl, SharedFetches sharedFetches) {
+    public ExecutionRequest(Supergraph supergraph, QueryPlan plan, Map<String, Object> variables,
+                            Map<String, Object> effectiveVariables, Map<String, Object> introspection,
+                            Map<String, String> headers, io.atrium.router.observe.TraceContext trace, boolean cacheControl) {
+        this(supergraph, plan, variables, effectiveVariables, introspection, headers, trace, cacheControl, null);
+    }
+
     public ExecutionRequest(Supergraph supergraph, QueryPlan plan, Map<String, Object> variables,
                             Map<String, Object> effectiveVariables, Map<String, Object> introspection,
                             Map<String, String> headers, io.atrium.router.observe.TraceContext trace) {

@@ -37,7 +37,7 @@ public final class PlanExecutor {
         Map<String, Object> effectiveVariables = request.effectiveVariables();
         Map<String, Object> introspection = request.introspection();
         RequestState state = new RequestState(supergraph, request.variables(), effectiveVariables, request.headers(),
-                request.trace(), request.cacheControl() ? new CacheControlMerge.Accumulator() : null);
+                request.trace(), request.cacheControl() ? new CacheControlMerge.Accumulator() : null, request.sharedFetches());
         CompletionStage<Void> done = plan.root() == null ? CompletableFuture.completedFuture(null) : run(plan.root(), state);
         return done.thenApply(ignored -> {
             synchronized (state) {
@@ -62,16 +62,19 @@ public final class PlanExecutor {
         final java.util.concurrent.atomic.AtomicInteger subgraphCalls = new java.util.concurrent.atomic.AtomicInteger();
         /** The fetches' Cache-Control merged; null when not asked for (mutations, or the block off). */
         final CacheControlMerge.Accumulator cachePolicy;
+        /** The fetches of the client batch this request is part of; null: not in a batch. */
+        final SharedFetches shared;
 
         RequestState(Supergraph supergraph, Map<String, Object> variables, Map<String, Object> effectiveVariables,
                      Map<String, String> headers, io.atrium.router.observe.TraceContext trace,
-                     CacheControlMerge.Accumulator cachePolicy) {
+                     CacheControlMerge.Accumulator cachePolicy, SharedFetches shared) {
             this.supergraph = supergraph;
             this.variables = variables;
             this.effectiveVariables = effectiveVariables;
             this.headers = headers;
             this.trace = trace;
             this.cachePolicy = cachePolicy;
+            this.shared = shared;
         }
 
         /** A fetch's response (null: the fetch failed) counts toward the answer's Cache-Control. */
@@ -303,10 +306,15 @@ public final class PlanExecutor {
                     connectorSpans = endpoint.connector() != null ? spans.within(span) : null;
                 }
             }
-            state.subgraphCalls.incrementAndGet();
-            CompletionStage<SubgraphResponse> response = via.fetch(new SubgraphRequest(fetch.serviceName(), endpoint.url(),
-                    fetch.operation(), fetch.operationName(), variables, endpoint.timeout(), headers, endpoint.h2c(),
-                    connectorSpans));
+            SubgraphRequest request = new SubgraphRequest(fetch.serviceName(), endpoint.url(), fetch.operation(),
+                    fetch.operationName(), variables, endpoint.timeout(), headers, endpoint.h2c(), connectorSpans);
+            CompletionStage<SubgraphResponse> response;
+            if (state.shared != null) {
+                response = state.shared.fetch(request, via, state.subgraphCalls::incrementAndGet);
+            } else {
+                state.subgraphCalls.incrementAndGet();
+                response = via.fetch(request);
+            }
             if (span == null) {
                 return response;
             }

@@ -199,7 +199,7 @@ public final class GraphQLHandler {
         TraceContext trace = executing == null ? request.trace() : request.trace().withSpans(spans.within(executing));
         CompletionStage<io.atrium.router.execute.ExecutionResult> execution = live.executor().execute(new ExecutionRequest(
                 live.supergraph(), plan, request.variables(), effective, introspection, request.forwardedHeaders(), trace,
-                cacheable));
+                cacheable, request.sharedFetches()));
         if (executing != null) {
             execution = execution.whenComplete((result, failure) -> executing.end());
         }

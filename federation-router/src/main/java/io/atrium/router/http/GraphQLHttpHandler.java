@@ -17,6 +17,7 @@ import io.atrium.graphql.http.HttpParseResult;
 import io.atrium.graphql.http.ResponseFormat;
 import io.atrium.graphql.trusted.DocumentResolution;
 import io.atrium.router.execute.ErrorCodes;
+import io.atrium.router.execute.SharedFetches;
 import io.atrium.router.json.Json;
 import io.atrium.router.observe.OperationRecord;
 import io.atrium.router.observe.TraceContext;
@@ -230,7 +231,7 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (BatchingConfig.isBatch(body)) {
             return batch(ctx, headers, body);
         }
-        return observed(headers, op -> execute(ctx, headers, GraphQLHttpParser.post(headers::get, body), op));
+        return observed(headers, op -> execute(ctx, headers, GraphQLHttpParser.post(headers::get, body), op, null));
     }
 
     /**
@@ -262,9 +263,10 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         boolean cacheControl = manager.config().cacheControl().enabled();
         manager.metrics().batch(items.size());
+        SharedFetches shared = new SharedFetches();
         List<CompletableFuture<FullHttpResponse>> parts = new ArrayList<>(items.size());
         for (Object item : items) {
-            parts.add(observed(headers, op -> execute(ctx, headers, GraphQLHttpParser.post(headers::get, item), op))
+            parts.add(observed(headers, op -> execute(ctx, headers, GraphQLHttpParser.post(headers::get, item), op, shared))
                     .toCompletableFuture());
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
@@ -326,18 +328,19 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         String uri = request.uri();
         int question = uri.indexOf('?');
         return observed(headers, op -> execute(ctx, headers,
-                GraphQLHttpParser.get(headers::get, question < 0 ? null : uri.substring(question + 1)), op));
+                GraphQLHttpParser.get(headers::get, question < 0 ? null : uri.substring(question + 1)), op, null));
     }
 
+    /** @param shared the fetches of the client batch the request is an element of; null: a request of its own */
     private CompletionStage<FullHttpResponse> execute(ChannelHandlerContext ctx, HttpHeaders headers, HttpParseResult parsed,
-                                                      OperationRecord op) {
+                                                      OperationRecord op, SharedFetches shared) {
         if (parsed instanceof HttpParseResult.Refused refused) {
             return done(json(op, HttpResponseStatus.valueOf(refused.status()), refused.format(), refused.body()));
         }
         GraphQLHttpRequest sent = ((HttpParseResult.Parsed) parsed).request();
         op.operation(sent.operationName(), null);
         op.client(sent.client().name(), sent.client().version());
-        return onLoop(ctx, op, manager.identity().resolve(headers::get), caller -> identified(ctx, headers, sent, caller, op));
+        return onLoop(ctx, op, manager.identity().resolve(headers::get), caller -> identified(ctx, headers, sent, caller, op, shared));
     }
 
     /**
@@ -359,7 +362,8 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     private CompletionStage<FullHttpResponse> identified(ChannelHandlerContext ctx, HttpHeaders headers,
-                                                         GraphQLHttpRequest sent, IdentityOutcome caller, OperationRecord op) {
+                                                         GraphQLHttpRequest sent, IdentityOutcome caller, OperationRecord op,
+                                                         SharedFetches shared) {
         if (caller instanceof IdentityOutcome.Refused refused) {
             FullHttpResponse response = json(op, HttpResponseStatus.UNAUTHORIZED, sent.format(),
                     errors(refused.message(), GraphQLErrorCodes.UNAUTHENTICATED));
@@ -375,12 +379,13 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         GraphQLHttpRequest request = client;
         return onLoop(ctx, op, manager.documents().resolve(request),
-                resolution -> execute(ctx, headers, request, caller, resolution, op));
+                resolution -> execute(ctx, headers, request, caller, resolution, op, shared));
     }
 
     private CompletionStage<FullHttpResponse> execute(ChannelHandlerContext ctx, HttpHeaders headers, GraphQLHttpRequest sent,
                                                       IdentityOutcome caller,
-                                                      DocumentResolution resolution, OperationRecord op) {
+                                                      DocumentResolution resolution, OperationRecord op,
+                                                      SharedFetches shared) {
         ResponseFormat format = sent.format();
         if (resolution instanceof DocumentResolution.Refused refused) {
             FullHttpResponse response = json(op, HttpResponseStatus.valueOf(refused.status()), format,
@@ -409,7 +414,7 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         GraphQLRequest request = new GraphQLRequest(http.query(), http.operationName(), http.variables(), http.get(),
                 wantsPlan, live.overrideLabels(labelHeader == null ? null : headers.get(labelHeader)), forwarded,
                 http.client().name(), identity, op.trace(), identity != null
-                || headers.contains(HttpHeaderNames.AUTHORIZATION) || headers.contains(IdentityHeaders.ASSERTION));
+                || headers.contains(HttpHeaderNames.AUTHORIZATION) || headers.contains(IdentityHeaders.ASSERTION), shared);
         return manager.handler().handle(live, request, ctx.executor()).thenApply(outcome -> {
             op.subgraphCalls(outcome.subgraphCalls());
             HttpResponseStatus status = switch (outcome.kind()) {

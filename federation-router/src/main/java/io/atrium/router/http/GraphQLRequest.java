@@ -20,7 +20,7 @@ import java.util.Set;
 public record GraphQLRequest(String query, String operationName, Map<String, Object> variables, boolean get,
                              boolean wantsQueryPlan, Set<String> overrideLabels, Map<String, String> forwardedHeaders,
                              String clientName, Identity identity, io.atrium.router.observe.TraceContext trace,
-                             boolean personal) {
+                             boolean personal, io.atrium.router.execute.SharedFetches sharedFetches) {
     public GraphQLRequest {
         variables = variables == null ? Map.of() : variables;
         overrideLabels = Set.copyOf(overrideLabels);
@@ -32,7 +32,7 @@ public record GraphQLRequest(String query, String operationName, Map<String, Obj
                           boolean wantsQueryPlan, Set<String> overrideLabels, Map<String, String> forwardedHeaders,
                           String clientName, Identity identity, io.atrium.router.observe.TraceContext trace) {
         this(query, operationName, variables, get, wantsQueryPlan, overrideLabels, forwardedHeaders, clientName, identity,
-                trace, false);
+                trace, false, null);
     }
 
     public GraphQLRequest(String query, String operationName, Map<String, Object> variables, boolean get,

@@ -109,12 +109,9 @@ public final class ResilientTransport implements SubgraphTransport {
 
     /** One subgraph's cluster, its URLs in endpoint order, and its queries in flight (when de-duplicating). */
     record SubgraphCluster(UpstreamCluster cluster, List<URI> urls, boolean deduplicate,
-                           Map<InFlightKey, CompletableFuture<SubgraphResponse>> inFlight, Counter deduplicated) {
+                           Map<SubgraphRequest.Identical, CompletableFuture<SubgraphResponse>> inFlight, Counter deduplicated) {
     }
 
-    /** What makes two subgraph queries identical: everything that is sent but the URL. */
-    record InFlightKey(String query, String operationName, Map<String, Object> variables, Map<String, String> headers) {
-    }
 
     public ResilientTransport(SubgraphTransport delegate, Clusters clusters) {
         this.delegate = delegate;
@@ -152,8 +149,7 @@ public final class ResilientTransport implements SubgraphTransport {
         if (!cluster.deduplicate() || mutation) {
             return new Call(request, cluster, mutation).start();
         }
-        InFlightKey key = new InFlightKey(request.query(), request.operationName(), request.variables(),
-                withoutTrace(request.headers()));
+        SubgraphRequest.Identical key = request.identical();
         CompletableFuture<SubgraphResponse> shared = new CompletableFuture<>();
         CompletableFuture<SubgraphResponse> leader = cluster.inFlight().putIfAbsent(key, shared);
         if (leader == null) {
@@ -170,41 +166,7 @@ public final class ResilientTransport implements SubgraphTransport {
             cluster.deduplicated().increment();
         }
         // Every caller merges into (mutates) its response: each gets its own copy of the shared one.
-        return leader.thenApply(ResilientTransport::copy);
-    }
-
-    /** The {@code traceparent} differs per call (a span id each): not what makes two queries different. */
-    private static Map<String, String> withoutTrace(Map<String, String> headers) {
-        if (!headers.containsKey(io.atrium.router.observe.TraceContext.HEADER)) {
-            return headers;
-        }
-        Map<String, String> rest = new java.util.HashMap<>(headers);
-        rest.remove(io.atrium.router.observe.TraceContext.HEADER);
-        return rest;
-    }
-
-    private static SubgraphResponse copy(SubgraphResponse response) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> data = (Map<String, Object>) deepCopy(response.data());
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> errors = (List<Map<String, Object>>) deepCopy(response.errors());
-        return new SubgraphResponse(data, errors, response.status(), response.cacheControl());
-    }
-
-    private static Object deepCopy(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new java.util.LinkedHashMap<>(map.size() * 4 / 3 + 1);
-            map.forEach((k, v) -> copy.put((String) k, deepCopy(v)));
-            return copy;
-        }
-        if (value instanceof List<?> list) {
-            List<Object> copy = new java.util.ArrayList<>(list.size());
-            for (Object item : list) {
-                copy.add(deepCopy(item));
-            }
-            return copy;
-        }
-        return value;
+        return leader.thenApply(SubgraphResponse::copy);
     }
 
     /** One subgraph request across its attempts; attempts run one after another, each completing on some thread. */

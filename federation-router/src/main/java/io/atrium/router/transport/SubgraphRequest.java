@@ -29,6 +29,24 @@ public record SubgraphRequest(String subgraphName, URI url, String query, String
                 spans);
     }
 
+    /**
+     * What makes two subgraph requests identical: everything that is sent but the URL (one subgraph's URLs are
+     * interchangeable) and the {@code traceparent} (a span id per call, not what is asked).
+     */
+    public record Identical(String subgraph, String query, String operationName, Map<String, Object> variables,
+                            Map<String, String> headers) {
+    }
+
+    /** This request as {@link Identical} compares it. */
+    public Identical identical() {
+        Map<String, String> sent = headers;
+        if (sent.containsKey(io.atrium.router.observe.TraceContext.HEADER)) {
+            sent = new java.util.HashMap<>(sent);
+            sent.remove(io.atrium.router.observe.TraceContext.HEADER);
+        }
+        return new Identical(subgraphName, query, operationName, variables, sent);
+    }
+
     /** A mutation (the router writes each subgraph operation with its keyword first): never sent twice. */
     public boolean mutation() {
         return query.startsWith("mutation");

@@ -24,4 +24,29 @@ public record SubgraphResponse(Map<String, Object> data, List<Map<String, Object
     public SubgraphResponse(Map<String, Object> data, List<Map<String, Object>> errors) {
         this(data, errors, 200, null);
     }
+
+    /** A deep copy of {@code data} and {@code errors}: for each of several callers that merge into (mutate) one answer. */
+    public SubgraphResponse copy() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> dataCopy = (Map<String, Object>) deepCopy(data);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> errorsCopy = (List<Map<String, Object>>) deepCopy(errors);
+        return new SubgraphResponse(dataCopy, errorsCopy, status, cacheControl);
+    }
+
+    private static Object deepCopy(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new java.util.LinkedHashMap<>(map.size() * 4 / 3 + 1);
+            map.forEach((k, v) -> copy.put((String) k, deepCopy(v)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new java.util.ArrayList<>(list.size());
+            for (Object item : list) {
+                copy.add(deepCopy(item));
+            }
+            return copy;
+        }
+        return value;
+    }
 }

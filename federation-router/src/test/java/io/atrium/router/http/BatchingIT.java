@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * Batched requests (a JSON array of operations in one POST) over real HTTP, with two real subgraphs on loopback: off
  * by default ({@code BATCHING_NOT_ENABLED}, nothing run); when enabled, every element answered as it would be alone,
  * in order, with the elements' byte lengths in {@code x-atrium-batch-lengths} and one merged {@code Cache-Control};
- * empty and oversized batches refused whole ({@code BATCH_LIMIT_EXCEEDED}); batches counted in the metrics.
+ * empty and oversized batches refused whole ({@code BATCH_LIMIT_EXCEEDED}); batches counted in the metrics; identical
+ * query fetches of one batch sent once, mutations every time.
  */
 class BatchingIT {
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -29,10 +30,13 @@ class BatchingIT {
         }
     }
 
+    private CacheControlIT.Subgraph products;
+    private CacheControlIT.Subgraph reviews;
+
     private RouterUnderTest router(String extra) throws Exception {
-        CacheControlIT.Subgraph products = new CacheControlIT.Subgraph("public, max-age=500");
+        products = new CacheControlIT.Subgraph("public, max-age=500");
         resources.add(products);
-        CacheControlIT.Subgraph reviews = new CacheControlIT.Subgraph("public, max-age=300");
+        reviews = new CacheControlIT.Subgraph("public, max-age=300");
         resources.add(reviews);
         RouterUnderTest router = RouterUnderTest.start(RouterUnderTest.newDirectory(), CacheControlIT.supergraph(), """
                 format_version: 1
@@ -103,6 +107,38 @@ class BatchingIT {
         double[] after = batches(router);
         assertThat(after[0] - before[0]).isEqualTo(2.0);
         assertThat(after[1] - before[1]).isEqualTo(5.0);
+    }
+
+    @Test
+    void identicalQueryFetchesOfOneBatchAreSentOnceAndEveryMutationRuns() throws Exception {
+        RouterUnderTest router = router("batching: { enabled: true, max_operations: 5 }");
+        String shared = "atrium_router_batch_shared_fetches_total{subgraph=\"products\"}";
+        double sharedBefore = PrometheusText.value(router.scrapeMetrics(), shared);
+        HttpResponse<String> answer = router.post(batch("{ product { name stars } }", "{ product { name stars } }",
+                "{ product { name stars } }", "{ topStars }"));
+        assertThat(answer.statusCode()).isEqualTo(200);
+        List<?> elements = (List<?>) Json.read(answer.body().getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 3; i++) {
+            assertThat(elements.get(i).toString()).as("element %d", i).contains("name=chair").contains("stars=5")
+                    .doesNotContain("errors");
+        }
+        assertThat(elements.get(3).toString()).contains("topStars=4");
+        // each distinct subgraph operation was sent once: the root fetch of products, the entity fetch of reviews
+        assertThat(products.queries).hasSize(1);
+        assertThat(reviews.queries).hasSize(2).doesNotHaveDuplicates();
+        assertThat(PrometheusText.value(router.scrapeMetrics(), shared) - sharedBefore).isEqualTo(2.0);
+
+        // only within one batch: the next one fetches again
+        assertThat(router.post(batch("{ product { name } }")).body()).contains("chair");
+        assertThat(products.queries).hasSize(2);
+
+        // a mutation is never shared: both elements' mutations run
+        products.queries.clear();
+        HttpResponse<String> mutations = router.post(batch("mutation { rename(name: \"new\") { name } }",
+                "mutation { rename(name: \"new\") { name } }"));
+        assertThat(mutations.statusCode()).isEqualTo(200);
+        assertThat(mutations.body()).contains("\"name\":\"new\"");
+        assertThat(products.queries).hasSize(2).allSatisfy(q -> assertThat(q).startsWith("mutation"));
     }
 
     @Test

@@ -60,12 +60,15 @@ class CacheControlIT {
         private final HttpServer server;
         private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
         volatile String cacheControl;
+        /** The operations it was sent, in order. */
+        final java.util.Queue<String> queries = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         Subgraph(String cacheControl) throws IOException {
             this.cacheControl = cacheControl;
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/graphql", exchange -> {
                 String query = (String) ((Map<?, ?>) Json.read(exchange.getRequestBody().readAllBytes())).get("query");
+                queries.add(query);
                 Object answer;
                 if (query.contains("_entities")) {
                     answer = Map.of("data", Map.of("_entities", List.of(Map.of("__typename", "Product", "stars", 5))));
