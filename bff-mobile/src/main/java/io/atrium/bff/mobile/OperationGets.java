@@ -86,6 +86,13 @@ final class OperationGets {
     }
 
     private BffResult conditional(HeaderLookup headers, BffResult result, boolean identified) {
+        if (result.status() == 304) { // revalidated at the router (BffEndpoint): its tag and policy, made the app's
+            Map<String, String> notModified = new LinkedHashMap<>(result.headers());
+            notModified.remove("content-type");
+            notModified.put("cache-control", cacheControl(result.headers().get("cache-control"), identified));
+            notModified.put("vary", VARY);
+            return new BffResult(304, notModified, new byte[0], result.operation());
+        }
         String etag = result.status() == 200 ? endpoint.conditionalGets().etag(result.body()) : null;
         if (etag == null) {
             return result.withHeader("cache-control", "no-store");

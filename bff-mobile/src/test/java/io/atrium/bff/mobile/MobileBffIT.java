@@ -225,7 +225,34 @@ class MobileBffIT {
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
         assertThat(vary(again)).isEqualTo(vary(first));
+        assertThat(again.headers().firstValue("etag")).contains(etag);
+        assertThat(again.headers().firstValue("cache-control")).contains("public, max-age=60");
+        assertThat(again.headers().firstValue("content-type")).isEmpty();
         assertThat(stack.get("/v1/ops/TopProducts?first=3", conditional).statusCode()).isEqualTo(200);
+
+        // the BFF revalidates at the router, which tags the same bytes with the same tag and answers 304 itself
+        String routerGet = stack.router.graphqlUrl() + "?query=" + java.net.URLEncoder.encode(TOP,
+                java.nio.charset.StandardCharsets.UTF_8) + "&variables=" + java.net.URLEncoder.encode("{\"first\":2}",
+                java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> atRouter = routerGet(routerGet, null);
+        assertThat(atRouter.statusCode()).as(atRouter.body()).isEqualTo(200);
+        assertThat(atRouter.headers().firstValue("etag")).contains(etag);
+        HttpResponse<String> notModified = routerGet(routerGet, etag);
+        assertThat(notModified.statusCode()).isEqualTo(304);
+        assertThat(notModified.body()).isEmpty();
+        assertThat(notModified.headers().firstValue("cache-control")).contains("public, max-age=60");
+    }
+
+    private static HttpResponse<String> routerGet(String url, String ifNoneMatch) {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("apollo-require-preflight", "true");
+        if (ifNoneMatch != null) {
+            request.header("if-none-match", ifNoneMatch);
+        }
+        try {
+            return stack.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

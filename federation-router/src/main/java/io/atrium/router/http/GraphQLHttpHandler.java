@@ -9,6 +9,7 @@ import io.atrium.policy.Identity;
 import io.atrium.policy.identity.IdentityHeaders;
 import io.atrium.graphql.cache.CacheControlMerge;
 import io.atrium.graphql.http.BatchingConfig;
+import io.atrium.graphql.http.EntityTags;
 import io.atrium.graphql.http.GraphQLHttpParser;
 import io.atrium.graphql.json.JsonReader;
 import io.atrium.graphql.json.JsonSyntaxException;
@@ -69,13 +70,15 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private final GraphQLEndpoint manager;
     private final InFlight inFlight;
+    private final EntityTags entityTags;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private boolean busy;
 
-    GraphQLHttpHandler(GraphQLEndpoint manager, InFlight inFlight) {
+    GraphQLHttpHandler(GraphQLEndpoint manager, InFlight inFlight, EntityTags entityTags) {
         super(false);
         this.manager = manager;
         this.inFlight = inFlight;
+        this.entityTags = entityTags;
     }
 
     /** Requests being answered, across the connections of one server: shutdown waits for them. */
@@ -328,7 +331,34 @@ final class GraphQLHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         String uri = request.uri();
         int question = uri.indexOf('?');
         return observed(headers, op -> execute(ctx, headers,
-                GraphQLHttpParser.get(headers::get, question < 0 ? null : uri.substring(question + 1)), op, null));
+                GraphQLHttpParser.get(headers::get, question < 0 ? null : uri.substring(question + 1)), op, null)
+                .thenApply(response -> conditional(headers.get(HttpHeaderNames.IF_NONE_MATCH), response)));
+    }
+
+    /**
+     * A GET's answer, when successful and free of errors, carries a strong {@code ETag} ({@link EntityTags}: the same
+     * tag a BFF gives the same bytes); a request whose {@code If-None-Match} names it gets {@code 304} with the
+     * answer's headers and no body (the operation still ran: the tag is of what it answers now).
+     */
+    private FullHttpResponse conditional(String ifNoneMatch, FullHttpResponse response) {
+        if (response.status().code() != 200) {
+            return response;
+        }
+        byte[] body = body(response.content());
+        String etag = body == null ? null : entityTags.etag(body);
+        if (etag == null) {
+            return response;
+        }
+        response.headers().set(HttpHeaderNames.ETAG, etag);
+        if (!EntityTags.matches(ifNoneMatch, etag)) {
+            return response;
+        }
+        FullHttpResponse notModified = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
+        // Content-Length stays: the length the 200 would have had (RFC 9110 §8.6), which keeps the connection open
+        notModified.headers().set(response.headers()).remove(HttpHeaderNames.CONTENT_TYPE);
+        response.release();
+        return notModified;
     }
 
     /** @param shared the fetches of the client batch the request is an element of; null: a request of its own */

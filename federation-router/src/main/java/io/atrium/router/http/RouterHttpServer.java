@@ -62,6 +62,9 @@ public final class RouterHttpServer implements EmbeddedServer {
     private Channel listener;
     private ChannelGroup connections;
     private final GraphQLHttpHandler.InFlight inFlight = new GraphQLHttpHandler.InFlight();
+    /** The tags of GET answers, remembered across connections. */
+    private final io.atrium.graphql.http.EntityTags entityTags =
+            new io.atrium.graphql.http.EntityTags(io.atrium.graphql.http.EntityTags.DEFAULT_MEMO_BYTES);
     private volatile int port = -1;
 
     public RouterHttpServer(ApplicationContext context, ApplicationConfiguration configuration, GraphQLEndpoint manager,
@@ -103,7 +106,7 @@ public final class RouterHttpServer implements EmbeddedServer {
                                     new HttpServerCodec(8192, MAX_HEADER_BYTES, 8192),
                                     new HttpServerKeepAliveHandler(),
                                     new BodyLimit(maxRequestBytes),
-                                    new GraphQLHttpHandler(manager, inFlight));
+                                    new GraphQLHttpHandler(manager, inFlight, entityTags));
                         }
                     })
                     .bind(host, configuredPort < 0 ? 0 : configuredPort)

@@ -149,6 +149,38 @@ class CacheControlIT {
     }
 
     @Test
+    void getAnswersCarryAStrongEtagAndAMatchingIfNoneMatchGets304WithTheirPolicy() throws Exception {
+        Stack stack = stack("public, max-age=500", "public, max-age=300", "");
+        RouterUnderTest router = stack.router();
+        HttpResponse<String> first = get(router, BOTH);
+        String etag = first.headers().firstValue("etag").orElseThrow();
+        // the tag every Atrium endpoint gives these bytes: the SHA-256 of the body
+        assertThat(etag).isEqualTo("\"" + io.atrium.graphql.trusted.Sha256.hex(first.body().getBytes(StandardCharsets.UTF_8)) + "\"");
+        HttpResponse<String> notModified = router.client().send(HttpRequest.newBuilder(router.uri("/graphql?query="
+                        + URLEncoder.encode(BOTH, StandardCharsets.UTF_8))).header("apollo-require-preflight", "true")
+                        .header("if-none-match", "\"other\", " + etag).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(notModified.statusCode()).isEqualTo(304);
+        assertThat(notModified.body()).isEmpty();
+        assertThat(notModified.headers().firstValue("etag")).contains(etag);
+        assertThat(notModified.headers().firstValue("cache-control")).contains("public, max-age=300");
+        // the length the 200 had (RFC 9110 §8.6): the connection stays open
+        assertThat(notModified.headers().firstValue("content-length")).contains(String.valueOf(first.body().length()));
+        assertThat(notModified.headers().firstValue("connection")).isEmpty();
+        // the operation still ran: a changed answer is sent whole, with its new tag
+        stack.products().cacheControl = "public, max-age=100";
+        HttpResponse<String> changed = router.client().send(HttpRequest.newBuilder(router.uri("/graphql?query="
+                        + URLEncoder.encode("{ product { name } }", StandardCharsets.UTF_8)))
+                .header("apollo-require-preflight", "true").header("if-none-match", etag).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.headers().firstValue("etag")).isPresent().get().isNotEqualTo(etag);
+        // answers with errors are never tagged; POST answers are not tagged
+        stack.products().cacheControl = null;
+        assertThat(get(router, "{ broken }").headers().firstValue("etag")).isEmpty();
+        assertThat(router.post(RouterUnderTest.queryBody(BOTH)).headers().firstValue("etag")).isEmpty();
+    }
+
+    @Test
     void theShortestMaxAgeOfTwoSubgraphsWinsOverPostAndGet() throws Exception {
         Stack stack = stack("public, max-age=500", "public, max-age=300", "");
         RouterUnderTest router = stack.router();

@@ -251,7 +251,8 @@ public final class BffEndpoint implements AutoCloseable {
                     if (spans != null) {
                         spans.end(result);
                     }
-                    return result.withHeader("content-type", request.format().contentType());
+                    return result.status() == 304 ? result // no content, so no content type
+                            : result.withHeader("content-type", request.format().contentType());
                 });
     }
 
@@ -378,8 +379,18 @@ public final class BffEndpoint implements AutoCloseable {
         String name = request.operationName() != null ? request.operationName() : operation.getName();
         int budget = config.responseBudget().forOperation(name);
         boolean query = operation.getOperation() == OperationDefinition.Operation.QUERY;
-        return (slot == null ? router.forward(request, headers, config.name()) : slot.forward(request, headers))
-                .thenApply(answer -> {
+        String ifNoneMatch = slot == null && request.get() && query ? headers.get("if-none-match") : null;
+        CompletionStage<RouterForwarder.Answer> answered = slot != null ? slot.forward(request, headers)
+                : ifNoneMatch != null ? router.revalidate(request, headers, config.name(), ifNoneMatch)
+                : router.forward(request, headers, config.name());
+        return answered.thenApply(answer -> {
+            if (answer.status() == 304 && answer.etag() != null) {
+                // the router's answer is still the one the app holds: its policy and tag, no body
+                Map<String, String> notModified = new LinkedHashMap<>();
+                notModified.put("cache-control", answer.cacheControl() == null ? "no-store" : answer.cacheControl());
+                notModified.put("etag", answer.etag());
+                return new BffResult(304, notModified, new byte[0], name);
+            }
             if (answer.body().length > budget) {
                 Map<String, Object> error = GraphQLErrors.error("the response of " + (name == null ? "this operation"
                         : name) + " is " + answer.body().length + " bytes, over its budget of " + budget

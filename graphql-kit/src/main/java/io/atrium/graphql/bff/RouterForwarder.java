@@ -46,10 +46,13 @@ final class RouterForwarder implements AutoCloseable {
         this.timeout = Duration.ofMillis(config.timeoutMillis());
     }
 
-    /** The router's answer: status, body bytes, its {@code Cache-Control} (and a batch's element lengths, else null). */
-    record Answer(int status, byte[] body, String cacheControl, String batchLengths) {
+    /**
+     * The router's answer: status, body bytes, its {@code Cache-Control}, a batch's element lengths and the
+     * {@code ETag} of a GET answer (else null).
+     */
+    record Answer(int status, byte[] body, String cacheControl, String batchLengths, String etag) {
         Answer(int status, byte[] body, String cacheControl) {
-            this(status, body, cacheControl, null);
+            this(status, body, cacheControl, null, null);
         }
 
         /** Conservative: any {@code "errors"} key in the body counts (a field of that name makes it uncacheable too). */
@@ -59,7 +62,40 @@ final class RouterForwarder implements AutoCloseable {
     }
 
     CompletionStage<Answer> forward(GraphQLHttpRequest request, HeaderLookup headers, String bffName) {
-        return send(JsonWriter.write(body(request)), headers(request, headers, bffName));
+        return send(HttpMethod.POST, null, JsonWriter.write(body(request)), headers(request, headers, bffName));
+    }
+
+    /**
+     * A query revalidated at the router: {@code GET /graphql?query=…} with the app's {@code If-None-Match}. The router
+     * runs it and tags its answer as the BFF would ({@code EntityTags}); when the tag still matches it answers
+     * {@code 304} without the body, which then crosses neither the router's socket nor the BFF's. A document too long
+     * for a request line goes as an ordinary POST (the BFF tags that answer itself).
+     */
+    CompletionStage<Answer> revalidate(GraphQLHttpRequest request, HeaderLookup headers, String bffName,
+                                       String ifNoneMatch) {
+        StringBuilder query = new StringBuilder("query=").append(encode(request.query()));
+        if (request.operationName() != null) {
+            query.append("&operationName=").append(encode(request.operationName()));
+        }
+        if (!request.variables().isEmpty()) {
+            query.append("&variables=").append(encode(new String(JsonWriter.write(request.variables()),
+                    java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        if (query.length() > MAX_GET_QUERY) {
+            return forward(request, headers, bffName);
+        }
+        HttpHeaders out = headers(request, headers, bffName);
+        out.remove(HttpHeaderNames.CONTENT_TYPE);
+        out.set("apollo-require-preflight", "true"); // not a browser's simple request (the router's CSRF check)
+        out.set(HttpHeaderNames.IF_NONE_MATCH, ifNoneMatch);
+        return send(HttpMethod.GET, query.toString(), new byte[0], out);
+    }
+
+    /** Longest query string a revalidation sends (request lines are commonly limited to 8 KiB). */
+    private static final int MAX_GET_QUERY = 6 * 1024;
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**
@@ -71,7 +107,7 @@ final class RouterForwarder implements AutoCloseable {
         for (GraphQLHttpRequest request : requests) {
             bodies.add(body(request));
         }
-        return send(JsonWriter.write(bodies), headers(requests.getFirst(), headers, bffName));
+        return send(HttpMethod.POST, null, JsonWriter.write(bodies), headers(requests.getFirst(), headers, bffName));
     }
 
     private static Map<String, Object> body(GraphQLHttpRequest request) {
@@ -106,26 +142,33 @@ final class RouterForwarder implements AutoCloseable {
         return out;
     }
 
-    private CompletionStage<Answer> send(byte[] body, HttpHeaders headers) {
+    /** @param query the request's query string (GET), null for none */
+    private CompletionStage<Answer> send(HttpMethod method, String query, byte[] body, HttpHeaders headers) {
         List<URI> urls = config.urls();
         int first = urls.size() == 1 ? 0 : Math.floorMod(next.getAndIncrement(), urls.size());
-        return send(body, headers, urls, first, 0);
+        return send(method, query, body, headers, urls, first, 0);
     }
 
     /**
      * One attempt at {@code urls[(first + tried) % n]}; when its connection could not be made (the request was never
      * written, so even a mutation may go elsewhere) the next router instance is tried, each at most once.
      */
-    private CompletionStage<Answer> send(byte[] body, HttpHeaders headers, List<URI> urls, int first, int tried) {
+    private CompletionStage<Answer> send(HttpMethod method, String query, byte[] body, HttpHeaders headers,
+                                         List<URI> urls, int first, int tried) {
         URI url = urls.get((first + tried) % urls.size());
         ByteBuf content = Unpooled.wrappedBuffer(body);
-        FullHttpRequest http = LoopHttpClient.newRequest(HttpMethod.POST, url, content);
+        FullHttpRequest http = LoopHttpClient.newRequest(method, url, content);
+        if (query != null) {
+            http.setUri(http.uri() + (http.uri().indexOf('?') < 0 ? "?" : "&") + query);
+        }
         http.headers().add(headers);
-        http.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        if (method == HttpMethod.POST) {
+            http.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        }
         CompletionStage<Answer> answer = client.send("router", url, http, timeout, response -> new Answer(
                 response.status().code(), LoopHttpClient.bytes(response.content()),
                 response.headers().get(HttpHeaderNames.CACHE_CONTROL),
-                response.headers().get(BatchingConfig.LENGTHS_HEADER)));
+                response.headers().get(BatchingConfig.LENGTHS_HEADER), response.headers().get(HttpHeaderNames.ETAG)));
         if (tried + 1 >= urls.size()) {
             return answer;
         }
@@ -137,7 +180,7 @@ final class RouterForwarder implements AutoCloseable {
                     ? c.getCause() : failure;
             if (cause instanceof RouterUnavailable unavailable
                     && unavailable.outcome == AttemptOutcome.Failure.CONNECT_FAILED) {
-                return send(body, headers, urls, first, tried + 1);
+                return send(method, query, body, headers, urls, first, tried + 1);
             }
             return CompletableFuture.<Answer>failedFuture(cause);
         }).thenCompose(stage -> stage);
