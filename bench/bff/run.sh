@@ -8,7 +8,7 @@
 # Last line: bff overhead: cpu=<BFF CPU per request / router CPU per request> p99_ms=<p99 through the BFF - p99 of
 # the router alone, both at LATENCY_RPS>.
 # Env: SHORT=1 (a quick check: 5 s warm-up, 1 round of 3 s, 10 connections), WARMUP (30), ROUNDS (3), DURATION (10),
-#      CONNECTIONS (50), BATCH_CONNECTIONS (CONNECTIONS / 3), THREADS (2), LATENCY_RPS (100), LATENCY_CONNECTIONS (10), LATENCY_DURATION (20).
+#      CONNECTIONS (50), BATCH_CONNECTIONS (CONNECTIONS / 3), THREADS (2), LATENCY_RPS (100), LATENCY_CONNECTIONS (10), LATENCY_DURATION (30).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/bench/router"     # subgraphs.sh and the query live with the router benchmark
@@ -30,7 +30,7 @@ THREADS=${THREADS:-2}
 BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-$(( (CONNECTIONS + 2) / 3 ))}
 LATENCY_RPS=${LATENCY_RPS:-100}
 LATENCY_CONNECTIONS=${LATENCY_CONNECTIONS:-10}
-LATENCY_DURATION=${LATENCY_DURATION:-20}
+LATENCY_DURATION=${LATENCY_DURATION:-30}
 [ "${SHORT:-0}" = 1 ] && LATENCY_DURATION=${LATENCY_DURATION_SHORT:-5}
 VERSION=0.1.0-SNAPSHOT
 EXAMPLES_JAR="$ROOT/examples/target/atrium-examples-$VERSION-all.jar"
