@@ -380,9 +380,11 @@ public final class BffEndpoint implements AutoCloseable {
         int budget = config.responseBudget().forOperation(name);
         boolean query = operation.getOperation() == OperationDefinition.Operation.QUERY;
         String ifNoneMatch = slot == null && request.get() && query ? headers.get("if-none-match") : null;
+        // answered on the data path, a POST's answer is passed on as the router's buffers (nothing copies it)
+        boolean wire = slot == null && !request.get() && DataPathHandler.answering();
         CompletionStage<RouterForwarder.Answer> answered = slot != null ? slot.forward(request, headers)
                 : ifNoneMatch != null ? router.revalidate(request, headers, config.name(), ifNoneMatch)
-                : router.forward(request, headers, config.name());
+                : router.forward(request, headers, config.name(), wire);
         return answered.thenApply(answer -> {
             if (answer.status() == 304 && answer.etag() != null) {
                 // the router's answer is still the one the app holds: its policy and tag, no body
@@ -391,9 +393,12 @@ public final class BffEndpoint implements AutoCloseable {
                 notModified.put("etag", answer.etag());
                 return new BffResult(304, notModified, new byte[0], name);
             }
-            if (answer.body().length > budget) {
+            if (answer.length() > budget) {
+                if (answer.wire() != null) {
+                    answer.wire().release();
+                }
                 Map<String, Object> error = GraphQLErrors.error("the response of " + (name == null ? "this operation"
-                        : name) + " is " + answer.body().length + " bytes, over its budget of " + budget
+                        : name) + " is " + answer.length() + " bytes, over its budget of " + budget
                         + " bytes; ask for less (smaller pages, fewer fields)", GraphQLErrorCodes.RESPONSE_TOO_LARGE, null);
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("data", null);
@@ -406,7 +411,7 @@ public final class BffEndpoint implements AutoCloseable {
                     || answer.cacheControl().toLowerCase(java.util.Locale.ROOT).contains("no-store")
                     || answer.hasErrors() ? null : answer.cacheControl();
             return new BffResult(answer.status(), Map.of("cache-control", cacheControl == null ? "no-store"
-                    : cacheControl), answer.body(), name);
+                    : cacheControl), answer.body(), name, answer.wire());
         });
     }
 

@@ -50,7 +50,7 @@ final class BffObservations {
         timer.record(nanos, TimeUnit.NANOSECONDS);
         if (ACCESS.isInfoEnabled()) {
             ACCESS.info("bff={} client={} version={} operation={} status={} bytes={} ms={} trace_id={}", bff, client,
-                    version, operation, result.status(), result.body().length, nanos / 1_000_000,
+                    version, operation, result.status(), result.length(), nanos / 1_000_000,
                     traceId == null ? "-" : traceId);
         }
     }

@@ -2,6 +2,8 @@ package io.atrium.graphql.bff;
 
 import io.atrium.graphql.GraphQLErrors;
 import io.atrium.graphql.json.JsonWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.util.List;
 import java.util.Map;
 
@@ -11,25 +13,42 @@ import java.util.Map;
  *
  * @param operation the name of the operation that ran (registered or validated), for metrics and logs; null when
  *                  the request was refused before one was known
+ * @param wire      the router's answer as it was read, when it is passed on as it is ({@link DataPathHandler}): the
+ *                  body, owned by this result until the data path writes it; null for a body of bytes
  */
-public record BffResult(int status, Map<String, String> headers, byte[] body, String operation) {
+public record BffResult(int status, Map<String, String> headers, byte[] body, String operation, ByteBuf wire) {
     public BffResult {
         headers = Map.copyOf(headers);
     }
 
+    public BffResult(int status, Map<String, String> headers, byte[] body, String operation) {
+        this(status, headers, body, operation, null);
+    }
+
     public BffResult(int status, Map<String, String> headers, byte[] body) {
-        this(status, headers, body, null);
+        this(status, headers, body, null, null);
+    }
+
+    /** The body's bytes (a copy of {@link #wire} when the body is one: read it while the result owns it). */
+    @Override
+    public byte[] body() {
+        return wire == null ? body : ByteBufUtil.getBytes(wire);
+    }
+
+    /** The body's length in bytes. */
+    public int length() {
+        return wire == null ? body.length : wire.readableBytes();
     }
 
     public BffResult withOperation(String name) {
-        return new BffResult(status, headers, body, name);
+        return new BffResult(status, headers, body, name, wire);
     }
 
     /** The same answer with one more (or a replaced) header. */
     public BffResult withHeader(String name, String value) {
         java.util.Map<String, String> copy = new java.util.LinkedHashMap<>(headers);
         copy.put(name, value);
-        return new BffResult(status, copy, body, operation);
+        return new BffResult(status, copy, body, operation, wire);
     }
 
     public static BffResult body(int status, Map<String, String> headers, Map<String, Object> body) {
@@ -42,7 +61,7 @@ public record BffResult(int status, Map<String, String> headers, byte[] body, St
      * an 88 KB answer to look at one key would cost more than forwarding it.
      */
     public boolean mayHaveErrors() {
-        return body.length == 0 || containsErrorsKey(body);
+        return length() == 0 || containsErrorsKey(body());
     }
 
     /** Whether {@code "errors"} (with its quotes) occurs in {@code b}. */

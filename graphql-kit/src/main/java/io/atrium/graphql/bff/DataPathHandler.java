@@ -192,6 +192,7 @@ public final class DataPathHandler extends ChannelDuplexHandler {
         DataPath.Request own = new DataPath.Request(request.method().name(), query < 0 ? uri : uri.substring(0, query),
                 query < 0 ? null : uri.substring(query + 1), headers::get, bytes);
         CompletionStage<BffResult> answer;
+        ANSWERING.set(Boolean.TRUE);
         try {
             answer = route.handle(own);
         } catch (RuntimeException e) {
@@ -202,6 +203,8 @@ public final class DataPathHandler extends ChannelDuplexHandler {
             respond(ctx, BffResult.errors(500, NO_STORE, GraphQLErrorCodes.INTERNAL_SERVER_ERROR,
                     "the request could not be answered"), keepAlive);
             return;
+        } finally {
+            ANSWERING.remove();
         }
         answer.whenComplete((result, failure) -> {
             BffResult out = failure == null ? result : BffResult.errors(500, NO_STORE,
@@ -214,12 +217,33 @@ public final class DataPathHandler extends ChannelDuplexHandler {
         });
     }
 
+    /**
+     * Whether this thread is starting the answer to a data-path request (inside a route's handler): a router answer
+     * requested now may be kept as the buffers it was read into ({@link BffResult#wire}), since this handler writes
+     * whatever result it gets (and so releases its buffers).
+     */
+    static boolean answering() {
+        return ANSWERING.get() != null;
+    }
+
+    private static final ThreadLocal<Boolean> ANSWERING = new ThreadLocal<>();
+
     private void respond(ChannelHandlerContext ctx, BffResult result, boolean keepAlive) {
         boolean empty = result.status() == 304 || result.status() == 204;
-        // copied once into pooled direct memory: a heap buffer would be copied by the channel anyway, into
-        // unpooled, zeroed memory once the answer is larger than the server allocator's pooled sizes (88 KB answers)
-        ByteBuf content = empty || result.body().length == 0 ? Unpooled.EMPTY_BUFFER
-                : DataPathBuffers.ALLOCATOR.directBuffer(result.body().length).writeBytes(result.body());
+        ByteBuf content;
+        if (result.wire() != null) {
+            // the router's answer as it was read: written from the same buffers, no copy
+            content = result.wire();
+            if (empty) {
+                content.release();
+                content = Unpooled.EMPTY_BUFFER;
+            }
+        } else {
+            // copied once into pooled direct memory: a heap buffer would be copied by the channel anyway, into
+            // unpooled, zeroed memory once the answer is larger than the server allocator's pooled sizes
+            content = empty || result.body().length == 0 ? Unpooled.EMPTY_BUFFER
+                    : DataPathBuffers.ALLOCATOR.directBuffer(result.body().length).writeBytes(result.body());
+        }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(result.status()), content);
         HttpHeaders headers = response.headers();

@@ -7,6 +7,7 @@ import io.atrium.graphql.json.JsonWriter;
 import io.atrium.graphql.transport.LoopHttpClient;
 import io.atrium.policy.resilience.AttemptOutcome;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -50,19 +51,38 @@ final class RouterForwarder implements AutoCloseable {
      * The router's answer: status, body bytes, its {@code Cache-Control}, a batch's element lengths and the
      * {@code ETag} of a GET answer (else null).
      */
-    record Answer(int status, byte[] body, String cacheControl, String batchLengths, String etag) {
+    record Answer(int status, byte[] body, String cacheControl, String batchLengths, String etag, ByteBuf wire) {
         Answer(int status, byte[] body, String cacheControl) {
-            this(status, body, cacheControl, null, null);
+            this(status, body, cacheControl, null, null, null);
         }
 
         /** Conservative: any {@code "errors"} key in the body counts (a field of that name makes it uncacheable too). */
         boolean hasErrors() {
+            if (wire != null) {
+                return !wire.isReadable() || ByteBufUtil.indexOf(ERRORS_KEY, wire) >= 0;
+            }
             return body.length == 0 || BffResult.containsErrorsKey(body);
+        }
+
+        int length() {
+            return wire == null ? body.length : wire.readableBytes();
         }
     }
 
+    /** {@code "errors"} with its quotes, as {@link BffResult#containsErrorsKey} looks for it. */
+    private static final ByteBuf ERRORS_KEY = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+            "\"errors\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+
     CompletionStage<Answer> forward(GraphQLHttpRequest request, HeaderLookup headers, String bffName) {
-        return send(HttpMethod.POST, null, JsonWriter.write(body(request)), headers(request, headers, bffName));
+        return forward(request, headers, bffName, false);
+    }
+
+    /**
+     * @param wire keep the answer's body as it was read ({@link Answer#wire}, owned by the caller, which must write
+     *             or release it) instead of copying it out: for an answer passed on as it is, on the caller's loop
+     */
+    CompletionStage<Answer> forward(GraphQLHttpRequest request, HeaderLookup headers, String bffName, boolean wire) {
+        return send(HttpMethod.POST, null, JsonWriter.write(body(request)), headers(request, headers, bffName), wire);
     }
 
     /**
@@ -88,8 +108,10 @@ final class RouterForwarder implements AutoCloseable {
         out.remove(HttpHeaderNames.CONTENT_TYPE);
         out.set("apollo-require-preflight", "true"); // not a browser's simple request (the router's CSRF check)
         out.set(HttpHeaderNames.IF_NONE_MATCH, ifNoneMatch);
-        return send(HttpMethod.GET, query.toString(), new byte[0], out);
+        return send(HttpMethod.GET, query.toString(), new byte[0], out, false);
     }
+
+    private static final byte[] NO_BYTES = new byte[0];
 
     /** Longest query string a revalidation sends (request lines are commonly limited to 8 KiB). */
     private static final int MAX_GET_QUERY = 6 * 1024;
@@ -107,7 +129,7 @@ final class RouterForwarder implements AutoCloseable {
         for (GraphQLHttpRequest request : requests) {
             bodies.add(body(request));
         }
-        return send(HttpMethod.POST, null, JsonWriter.write(bodies), headers(requests.getFirst(), headers, bffName));
+        return send(HttpMethod.POST, null, JsonWriter.write(bodies), headers(requests.getFirst(), headers, bffName), false);
     }
 
     private static Map<String, Object> body(GraphQLHttpRequest request) {
@@ -143,10 +165,11 @@ final class RouterForwarder implements AutoCloseable {
     }
 
     /** @param query the request's query string (GET), null for none */
-    private CompletionStage<Answer> send(HttpMethod method, String query, byte[] body, HttpHeaders headers) {
+    private CompletionStage<Answer> send(HttpMethod method, String query, byte[] body, HttpHeaders headers,
+                                         boolean wire) {
         List<URI> urls = config.urls();
         int first = urls.size() == 1 ? 0 : Math.floorMod(next.getAndIncrement(), urls.size());
-        return send(method, query, body, headers, urls, first, 0);
+        return send(method, query, body, headers, wire, urls, first, 0);
     }
 
     /**
@@ -154,7 +177,7 @@ final class RouterForwarder implements AutoCloseable {
      * written, so even a mutation may go elsewhere) the next router instance is tried, each at most once.
      */
     private CompletionStage<Answer> send(HttpMethod method, String query, byte[] body, HttpHeaders headers,
-                                         List<URI> urls, int first, int tried) {
+                                         boolean wire, List<URI> urls, int first, int tried) {
         URI url = urls.get((first + tried) % urls.size());
         ByteBuf content = Unpooled.wrappedBuffer(body);
         FullHttpRequest http = LoopHttpClient.newRequest(method, url, content);
@@ -166,9 +189,10 @@ final class RouterForwarder implements AutoCloseable {
             http.headers().set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         }
         CompletionStage<Answer> answer = client.send("router", url, http, timeout, response -> new Answer(
-                response.status().code(), LoopHttpClient.bytes(response.content()),
+                response.status().code(), wire ? NO_BYTES : LoopHttpClient.bytes(response.content()),
                 response.headers().get(HttpHeaderNames.CACHE_CONTROL),
-                response.headers().get(BatchingConfig.LENGTHS_HEADER), response.headers().get(HttpHeaderNames.ETAG)));
+                response.headers().get(BatchingConfig.LENGTHS_HEADER), response.headers().get(HttpHeaderNames.ETAG),
+                wire ? response.content().retainedDuplicate() : null));
         if (tried + 1 >= urls.size()) {
             return answer;
         }
@@ -180,7 +204,7 @@ final class RouterForwarder implements AutoCloseable {
                     ? c.getCause() : failure;
             if (cause instanceof RouterUnavailable unavailable
                     && unavailable.outcome == AttemptOutcome.Failure.CONNECT_FAILED) {
-                return send(method, query, body, headers, urls, first, tried + 1);
+                return send(method, query, body, headers, wire, urls, first, tried + 1);
             }
             return CompletableFuture.<Answer>failedFuture(cause);
         }).thenCompose(stage -> stage);

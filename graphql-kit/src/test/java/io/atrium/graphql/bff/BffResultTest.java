@@ -12,6 +12,21 @@ class BffResultTest {
     }
 
     @Test
+    void aBodyKeptAsTheRoutersBuffersReadsAsItsBytesAndTravelsWithTheResult() {
+        byte[] json = "{\"data\":{\"a\":1}}".getBytes(StandardCharsets.UTF_8);
+        io.netty.buffer.ByteBuf wire = io.netty.buffer.Unpooled.directBuffer().writeBytes(json);
+        BffResult result = new BffResult(200, Map.of(), new byte[0], "Op", wire);
+        assertThat(result.body()).isEqualTo(json);
+        assertThat(result.length()).isEqualTo(json.length);
+        assertThat(result.mayHaveErrors()).isFalse();
+        BffResult derived = result.withHeader("cache-control", "no-store").withOperation("Other");
+        assertThat(derived.wire()).isSameAs(wire);
+        assertThat(derived.body()).isEqualTo(json);
+        assertThat(wire.readerIndex()).as("reading the bytes does not consume the buffer").isZero();
+        wire.release();
+    }
+
+    @Test
     void anErrorsKeyAnywhereMayMeanErrors() {
         assertThat(body("{\"errors\":[{\"message\":\"x\"}]}").mayHaveErrors()).isTrue();
         assertThat(body("{\"data\":{\"a\":1},\"errors\":[]}").mayHaveErrors()).isTrue();
