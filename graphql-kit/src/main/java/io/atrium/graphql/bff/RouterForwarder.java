@@ -82,8 +82,18 @@ final class RouterForwarder implements AutoCloseable {
      *             or release it) instead of copying it out: for an answer passed on as it is, on the caller's loop
      */
     CompletionStage<Answer> forward(GraphQLHttpRequest request, HeaderLookup headers, String bffName, boolean wire) {
-        return send(HttpMethod.POST, null, JsonWriter.write(body(request)), headers(request, headers, bffName), wire);
+        byte[] body = !request.variables().isEmpty() ? JsonWriter.write(body(request))
+                : withoutVariables.get(new Operation(request.query(), request.operationName()),
+                        operation -> JsonWriter.write(body(request)));
+        return send(HttpMethod.POST, null, body, headers(request, headers, bffName), wire);
     }
+
+    private record Operation(String query, String operationName) {
+    }
+
+    /** The POST bodies of operations without variables (an app's registered operations repeat): written once each. */
+    private final com.github.benmanes.caffeine.cache.Cache<Operation, byte[]> withoutVariables =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(1_000).build();
 
     /**
      * A query revalidated at the router: {@code GET /graphql?query=…} with the app's {@code If-None-Match}. The router
