@@ -197,6 +197,15 @@ class MobileBffIT {
         assertThat(both.get(0).toString()).contains("Product 1").doesNotContain("Product 2");
         assertThat(both.get(1).toString()).contains("Product 2").doesNotContain("Product 3");
         assertThat(routerBatches()[0] - after[0]).isEqualTo(1.0);
+        // a batch of one is forwarded alone and still answered as an array (its answer read out of the router's
+        // buffers, which are then let go)
+        String one = "[" + new String(JsonWriter.write(Map.of("variables", Map.of("first", 1), "extensions",
+                Map.of("persistedQuery", Map.of("version", 1, "sha256Hash", Sha256.hex(TOP)))))) + "]";
+        List<Map<String, Object>> single = (List<Map<String, Object>>) json(stack.post("ios", "5.2.0", one.getBytes(),
+                Map.of()));
+        assertThat(single).hasSize(1);
+        assertThat(single.getFirst().toString()).contains("Product 1").doesNotContain("Product 2");
+        assertThat(routerBatches()[0] - after[0]).as("not a router batch").isEqualTo(1.0);
     }
 
     /** The router's {@code atrium_router_batch_size} count and sum. */

@@ -170,6 +170,9 @@ public final class BffEndpoint implements AutoCloseable {
             for (CompletableFuture<BffResult> result : results) {
                 BffResult answered = result.join();
                 bodies.add(answered.body());
+                if (answered.wire() != null) { // an element forwarded alone (a batch of one) on the data path
+                    answered.wire().release();
+                }
                 policies.add(answered.headers().get("cache-control"));
                 failed |= answered.status() != 200;
                 size += answered.body().length;
