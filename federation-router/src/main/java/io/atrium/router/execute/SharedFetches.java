@@ -30,19 +30,13 @@ public final class SharedFetches {
             sent.run();
             return via.fetch(request);
         }
-        CompletableFuture<SubgraphResponse> mine = new CompletableFuture<>();
-        CompletableFuture<SubgraphResponse> first = fetched.putIfAbsent(request.identical(), mine);
-        if (first == null) {
+        boolean[] sentNow = {false};
+        CompletableFuture<SubgraphResponse> first = fetched.computeIfAbsent(request.identical(), key -> {
+            sentNow[0] = true;
             sent.run();
-            via.fetch(request).whenComplete((response, failure) -> {
-                if (failure != null) {
-                    mine.completeExceptionally(failure);
-                } else {
-                    mine.complete(response);
-                }
-            });
-            first = mine;
-        } else {
+            return via.fetch(request).toCompletableFuture();
+        });
+        if (!sentNow[0]) {
             Metrics.counter(METER, "subgraph", request.subgraphName()).increment();
         }
         // each element merges into (mutates) its answer: every one gets a copy of the kept one

@@ -1,6 +1,7 @@
 package io.atrium.graphql.bff;
 
 import io.atrium.graphql.GraphQLErrors;
+import io.atrium.graphql.http.EntityTags;
 import io.atrium.graphql.json.JsonWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -61,12 +62,8 @@ public record BffResult(int status, Map<String, String> headers, byte[] body, St
      * an 88 KB answer to look at one key would cost more than forwarding it.
      */
     public boolean mayHaveErrors() {
-        return length() == 0 || containsErrorsKey(body());
-    }
-
-    /** Whether {@code "errors"} (with its quotes) occurs in {@code b}. */
-    static boolean containsErrorsKey(byte[] b) {
-        return io.atrium.graphql.http.EntityTags.containsErrorsKey(b);
+        return wire != null ? !wire.isReadable() || EntityTags.containsErrorsKey(wire)
+                : body.length == 0 || EntityTags.containsErrorsKey(body);
     }
 
     /** A request that was not executed: one error with its code, no {@code data}. */

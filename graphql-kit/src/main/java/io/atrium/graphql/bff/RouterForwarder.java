@@ -1,13 +1,13 @@
 package io.atrium.graphql.bff;
 
 import io.atrium.graphql.http.BatchingConfig;
+import io.atrium.graphql.http.EntityTags;
 import io.atrium.graphql.http.GraphQLHttpRequest;
 import io.atrium.graphql.http.HeaderLookup;
 import io.atrium.graphql.json.JsonWriter;
 import io.atrium.graphql.transport.LoopHttpClient;
 import io.atrium.policy.resilience.AttemptOutcome;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -58,20 +58,14 @@ final class RouterForwarder implements AutoCloseable {
 
         /** Conservative: any {@code "errors"} key in the body counts (a field of that name makes it uncacheable too). */
         boolean hasErrors() {
-            if (wire != null) {
-                return !wire.isReadable() || ByteBufUtil.indexOf(ERRORS_KEY, wire) >= 0;
-            }
-            return body.length == 0 || BffResult.containsErrorsKey(body);
+            return wire != null ? !wire.isReadable() || EntityTags.containsErrorsKey(wire)
+                    : body.length == 0 || EntityTags.containsErrorsKey(body);
         }
 
         int length() {
             return wire == null ? body.length : wire.readableBytes();
         }
     }
-
-    /** {@code "errors"} with its quotes, as {@link BffResult#containsErrorsKey} looks for it. */
-    private static final ByteBuf ERRORS_KEY = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
-            "\"errors\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
 
     CompletionStage<Answer> forward(GraphQLHttpRequest request, HeaderLookup headers, String bffName) {
         return forward(request, headers, bffName, false);

@@ -3,6 +3,9 @@ package io.atrium.graphql.http;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.atrium.graphql.trusted.Sha256;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 
@@ -80,4 +83,12 @@ public final class EntityTags {
         }
         return false;
     }
+
+    /** {@link #containsErrorsKey(byte[])} for a body still in the buffers it was read into (no copy). */
+    public static boolean containsErrorsKey(ByteBuf b) {
+        return ByteBufUtil.indexOf(ERRORS_KEY, b) >= 0;
+    }
+
+    private static final ByteBuf ERRORS_KEY = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+            "\"errors\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
 }
