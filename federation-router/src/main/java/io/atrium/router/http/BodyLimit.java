@@ -1,8 +1,8 @@
 package io.atrium.router.http;
 
 import io.atrium.graphql.GraphQLErrorCodes;
+import io.atrium.graphql.http.LingeringClose;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Aggregates request bodies up to the endpoint's {@code max_request_bytes}; a larger one (declared or streamed) is
  * answered 413 with a GraphQL error ({@code PAYLOAD_TOO_LARGE}) instead of Netty's empty 413, and the connection is
- * closed so the rest of the body is never read.
+ * closed lingering ({@link LingeringClose}): the rest of the body is discarded, never parsed.
  */
 final class BodyLimit extends HttpObjectAggregator {
     private final int maxBytes;
@@ -37,6 +37,6 @@ final class BodyLimit extends HttpObjectAggregator {
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(response).addListener(LingeringClose.AFTER_WRITE);
     }
 }

@@ -5,7 +5,6 @@ import com.google.rpc.Code;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
-import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
@@ -16,6 +15,7 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.DuplexChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
@@ -240,6 +240,7 @@ public final class Transcoder implements AutoCloseable {
 
     /** Bodies above the limit: 413 with a {@code google.rpc.Status} body, and the connection closed. */
     private static final class BodyLimit extends HttpObjectAggregator {
+        private static final long LINGER_MILLIS = 2_000;
         private final Transcoder transcoder;
 
         BodyLimit(int maxBytes, Transcoder transcoder) {
@@ -254,7 +255,22 @@ public final class Transcoder implements AutoCloseable {
                             "the request body is larger than " + transcoder.config.maxRequestBytes() + " bytes")
                             .status(), transcoder.snapshot().types()));
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(response).addListener(written -> lingeringClose(ctx.channel(), written.isSuccess()));
+        }
+
+        /**
+         * Closes as graphql-kit's {@code LingeringClose} does on the router's GraphQL port (this server runs on gRPC's
+         * shaded Netty, so that handler cannot be used here): the write side is shut and the aggregator, now
+         * discarding, reads the rest of the body until the client closes or {@value #LINGER_MILLIS} ms passed.
+         * Closing with unread bytes would reset the connection and the client could lose the answer.
+         */
+        private static void lingeringClose(Channel channel, boolean written) {
+            if (!written || !(channel instanceof DuplexChannel duplex)) {
+                channel.close();
+                return;
+            }
+            channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            duplex.shutdownOutput();
         }
     }
 

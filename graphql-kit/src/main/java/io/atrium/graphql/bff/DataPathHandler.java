@@ -1,6 +1,7 @@
 package io.atrium.graphql.bff;
 
 import io.atrium.graphql.GraphQLErrorCodes;
+import io.atrium.graphql.http.LingeringClose;
 import io.atrium.graphql.transport.DataPathBuffers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -64,6 +65,8 @@ public final class DataPathHandler extends ChannelDuplexHandler {
     private boolean tooLarge;
     /** An own answer is pending: later messages wait in {@link #held}. */
     private boolean busy;
+    /** A 413 was sent before the body was read: the connection is closed lingering. */
+    private boolean lingering;
     private final ArrayDeque<Object> held = new ArrayDeque<>();
 
     public DataPathHandler(DataPath routes) {
@@ -164,13 +167,14 @@ public final class DataPathHandler extends ChannelDuplexHandler {
         }
     }
 
-    /** 413 as soon as the body is known to be too large, and the connection closed (the rest is never read). */
+    /** 413 as soon as the body is known to be too large, and the connection closed lingering (the rest discarded). */
     private void refuseTooLarge(ChannelHandlerContext ctx) {
         head = null;
         handler = null;
         body.release();
         body = null;
         busy = true;
+        lingering = true;
         respond(ctx, BffResult.errors(413, NO_STORE, GraphQLErrorCodes.PAYLOAD_TOO_LARGE, "the request body is over "
                 + routes.maxBodyBytes() + " bytes"), false);
     }
@@ -262,7 +266,7 @@ public final class DataPathHandler extends ChannelDuplexHandler {
         routes.answered().increment();
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
+            written.addListener(lingering ? LingeringClose.AFTER_WRITE : ChannelFutureListener.CLOSE);
             held.forEach(ReferenceCountUtil::release);
             held.clear();
             return;
