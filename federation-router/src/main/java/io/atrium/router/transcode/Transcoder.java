@@ -255,7 +255,10 @@ public final class Transcoder implements AutoCloseable {
                             "the request body is larger than " + transcoder.config.maxRequestBytes() + " bytes")
                             .status(), transcoder.snapshot().types()));
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(written -> lingeringClose(ctx.channel(), written.isSuccess()));
+            // written past the keep-alive handler, which would close at once after a Connection: close answer
+            ChannelHandlerContext keepAlive = ctx.pipeline().context(HttpServerKeepAliveHandler.class);
+            (keepAlive != null ? keepAlive : ctx).writeAndFlush(response)
+                    .addListener(written -> lingeringClose(ctx.channel(), written.isSuccess()));
         }
 
         /**

@@ -110,9 +110,12 @@ class HostileGraphQLIT {
     @Test
     void hugeStringsAndDocumentsAreCutOff() throws Exception {
         String hugeArgument = "{ topProducts(first: 1) { upc name @deprecated(reason: \\\"" + "x".repeat(3_000_000) + "\\\") } }";
-        HttpResponse<String> response = post("{\"query\":\"" + hugeArgument + "\"}");
-        assertThat(response.statusCode()).as("over the default body limit (2 MiB)").isEqualTo(413);
-        assertThat(response.body()).contains("\"code\":\"");
+        for (int round = 0; round < 5; round++) {
+            // the answer comes before the body is read: it must reach the client however far its sending got
+            HttpResponse<String> response = post("{\"query\":\"" + hugeArgument + "\"}");
+            assertThat(response.statusCode()).as("over the default body limit (2 MiB)").isEqualTo(413);
+            assertThat(response.body()).contains("\"code\":\"");
+        }
         assertThat(SUBGRAPH_CALLS).hasValue(0);
         String manyTokens = "{" + " __typename".repeat(20_000) + " }";
         assertRefused(post(RouterUnderTest.queryBody(manyTokens)), 400, "MAX_TOKENS_LIMIT");
