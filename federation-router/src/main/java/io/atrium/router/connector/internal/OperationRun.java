@@ -71,10 +71,29 @@ public final class OperationRun {
     private final Map<String, Object> variables;
     private final CallContext context;
     private final Queue<Map<String, Object>> errors = new ConcurrentLinkedQueue<>();
-    /** (concrete type, the fields of one response key) → the fields selected on that type, by response key. */
-    private final Map<Selected, Map<String, List<Field>>> collected = new ConcurrentHashMap<>();
+    /** (concrete type, the fields of one response key) → the fields selected on that type, in response order. */
+    private final Map<Selected, Slot[]> collected = new ConcurrentHashMap<>();
 
     private record Selected(String type, List<Field> fields) {
+    }
+
+    /**
+     * One response key of a selection on a concrete type, with its field's metadata and resolver looked up once per
+     * run rather than once per object (every item of a list has the same slots).
+     */
+    private record Slot(String key, List<Field> fields, String name, FieldMeta meta, FieldResolver resolver) {
+    }
+
+    private Slot[] slots(String type, Map<String, List<Field>> fields) {
+        TypeMeta typeMeta = supergraph.type(type);
+        Slot[] slots = new Slot[fields.size()];
+        int i = 0;
+        for (var entry : fields.entrySet()) {
+            String name = entry.getValue().getFirst().getName();
+            slots[i++] = new Slot(entry.getKey(), entry.getValue(), name, typeMeta == null ? null : typeMeta.field(name),
+                    subgraph.resolver(type, name));
+        }
+        return slots;
     }
 
     /** A response path: linked segments (a response key or a list index). */
@@ -121,7 +140,7 @@ public final class OperationRun {
         }
         boolean mutation = operation.getOperation() == OperationDefinition.Operation.MUTATION;
         String root = mutation ? supergraph.mutationType() : supergraph.queryType();
-        Map<String, List<Field>> fields = collect(root, operation.getSelectionSet(), new LinkedHashMap<>());
+        Slot[] fields = slots(root, collect(root, operation.getSelectionSet(), new LinkedHashMap<>()));
         CompletableFuture<Object> data = mutation ? inOrder(root, fields) : settled(object(root, null, fields, Path.ROOT));
         return data.thenApply(d -> {
             @SuppressWarnings("unchecked")
@@ -130,12 +149,12 @@ public final class OperationRun {
         });
     }
 
-    private CompletableFuture<Object> inOrder(String type, Map<String, List<Field>> fields) {
+    private CompletableFuture<Object> inOrder(String type, Slot[] fields) {
         Map<String, Object> result = new LinkedHashMap<>();
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-        for (var entry : fields.entrySet()) {
-            chain = chain.thenCompose(ignored -> settled(field(type, null, entry.getValue(), Path.ROOT.with(entry.getKey())))
-                    .thenAccept(value -> result.put(entry.getKey(), value)));
+        for (Slot slot : fields) {
+            chain = chain.thenCompose(ignored -> settled(field(type, null, slot, Path.ROOT.with(slot.key())))
+                    .thenAccept(value -> result.put(slot.key(), value)));
         }
         return chain.thenApply(ignored -> result);
     }
@@ -176,38 +195,36 @@ public final class OperationRun {
     }
 
     /** The fields of one object, built at once when none waits for a resolver, else once the waiting ones are done. */
-    private Object object(String type, Map<String, Object> parent, Map<String, List<Field>> fields, Path path) {
-        Object[] values = new Object[fields.size()];
-        int i = 0;
-        for (var entry : fields.entrySet()) {
-            values[i++] = field(type, parent, entry.getValue(), path.with(entry.getKey()));
+    private Object object(String type, Map<String, Object> parent, Slot[] fields, Path path) {
+        Object[] values = new Object[fields.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = field(type, parent, fields[i], path.with(fields[i].key()));
         }
         Object settled = listOf(values);
         return pending(settled) ? ((CompletableFuture<?>) settled).thenApply(list -> objectOf(fields, (List<?>) list))
                 : objectOf(fields, (List<?>) settled);
     }
 
-    private static Map<String, Object> objectOf(Map<String, List<Field>> fields, List<?> values) {
+    private static Map<String, Object> objectOf(Slot[] fields, List<?> values) {
         Map<String, Object> result = LinkedHashMap.newLinkedHashMap(values.size());
-        int i = 0;
-        for (String key : fields.keySet()) {
-            result.put(key, values.get(i++));
+        for (int i = 0; i < fields.length; i++) {
+            result.put(fields[i].key(), values.get(i));
         }
         return result;
     }
 
-    private Object field(String type, Map<String, Object> parent, List<Field> fields, Path path) {
+    private Object field(String type, Map<String, Object> parent, Slot slot, Path path) {
+        List<Field> fields = slot.fields();
         Field first = fields.getFirst();
-        String name = first.getName();
+        String name = slot.name();
         if ("__typename".equals(name)) {
             return type;
         }
         if (parent == null && "_entities".equals(name)) {
             return new EntityFetch(subgraph, context, this).run(arguments(first).get("representations"), fields);
         }
-        TypeMeta typeMeta = supergraph.type(type);
-        FieldMeta meta = typeMeta == null ? null : typeMeta.field(name);
-        FieldResolver resolver = subgraph.resolver(type, name);
+        FieldMeta meta = slot.meta();
+        FieldResolver resolver = slot.resolver();
         if (meta == null || (resolver == null && parent == null)) {
             return nullWithError(path, ConnectorException.of(ConnectorErrorCodes.CONNECTOR_NOT_FOUND,
                     "no connector answers " + type + "." + name));
@@ -255,12 +272,12 @@ public final class OperationRun {
             return nullWithError(path, ConnectorException.of(ConnectorErrorCodes.CONNECTOR_RESPONSE_INVALID,
                     "the connector's value for abstract type " + namedType + " names no known __typename"));
         }
-        Map<String, List<Field>> selected = collected.computeIfAbsent(new Selected(concrete, fields), key -> {
+        Slot[] selected = collected.computeIfAbsent(new Selected(concrete, fields), key -> {
             Map<String, List<Field>> into = new LinkedHashMap<>();
             for (Field field : key.fields()) {
                 collect(key.type(), field.getSelectionSet(), into);
             }
-            return into;
+            return slots(key.type(), into);
         });
         return object(concrete, object, selected, path);
     }
