@@ -18,7 +18,13 @@ class MainCheckIT {
         int port;
         try (RunningService running = ExampleServices.start(service, 0)) {
             port = running.port();
-            assertThat(check(service, port)).isZero();
+            // a check is one probe with a 2 s timeout (as a container health check, which its runner retries): a
+            // service just started on a loaded machine may miss the first, so up to three are made
+            int status = 1;
+            for (int attempt = 0; attempt < 3 && status != 0; attempt++) {
+                status = check(service, port);
+            }
+            assertThat(status).isZero();
         }
         assertThat(check(service, port)).isEqualTo(1);
     }
