@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
@@ -38,9 +37,6 @@ final class BodyLimit extends HttpObjectAggregator {
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        // written past the keep-alive handler: it would close the connection as soon as this Connection: close answer
-        // is written, before the lingering close could start
-        ChannelHandlerContext keepAlive = ctx.pipeline().context(HttpServerKeepAliveHandler.class);
-        (keepAlive != null ? keepAlive : ctx).writeAndFlush(response).addListener(LingeringClose.AFTER_WRITE);
+        LingeringClose.answerAndClose(ctx, response);
     }
 }

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +26,16 @@ public final class LingeringClose extends ChannelInboundHandlerAdapter {
 
     /** Closes lingering once this write is done: use in place of {@link ChannelFutureListener#CLOSE}. */
     public static final ChannelFutureListener AFTER_WRITE = LingeringClose::start;
+
+    /**
+     * Writes the answer and closes lingering. It is written past an {@link HttpServerKeepAliveHandler} when the
+     * pipeline has one: that handler closes the connection itself as soon as a {@code Connection: close} answer is
+     * written, before a lingering close could start.
+     */
+    public static void answerAndClose(ChannelHandlerContext ctx, Object answer) {
+        ChannelHandlerContext keepAlive = ctx.pipeline().context(HttpServerKeepAliveHandler.class);
+        (keepAlive != null ? keepAlive : ctx).writeAndFlush(answer).addListener(AFTER_WRITE);
+    }
 
     private long discarded;
 

@@ -81,7 +81,7 @@ public final class OperationRun {
      * One response key of a selection on a concrete type, with its field's metadata and resolver looked up once per
      * run rather than once per object (every item of a list has the same slots).
      */
-    private record Slot(String key, List<Field> fields, String name, FieldMeta meta, FieldResolver resolver) {
+    private record Slot(String key, List<Field> fields, FieldMeta meta, FieldResolver resolver) {
     }
 
     private Slot[] slots(String type, Map<String, List<Field>> fields) {
@@ -90,7 +90,7 @@ public final class OperationRun {
         int i = 0;
         for (var entry : fields.entrySet()) {
             String name = entry.getValue().getFirst().getName();
-            slots[i++] = new Slot(entry.getKey(), entry.getValue(), name, typeMeta == null ? null : typeMeta.field(name),
+            slots[i++] = new Slot(entry.getKey(), entry.getValue(), typeMeta == null ? null : typeMeta.field(name),
                     subgraph.resolver(type, name));
         }
         return slots;
@@ -216,7 +216,7 @@ public final class OperationRun {
     private Object field(String type, Map<String, Object> parent, Slot slot, Path path) {
         List<Field> fields = slot.fields();
         Field first = fields.getFirst();
-        String name = slot.name();
+        String name = first.getName();
         if ("__typename".equals(name)) {
             return type;
         }
