@@ -185,14 +185,17 @@ public final class LoopHttpClient implements AutoCloseable {
     /** The calling thread's event loop when a socket channel can live on it, else a loop of the client's own. */
     private EventLoop currentLoop() {
         EventExecutor current = ThreadExecutorMap.currentExecutor();
-        if (current instanceof IoEventLoop loop && socketChannel(loop) != null) {
+        if (current instanceof IoEventLoop loop && socketChannelFor(loop) != null) {
             return loop;
         }
         return ownGroup.get().next();
     }
 
-    /** The socket channel class for an event loop: epoll's on epoll loops, NIO's on NIO loops, else null. */
-    private static Class<? extends Channel> socketChannel(EventLoop loop) {
+    /**
+     * The socket channel class for an event loop: epoll's on epoll loops, NIO's on NIO loops, else null (a client
+     * connection cannot live on it).
+     */
+    public static Class<? extends Channel> socketChannelFor(EventLoop loop) {
         if (!(loop instanceof IoEventLoop io)) {
             return null;
         }
@@ -220,7 +223,7 @@ public final class LoopHttpClient implements AutoCloseable {
     }
 
     private void connect(EventLoop loop, Exchange<?> exchange, LoopPool pool, Origin origin) {
-        new Bootstrap().group(loop).channel(socketChannel(loop))
+        new Bootstrap().group(loop).channel(socketChannelFor(loop))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 // pooled with per-loop caches: Netty 4.2's default (adaptive) allocator fell back to unpooled,

@@ -45,7 +45,10 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcConnectorProvider.class);
 
     private final BackendCalls calls;
+    /** grpc-java channels: server reflection only (the descriptors). */
     private final Map<ChannelKey, ManagedChannel> channels = new ConcurrentHashMap<>();
+    /** The calls themselves, on the router's event loops. */
+    private final Map<ChannelKey, GrpcUnaryClient> clients = new ConcurrentHashMap<>();
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "grpc-descriptor-check");
@@ -72,15 +75,15 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
         try {
             GrpcConnectorConfig connector = GrpcConnectorConfig.load(settings.connector());
             String target = settings.target() != null ? settings.target() : connector.target();
-            // one channel per target and TLS settings: a changed tls block opens a new channel; its callbacks run on
-            // the channel's event loop (they complete a future and map the answer, never block): no hop to a pool
-            ManagedChannel channel = channels.computeIfAbsent(new ChannelKey(target, settings.tls()),
-                    key -> GrpcChannels.open(key.target(), key.tls(), true));
+            // one channel and one call client per target and TLS settings: a changed tls block opens new ones
+            ChannelKey key = new ChannelKey(target, settings.tls());
+            GrpcUnaryClient client = clients.computeIfAbsent(key, k -> new GrpcUnaryClient(k.target(), k.tls()));
+            ManagedChannel channel = channels.computeIfAbsent(key, k -> GrpcChannels.open(k.target(), k.tls(), true));
             DescriptorSource source = new DescriptorSource(settings.descriptorSet(), channel);
             ProtoSchema schema = source.load();
             GrpcSubgraphGenerator.Result generated = GrpcSubgraphGenerator.generate(schema, connector);
             generated.leftOut().forEach(m -> LOG.info("gRPC subgraph {}: {}", subgraph.name(), m));
-            GrpcResolvers resolvers = new GrpcResolvers(subgraph.name(), schema, generated.bindings(), channel, calls,
+            GrpcResolvers resolvers = new GrpcResolvers(subgraph.name(), schema, generated.bindings(), client, calls,
                     connector.metadata(), settings.entityConcurrency());
             Map<String, FieldResolver> fields = resolvers.fields();
             Map<String, EntityResolver> entities = resolvers.entities();
@@ -218,5 +221,6 @@ public final class GrpcConnectorProvider implements ConnectorProvider {
     public void close() {
         checker.shutdownNow();
         channels.values().forEach(GrpcChannels::close);
+        clients.values().forEach(GrpcUnaryClient::close);
     }
 }

@@ -22,13 +22,7 @@ import io.atrium.router.connector.EntityCall;
 import io.atrium.router.connector.EntityResolver;
 import io.atrium.router.connector.FieldResolver;
 import io.atrium.router.transcode.ProtoSchema;
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.protobuf.ProtoUtils;
-import io.grpc.protobuf.StatusProto;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +31,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The run-time half of a proto-first gRPC subgraph: resolvers for the bindings the generator produced, calling the
@@ -51,26 +44,25 @@ public final class GrpcResolvers {
     private static final Gson GSON = new Gson();
 
     private final String subgraph;
-    private final Channel channel;
+    private final GrpcUnaryClient client;
     private final BackendCalls calls;
     /** The client headers passed on as metadata (lower-case names). */
-    private final List<Metadata.Key<String>> metadata;
+    private final List<String> metadata;
     private final ProtoValues values = new ProtoValues();
     private final Map<String, CallSite> sites = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<MethodDescriptor, io.grpc.MethodDescriptor<DynamicMessage, DynamicMessage>> grpcMethods =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each method's HTTP/2 path ({@code /package.Service/Method}). */
+    private final Map<MethodDescriptor, String> paths = new java.util.concurrent.ConcurrentHashMap<>();
     private final JsonFormat.Parser parser;
     private final JsonFormat.Printer printer;
     private final Map<String, FieldResolver> fields = new LinkedHashMap<>();
     private final Map<String, EntityResolver> entities = new LinkedHashMap<>();
 
-    public GrpcResolvers(String subgraph, ProtoSchema schema, GrpcSubgraphGenerator.Bindings bindings, Channel channel,
-                         BackendCalls calls, List<String> metadata, int entityConcurrency) {
+    public GrpcResolvers(String subgraph, ProtoSchema schema, GrpcSubgraphGenerator.Bindings bindings,
+                         GrpcUnaryClient client, BackendCalls calls, List<String> metadata, int entityConcurrency) {
         this.subgraph = subgraph;
-        this.channel = channel;
+        this.client = client;
         this.calls = calls;
-        this.metadata = metadata.stream()
-                .map(h -> Metadata.Key.of(h.toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER)).toList();
+        this.metadata = metadata.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
         this.parser = JsonFormat.parser().usingTypeRegistry(schema.types());
         this.printer = JsonFormat.printer().usingTypeRegistry(schema.types()).alwaysPrintFieldsWithNoPresence()
                 .omittingInsignificantWhitespace();
@@ -228,62 +220,39 @@ public final class GrpcResolvers {
                     "the arguments do not fit " + method.getInputType().getFullName() + ": " + e.getMessage()));
         }
         CallSite site = sites.computeIfAbsent(coordinate, c -> new CallSite(subgraph, "grpc", subgraph + ":" + c + "@grpc"));
-        io.grpc.MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod =
-                grpcMethods.computeIfAbsent(method, GrpcResolvers::grpcMethod);
-        Metadata headers = new Metadata();
-        for (Metadata.Key<String> key : metadata) {
-            String value = context.headers().get(key.name());
+        String path = paths.computeIfAbsent(method, m -> "/" + m.getService().getFullName() + "/" + m.getName());
+        List<Map.Entry<String, String>> headers = new ArrayList<>(metadata.size() + 2);
+        for (String name : metadata) {
+            String value = context.headers().get(name);
             if (value != null) {
-                headers.put(key, value);
+                headers.add(Map.entry(name, value));
             }
         }
         java.util.function.BiConsumer<String, String> traceHeaders = context.spans() == null ? null
-                : (name, value) -> headers.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
+                : (name, value) -> headers.add(Map.entry(name.toLowerCase(Locale.ROOT), value));
         return calls.<Object>call(site, safe, context, traceHeaders, timeout -> {
-            CompletableFuture<Attempted<Object>> done = new CompletableFuture<>();
             long deadline = System.nanoTime() + timeout.toNanos();
-            // The answer arrives on a gRPC transport thread; the rest of the request (mapping, merging, the next
-            // fetches, writing the client's answer) belongs on the router event loop that called, as after a
-            // subgraph fetch: completed there, one hand-over instead of the client's answer and later fetches
-            // crossing threads.
-            io.netty.util.concurrent.EventExecutor home = io.netty.util.internal.ThreadExecutorMap.currentExecutor();
-            ClientCall<DynamicMessage, DynamicMessage> call = channel.newCall(grpcMethod,
-                    CallOptions.DEFAULT.withDeadlineAfter(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS));
-            call.start(new ClientCall.Listener<>() {
-                private DynamicMessage answer;
-
-                @Override
-                public void onMessage(DynamicMessage message) {
-                    answer = message;
-                }
-
-                @Override
-                public void onClose(Status status, Metadata trailers) {
-                    if (home == null || home.inEventLoop()) {
-                        close(status, trailers);
-                    } else {
-                        home.execute(() -> close(status, trailers));
+            // started and answered on the router event loop that called (GrpcUnaryClient): the mapping, merging and
+            // the next fetches run where the answer arrives, as after a subgraph fetch
+            byte[] message = request.toByteArray();
+            return client.call(path, message, headers, Math.max(1, timeout.toNanos())).thenApply(reply -> {
+                if (reply.status() == GrpcUnaryClient.OK) {
+                    try {
+                        return Attempted.<Object>of(200, DynamicMessage.parseFrom(method.getOutputType(), reply.body()));
+                    } catch (InvalidProtocolBufferException e) {
+                        return Attempted.<Object>of(502, error(GrpcUnaryClient.INTERNAL,
+                                "the answer does not parse as " + method.getOutputType().getFullName(), null));
                     }
                 }
-
-                private void close(Status status, Metadata trailers) {
-                    if (status.isOk() && answer != null) {
-                        done.complete(Attempted.of(200, answer));
-                    } else if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
-                            && System.nanoTime() - deadline > -1_000_000) {
-                        // the attempt's own deadline (the timeout it was given) passed: a per-try timeout
-                        done.completeExceptionally(new BackendFailure(AttemptOutcome.Failure.PER_TRY_TIMEOUT, "timed out"));
-                    } else {
-                        int http = status.getCode() == Status.Code.UNAVAILABLE ? 503
-                                : status.getCode() == Status.Code.DEADLINE_EXCEEDED ? 504 : 400;
-                        done.complete(Attempted.of(http, error(status, trailers)));
-                    }
+                if (reply.status() == GrpcUnaryClient.DEADLINE_EXCEEDED && System.nanoTime() - deadline > -1_000_000) {
+                    // the attempt's own deadline (the timeout it was given) passed: a per-try timeout
+                    throw new java.util.concurrent.CompletionException(
+                            new BackendFailure(AttemptOutcome.Failure.PER_TRY_TIMEOUT, "timed out"));
                 }
-            }, headers);
-            call.sendMessage(request);
-            call.halfClose();
-            call.request(2);
-            return done;
+                int http = reply.status() == GrpcUnaryClient.UNAVAILABLE ? 503
+                        : reply.status() == GrpcUnaryClient.DEADLINE_EXCEEDED ? 504 : 400;
+                return Attempted.<Object>of(http, error(reply.status(), reply.message(), reply.details()));
+            });
         }).thenApply(attempted -> {
             if (attempted.value() instanceof ConnectorException error) {
                 throw error;
@@ -303,35 +272,33 @@ public final class GrpcResolvers {
         return builder.build();
     }
 
-    /** {@code google.rpc.Status} → extensions {code, grpcStatus, details} (details decoded as proto3 JSON). */
-    private ConnectorException error(Status status, Metadata trailers) {
-        com.google.rpc.Status detailed = StatusProto.fromStatusAndTrailers(status, trailers);
-        List<Object> details = new ArrayList<>();
-        if (detailed != null) {
-            for (Any detail : detailed.getDetailsList()) {
-                try {
-                    details.add(GSON.fromJson(printer.print(detail), Object.class));
-                } catch (InvalidProtocolBufferException e) {
-                    details.add(Map.of("@type", detail.getTypeUrl()));
+    /**
+     * {@code google.rpc.Status} → extensions {code, grpcStatus, details} (details decoded as proto3 JSON).
+     *
+     * @param details {@code grpc-status-details-bin}: a serialized {@code google.rpc.Status}, or null
+     */
+    private ConnectorException error(int code, String description, byte[] details) {
+        Status.Code status = Status.fromCodeValue(code).getCode();
+        List<Object> decoded = new ArrayList<>();
+        if (details != null) {
+            try {
+                for (Any detail : com.google.rpc.Status.parseFrom(details).getDetailsList()) {
+                    try {
+                        decoded.add(GSON.fromJson(printer.print(detail), Object.class));
+                    } catch (InvalidProtocolBufferException e) {
+                        decoded.add(Map.of("@type", detail.getTypeUrl()));
+                    }
                 }
+            } catch (InvalidProtocolBufferException e) {
+                // unreadable details: the status and message still say what failed
             }
         }
         Map<String, Object> extensions = new LinkedHashMap<>();
-        extensions.put("code", status.getCode().name());
-        extensions.put("grpcStatus", status.getCode().value());
-        extensions.put("details", details);
-        String message = status.getDescription() != null ? status.getDescription() : status.getCode().name();
+        extensions.put("code", status.name());
+        extensions.put("grpcStatus", status.value());
+        extensions.put("details", decoded);
+        String message = description != null ? description : status.name();
         return new ConnectorException(message, extensions);
-    }
-
-    private static io.grpc.MethodDescriptor<DynamicMessage, DynamicMessage> grpcMethod(MethodDescriptor method) {
-        return io.grpc.MethodDescriptor.<DynamicMessage, DynamicMessage>newBuilder()
-                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(io.grpc.MethodDescriptor.generateFullMethodName(method.getService().getFullName(),
-                        method.getName()))
-                .setRequestMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(method.getInputType())))
-                .setResponseMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(method.getOutputType())))
-                .build();
     }
 
     /** GraphQL input → proto3 JSON: map entry lists become objects, FieldMask lists a comma list, oneof inputs flat. */

@@ -1,0 +1,222 @@
+package io.atrium.router.connector.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.rpc.ErrorInfo;
+import io.grpc.Context;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCalls;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link GrpcUnaryClient} against a real grpc-java server over loopback: answers, metadata, statuses with their
+ * details, deadlines (the server sees the call cancelled), servers that are not there or do not speak gRPC, a server
+ * replaced on the same port (GOAWAY, then a new connection), and answers delivered on the calling event loop.
+ */
+class GrpcUnaryClientIT {
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    };
+
+    private static MethodDescriptor<byte[], byte[]> method(String name) {
+        return MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName("test.Echo/" + name).setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+    }
+
+    private final AtomicReference<Metadata> lastHeaders = new AtomicReference<>();
+    private final CountDownLatch slowCancelled = new CountDownLatch(1);
+    private Server server;
+    private GrpcUnaryClient client;
+
+    private Server start(int port, String reply) throws IOException {
+        ServerServiceDefinition echo = ServerServiceDefinition.builder("test.Echo")
+                .addMethod(method("Echo"), ServerCalls.asyncUnaryCall((request, answer) -> {
+                    answer.onNext((reply + new String(request, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+                    answer.onCompleted();
+                }))
+                .addMethod(method("Fail"), ServerCalls.asyncUnaryCall((request, answer) -> {
+                    com.google.rpc.Status status = com.google.rpc.Status.newBuilder().setCode(5)
+                            .setMessage("no order 42: 100% gone")
+                            .addDetails(com.google.protobuf.Any.pack(ErrorInfo.newBuilder().setReason("ORDER_UNKNOWN")
+                                    .setDomain("orders.example").build()))
+                            .build();
+                    answer.onError(StatusProto.toStatusRuntimeException(status));
+                }))
+                .addMethod(method("Slow"), ServerCalls.asyncUnaryCall((request, answer) ->
+                        Context.current().addListener(context -> slowCancelled.countDown(), Runnable::run)))
+                .build();
+        ServerInterceptor headers = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata metadata,
+                                                              ServerCallHandler<Q, R> next) {
+                lastHeaders.set(metadata);
+                return next.startCall(call, metadata);
+            }
+        };
+        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                .addService(ServerInterceptors.intercept(echo, headers)).build().start();
+    }
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server = start(0, "echo:");
+        client = new GrpcUnaryClient("127.0.0.1:" + server.getPort(), null);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        client.close();
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private GrpcUnaryClient.Reply call(GrpcUnaryClient on, String method, String body, long timeoutMillis) {
+        return on.call("/test.Echo/" + method, body.getBytes(StandardCharsets.UTF_8),
+                List.of(Map.entry("x-request-id", "r-1"), Map.entry("authorization", "Bearer t")),
+                TimeUnit.MILLISECONDS.toNanos(timeoutMillis)).toCompletableFuture().join();
+    }
+
+    @Test
+    void anAnswerAndTheMetadataArrive() {
+        GrpcUnaryClient.Reply reply = call(client, "Echo", "hello", 5_000);
+        assertThat(reply.status()).isZero();
+        assertThat(new String(reply.body(), StandardCharsets.UTF_8)).isEqualTo("echo:hello");
+        Metadata seen = lastHeaders.get();
+        assertThat(seen.get(Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER))).isEqualTo("r-1");
+        assertThat(seen.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER))).isEqualTo("Bearer t");
+        // many calls share the connection, concurrently
+        List<CompletableFuture<GrpcUnaryClient.Reply>> many = java.util.stream.IntStream.range(0, 50)
+                .mapToObj(i -> client.call("/test.Echo/Echo", ("n" + i).getBytes(StandardCharsets.UTF_8), List.of(),
+                        TimeUnit.SECONDS.toNanos(5)).toCompletableFuture()).toList();
+        for (int i = 0; i < many.size(); i++) {
+            assertThat(new String(many.get(i).join().body(), StandardCharsets.UTF_8)).isEqualTo("echo:n" + i);
+        }
+    }
+
+    @Test
+    void aStatusComesWithItsDecodedMessageAndDetails() throws Exception {
+        GrpcUnaryClient.Reply reply = call(client, "Fail", "x", 5_000);
+        assertThat(reply.status()).isEqualTo(Status.Code.NOT_FOUND.value());
+        assertThat(reply.message()).isEqualTo("no order 42: 100% gone");
+        assertThat(reply.body()).isNull();
+        com.google.rpc.Status details = com.google.rpc.Status.parseFrom(reply.details());
+        assertThat(details.getDetails(0).unpack(ErrorInfo.class).getReason()).isEqualTo("ORDER_UNKNOWN");
+        GrpcUnaryClient.Reply unknown = call(client, "Missing", "x", 5_000);
+        assertThat(unknown.status()).isEqualTo(Status.Code.UNIMPLEMENTED.value());
+    }
+
+    @Test
+    void aCallPastItsDeadlineFailsAndIsCancelledAtTheServer() throws Exception {
+        long started = System.nanoTime();
+        GrpcUnaryClient.Reply reply = call(client, "Slow", "x", 300);
+        assertThat(reply.status()).isEqualTo(Status.Code.DEADLINE_EXCEEDED.value());
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isBetween(250L, 4_000L);
+        assertThat(slowCancelled.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(call(client, "Echo", "after", 5_000).status()).isZero(); // the connection is still good
+    }
+
+    @Test
+    void noServerOrNotGrpcIsUnavailableNotAHang() throws Exception {
+        int free;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            free = socket.getLocalPort();
+        }
+        try (GrpcUnaryClient nobody = new GrpcUnaryClient("127.0.0.1:" + free, null)) {
+            assertThat(call(nobody, "Echo", "x", 5_000).status()).isEqualTo(Status.Code.UNAVAILABLE.value());
+        }
+        // a server that answers HTTP/1.1 and closes
+        try (ServerSocket http1 = new ServerSocket(0)) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket s = http1.accept(); OutputStream out = s.getOutputStream()) {
+                    out.write("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException ignored) {
+                    // the test fails on the call's outcome
+                }
+            });
+            try (GrpcUnaryClient wrong = new GrpcUnaryClient("127.0.0.1:" + http1.getLocalPort(), null)) {
+                GrpcUnaryClient.Reply reply = call(wrong, "Echo", "x", 5_000);
+                assertThat(reply.status()).isEqualTo(Status.Code.UNAVAILABLE.value());
+            }
+        }
+    }
+
+    @Test
+    void aServerReplacedOnItsPortIsReachedOnANewConnection() throws Exception {
+        assertThat(new String(call(client, "Echo", "one", 5_000).body(), StandardCharsets.UTF_8)).isEqualTo("echo:one");
+        int port = server.getPort();
+        server.shutdown().awaitTermination(5, TimeUnit.SECONDS); // GOAWAY, then the connection closes
+        server = start(port, "second:");
+        GrpcUnaryClient.Reply reply = call(client, "Echo", "two", 5_000);
+        if (reply.status() == Status.Code.UNAVAILABLE.value()) { // the close raced the call: the next one reconnects
+            reply = call(client, "Echo", "two", 5_000);
+        }
+        assertThat(new String(reply.body(), StandardCharsets.UTF_8)).isEqualTo("second:two");
+    }
+
+    @Test
+    void theAnswerArrivesOnTheCallingEventLoop() throws Exception {
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            AtomicReference<Thread> loopThread = new AtomicReference<>();
+            CompletableFuture<Thread> answeredOn = new CompletableFuture<>();
+            loops.next().execute(() -> {
+                loopThread.set(Thread.currentThread());
+                client.call("/test.Echo/Echo", new byte[0], List.of(), TimeUnit.SECONDS.toNanos(5))
+                        .thenAccept(reply -> answeredOn.complete(Thread.currentThread()));
+            });
+            assertThat(answeredOn.get(5, TimeUnit.SECONDS)).isSameAs(loopThread.get());
+        } finally {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void timeoutsAreWrittenAsGrpcDoes() {
+        assertThat(GrpcUnaryClient.timeout(1_500_000_000L)).isEqualTo("1500000u");
+        assertThat(GrpcUnaryClient.timeout(500_000_000_000L)).isEqualTo("500000m");
+        assertThat(GrpcUnaryClient.timeout(999L)).isEqualTo("999n");
+        assertThat(GrpcUnaryClient.fromHttp(503)).isEqualTo(Status.Code.UNAVAILABLE.value());
+        assertThat(GrpcUnaryClient.fromHttp(404)).isEqualTo(Status.Code.UNIMPLEMENTED.value());
+    }
+}
