@@ -13,7 +13,7 @@
 # higher is better for the connectors, 1.00 = the same cost; the target is >= 0.9.
 # Writes "rest-vs-graphql=<x.xx>" and "grpc-vs-graphql=<x.xx>" to $ROOT/bench/.work/connectors-graphql.ratios.
 # Env: as bench/connectors/run.sh (SHORT, WARMUP, ROUNDS, DURATION, CONNECTIONS, THREADS); QUERIES (rest grpc join);
-#      JFR (0; 1 records the connectors router's measured rounds with JFR and prints its hot methods).
+#      JFR (0; 1 records both routers' measured rounds with JFR and prints the connectors router's hot methods).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/bench/connectors"
@@ -168,7 +168,11 @@ backends_of() { # router -> the pids of the services it calls
 results="$WORK/results"
 : > "$results"
 if [ "$JFR" = 1 ]; then
-  "$JAVA_HOME/bin/jcmd" "${PID[connectors]}" JFR.start name=connbench settings=profile > /dev/null || die "JFR.start failed"
+  # both routers, with JDK 25's CPU-time sampler (it counts time in system calls too, which execution samples miss)
+  for router in "${ROUTERS[@]}"; do
+    "$JAVA_HOME/bin/jcmd" "${PID[$router]}" JFR.start name=connbench settings=profile jdk.CPUTimeSample#enabled=true \
+      jdk.CPUTimeSample#throttle=2ms > /dev/null || die "JFR.start failed"
+  done
 fi
 for round in $(seq 1 "$ROUNDS"); do
   for query in $QUERIES; do
@@ -188,10 +192,13 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 if [ "$JFR" = 1 ]; then
-  "$JAVA_HOME/bin/jcmd" "${PID[connectors]}" JFR.dump name=connbench filename="$WORK/connectors.jfr" > /dev/null ||
-    die "JFR.dump failed"
+  for router in "${ROUTERS[@]}"; do
+    "$JAVA_HOME/bin/jcmd" "${PID[$router]}" JFR.dump name=connbench filename="$WORK/$router.jfr" > /dev/null ||
+      die "JFR.dump failed"
+  done
   say ""
-  say "connectors router: hot methods of the measured rounds (JFR execution samples, $WORK/connectors.jfr)"
+  say "connectors router: hot methods of the measured rounds (JFR execution samples; CPU-time samples of both routers"
+  say "in $WORK/{connectors,graphql}.jfr, jdk.CPUTimeSample)"
   "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$WORK/connectors.jfr" | sed -n '1,30p'
 fi
 
@@ -217,7 +224,7 @@ ratio() { # graphql router CPU per request / connectors router CPU per request: 
 } > "$RATIOS"
 say "router CPU ratios (graphql / connectors; >= 0.9 is the target): $(paste -sd' ' "$RATIOS")"
 if [ "$JFR" = 1 ]; then
-  # JFR samples only the connectors router, and costs it more than it would the GraphQL one (deeper stacks): one run
-  # gave 0.59 / 0.47 with it against 0.69 / 0.65 without
-  say "JFR=1: the connectors router was recorded, so these ratios understate it; use them as a profile only"
+  # JFR costs the connectors router more than the GraphQL one (deeper stacks): one run gave 0.59 / 0.47 with it
+  # against 0.69 / 0.65 without
+  say "JFR=1: both routers were recorded, which costs the connectors router more; use these ratios as a profile only"
 fi
