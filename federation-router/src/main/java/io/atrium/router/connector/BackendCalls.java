@@ -149,8 +149,21 @@ public final class BackendCalls {
             AttemptOutcome outcome = answer != null ? answer.outcome() : outcomeOf(error);
             RetryDecision decision = call.attemptFinished(outcome);
             if (decision instanceof RetryDecision.Retry retry) {
-                CompletableFuture.delayedExecutor(retry.delayNanos(), TimeUnit.NANOSECONDS)
-                        .execute(() -> next(site, call, context, attempt, result));
+                // on the event loop the attempt was answered on (the request's): the next attempt's connection and
+                // answer stay there, as the first's did; a pool thread only for callers off any loop
+                io.netty.util.concurrent.EventExecutor loop = io.netty.util.internal.ThreadExecutorMap.currentExecutor();
+                Runnable again = () -> {
+                    try {
+                        next(site, call, context, attempt, result);
+                    } catch (RuntimeException e) {
+                        result.completeExceptionally(e);
+                    }
+                };
+                if (loop != null && !loop.isShuttingDown()) {
+                    loop.schedule(again, retry.delayNanos(), TimeUnit.NANOSECONDS);
+                } else {
+                    CompletableFuture.delayedExecutor(retry.delayNanos(), TimeUnit.NANOSECONDS).execute(again);
+                }
             } else if (answer != null) {
                 result.complete(answer);
             } else {
