@@ -69,7 +69,7 @@ public final class GrpcResolvers {
         for (GrpcSubgraphGenerator.RootBinding root : bindings.roots()) {
             boolean safe = root.typeName().equals("Query");
             fields.put(root.typeName() + "." + root.field(), call -> invoke(root.method(), call.arguments(), safe,
-                    call.context(), root.typeName() + "." + root.field()).thenApply(this::toGraphQL));
+                    call.context(), root.typeName() + "." + root.field()));
         }
         Map<String, List<GrpcSubgraphGenerator.EntityFieldBinding>> batched = new LinkedHashMap<>();
         for (GrpcSubgraphGenerator.EntityFieldBinding binding : bindings.entityFields()) {
@@ -85,7 +85,7 @@ public final class GrpcResolvers {
             fields.put(coordinate, call -> invoke(binding.method(),
                     Map.of(jsonName(binding.method().getInputType(), binding.keyField()), call.parent().get(binding.key())),
                     true, call.context(), coordinate).thenApply(response -> {
-                        Object value = toGraphQL(response);
+                        Object value = response;
                         return binding.result() == null ? value
                                 : ((Map<?, ?>) value).get(binding.method().getOutputType().findFieldByName(binding.result()).getJsonName());
                     }));
@@ -101,7 +101,7 @@ public final class GrpcResolvers {
                 public CompletionStage<List<Object>> resolve(EntityCall call) {
                     Object key = call.representations().getFirst().get(lookup.key());
                     return invoke(lookup.method(), Map.of(jsonName(lookup.method().getInputType(), lookup.keyField()), key),
-                            true, call.context(), lookup.typeName()).thenApply(response -> List.of(toGraphQL(response)));
+                            true, call.context(), lookup.typeName()).thenApply(List::of);
                 }
             });
         }
@@ -169,7 +169,7 @@ public final class GrpcResolvers {
         return invoke(binding.method(), Map.of(keyField.getJsonName(), values), true, context,
                 binding.typeName() + "." + binding.field()).thenApply(response -> {
                     Map<String, Object> byKey = new LinkedHashMap<>();
-                    Object answers = ((Map<?, ?>) toGraphQL(response)).get(result.getJsonName());
+                    Object answers = ((Map<?, ?>) response).get(result.getJsonName());
                     if (binding.many()) { // one-to-many: every answer of a key, and an empty list for a key without one
                         for (Object key : values) {
                             byKey.putIfAbsent(keyText(key), new ArrayList<>());
@@ -210,7 +210,8 @@ public final class GrpcResolvers {
         return type.findFieldByName(protoName).getJsonName();
     }
 
-    private CompletionStage<DynamicMessage> invoke(MethodDescriptor method, Map<String, Object> arguments, boolean safe,
+    /** One call of {@code method}: its answer as GraphQL values ({@link #toGraphQL}). */
+    private CompletionStage<Object> invoke(MethodDescriptor method, Map<String, Object> arguments, boolean safe,
                                                    CallContext context, String coordinate) {
         DynamicMessage request;
         try {
@@ -237,8 +238,15 @@ public final class GrpcResolvers {
             byte[] message = request.toByteArray();
             return client.call(path, message, headers, Math.max(1, timeout.toNanos())).thenApply(reply -> {
                 if (reply.status() == GrpcUnaryClient.OK) {
+                    Descriptor type = method.getOutputType();
+                    // plain types straight from the wire bytes to GraphQL values; the rest parsed, then converted
+                    Map<String, Object> direct = type.getFullName().equals("google.protobuf.Empty") ? null
+                            : values.fromWire(type, reply.body());
+                    if (direct != null) {
+                        return Attempted.<Object>of(200, direct);
+                    }
                     try {
-                        return Attempted.<Object>of(200, DynamicMessage.parseFrom(method.getOutputType(), reply.body()));
+                        return Attempted.<Object>of(200, DynamicMessage.parseFrom(type, reply.body()));
                     } catch (InvalidProtocolBufferException e) {
                         return Attempted.<Object>of(502, error(GrpcUnaryClient.INTERNAL,
                                 "the answer does not parse as " + method.getOutputType().getFullName(), null));
@@ -257,7 +265,7 @@ public final class GrpcResolvers {
             if (attempted.value() instanceof ConnectorException error) {
                 throw error;
             }
-            return (DynamicMessage) attempted.value();
+            return attempted.value() instanceof DynamicMessage message ? toGraphQL(message) : attempted.value();
         });
     }
 

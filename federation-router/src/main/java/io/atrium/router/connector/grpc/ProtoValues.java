@@ -1,12 +1,15 @@
 package io.atrium.router.connector.grpc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Message;
+import com.google.protobuf.WireFormat;
 import com.google.protobuf.util.Timestamps;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -32,14 +35,33 @@ final class ProtoValues {
     /** Message type → its declared fields and which of them have no presence (in the answer even when unset). */
     private final Map<Descriptor, Fields> declared = new ConcurrentHashMap<>();
 
-    private record Fields(FieldDescriptor[] all, boolean[] always) {
+    /**
+     * @param kinds    each field's type (asking a descriptor resolves its features every time)
+     * @param byNumber fields by number when the numbers are small (else null: the descriptor's lookup)
+     */
+    private record Fields(FieldDescriptor[] all, boolean[] always, FieldDescriptor.Type[] kinds, FieldDescriptor[] byNumber) {
         static Fields of(Descriptor type) {
             FieldDescriptor[] all = type.getFields().toArray(FieldDescriptor[]::new);
             boolean[] always = new boolean[all.length];
+            FieldDescriptor.Type[] kinds = new FieldDescriptor.Type[all.length];
+            int max = 0;
             for (int i = 0; i < all.length; i++) {
                 always[i] = !all[i].hasPresence();
+                kinds[i] = all[i].getType();
+                max = Math.max(max, all[i].getNumber());
             }
-            return new Fields(all, always);
+            FieldDescriptor[] byNumber = max <= 1024 ? new FieldDescriptor[max + 1] : null;
+            if (byNumber != null) {
+                for (FieldDescriptor field : all) {
+                    byNumber[field.getNumber()] = field;
+                }
+            }
+            return new Fields(all, always, kinds, byNumber);
+        }
+
+        FieldDescriptor field(Descriptor type, int number) {
+            return byNumber == null ? type.findFieldByNumber(number)
+                    : number < byNumber.length ? byNumber[number] : null;
         }
     }
 
@@ -59,6 +81,190 @@ final class ProtoValues {
         } catch (IllegalArgumentException e) { // an out-of-range Timestamp: JsonFormat refuses it with its message
             return null;
         }
+    }
+
+    /**
+     * {@link #toGraphQL} straight from the message's wire bytes, without building a {@code DynamicMessage} first (which
+     * parses by reflection): the same values, protobuf's parsing rules kept — the last value of a singular field wins,
+     * repeated values accumulate (packed or not), a message field seen twice is merged, a oneof member clears the
+     * others, unknown fields are skipped, proto3 strings must be UTF-8.
+     *
+     * @return null when the type is not one this handles, or the bytes hold something only the full parser decides
+     *         (a field with an unexpected wire type, a closed enum, an invalid Timestamp, bytes that are not a message
+     *         or a string that is not UTF-8): the caller then parses them, and fails or answers as protobuf does
+     */
+    Map<String, Object> fromWire(Descriptor type, byte[] bytes) {
+        if (!plain.computeIfAbsent(type, t -> plain(t, new HashSet<>()))) {
+            return null;
+        }
+        try {
+            return wireObject(type, CodedInputStream.newInstance(bytes));
+        } catch (NotPlain | IllegalArgumentException | IOException e) {
+            return null;
+        }
+    }
+
+    /** Bytes this decoder leaves to the full parser. */
+    private static final class NotPlain extends RuntimeException {
+        NotPlain() {
+            super(null, null, false, false);
+        }
+    }
+
+    private Map<String, Object> wireObject(Descriptor type, CodedInputStream in) throws IOException {
+        Fields fields = declared.computeIfAbsent(type, Fields::of);
+        Object[] set = new Object[fields.all().length];
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            FieldDescriptor field = fields.field(type, WireFormat.getTagFieldNumber(tag));
+            if (field == null) {
+                if (!in.skipField(tag)) {
+                    break; // an end-group tag: not in a message of ours
+                }
+                continue;
+            }
+            int index = field.getIndex();
+            int wireType = WireFormat.getTagWireType(tag);
+            FieldDescriptor.Type kind = fields.kinds()[index];
+            if (kind == FieldDescriptor.Type.MESSAGE) {
+                if (wireType != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    throw new NotPlain();
+                }
+                ByteString value = in.readBytes();
+                if (field.isRepeated()) {
+                    items(set, index).add(value);
+                } else { // seen again: merged, which is what parsing the two encodings one after the other does
+                    set[index] = set[index] instanceof ByteString earlier ? earlier.concat(value) : value;
+                    clearOneof(set, field);
+                }
+            } else if (field.isRepeated()) {
+                List<Object> items = items(set, index);
+                if (wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED && kind != FieldDescriptor.Type.STRING
+                        && kind != FieldDescriptor.Type.BYTES) { // packed
+                    int limit = in.pushLimit(in.readRawVarint32());
+                    while (in.getBytesUntilLimit() > 0) {
+                        items.add(scalar(field, kind, in));
+                    }
+                    in.popLimit(limit);
+                } else {
+                    checkWireType(kind, wireType);
+                    items.add(scalar(field, kind, in));
+                }
+            } else {
+                checkWireType(kind, wireType);
+                set[index] = scalar(field, kind, in);
+                clearOneof(set, field);
+            }
+        }
+        Map<String, Object> out = LinkedHashMap.newLinkedHashMap(set.length);
+        for (int i = 0; i < set.length; i++) {
+            FieldDescriptor field = fields.all()[i];
+            Object value = set[i];
+            if (value == null) {
+                if (fields.always()[i]) {
+                    out.put(field.getJsonName(), field.isRepeated() ? List.of() : single(field, field.getDefaultValue()));
+                }
+                continue;
+            }
+            if (fields.kinds()[i] == FieldDescriptor.Type.MESSAGE) {
+                if (field.isRepeated()) {
+                    List<?> raw = (List<?>) value;
+                    List<Object> list = new ArrayList<>(raw.size());
+                    for (Object item : raw) {
+                        list.add(wireMessage(field, (ByteString) item));
+                    }
+                    value = list;
+                } else {
+                    value = wireMessage(field, (ByteString) value);
+                }
+            }
+            out.put(field.getJsonName(), value);
+        }
+        return out;
+    }
+
+    private Object wireMessage(FieldDescriptor field, ByteString bytes) throws IOException {
+        Descriptor type = field.getMessageType();
+        if (!type.getFullName().equals(TIMESTAMP)) {
+            return wireObject(type, bytes.newCodedInput());
+        }
+        long seconds = 0;
+        int nanos = 0;
+        CodedInputStream in = bytes.newCodedInput();
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == (1 << 3 | WireFormat.WIRETYPE_VARINT)) {
+                seconds = in.readInt64();
+            } else if (tag == (2 << 3 | WireFormat.WIRETYPE_VARINT)) {
+                nanos = in.readInt32();
+            } else if (!in.skipField(tag)) {
+                break;
+            }
+        }
+        return timestamp(seconds, nanos);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> items(Object[] set, int index) {
+        if (set[index] == null) {
+            set[index] = new ArrayList<>();
+        }
+        return (List<Object>) set[index];
+    }
+
+    private static void clearOneof(Object[] set, FieldDescriptor field) {
+        com.google.protobuf.Descriptors.OneofDescriptor oneof = field.getContainingOneof();
+        if (oneof != null && oneof.getFieldCount() > 1) {
+            for (FieldDescriptor member : oneof.getFields()) {
+                if (member != field) {
+                    set[member.getIndex()] = null;
+                }
+            }
+        }
+    }
+
+    private static void checkWireType(FieldDescriptor.Type kind, int wireType) {
+        int expected = switch (kind) {
+            case FIXED64, SFIXED64, DOUBLE -> WireFormat.WIRETYPE_FIXED64;
+            case FIXED32, SFIXED32, FLOAT -> WireFormat.WIRETYPE_FIXED32;
+            case STRING, BYTES, MESSAGE -> WireFormat.WIRETYPE_LENGTH_DELIMITED;
+            case GROUP -> WireFormat.WIRETYPE_START_GROUP;
+            default -> WireFormat.WIRETYPE_VARINT;
+        };
+        if (expected != wireType) {
+            throw new NotPlain(); // the full parser keeps it as an unknown field
+        }
+    }
+
+    /** One scalar as {@link #single} gives it. */
+    private static Object scalar(FieldDescriptor field, FieldDescriptor.Type kind, CodedInputStream in) throws IOException {
+        return switch (kind) {
+            case INT32 -> in.readInt32();
+            case SINT32 -> in.readSInt32();
+            case SFIXED32 -> in.readSFixed32();
+            case UINT32 -> Integer.toUnsignedString(in.readUInt32());
+            case FIXED32 -> Integer.toUnsignedString(in.readFixed32());
+            case INT64 -> Long.toString(in.readInt64());
+            case SINT64 -> Long.toString(in.readSInt64());
+            case SFIXED64 -> Long.toString(in.readSFixed64());
+            case UINT64 -> Long.toUnsignedString(in.readUInt64());
+            case FIXED64 -> Long.toUnsignedString(in.readFixed64());
+            case FLOAT -> {
+                float value = in.readFloat();
+                yield floating(value, Float.toString(value));
+            }
+            case DOUBLE -> floating(in.readDouble(), null);
+            case BOOL -> in.readBool();
+            case STRING -> in.readStringRequireUtf8();
+            case BYTES -> Base64.getEncoder().encodeToString(in.readByteArray());
+            case ENUM -> {
+                if (field.getEnumType().isClosed()) {
+                    throw new NotPlain(); // an unknown number of a closed enum is an unknown field, not a value
+                }
+                int number = in.readEnum();
+                EnumValueDescriptor constant = field.getEnumType().findValueByNumber(number);
+                yield constant == null ? (Object) (double) number : constant.getName();
+            }
+            case MESSAGE, GROUP -> throw new NotPlain();
+        };
     }
 
     private static boolean plain(Descriptor type, Set<Descriptor> visiting) {
@@ -156,8 +362,11 @@ final class ProtoValues {
      */
     static String timestamp(Message message) {
         Descriptor type = message.getDescriptorForType();
-        long seconds = (Long) message.getField(type.getFields().get(0));
-        int nanos = (Integer) message.getField(type.getFields().get(1));
+        return timestamp((Long) message.getField(type.getFields().get(0)), (Integer) message.getField(type.getFields().get(1)));
+    }
+
+    /** {@link #timestamp(Message)} of these seconds and nanos. */
+    static String timestamp(long seconds, int nanos) {
         if (seconds < Timestamps.MIN_VALUE.getSeconds() || seconds > Timestamps.MAX_VALUE.getSeconds()
                 || nanos < 0 || nanos > 999_999_999) {
             throw new IllegalArgumentException("Timestamp is not valid");

@@ -58,8 +58,11 @@ class ProtoValuesTest {
                 .setTypeName(".google.protobuf.Timestamp"));
         message.addField(field("child", number++, Type.TYPE_MESSAGE, Label.LABEL_OPTIONAL).setTypeName(".t.All"));
         message.addField(field("children", number++, Type.TYPE_MESSAGE, Label.LABEL_REPEATED).setTypeName(".t.All"));
+        message.addField(field("pick_string", number++, Type.TYPE_STRING, Label.LABEL_OPTIONAL).setOneofIndex(0));
+        message.addField(field("pick_number", number++, Type.TYPE_INT32, Label.LABEL_OPTIONAL).setOneofIndex(0));
         message.addField(field("maybe", number++, Type.TYPE_STRING, Label.LABEL_OPTIONAL).setProto3Optional(true)
-                .setOneofIndex(0));
+                .setOneofIndex(1));
+        message.addOneofDecl(com.google.protobuf.DescriptorProtos.OneofDescriptorProto.newBuilder().setName("pick"));
         message.addOneofDecl(com.google.protobuf.DescriptorProtos.OneofDescriptorProto.newBuilder().setName("_maybe"));
         file.addMessageType(message);
         file.addMessageType(DescriptorProto.newBuilder().setName("WithMap")
@@ -150,6 +153,88 @@ class ProtoValuesTest {
         assertThat(ProtoValues.fromArguments(all, Map.of("nope", "5"))).as("unknown: the JSON route's error").isNull();
     }
 
+    @Test
+    void theWireDecoderGivesWhatParsingThenConvertingGives() throws Exception {
+        // random messages, and pairs of them sent one after the other: what parsing does with a field seen twice (the
+        // last singular value wins, repeated ones accumulate, messages merge, a oneof member clears the other)
+        java.util.Random random = new java.util.Random(20261203);
+        ProtoValues values = new ProtoValues();
+        for (int i = 0; i < 400; i++) {
+            DynamicMessage a = randomAll(random, 3);
+            byte[] bytes = a.toByteArray();
+            if (i % 2 == 1) {
+                bytes = com.google.protobuf.ByteString.copyFrom(bytes).concat(randomAll(random, 2).toByteString()).toByteArray();
+            }
+            DynamicMessage parsed = DynamicMessage.parseFrom(all, bytes);
+            Map<String, Object> expected = values.toGraphQL(parsed);
+            Map<String, Object> wire = values.fromWire(all, bytes);
+            assertThat(wire).as("message %d", i).isEqualTo(expected);
+            assertThat(Json.writeString(wire)).isEqualTo(Json.writeString(GrpcResolvers.viaJson(PRINTER, parsed)));
+        }
+        // packed and unpacked encodings of one repeated field are both read
+        FieldDescriptor many = all.findFieldByName("many_int32");
+        com.google.protobuf.ByteString.Output out = com.google.protobuf.ByteString.newOutput();
+        com.google.protobuf.CodedOutputStream coded = com.google.protobuf.CodedOutputStream.newInstance(out);
+        coded.writeInt32(many.getNumber(), 5);                       // unpacked
+        coded.writeTag(many.getNumber(), com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        coded.writeUInt32NoTag(2);
+        coded.writeInt32NoTag(6);
+        coded.writeInt32NoTag(7);                                     // packed
+        coded.writeInt64(999, 1);                                     // unknown: skipped
+        coded.flush();
+        assertThat(values.fromWire(all, out.toByteString().toByteArray())).containsEntry("manyInt32", List.of(5, 6, 7));
+        // what only the parser decides is left to it: not a message, a string that is not UTF-8, a type with a map
+        assertThat(values.fromWire(all, new byte[]{(byte) 0x0a})).isNull();
+        coded = com.google.protobuf.CodedOutputStream.newInstance(out = com.google.protobuf.ByteString.newOutput());
+        coded.writeByteArray(all.findFieldByName("string_value").getNumber(), new byte[]{(byte) 0xff});
+        coded.flush();
+        assertThat(values.fromWire(all, out.toByteString().toByteArray())).isNull();
+        assertThat(values.fromWire(withMap, new byte[0])).isNull();
+    }
+
+    private static DynamicMessage randomAll(java.util.Random random, int depth) {
+        DynamicMessage.Builder builder = DynamicMessage.newBuilder(all);
+        for (FieldDescriptor field : all.getFields()) {
+            if (random.nextInt(3) != 0 || (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && depth == 0
+                    && !field.getMessageType().equals(Timestamp.getDescriptor()))) {
+                continue;
+            }
+            if (field.isRepeated()) {
+                for (int n = random.nextInt(4); n > 0; n--) {
+                    builder.addRepeatedField(field, randomValue(random, field, depth));
+                }
+            } else {
+                builder.setField(field, randomValue(random, field, depth));
+            }
+        }
+        return builder.build();
+    }
+
+    private static Object randomValue(java.util.Random random, FieldDescriptor field, int depth) {
+        float[] floats = {0f, -0f, 0.1f, Float.NaN, Float.NEGATIVE_INFINITY, 3.4028235e38f, 1.17549435e-38f};
+        double[] doubles = {0, 1e300, -2.5, Double.NaN, Double.POSITIVE_INFINITY, Double.MIN_VALUE};
+        String[] strings = {"", "a", "héllo \"x\"", "日本", "\u0000\n"};
+        return switch (field.getType()) {
+            case INT32, SINT32, SFIXED32, UINT32, FIXED32 -> random.nextInt(3) == 0 ? random.nextInt() : random.nextInt(5) - 2;
+            case INT64, SINT64, SFIXED64, UINT64, FIXED64 -> random.nextInt(3) == 0 ? random.nextLong() : (long) random.nextInt(5) - 2;
+            case FLOAT -> floats[random.nextInt(floats.length)];
+            case DOUBLE -> doubles[random.nextInt(doubles.length)];
+            case BOOL -> random.nextBoolean();
+            case STRING -> strings[random.nextInt(strings.length)];
+            case BYTES -> {
+                byte[] bytes = new byte[random.nextInt(5)];
+                random.nextBytes(bytes);
+                yield ByteString.copyFrom(bytes);
+            }
+            case ENUM -> field.getEnumType().findValueByNumberCreatingIfUnknown(new int[]{0, 1, 7}[random.nextInt(3)]);
+            case MESSAGE, GROUP -> field.getMessageType().equals(Timestamp.getDescriptor())
+                    ? DynamicMessage.newBuilder(Timestamp.getDescriptor()).mergeFrom(Timestamp.newBuilder()
+                            .setSeconds(random.nextInt(2_000_000_000)).setNanos(new int[]{0, 120_000_000, 1}[random.nextInt(3)])
+                            .build()).build()
+                    : randomAll(random, depth - 1);
+        };
+    }
+
     /** The direct conversion equals the JSON route's, compared as values and as the JSON the router writes. */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> assertSame(DynamicMessage message) {
@@ -157,6 +242,8 @@ class ProtoValuesTest {
         Object viaJson = GrpcResolvers.viaJson(PRINTER, message);
         assertThat(direct).isEqualTo(viaJson);
         assertThat(Json.writeString(direct)).isEqualTo(Json.writeString(viaJson));
+        assertThat(new ProtoValues().fromWire(message.getDescriptorForType(), message.toByteArray()))
+                .as("from the wire bytes").isEqualTo(direct);
         return direct;
     }
 
