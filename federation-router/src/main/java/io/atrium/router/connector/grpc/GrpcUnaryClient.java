@@ -241,6 +241,7 @@ public final class GrpcUnaryClient implements AutoCloseable {
             }
             if (connection != null && stream != null) {
                 connection.calls.remove(stream);
+                connection.closeIfDrained();
             }
             result.complete(reply);
             return true;
@@ -390,6 +391,7 @@ public final class GrpcUnaryClient implements AutoCloseable {
                             call.finish(Reply.failed(UNAVAILABLE, "the server is going away (GOAWAY)"));
                         }
                     }
+                    closeIfDrained();
                 }
             } finally {
                 io.netty.util.ReferenceCountUtil.release(msg);
@@ -473,6 +475,13 @@ public final class GrpcUnaryClient implements AutoCloseable {
                 return null;
             }
             return ByteBufUtil.getBytes(in, in.readerIndex() + 5, (int) length);
+        }
+
+        /** After a GOAWAY, the connection is closed once its last call is answered (new calls use a new one). */
+        void closeIfDrained() {
+            if (draining && calls.isEmpty() && waiting.isEmpty() && channel.isActive()) {
+                channel.close();
+            }
         }
 
         private void lost(String why) {

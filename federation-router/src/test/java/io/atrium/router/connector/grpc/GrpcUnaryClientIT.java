@@ -207,6 +207,62 @@ class GrpcUnaryClientIT {
     }
 
     @Test
+    void aConnectionTheServerSaidGoawayOnIsClosedOnceItsCallsAreAnsweredAndTheNextCallGoesOnANewOne() throws Exception {
+        // a server that answers, then says GOAWAY and leaves the connection open (the client is to close it)
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch firstClosed = new CountDownLatch(1);
+        try {
+            io.netty.channel.Channel listener = new io.netty.bootstrap.ServerBootstrap().group(group)
+                    .channel(io.netty.channel.socket.nio.NioServerSocketChannel.class)
+                    .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+                        @Override
+                        protected void initChannel(io.netty.channel.Channel channel) {
+                            if (accepted.incrementAndGet() == 1) {
+                                channel.closeFuture().addListener(closed -> firstClosed.countDown());
+                            }
+                            channel.pipeline().addLast(io.netty.handler.codec.http2.Http2FrameCodecBuilder.forServer()
+                                    .build(), new AnswerThenGoAway());
+                        }
+                    }).bind("127.0.0.1", 0).sync().channel();
+            int port = ((InetSocketAddress) listener.localAddress()).getPort();
+            try (GrpcUnaryClient going = new GrpcUnaryClient("127.0.0.1:" + port, null)) {
+                assertThat(new String(call(going, "Echo", "one", 5_000).body(), StandardCharsets.UTF_8)).isEqualTo("ok");
+                assertThat(firstClosed.await(5, TimeUnit.SECONDS)).as("the client closed the drained connection").isTrue();
+                assertThat(new String(call(going, "Echo", "two", 5_000).body(), StandardCharsets.UTF_8)).isEqualTo("ok");
+                assertThat(accepted).hasValue(2);
+            }
+            listener.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Answers each unary call with "ok", then sends GOAWAY (its last stream id: the call's) and keeps the connection. */
+    private static final class AnswerThenGoAway extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof io.netty.handler.codec.http2.Http2DataFrame data && data.isEndStream()) {
+                    var stream = data.stream();
+                    ctx.write(new io.netty.handler.codec.http2.DefaultHttp2HeadersFrame(
+                            new io.netty.handler.codec.http2.DefaultHttp2Headers().status("200")
+                                    .add("content-type", "application/grpc")).stream(stream));
+                    ctx.write(new io.netty.handler.codec.http2.DefaultHttp2DataFrame(ctx.alloc().buffer()
+                            .writeByte(0).writeInt(2).writeBytes("ok".getBytes(StandardCharsets.US_ASCII))).stream(stream));
+                    ctx.write(new io.netty.handler.codec.http2.DefaultHttp2HeadersFrame(
+                            new io.netty.handler.codec.http2.DefaultHttp2Headers().add("grpc-status", "0"), true)
+                            .stream(stream));
+                    ctx.writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame(
+                            io.netty.handler.codec.http2.Http2Error.NO_ERROR));
+                }
+            } finally {
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+        }
+    }
+
+    @Test
     void theAnswerArrivesOnTheCallingEventLoop() throws Exception {
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
