@@ -2,7 +2,6 @@ package io.atrium.router.connector;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import graphql.language.Document;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
 import io.atrium.router.connector.internal.OperationRun;
@@ -27,7 +26,7 @@ public final class ConnectorTransport implements SubgraphTransport {
     private final ConnectorSubgraph subgraph;
     private final String cacheControl;
     /** Subgraph operations come from cached plans: a few distinct texts per subgraph. */
-    private final Cache<String, Document> documents = Caffeine.newBuilder().maximumSize(2_000).build();
+    private final Cache<String, OperationRun.Compiled> documents = Caffeine.newBuilder().maximumSize(2_000).build();
 
     public ConnectorTransport(ConnectorSubgraph subgraph) {
         this(subgraph, null);
@@ -48,9 +47,9 @@ public final class ConnectorTransport implements SubgraphTransport {
 
     @Override
     public CompletionStage<SubgraphResponse> fetch(SubgraphRequest request) {
-        Document document;
+        OperationRun.Compiled document;
         try {
-            document = documents.get(request.query(), Parser::parse);
+            document = documents.get(request.query(), text -> new OperationRun.Compiled(Parser.parse(text), text));
         } catch (InvalidSyntaxException e) {
             return CompletableFuture.failedFuture(new SubgraphFetchException("connector subgraph '"
                     + request.subgraphName() + "' got an operation that does not parse: " + e.getMessage()));

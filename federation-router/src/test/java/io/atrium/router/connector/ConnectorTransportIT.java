@@ -186,6 +186,21 @@ class ConnectorTransportIT {
     }
 
     @Test
+    void oneOperationRunTwiceFollowsEachRunsSkipAndInclude() {
+        // the fields a selection collects are remembered per document only when no variable can change them
+        ConnectorTransport transport = transport(EntityBatching.single(4));
+        String query = "query Q($id: ID!, $lines: Boolean!) { order(id: $id) { id total @skip(if: $lines)"
+                + " lines @include(if: $lines) { sku } } }";
+        assertThat(fetch(transport, query, Map.of("id", "4", "lines", true)).data()).isEqualTo(Map.of("order",
+                Map.of("id", "4", "lines", List.of(Map.of("sku", "s-4")))));
+        assertThat(fetch(transport, query, Map.of("id", "4", "lines", false)).data()).isEqualTo(Map.of("order",
+                Map.of("id", "4", "total", 40)));
+        String fixed = "query Q($id: ID!) { order(id: $id) { id total } }";
+        assertThat(fetch(transport, fixed, Map.of("id", "4")).data()).isEqualTo(Map.of("order", Map.of("id", "4", "total", 40)));
+        assertThat(fetch(transport, fixed, Map.of("id", "5")).data()).isEqualTo(Map.of("order", Map.of("id", "5", "total", 50)));
+    }
+
+    @Test
     void unionMembersAreCompletedByTheirTypename() {
         SubgraphResponse response = fetch(transport(EntityBatching.single(4)),
                 "{ search { __typename ... on Line { sku } ... on Order { id } } }", Map.of());

@@ -46,7 +46,8 @@ final class Bounded {
         }
     }
 
-    private static <T> CompletableFuture<T> start(Supplier<CompletionStage<T>> task) {
+    /** One task, started now; a task that throws is a failed future. */
+    static <T> CompletableFuture<T> start(Supplier<CompletionStage<T>> task) {
         try {
             return task.get().toCompletableFuture();
         } catch (RuntimeException e) {

@@ -8,11 +8,14 @@ import io.atrium.router.connector.ConnectorSubgraph;
 import io.atrium.router.connector.EntityBatching;
 import io.atrium.router.connector.EntityCall;
 import io.atrium.router.connector.EntityResolver;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -97,12 +100,13 @@ final class EntityFetch {
             chunks.add(new int[]{from, to});
             calls.add(() -> resolver.resolve(new EntityCall(type, chunk, context)));
         }
-        List<CompletableFuture<List<Object>>> results = Bounded.run(calls, batching.concurrency());
+        List<CompletableFuture<List<Object>>> results = calls.size() == 1 ? List.of(Bounded.start(calls.getFirst()))
+                : Bounded.run(calls, batching.concurrency());
         List<CompletableFuture<Void>> matched = new ArrayList<>(results.size());
         for (int c = 0; c < results.size(); c++) {
             int[] range = chunks.get(c);
             matched.add(results.get(c).handle((found, error) -> {
-                Map<List<Object>, Object> keyed = found != null && batching.match() == EntityBatching.Match.BY_KEY
+                Map<Object, Object> keyed = found != null && batching.match() == EntityBatching.Match.BY_KEY
                         ? byKey(batching.keyPaths(), found) : Map.of();
                 for (int i = range[0]; i < range[1]; i++) {
                     int index = indexes.get(i);
@@ -125,7 +129,7 @@ final class EntityFetch {
     }
 
     /** The result for representation {@code position} of a chunk, or null. */
-    private static Object match(EntityBatching batching, List<Object> found, Map<List<Object>, Object> keyed,
+    private static Object match(EntityBatching batching, List<Object> found, Map<Object, Object> keyed,
                                 Map<String, Object> representation, int position) {
         if (found == null) {
             return null;
@@ -137,8 +141,8 @@ final class EntityFetch {
         };
     }
 
-    private static Map<List<Object>, Object> byKey(List<List<String>> paths, List<Object> found) {
-        Map<List<Object>, Object> index = new HashMap<>();
+    private static Map<Object, Object> byKey(List<List<String>> paths, List<Object> found) {
+        Map<Object, Object> index = HashMap.newHashMap(found.size());
         for (Object item : found) {
             if (item instanceof Map<?, ?> object) {
                 index.putIfAbsent(key(paths, object), item);
@@ -147,27 +151,77 @@ final class EntityFetch {
         return index;
     }
 
-    /** The values at the key paths, numbers and strings compared as text (an id may be 7 in one place, "7" in another). */
-    private static List<Object> key(List<List<String>> paths, Map<?, ?> object) {
+    /**
+     * The values at the key paths (the value itself for a key of one field, else their list), numbers and strings
+     * compared as text (an id may be 7 in one place, "7" in another).
+     */
+    private static Object key(List<List<String>> paths, Map<?, ?> object) {
+        if (paths.size() == 1) {
+            return keyValue(paths.getFirst(), object);
+        }
         List<Object> key = new ArrayList<>(paths.size());
         for (List<String> path : paths) {
-            Object value = object;
-            for (String step : path) {
-                value = value instanceof Map<?, ?> m ? m.get(step) : null;
-            }
-            key.add(value instanceof Number || value instanceof String ? value.toString() : value);
+            key.add(keyValue(path, object));
         }
         return key;
     }
 
+    private static Object keyValue(List<String> path, Map<?, ?> object) {
+        Object value = object;
+        for (int i = 0; i < path.size(); i++) {
+            value = value instanceof Map<?, ?> m ? m.get(path.get(i)) : null;
+        }
+        return value instanceof Number || value instanceof String ? value.toString() : value;
+    }
+
     /** The result over the representation: key fields the backend leaves out stay, {@code __typename} is the representation's. */
     private static Map<String, Object> merge(Map<String, Object> representation, Map<?, ?> result) {
-        Map<String, Object> merged = new LinkedHashMap<>(representation);
-        for (var entry : result.entrySet()) {
-            if (!"__typename".equals(entry.getKey())) {
-                merged.put((String) entry.getKey(), entry.getValue());
-            }
+        return new Merged(representation, result);
+    }
+
+    /**
+     * A backend's result over its representation, read through rather than copied (the selection reads a few of its
+     * fields once): the result's value where it has the key, else the representation's; {@code __typename} is
+     * always the representation's.
+     */
+    static final class Merged extends AbstractMap<String, Object> {
+        private final Map<String, Object> representation;
+        private final Map<?, ?> result;
+        private Map<String, Object> copy;
+
+        Merged(Map<String, Object> representation, Map<?, ?> result) {
+            this.representation = representation;
+            this.result = result;
         }
-        return merged;
+
+        @Override
+        public Object get(Object key) {
+            if (!"__typename".equals(key)) {
+                Object value = result.get(key);
+                if (value != null || result.containsKey(key)) {
+                    return value;
+                }
+            }
+            return representation.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return representation.containsKey(key) || !"__typename".equals(key) && result.containsKey(key);
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            if (copy == null) {
+                Map<String, Object> merged = new LinkedHashMap<>(representation);
+                for (var entry : result.entrySet()) {
+                    if (!"__typename".equals(entry.getKey())) {
+                        merged.put((String) entry.getKey(), entry.getValue());
+                    }
+                }
+                copy = Collections.unmodifiableMap(merged);
+            }
+            return copy.entrySet();
+        }
     }
 }

@@ -67,14 +67,40 @@ public final class OperationRun {
     private final Supergraph supergraph;
     private final String graph;
     private final OperationDefinition operation;
-    private final Map<String, FragmentDefinition> fragments = new LinkedHashMap<>();
+    private final Map<String, FragmentDefinition> fragments;
     private final Map<String, Object> variables;
     private final CallContext context;
     private final Queue<Map<String, Object>> errors = new ConcurrentLinkedQueue<>();
-    /** (concrete type, the fields of one response key) → the fields selected on that type, in response order. */
-    private final Map<Selected, Slot[]> collected = new ConcurrentHashMap<>();
+    /**
+     * (concrete type, the fields of one response key) → the fields selected on that type, in response order: the
+     * document's own map when what a selection collects depends on the document alone, else this run's.
+     */
+    private final Map<Selected, Slot[]> collected;
 
-    private record Selected(String type, List<Field> fields) {
+    /**
+     * A subgraph operation parsed once (subgraph operations come from cached plans: a few texts, each run many
+     * times), with what its runs can share: its fragments, and, when no {@code @skip}/{@code @include} makes the
+     * collected fields depend on variables, the fields each selection collects on each type.
+     */
+    public static final class Compiled {
+        private final Document document;
+        private final Map<String, FragmentDefinition> fragments = new LinkedHashMap<>();
+        private final Map<Selected, Slot[]> collected;
+
+        /** @param text the document's text (a conservative test for {@code @skip}/{@code @include}) */
+        public Compiled(Document document, String text) {
+            this.document = document;
+            for (var definition : document.getDefinitions()) {
+                if (definition instanceof FragmentDefinition fragment) {
+                    fragments.put(fragment.getName(), fragment);
+                }
+            }
+            this.collected = text.contains("@skip") || text.contains("@include") ? null : new ConcurrentHashMap<>();
+        }
+    }
+
+    /** @param operation the operation whose root selection this is (null below the root) */
+    private record Selected(String type, List<Field> fields, OperationDefinition operation) {
     }
 
     /**
@@ -114,20 +140,21 @@ public final class OperationRun {
         }
     }
 
-    public OperationRun(ConnectorSubgraph subgraph, Document document, String operationName,
+    public OperationRun(ConnectorSubgraph subgraph, Compiled compiled, String operationName,
                         Map<String, Object> variables, CallContext context) {
         this.subgraph = subgraph;
         this.supergraph = subgraph.supergraph();
         this.graph = subgraph.subgraph().graphEnum();
         this.variables = variables == null ? Map.of() : variables;
         this.context = context;
+        this.fragments = compiled.fragments;
+        this.collected = compiled.collected != null ? compiled.collected : new ConcurrentHashMap<>();
         OperationDefinition chosen = null;
-        for (var definition : document.getDefinitions()) {
-            if (definition instanceof FragmentDefinition fragment) {
-                fragments.put(fragment.getName(), fragment);
-            } else if (definition instanceof OperationDefinition op
+        for (var definition : compiled.document.getDefinitions()) {
+            if (definition instanceof OperationDefinition op
                     && (operationName == null || operationName.equals(op.getName()))) {
-                chosen = chosen == null ? op : chosen;
+                chosen = op;
+                break;
             }
         }
         this.operation = chosen;
@@ -140,7 +167,8 @@ public final class OperationRun {
         }
         boolean mutation = operation.getOperation() == OperationDefinition.Operation.MUTATION;
         String root = mutation ? supergraph.mutationType() : supergraph.queryType();
-        Slot[] fields = slots(root, collect(root, operation.getSelectionSet(), new LinkedHashMap<>()));
+        Slot[] fields = collected.computeIfAbsent(new Selected(root, List.of(), operation),
+                key -> slots(root, collect(root, operation.getSelectionSet(), new LinkedHashMap<>())));
         CompletableFuture<Object> data = mutation ? inOrder(root, fields) : settled(object(root, null, fields, Path.ROOT));
         return data.thenApply(d -> {
             @SuppressWarnings("unchecked")
@@ -153,7 +181,7 @@ public final class OperationRun {
         Map<String, Object> result = new LinkedHashMap<>();
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (Slot slot : fields) {
-            chain = chain.thenCompose(ignored -> settled(field(type, null, slot, Path.ROOT.with(slot.key())))
+            chain = chain.thenCompose(ignored -> settled(field(type, null, slot, Path.ROOT))
                     .thenAccept(value -> result.put(slot.key(), value)));
         }
         return chain.thenApply(ignored -> result);
@@ -198,7 +226,7 @@ public final class OperationRun {
     private Object object(String type, Map<String, Object> parent, Slot[] fields, Path path) {
         Object[] values = new Object[fields.length];
         for (int i = 0; i < values.length; i++) {
-            values[i] = field(type, parent, fields[i], path.with(fields[i].key()));
+            values[i] = field(type, parent, fields[i], path);
         }
         Object settled = listOf(values);
         return pending(settled) ? ((CompletableFuture<?>) settled).thenApply(list -> objectOf(fields, (List<?>) list))
@@ -213,7 +241,8 @@ public final class OperationRun {
         return result;
     }
 
-    private Object field(String type, Map<String, Object> parent, Slot slot, Path path) {
+    /** @param at the path of the object the field belongs to (the field's own is made only when needed) */
+    private Object field(String type, Map<String, Object> parent, Slot slot, Path at) {
         List<Field> fields = slot.fields();
         Field first = fields.getFirst();
         String name = first.getName();
@@ -226,12 +255,15 @@ public final class OperationRun {
         FieldMeta meta = slot.meta();
         FieldResolver resolver = slot.resolver();
         if (meta == null || (resolver == null && parent == null)) {
-            return nullWithError(path, ConnectorException.of(ConnectorErrorCodes.CONNECTOR_NOT_FOUND,
+            return nullWithError(at.with(slot.key()), ConnectorException.of(ConnectorErrorCodes.CONNECTOR_NOT_FOUND,
                     "no connector answers " + type + "." + name));
         }
         if (resolver == null) {
-            return complete(meta.namedType(), parent.get(name), fields, path);
+            Object value = parent.get(name);
+            // a leaf (or a list of leaves) is the parent's value as it is
+            return first.getSelectionSet() == null ? value : complete(meta.namedType(), value, fields, at.with(slot.key()));
         }
+        Path path = at.with(slot.key());
         CompletableFuture<Object> called;
         try {
             called = resolver.resolve(new FieldCall(type, name, arguments(first), parent, context)).toCompletableFuture();
@@ -272,7 +304,7 @@ public final class OperationRun {
             return nullWithError(path, ConnectorException.of(ConnectorErrorCodes.CONNECTOR_RESPONSE_INVALID,
                     "the connector's value for abstract type " + namedType + " names no known __typename"));
         }
-        Slot[] selected = collected.computeIfAbsent(new Selected(concrete, fields), key -> {
+        Slot[] selected = collected.computeIfAbsent(new Selected(concrete, fields, null), key -> {
             Map<String, List<Field>> into = new LinkedHashMap<>();
             for (Field field : key.fields()) {
                 collect(key.type(), field.getSelectionSet(), into);

@@ -91,7 +91,7 @@ final class RestConnector {
         Map<String, Object> vars = new HashMap<>(inputs);
         vars.put("$config", config);
         vars.put("$context", Map.of());
-        vars.put("$request", Map.of("headers", multi(context.headers())));
+        vars.put("$request", new RequestVariable(context.headers()));
         Prepared request;
         try {
             request = request(vars);
@@ -198,6 +198,41 @@ final class RestConnector {
             } else {
                 into.put(header.name(), header.value().render(vars, false));
             }
+        }
+    }
+
+    /**
+     * {@code $request}: its {@code headers} (lower-case names → values) made when a mapping first reads them; most
+     * connectors never do, and the client's headers are many.
+     */
+    private static final class RequestVariable extends java.util.AbstractMap<String, Object> {
+        private final Map<String, String> client;
+        private Map<String, Object> made;
+
+        RequestVariable(Map<String, String> client) {
+            this.client = client;
+        }
+
+        private Map<String, Object> made() {
+            if (made == null) {
+                made = Map.of("headers", multi(client));
+            }
+            return made;
+        }
+
+        @Override
+        public Object get(Object key) {
+            return "headers".equals(key) ? made().get(key) : null;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return "headers".equals(key);
+        }
+
+        @Override
+        public java.util.Set<Entry<String, Object>> entrySet() {
+            return made().entrySet();
         }
     }
 

@@ -67,7 +67,7 @@ final class Evaluator {
             }
             return mapped;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> out = LinkedHashMap.newLinkedHashMap(sub.selections().size());
         for (Named named : sub.selections()) {
             named(named, value, out);
         }
