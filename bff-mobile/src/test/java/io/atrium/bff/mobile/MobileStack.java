@@ -3,16 +3,17 @@ package io.atrium.bff.mobile;
 import io.atrium.graphql.json.JsonReader;
 import io.atrium.graphql.json.JsonWriter;
 import io.atrium.graphql.subgraph.FederatedSubgraph;
+import io.atrium.graphql.testing.RouterProcess;
+import io.atrium.graphql.testing.StackFixtures;
+import io.atrium.graphql.testing.TestSubgraph;
 import io.atrium.graphql.trusted.Sha256;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,19 +85,7 @@ final class MobileStack implements AutoCloseable {
     }
 
     static FederatedSubgraph productsSubgraph() {
-        List<Map<String, Object>> catalogue = new ArrayList<>();
-        for (int i = 1; i <= 8; i++) {
-            catalogue.add(Map.of("upc", Integer.toString(i), "name", "Product " + i, "price", 100 * i,
-                    "webBadge", "web " + i));
-        }
-        return FederatedSubgraph.builder(resource("/fixtures/stack/products.graphql"))
-                .field("Query", "topProducts", env -> catalogue.subList(0, Math.min(catalogue.size(),
-                        env.<Integer>getArgument("first"))))
-                .field("Query", "internalReport", env -> "secret")
-                .field("Product", "description", env -> "A fine piece of furniture. ".repeat(env.<Integer>getArgument("repeat")))
-                .entity("Product", rep -> catalogue.stream().filter(p -> p.get("upc").equals(rep.get("upc")))
-                        .findFirst().orElse(null))
-                .build();
+        return StackFixtures.products();
     }
 
     /** An Apollo persisted query manifest of these operations (id = SHA-256 of the body). */
@@ -192,11 +181,7 @@ final class MobileStack implements AutoCloseable {
     }
 
     static String resource(String path) {
-        try (InputStream in = MobileStack.class.getResourceAsStream(path)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return StackFixtures.resource(path);
     }
 
     @Override

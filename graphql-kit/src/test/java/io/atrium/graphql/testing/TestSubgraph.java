@@ -1,4 +1,4 @@
-package io.atrium.bff.mobile;
+package io.atrium.graphql.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import io.atrium.graphql.json.JsonReader;
@@ -14,14 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real subgraph on loopback (graphql-kit's FederatedSubgraph behind the JDK's HTTP server); counts its requests and
  * answers with {@link #cacheControl} when set.
  */
-final class TestSubgraph implements AutoCloseable {
+public final class TestSubgraph implements AutoCloseable {
     private final HttpServer server;
-    final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
     /** The {@code Cache-Control} of its answers; null = none. */
-    volatile String cacheControl;
+    public volatile String cacheControl;
 
     @SuppressWarnings("unchecked")
-    TestSubgraph(FederatedSubgraph subgraph) throws IOException {
+    public TestSubgraph(FederatedSubgraph subgraph) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/graphql", exchange -> {
             requests.incrementAndGet();
@@ -41,7 +41,7 @@ final class TestSubgraph implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/graphql";
     }
 

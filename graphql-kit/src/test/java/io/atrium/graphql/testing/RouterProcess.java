@@ -1,4 +1,4 @@
-package io.atrium.bff.mobile;
+package io.atrium.graphql.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,22 +12,22 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The real federation router in registry mode, run from its shaded jar as a child process (its Micronaut beans must
+ * The real federation router in registry mode (for the BFFs' tests: graphql-kit's test jar), run from its shaded jar as a child process (its Micronaut beans must
  * not join the BFF's context) on free loopback ports; its output goes to a file under target/.
  */
-final class RouterProcess implements AutoCloseable {
-    static final String TOKEN = "bff-it-admin-token";
+public final class RouterProcess implements AutoCloseable {
+    public static final String TOKEN = "bff-it-admin-token";
 
-    final int port;
-    final int adminPort;
+    public final int port;
+    public final int adminPort;
     private final Process process;
 
-    RouterProcess(Path registryDir) throws IOException, InterruptedException {
+    public RouterProcess(Path registryDir) throws IOException, InterruptedException {
         this(registryDir, null);
     }
 
     /** @param config the router's YAML config (null: none, registry mode's defaults) */
-    RouterProcess(Path registryDir, String config) throws IOException, InterruptedException {
+    public RouterProcess(Path registryDir, String config) throws IOException, InterruptedException {
         String jar = System.getProperty("router.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("the router jar is missing (" + jar + "); build with -am so the router is "
@@ -77,15 +77,15 @@ final class RouterProcess implements AutoCloseable {
         throw new IllegalStateException("the router's admin API did not answer within 60 s: " + Files.readString(log));
     }
 
-    String graphqlUrl() {
+    public String graphqlUrl() {
         return "http://127.0.0.1:" + port + "/graphql";
     }
 
-    String adminUrl() {
+    public String adminUrl() {
         return "http://127.0.0.1:" + adminPort;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
