@@ -16,7 +16,9 @@ public interface EntityResolver {
      * @param call the representations of this call: at most {@code batching().maxSize()} when batched, exactly one
      *             otherwise
      * @return the entities as JSON objects (or nulls). Batched by key: any order, missing ones left out; batched by
-     *         position: one per representation, in order; single: a list of one (or empty when not found).
+     *         position: one per representation, in order; single: a list of one (or empty when not found). The
+     *         runtime reads each entity over its representation: fields an entity leaves out (its key) are the
+     *         representation's, and {@code __typename} is always the representation's.
      */
     CompletionStage<List<Object>> resolve(EntityCall call);
 }

@@ -140,12 +140,17 @@ public final class GrpcResolvers {
                 answers.add(batch(binding, new ArrayList<>(keys), call.context()).toCompletableFuture());
             }
             return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+                List<Map<String, Object>> byKey = new ArrayList<>(answers.size());
+                for (CompletableFuture<Map<String, Object>> answer : answers) {
+                    byKey.add(answer.join());
+                }
+                // the fields only: the runtime reads each entity over its representation (which keeps the key)
                 List<Object> entities = new ArrayList<>(call.representations().size());
                 for (Map<String, Object> representation : call.representations()) {
-                    Map<String, Object> entity = new LinkedHashMap<>(representation);
+                    Map<String, Object> entity = LinkedHashMap.newLinkedHashMap(bindings.size());
                     for (int i = 0; i < bindings.size(); i++) {
                         GrpcSubgraphGenerator.EntityFieldBinding binding = bindings.get(i);
-                        entity.put(binding.field(), answers.get(i).join().get(keyText(representation.get(binding.key()))));
+                        entity.put(binding.field(), byKey.get(i).get(keyText(representation.get(binding.key()))));
                     }
                     entities.add(entity);
                 }

@@ -82,6 +82,17 @@ public final class GrpcUnaryClient implements AutoCloseable {
     private static final AsciiString AGENT = AsciiString.cached("atrium-router grpc-unary/1");
 
     /**
+     * HPACK: only the headers every call repeats go into the connection's dynamic table. The rest (grpc-timeout,
+     * the caller's metadata: request ids, trace context, credentials) differ per call: indexed, each would evict
+     * an entry and be evicted unused, costing the encoder per call; and credentials are never to be indexed
+     * (RFC 7541 §7.1.3).
+     */
+    static boolean neverIndexed(CharSequence name, CharSequence value) {
+        return !(name.length() > 0 && name.charAt(0) == ':' || AsciiString.contentEquals(name, CONTENT_TYPE)
+                || AsciiString.contentEquals(name, TE) || AsciiString.contentEquals(name, USER_AGENT));
+    }
+
+    /**
      * A call's outcome.
      *
      * @param status  the gRPC status code
@@ -284,7 +295,8 @@ public final class GrpcUnaryClient implements AutoCloseable {
                                 ch.pipeline().addLast(new SslHandler(engine));
                             }
                             ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().autoAckPingFrame(true)
-                                    .encoderEnforceMaxConcurrentStreams(true).build(), Connection.this);
+                                    .encoderEnforceMaxConcurrentStreams(true)
+                                    .headerSensitivityDetector(GrpcUnaryClient::neverIndexed).build(), Connection.this);
                         }
                     })
                     .connect(host, port);

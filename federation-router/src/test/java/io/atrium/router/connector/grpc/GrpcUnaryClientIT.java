@@ -280,6 +280,16 @@ class GrpcUnaryClientIT {
     }
 
     @Test
+    void onlyHeadersEveryCallRepeatsAreIndexedByHpack() {
+        for (String perCall : List.of("grpc-timeout", "authorization", "x-request-id", "traceparent", "x-tenant")) {
+            assertThat(GrpcUnaryClient.neverIndexed(perCall, "v")).as(perCall).isTrue();
+        }
+        for (String repeated : List.of(":path", ":authority", "content-type", "te", "user-agent")) {
+            assertThat(GrpcUnaryClient.neverIndexed(repeated, "v")).as(repeated).isFalse();
+        }
+    }
+
+    @Test
     void timeoutsAreWrittenAsGrpcDoes() {
         assertThat(GrpcUnaryClient.timeout(1_500_000_000L)).isEqualTo("1500000u");
         assertThat(GrpcUnaryClient.timeout(500_000_000_000L)).isEqualTo("500000m");
