@@ -24,6 +24,7 @@ import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
@@ -250,11 +251,12 @@ public final class GrpcUnaryClient implements AutoCloseable {
                 received.release();
                 received = null;
             }
+            result.complete(reply);
             if (connection != null && stream != null) {
                 connection.calls.remove(stream);
+                connection.next(); // its stream's place goes to a call waiting for one
                 connection.closeIfDrained();
             }
-            result.complete(reply);
             return true;
         }
 
@@ -275,7 +277,13 @@ public final class GrpcUnaryClient implements AutoCloseable {
         final EventLoop loop;
         final Channel channel;
         final Map<Http2FrameStream, Call> calls = new IdentityHashMap<>();
-        final List<Call> waiting = new ArrayList<>();
+        /**
+         * Calls not written yet: until the connection is ready, or while the server's limit of concurrent streams is
+         * reached. Held here rather than in the HTTP/2 encoder's buffer, so that a call whose deadline passes while
+         * it waits is never sent (the encoder would still send it once a stream frees up).
+         */
+        final java.util.ArrayDeque<Call> waiting = new java.util.ArrayDeque<>();
+        private boolean pumping;
         boolean ready;
         boolean draining;
 
@@ -326,19 +334,38 @@ public final class GrpcUnaryClient implements AutoCloseable {
 
         private void opened() {
             ready = true;
-            List<Call> now = List.copyOf(waiting);
-            waiting.clear();
-            now.forEach(this::write);
-            channel.flush();
+            next();
         }
 
         void start(Call call) {
             call.connection = this;
+            waiting.add(call);
             if (ready) {
-                write(call);
+                next();
+            }
+        }
+
+        /** Writes waiting calls while the server takes more streams (calls already answered, e.g. expired, are dropped). */
+        void next() {
+            if (!ready || pumping || draining || !channel.isActive()) {
+                return;
+            }
+            pumping = true;
+            boolean wrote = false;
+            try {
+                int limit = channel.pipeline().get(Http2FrameCodec.class).connection().local().maxActiveStreams();
+                while (!waiting.isEmpty() && calls.size() < limit) {
+                    Call call = waiting.poll();
+                    if (!call.result.isDone()) {
+                        write(call);
+                        wrote = true;
+                    }
+                }
+            } finally {
+                pumping = false;
+            }
+            if (wrote) {
                 channel.flush();
-            } else {
-                waiting.add(call);
             }
         }
 
@@ -403,6 +430,10 @@ public final class GrpcUnaryClient implements AutoCloseable {
                             call.finish(Reply.failed(UNAVAILABLE, "the server is going away (GOAWAY)"));
                         }
                     }
+                    for (Call call : List.copyOf(waiting)) { // never sent
+                        call.finish(Reply.failed(UNAVAILABLE, "the server is going away (GOAWAY)"));
+                    }
+                    waiting.clear();
                     closeIfDrained();
                 }
             } finally {

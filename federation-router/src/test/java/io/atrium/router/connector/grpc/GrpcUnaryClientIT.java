@@ -66,12 +66,19 @@ class GrpcUnaryClientIT {
 
     private final AtomicReference<Metadata> lastHeaders = new AtomicReference<>();
     private final CountDownLatch slowCancelled = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicInteger echoes = new java.util.concurrent.atomic.AtomicInteger();
     private Server server;
     private GrpcUnaryClient client;
 
     private Server start(int port, String reply) throws IOException {
+        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)).addService(service(reply))
+                .build().start();
+    }
+
+    private ServerServiceDefinition service(String reply) {
         ServerServiceDefinition echo = ServerServiceDefinition.builder("test.Echo")
                 .addMethod(method("Echo"), ServerCalls.asyncUnaryCall((request, answer) -> {
+                    echoes.incrementAndGet();
                     answer.onNext((reply + new String(request, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
                     answer.onCompleted();
                 }))
@@ -94,8 +101,7 @@ class GrpcUnaryClientIT {
                 return next.startCall(call, metadata);
             }
         };
-        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-                .addService(ServerInterceptors.intercept(echo, headers)).build().start();
+        return ServerInterceptors.intercept(echo, headers);
     }
 
     @BeforeEach
@@ -259,6 +265,26 @@ class GrpcUnaryClientIT {
             } finally {
                 io.netty.util.ReferenceCountUtil.release(msg);
             }
+        }
+    }
+
+    @Test
+    void aCallWaitingForAStreamWhoseDeadlinePassesIsNeverSent() throws Exception {
+        // a server that takes one call at a time per connection: Slow holds the only stream until its deadline
+        Server one = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .maxConcurrentCallsPerConnection(1).addService(service("one:")).build().start();
+        try (GrpcUnaryClient limited = new GrpcUnaryClient("127.0.0.1:" + one.getPort(), null)) {
+            assertThat(call(limited, "Echo", "first", 5_000).status()).isZero(); // the server's settings are known
+            CompletableFuture<GrpcUnaryClient.Reply> slow = limited.call("/test.Echo/Slow", new byte[0], List.of(),
+                    TimeUnit.MILLISECONDS.toNanos(1_500)).toCompletableFuture();
+            GrpcUnaryClient.Reply late = call(limited, "Echo", "late", 200); // waits for the stream Slow holds
+            assertThat(late.status()).isEqualTo(Status.Code.DEADLINE_EXCEEDED.value());
+            assertThat(slow.get(5, TimeUnit.SECONDS).status()).isEqualTo(Status.Code.DEADLINE_EXCEEDED.value());
+            GrpcUnaryClient.Reply next = call(limited, "Echo", "next", 5_000);
+            assertThat(new String(next.body(), StandardCharsets.UTF_8)).isEqualTo("one:next");
+            assertThat(echoes).as("the expired call never reached the server").hasValue(2);
+        } finally {
+            one.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
