@@ -251,9 +251,11 @@ public final class GrpcUnaryClient implements AutoCloseable {
                 received.release();
                 received = null;
             }
-            result.complete(reply);
             if (connection != null && stream != null) {
                 connection.calls.remove(stream);
+            }
+            result.complete(reply);
+            if (connection != null && stream != null) {
                 connection.next(); // its stream's place goes to a call waiting for one
                 connection.closeIfDrained();
             }

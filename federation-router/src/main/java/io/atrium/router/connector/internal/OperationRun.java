@@ -288,7 +288,11 @@ public final class OperationRun {
             for (int i = 0; i < items.length; i++) {
                 items[i] = complete(namedType, list.get(i), fields, path.with(i));
             }
-            return listOf(items);
+            // an ArrayList, as a GraphQL subgraph's parsed answer has: the router's merge and response writing then
+            // iterate one list class (with two, their calls are bimorphic and the iterator's next() is not inlined)
+            Object settled = listOf(items);
+            return pending(settled) ? ((CompletableFuture<?>) settled).thenApply(done -> new ArrayList<>((List<?>) done))
+                    : new ArrayList<>((List<?>) settled);
         }
         if (fields.getFirst().getSelectionSet() == null) {
             return value;
