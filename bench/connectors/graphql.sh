@@ -227,6 +227,11 @@ ratio() { # graphql router CPU per request / connectors router CPU per request: 
   for query in $QUERIES; do echo "$query-vs-graphql=$(ratio "$query")"; done
 } > "$RATIOS"
 say "router CPU ratios (graphql / connectors; >= 0.9 is the target): $(paste -sd' ' "$RATIOS")"
+rounds() { # each round's ratio: its two legs ran back to back, so drift of the host's load between rounds cancels
+  paste <(awk -v l="$1-graphql" '$1==l {print $5}' "$results") <(awk -v l="$1-connectors" '$1==l {print $5}' "$results") |
+    awk '$2 > 0 { printf "%s%.2f", (NR > 1 ? " " : ""), $1 / $2 }'
+}
+say "the same per round, in round order (not in the last line):$(for query in $QUERIES; do printf ' %s %s;' "$query" "$(rounds "$query")"; done)"
 if [ "$JFR" = 1 ]; then
   # JFR costs the connectors router more than the GraphQL one (deeper stacks): one run gave 0.59 / 0.47 with it
   # against 0.69 / 0.65 without
