@@ -316,7 +316,7 @@ class MobileBffIT {
 
     @Test
     void aSchemaChangeBreakingAnActiveAppVersionIsRefused() throws Exception {
-        String withoutName = MobileStack.resource("/fixtures/stack/products.graphql").replace("  name: String\n", "");
+        String withoutName = io.atrium.graphql.testing.StackFixtures.resource("/fixtures/stack/products.graphql").replace("  name: String\n", "");
         HttpResponse<String> refused = stack.admin("PUT", "/registry/subgraphs/products",
                 Map.of("routing_url", stack.products.url(), "sdl", withoutName), 0);
         assertThat(refused.statusCode()).isEqualTo(422);

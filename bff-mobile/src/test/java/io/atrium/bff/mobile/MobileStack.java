@@ -5,11 +5,11 @@ import io.atrium.graphql.json.JsonWriter;
 import io.atrium.graphql.subgraph.FederatedSubgraph;
 import io.atrium.graphql.testing.RouterProcess;
 import io.atrium.graphql.testing.StackFixtures;
+import io.atrium.graphql.testing.TestHttp;
 import io.atrium.graphql.testing.TestSubgraph;
 import io.atrium.graphql.trusted.Sha256;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,17 +48,17 @@ final class MobileStack implements AutoCloseable {
      *                       it as one ({@code router.batch})
      */
     MobileStack(String extraConfig, Map<String, Object> properties, boolean routerBatching) throws Exception {
-        products = new TestSubgraph(productsSubgraph());
-        labels = new TestSubgraph(FederatedSubgraph.builder(resource("/fixtures/stack/labels.graphql"))
+        products = new TestSubgraph(StackFixtures.products());
+        labels = new TestSubgraph(FederatedSubgraph.builder(StackFixtures.resource("/fixtures/stack/labels.graphql"))
                 .field("Product", "priceLabel", env -> env.getArgument("locale") + " "
                         + ((Map<?, ?>) env.getSource()).get("price"))
                 .build());
         router = new RouterProcess(Files.createTempDirectory("bff-registry"),
                 routerBatching ? "format_version: 1\nbatching: { enabled: true, max_operations: 10 }\n" : null);
         admin("PUT", "/registry/subgraphs/products", Map.of("routing_url", products.url(), "sdl",
-                resource("/fixtures/stack/products.graphql")), 200);
+                StackFixtures.resource("/fixtures/stack/products.graphql")), 200);
         admin("PUT", "/registry/subgraphs/labels", Map.of("routing_url", labels.url(), "sdl",
-                resource("/fixtures/stack/labels.graphql")), 200);
+                StackFixtures.resource("/fixtures/stack/labels.graphql")), 200);
         int bffPort = RouterProcess.freePort();
         Path config = Files.createTempFile("mobile", ".yaml");
         Files.writeString(config, """
@@ -82,10 +81,6 @@ final class MobileStack implements AutoCloseable {
         await("bff-mobile registered", () -> send(HttpRequest.newBuilder(URI.create(router.adminUrl()
                 + "/registry/subgraphs/bff-mobile")).header("Authorization", "Bearer " + RouterProcess.TOKEN).build())
                 .statusCode() == 200);
-    }
-
-    static FederatedSubgraph productsSubgraph() {
-        return StackFixtures.products();
     }
 
     /** An Apollo persisted query manifest of these operations (id = SHA-256 of the body). */
@@ -146,14 +141,7 @@ final class MobileStack implements AutoCloseable {
     }
 
     HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return TestHttp.send(http, request);
     }
 
     static Object json(HttpResponse<String> response) {
@@ -162,26 +150,11 @@ final class MobileStack implements AutoCloseable {
 
     /** The first error's {@code extensions.code}, or null. */
     static String code(HttpResponse<String> response) {
-        if (response.body().isEmpty() || !(json(response) instanceof Map<?, ?> map)
-                || !(map.get("errors") instanceof List<?> errors) || errors.isEmpty()) {
-            return null;
-        }
-        return ((Map<?, ?>) ((Map<?, ?>) errors.getFirst()).get("extensions")).get("code").toString();
+        return TestHttp.code(response);
     }
 
     static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
-    static String resource(String path) {
-        return StackFixtures.resource(path);
+        TestHttp.await(what, condition);
     }
 
     @Override

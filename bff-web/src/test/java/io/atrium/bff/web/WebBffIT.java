@@ -1,16 +1,18 @@
 package io.atrium.bff.web;
 
+import static io.atrium.graphql.testing.TestHttp.await;
+import static io.atrium.graphql.testing.TestHttp.code;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atrium.graphql.json.JsonReader;
 import io.atrium.graphql.json.JsonWriter;
 import io.atrium.graphql.testing.RouterProcess;
 import io.atrium.graphql.testing.StackFixtures;
+import io.atrium.graphql.testing.TestHttp;
 import io.atrium.graphql.testing.TestSubgraph;
 import io.atrium.graphql.trusted.Sha256;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -187,14 +188,6 @@ class WebBffIT {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private static String code(HttpResponse<String> response) {
-        if (!(JsonReader.read(response.body()) instanceof Map<?, ?> body) || !(body.get("errors") instanceof List<?> errors)
-                || errors.isEmpty()) {
-            return null;
-        }
-        return String.valueOf(((Map<?, ?>) ((Map<?, ?>) errors.getFirst()).get("extensions")).get("code"));
-    }
-
     private static void admin(String method, String path, Object body) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(router.adminUrl() + path))
                 .header("Authorization", "Bearer " + RouterProcess.TOKEN).header("Content-Type", "application/json")
@@ -203,24 +196,6 @@ class WebBffIT {
     }
 
     private static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        return TestHttp.send(HTTP, request);
     }
 }

@@ -286,6 +286,8 @@ public final class GrpcUnaryClient implements AutoCloseable {
          */
         final java.util.ArrayDeque<Call> waiting = new java.util.ArrayDeque<>();
         private boolean pumping;
+        /** The connection's HTTP/2 codec (its streams and the server's settings), set as the channel is set up. */
+        private Http2FrameCodec codec;
         boolean ready;
         boolean draining;
 
@@ -304,9 +306,10 @@ public final class GrpcUnaryClient implements AutoCloseable {
                                 engine.setSSLParameters(parameters);
                                 ch.pipeline().addLast(new SslHandler(engine));
                             }
-                            ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().autoAckPingFrame(true)
+                            codec = Http2FrameCodecBuilder.forClient().autoAckPingFrame(true)
                                     .encoderEnforceMaxConcurrentStreams(true)
-                                    .headerSensitivityDetector(GrpcUnaryClient::neverIndexed).build(), Connection.this);
+                                    .headerSensitivityDetector(GrpcUnaryClient::neverIndexed).build();
+                            ch.pipeline().addLast(codec, Connection.this);
                         }
                     })
                     .connect(host, port);
@@ -355,7 +358,7 @@ public final class GrpcUnaryClient implements AutoCloseable {
             pumping = true;
             boolean wrote = false;
             try {
-                int limit = channel.pipeline().get(Http2FrameCodec.class).connection().local().maxActiveStreams();
+                int limit = codec.connection().local().maxActiveStreams();
                 while (!waiting.isEmpty() && calls.size() < limit) {
                     Call call = waiting.poll();
                     if (!call.result.isDone()) {

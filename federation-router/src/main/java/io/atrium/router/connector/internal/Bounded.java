@@ -13,6 +13,9 @@ final class Bounded {
     }
 
     static <T> List<CompletableFuture<T>> run(List<Supplier<CompletionStage<T>>> tasks, int cap) {
+        if (tasks.size() == 1) { // the common case (one chunk): nothing to cap, no slot to copy into
+            return List.of(start(tasks.getFirst()));
+        }
         List<CompletableFuture<T>> slots = new ArrayList<>(tasks.size());
         for (int i = 0; i < tasks.size(); i++) {
             slots.add(new CompletableFuture<>());
@@ -47,7 +50,7 @@ final class Bounded {
     }
 
     /** One task, started now; a task that throws is a failed future. */
-    static <T> CompletableFuture<T> start(Supplier<CompletionStage<T>> task) {
+    private static <T> CompletableFuture<T> start(Supplier<CompletionStage<T>> task) {
         try {
             return task.get().toCompletableFuture();
         } catch (RuntimeException e) {

@@ -100,8 +100,7 @@ final class EntityFetch {
             chunks.add(new int[]{from, to});
             calls.add(() -> resolver.resolve(new EntityCall(type, chunk, context)));
         }
-        List<CompletableFuture<List<Object>>> results = calls.size() == 1 ? List.of(Bounded.start(calls.getFirst()))
-                : Bounded.run(calls, batching.concurrency());
+        List<CompletableFuture<List<Object>>> results = Bounded.run(calls, batching.concurrency());
         List<CompletableFuture<Void>> matched = new ArrayList<>(results.size());
         for (int c = 0; c < results.size(); c++) {
             int[] range = chunks.get(c);
