@@ -14,7 +14,8 @@
 # Writes "rest-vs-graphql=<x.xx>" and "grpc-vs-graphql=<x.xx>" to $ROOT/bench/.work/connectors-graphql.ratios.
 # Env: as bench/connectors/run.sh (SHORT, WARMUP, ROUNDS, DURATION, CONNECTIONS, THREADS); GRAPHQL_WARMUP (3 x WARMUP,
 #      per router and query); QUERIES (rest grpc join);
-#      JFR (0; 1 records both routers' measured rounds with JFR and prints the connectors router's hot methods).
+#      JFR (0; 1 records both routers' measured rounds with JFR and prints the connectors router's hot methods);
+#      ROUTER_JAVA_OPTS: extra JVM options for both routers (e.g. -Xlog:jit+compilation=debug:file=/tmp/jit-%p.log).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/bench/connectors"
@@ -26,7 +27,7 @@ source "$HERE/settings.sh"
 QUERIES=${QUERIES:-rest grpc join}
 JFR=${JFR:-0}
 SERVICE_OPTS=(-Xmx256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
-ROUTER_OPTS=(-Xms256m -Xmx256m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+ROUTER_OPTS=(-Xms256m -Xmx256m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow ${ROUTER_JAVA_OPTS:-})
 ROUTERS=(connectors graphql)
 
 rm -rf "$WORK" "$RATIOS" && mkdir -p "$WORK"

@@ -242,12 +242,18 @@ final class ResponseBuilder {
      * schema does not have ({@code @inaccessible}): the client cannot be shown such an object, so it is null.
      */
     private String clientTypename(Map<String, Object> object, ResponseShape.Named type) {
-        String typename = object.get("__typename") instanceof String t ? t : (type.objectType() ? type.name() : null);
-        if (typename == null) {
-            return null;
+        Object found = object.get("__typename");
+        if (type.objectType() && (found == null || type.name().equals(found))) {
+            // the field's own object type, which the API schema has (the operation was validated against it): the
+            // shape's name, whose hash is cached and which the subfields memo below finds by identity, rather than a
+            // lookup of the __typename a subgraph or connector sent (a new string per object)
+            return type.name();
+        }
+        if (!(found instanceof String typename)) {
+            return type.objectType() ? type.name() : null;
         }
         io.atrium.router.supergraph.TypeMeta meta = supergraph.type(typename);
-        return meta == null || meta.inaccessible() ? null : typename;
+        return meta == null || meta.inaccessible() ? null : meta.name();
     }
 
     private Map<String, List<ResponseShape.Field>> subfields(List<ResponseShape.Field> fields, String typename) {
