@@ -60,6 +60,12 @@ public final class NettySubgraphTransport implements SubgraphTransport, AutoClos
         return client.exchange(name, method, url, headers, body, timeout);
     }
 
+    /** {@link #exchange(String, String, URI, Map, byte[], Duration)} with the request target given apart from the origin. */
+    public CompletionStage<LoopHttpClient.Reply> exchange(String name, String method, URI origin, String target,
+                                                          Map<String, String> headers, byte[] body, Duration timeout) {
+        return client.exchange(name, method, origin, target, headers, body, timeout);
+    }
+
     private static FullHttpRequest encode(SubgraphRequest request) {
         ByteBuf content = Unpooled.wrappedBuffer(request.body());
         FullHttpRequest http = LoopHttpClient.newRequest(HttpMethod.POST, request.url(), content);

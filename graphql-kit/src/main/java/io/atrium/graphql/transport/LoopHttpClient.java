@@ -134,13 +134,23 @@ public final class LoopHttpClient implements AutoCloseable {
      */
     public CompletionStage<Reply> exchange(String name, String method, URI url, Map<String, String> headers, byte[] body,
                                            Duration timeout) {
+        return exchange(name, method, url, target(url), headers, body, timeout);
+    }
+
+    /**
+     * {@link #exchange(String, String, URI, Map, byte[], Duration)} with the request target (path and query, already
+     * percent-encoded and checked by the caller) given apart from the origin, which only its scheme, host and port are
+     * read of.
+     */
+    public CompletionStage<Reply> exchange(String name, String method, URI origin, String target,
+                                           Map<String, String> headers, byte[] body, Duration timeout) {
         FullHttpRequest http;
         try {
             ByteBuf content = body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
-            http = newRequest(HttpMethod.valueOf(method), url, content);
+            http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), target, content);
             HttpHeaders out = http.headers();
             headers.forEach(out::set);
-            out.set(HttpHeaderNames.HOST, authority(url));
+            out.set(HttpHeaderNames.HOST, authority(origin));
             if (body != null || !method.equals("GET") && !method.equals("HEAD") && !method.equals("DELETE")) {
                 out.set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
             }
@@ -148,7 +158,7 @@ public final class LoopHttpClient implements AutoCloseable {
             return CompletableFuture.failedFuture(failures.failure("HTTP call failed to '" + name + "': "
                     + e.getMessage(), e, AttemptOutcome.Failure.CONNECT_FAILED));
         }
-        return send(name, url, http, timeout, LoopHttpClient::reply);
+        return send(name, origin, http, timeout, LoopHttpClient::reply);
     }
 
     /** An answer as a {@link Reply}. */

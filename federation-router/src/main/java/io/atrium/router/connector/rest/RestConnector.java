@@ -100,9 +100,10 @@ final class RestConnector {
                     + e.getMessage(), null));
         }
         java.util.function.BiConsumer<String, String> traceHeaders = context.spans() == null ? null : request.headers()::put;
-        boolean onLoop = netty != null && "http".equalsIgnoreCase(request.url().getScheme());
+        boolean onLoop = request.url() == null;
         return calls.<Reply>call(site, safe, context, traceHeaders, timeout -> (onLoop
-                ? netty.exchange(site.backend(), request.method(), request.url(), request.headers(), request.body(), timeout)
+                ? netty.exchange(site.backend(), request.method(), request.target().origin(), request.target().target(),
+                        request.headers(), request.body(), timeout)
                         .handle((response, error) -> {
                             if (error != null) {
                                 throw failure(error);
@@ -126,7 +127,7 @@ final class RestConnector {
     }
 
     /** A backend request, built once per call (its headers take the trace context before each attempt). */
-    private record Prepared(String method, URI url, Map<String, String> headers, byte[] body) {
+    private record Prepared(String method, URI url, Http.Target target, Map<String, String> headers, byte[] body) {
         HttpRequest jdk(java.time.Duration timeout) {
             HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(timeout);
             headers.forEach(builder::header);
@@ -154,7 +155,9 @@ final class RestConnector {
         if (connect.queryParams() != null) {
             Http.appendQuery(url, connect.queryParams().apply(Map.of(), vars));
         }
-        URI target = URI.create(url.toString());
+        // plain http goes on the event loop's connections, which need only the origin and the request target
+        Http.Target target = Http.split(url.toString());
+        URI full = netty != null && "http".equalsIgnoreCase(target.origin().getScheme()) ? null : URI.create(url.toString());
         Map<String, String> headers = new LinkedHashMap<>();
         if (source != null) {
             headers(source.headers(), vars, headers);
@@ -167,7 +170,7 @@ final class RestConnector {
             headers.putIfAbsent("content-type", "application/json");
         }
         headers.putIfAbsent("accept", "application/json");
-        return new Prepared(connect.method().name(), target, headers, body);
+        return new Prepared(connect.method().name(), full, target, headers, body);
     }
 
     private static String stripSlash(String base) {
