@@ -9,13 +9,18 @@
 # grpc = users -> payments (gRPC); join = users -> orders (REST) -> payment (gRPC, batched), reported but not in the
 # last line. Not run by default: rest-one / grpc-one, the same for one user (one backend call each way: the cost of
 # a connector call against a subgraph fetch, without the per-user fan-out of rest and grpc).
+# Measured side by side by default (MODE=together): in each round both routers take the query at once, each from its
+# own wrk with half the connections, so both are measured over the same seconds of the shared host. Run one after the
+# other (MODE=sequential, the method before), the two legs of one round differed by up to 1.5x on a busy host (each
+# 10 s leg meets other load), which no number of rounds averaged out reliably; side by side, that load meets both.
 # A ratio is graphql router CPU per request / connectors router CPU per request (router process only, from /proc):
 # higher is better for the connectors, 1.00 = the same cost; the target is >= 0.9.
 # Writes "rest-vs-graphql=<x.xx>" and "grpc-vs-graphql=<x.xx>" to $ROOT/bench/.work/connectors-graphql.ratios.
 # Env: as bench/connectors/run.sh (SHORT, WARMUP, ROUNDS, DURATION, CONNECTIONS, THREADS); GRAPHQL_WARMUP (3 x WARMUP,
 #      per router and query); QUERIES (rest grpc join);
 #      JFR (0; 1 records both routers' measured rounds with JFR and prints the connectors router's hot methods);
-#      ROUTER_JAVA_OPTS: extra JVM options for both routers (e.g. -Xlog:jit+compilation=debug:file=/tmp/jit-%p.log).
+#      ROUTER_JAVA_OPTS: extra JVM options for both routers (e.g. -Xlog:jit+compilation=debug:file=/tmp/jit-%p.log);
+#      MODE (together | sequential).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/bench/connectors"
@@ -26,6 +31,8 @@ source "$ROOT/bench/lib.sh"
 source "$HERE/settings.sh"
 QUERIES=${QUERIES:-rest grpc join}
 JFR=${JFR:-0}
+MODE=${MODE:-together}
+case "$MODE" in together|sequential) ;; *) die "MODE must be together or sequential, not '$MODE'" ;; esac
 SERVICE_OPTS=(-Xmx256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
 ROUTER_OPTS=(-Xms256m -Xmx256m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow ${ROUTER_JAVA_OPTS:-})
 ROUTERS=(connectors graphql)
@@ -166,9 +173,23 @@ for query in $QUERIES; do
   done
 done
 
-backends_of() { # router -> the pids of the services it calls
-  if [ "$1" = connectors ]; then echo "${PID[accounts]} ${PID[products]} ${PID[orders]} ${PID[payments]}"
-  else echo "${PID[accounts]} ${PID[products]} ${PID[orders-graphql]} ${PID[payments-graphql]}"; fi
+backends_of() { # router -> the pids of the services it calls (side by side: only those it calls alone, as
+  # accounts and products serve both routers in the same seconds)
+  local shared="${PID[accounts]} ${PID[products]}"
+  [ "$MODE" = sequential ] || shared=""
+  if [ "$1" = connectors ]; then echo "$shared ${PID[orders]} ${PID[payments]}"
+  else echo "$shared ${PID[orders-graphql]} ${PID[payments-graphql]}"; fi
+}
+leg() { # query router connections: one router's leg, its line (with its backends' CPU per request) to stdout
+  local query=$1 router=$2 connections=$3 backends_before backends_after line
+  # shellcheck disable=SC2046
+  backends_before=$(cpu_ticks $(backends_of "$router"))
+  line=$(run_wrk "$query-$router" "${PID[$router]}" -- -t"$THREADS" -c"$connections" -d"${DURATION}s" \
+    -s "$ROOT/bench/router/query.lua" "http://127.0.0.1:${PORT[$router]}/graphql")
+  # shellcheck disable=SC2046
+  backends_after=$(cpu_ticks $(backends_of "$router"))
+  awk -v line="$line" -v t=$((backends_after - backends_before)) -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { split(line, f, " "); printf "%s %.1f\n", line, (f[6] > 0 ? t / hz * 1e6 / f[6] : 0) }'
 }
 results="$WORK/results"
 : > "$results"
@@ -182,16 +203,18 @@ fi
 for round in $(seq 1 "$ROUNDS"); do
   for query in $QUERIES; do
     BENCH_QUERY_JSON="$WORK/$query.json"
-    for router in "${ROUTERS[@]}"; do
-      # shellcheck disable=SC2046
-      backends_before=$(cpu_ticks $(backends_of "$router"))
-      line=$(run_wrk "$query-$router" "${PID[$router]}" -- -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" \
-        -s "$ROOT/bench/router/query.lua" "http://127.0.0.1:${PORT[$router]}/graphql")
-      # shellcheck disable=SC2046
-      backends_after=$(cpu_ticks $(backends_of "$router"))
-      awk -v line="$line" -v t=$((backends_after - backends_before)) -v hz="$(getconf CLK_TCK)" \
-        'BEGIN { split(line, f, " "); printf "%s %.1f\n", line, (f[6] > 0 ? t / hz * 1e6 / f[6] : 0) }' >> "$results"
-    done
+    if [ "$MODE" = sequential ]; then
+      for router in "${ROUTERS[@]}"; do leg "$query" "$router" "$CONNECTIONS" >> "$results"; done
+    else
+      half=$(( (CONNECTIONS + 1) / 2 ))
+      leg_pids=()
+      for router in "${ROUTERS[@]}"; do
+        leg "$query" "$router" "$half" > "$WORK/leg.$router" &
+        leg_pids+=("$!")
+      done
+      for pid in "${leg_pids[@]}"; do wait "$pid" || die "a side-by-side leg of '$query' failed"; done
+      for router in "${ROUTERS[@]}"; do cat "$WORK/leg.$router" >> "$results"; done
+    fi
   done
   say "  round $round/$ROUNDS done"
 done
@@ -209,8 +232,15 @@ fi
 
 stat() { awk -v l="$1" -v c="$2" '$1==l {print $c}' "$results" | median; }
 say ""
-say "GraphQL queries through the router ($ROUNDS x ${DURATION}s, $CONNECTIONS connections; medians; router CPU = the router"
-say "process only; backends = the services it called; 2 shared cores, other sessions' load included: compare same-run rows)"
+if [ "$MODE" = sequential ]; then
+  say "GraphQL queries through the router ($ROUNDS x ${DURATION}s, $CONNECTIONS connections, one router at a time; medians;"
+  say "router CPU = the router process only; backends = the services it called; 2 shared cores, other sessions' load"
+  say "included: compare same-run rows)"
+else
+  say "GraphQL queries through the router ($ROUNDS x ${DURATION}s, both routers at once, $(( (CONNECTIONS + 1) / 2 )) connections each;"
+  say "medians; router CPU = the router process only; backends = the services only that router called (accounts and"
+  say "products serve both); 2 shared cores, other sessions' load included: compare same-run rows)"
+fi
 printf '%-22s %10s %9s %9s %16s %16s\n' "" "rps" "p50 ms" "p99 ms" "router us/req" "backends us/req"
 for query in $QUERIES; do
   for router in "${ROUTERS[@]}"; do
@@ -228,7 +258,7 @@ ratio() { # graphql router CPU per request / connectors router CPU per request: 
   for query in $QUERIES; do echo "$query-vs-graphql=$(ratio "$query")"; done
 } > "$RATIOS"
 say "router CPU ratios (graphql / connectors; >= 0.9 is the target): $(paste -sd' ' "$RATIOS")"
-rounds() { # each round's ratio: its two legs ran back to back, so drift of the host's load between rounds cancels
+rounds() { # each round's ratio: its two legs ran in the same seconds (or back to back), so the host's drift cancels
   paste <(awk -v l="$1-graphql" '$1==l {print $5}' "$results") <(awk -v l="$1-connectors" '$1==l {print $5}' "$results") |
     awk '$2 > 0 { printf "%s%.2f", (NR > 1 ? " " : ""), $1 / $2 }'
 }
