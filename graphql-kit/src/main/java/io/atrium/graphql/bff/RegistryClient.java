@@ -2,6 +2,7 @@ package io.atrium.graphql.bff;
 
 import io.atrium.graphql.json.JsonReader;
 import io.atrium.graphql.json.JsonWriter;
+import io.atrium.graphql.transport.LoopHttpClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,28 +13,43 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
-/** The router's registry admin API as a BFF uses it (token from the config; never the public port). */
-final class RegistryClient {
+/**
+ * The router's registry admin API as a BFF uses it (token from the config; never the public port). Reads of a plain
+ * {@code http} admin URL go over a kept-alive Netty connection ({@link LoopHttpClient}): the view's poll asks every
+ * second, and through the JDK's client each ask cost the BFF about 6.7 ms of CPU (measured idle: 200 ms per 30 s
+ * against 10 with polling off), some 5 % of its CPU under the benchmark's load. Publishing, and {@code https}, use
+ * the JDK's client.
+ */
+final class RegistryClient implements AutoCloseable {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
     private final HttpClient http;
     private final URI base;
     private final String authorization;
+    private final LoopHttpClient loop;
+
+    /** A read's answer: status and body. */
+    record Answer(int status, byte[] body) {
+    }
 
     RegistryClient(HttpClient http, BffConfig.Registry registry) {
         this.http = http;
         this.base = registry.adminUrl();
         this.authorization = "Bearer " + registry.token();
+        this.loop = "http".equalsIgnoreCase(base.getScheme()) ? new LoopHttpClient("atrium-bff-registry-client",
+                (message, cause, outcome) -> new IllegalStateException(message, cause)) : null;
     }
 
     /** The registry's version (changes with every publish, delete and manifest). */
     CompletionStage<Long> version() {
-        return get("/registry/subgraphs").thenApply(r -> r.statusCode() == 200
+        return get("/registry/subgraphs").thenApply(r -> r.status() == 200
                 && JsonReader.read(r.body()) instanceof Map<?, ?> m && m.get("version") instanceof Number n
                 ? n.longValue() : -1L);
     }
 
     /** The live supergraph SDL, or null while nothing is registered. */
     CompletionStage<String> supergraph() {
-        return get("/registry/supergraph").thenApply(r -> r.statusCode() == 200
+        return get("/registry/supergraph").thenApply(r -> r.status() == 200
                 ? new String(r.body(), StandardCharsets.UTF_8) : null);
     }
 
@@ -41,9 +57,9 @@ final class RegistryClient {
     @SuppressWarnings("unchecked")
     CompletionStage<Map<String, Object>> operations() {
         return get("/registry/operations").thenApply(r -> {
-            if (r.statusCode() != 200 || !(JsonReader.read(r.body()) instanceof Map<?, ?> m)
+            if (r.status() != 200 || !(JsonReader.read(r.body()) instanceof Map<?, ?> m)
                     || !(m.get("clients") instanceof Map<?, ?> clients)) {
-                throw new IllegalStateException("the registry answered " + r.statusCode() + " for its operations");
+                throw new IllegalStateException("the registry answered " + r.status() + " for its operations");
             }
             return (Map<String, Object>) clients;
         });
@@ -61,9 +77,22 @@ final class RegistryClient {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private CompletionStage<HttpResponse<byte[]>> get(String path) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+    private CompletionStage<Answer> get(String path) {
+        URI url = base.resolve(path);
+        if (loop != null) {
+            return loop.exchange("registry", "GET", url, Map.of("authorization", authorization), null, TIMEOUT)
+                    .thenApply(reply -> new Answer(reply.status(), reply.body()));
+        }
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
                 .header("Authorization", authorization).GET().build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(response -> new Answer(response.statusCode(), response.body()));
+    }
+
+    @Override
+    public void close() {
+        if (loop != null) {
+            loop.close();
+        }
     }
 }

@@ -131,5 +131,6 @@ public final class ViewFollower implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        registry.close();
     }
 }

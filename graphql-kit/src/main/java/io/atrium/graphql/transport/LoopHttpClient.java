@@ -107,7 +107,11 @@ public final class LoopHttpClient implements AutoCloseable {
         this.failures = failures;
         this.ownGroup = new Lazy<>(() -> new MultiThreadIoEventLoopGroup(
                 Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-                new DefaultThreadFactory(this.threadName, true), NioIoHandler.newFactory()));
+                new DefaultThreadFactory(this.threadName, true),
+                // epoll where the data paths use it: a call made off their loops (the BFF's registry poll, once a
+                // second) then runs the channel code they keep compiled, not NIO's, which stays interpreted
+                io.netty.channel.epoll.Epoll.isAvailable() ? io.netty.channel.epoll.EpollIoHandler.newFactory()
+                        : NioIoHandler.newFactory()));
     }
 
     /**
