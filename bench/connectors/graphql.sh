@@ -33,6 +33,7 @@ QUERIES=${QUERIES:-rest grpc join}
 JFR=${JFR:-0}
 MODE=${MODE:-together}
 case "$MODE" in together|sequential) ;; *) die "MODE must be together or sequential, not '$MODE'" ;; esac
+HALF=$(( (CONNECTIONS + 1) / 2 ))   # each router's connections side by side
 SERVICE_OPTS=(-Xmx256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
 ROUTER_OPTS=(-Xms256m -Xmx256m -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow ${ROUTER_JAVA_OPTS:-})
 ROUTERS=(connectors graphql)
@@ -206,10 +207,9 @@ for round in $(seq 1 "$ROUNDS"); do
     if [ "$MODE" = sequential ]; then
       for router in "${ROUTERS[@]}"; do leg "$query" "$router" "$CONNECTIONS" >> "$results"; done
     else
-      half=$(( (CONNECTIONS + 1) / 2 ))
       leg_pids=()
       for router in "${ROUTERS[@]}"; do
-        leg "$query" "$router" "$half" > "$WORK/leg.$router" &
+        leg "$query" "$router" "$HALF" > "$WORK/leg.$router" &
         leg_pids+=("$!")
       done
       for pid in "${leg_pids[@]}"; do wait "$pid" || die "a side-by-side leg of '$query' failed"; done
@@ -237,7 +237,7 @@ if [ "$MODE" = sequential ]; then
   say "router CPU = the router process only; backends = the services it called; 2 shared cores, other sessions' load"
   say "included: compare same-run rows)"
 else
-  say "GraphQL queries through the router ($ROUNDS x ${DURATION}s, both routers at once, $(( (CONNECTIONS + 1) / 2 )) connections each;"
+  say "GraphQL queries through the router ($ROUNDS x ${DURATION}s, both routers at once, $HALF connections each;"
   say "medians; router CPU = the router process only; backends = the services only that router called (accounts and"
   say "products serve both); 2 shared cores, other sessions' load included: compare same-run rows)"
 fi

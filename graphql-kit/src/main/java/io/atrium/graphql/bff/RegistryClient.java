@@ -15,10 +15,11 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The router's registry admin API as a BFF uses it (token from the config; never the public port). Reads of a plain
- * {@code http} admin URL go over a kept-alive Netty connection ({@link LoopHttpClient}): the view's poll asks every
- * second, and through the JDK's client each ask cost the BFF about 6.7 ms of CPU (measured idle: 200 ms per 30 s
- * against 10 with polling off), some 5 % of its CPU under the benchmark's load. Publishing, and {@code https}, use
- * the JDK's client.
+ * {@code http} admin URL go over a kept-alive Netty connection ({@link LoopHttpClient}, on epoll): the view's poll asks
+ * every second, code run that rarely stays interpreted, and through the JDK's client each ask cost the BFF several ms
+ * of CPU on four threads (~5 % of its CPU under the BFF benchmark's load); the Netty client's channel and codec code
+ * is the one the BFF's forwarding to the router keeps compiled under load (there a poll costs under 1 ms).
+ * Publishing, and {@code https}, use the JDK's client.
  */
 final class RegistryClient implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);

@@ -41,6 +41,7 @@ public final class SubgraphPublisher {
     /** No more attempts (the BFF is shutting down). */
     public void stop() {
         stopped = true;
+        registry.close();
     }
 
     /** Consecutive refusals and the last one's status and body (attempts run one after the other). */

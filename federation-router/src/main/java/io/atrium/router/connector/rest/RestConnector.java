@@ -100,8 +100,7 @@ final class RestConnector {
                     + e.getMessage(), null));
         }
         java.util.function.BiConsumer<String, String> traceHeaders = context.spans() == null ? null : request.headers()::put;
-        boolean onLoop = request.url() == null;
-        return calls.<Reply>call(site, safe, context, traceHeaders, timeout -> (onLoop
+        return calls.<Reply>call(site, safe, context, traceHeaders, timeout -> (request.onLoop()
                 ? netty.exchange(site.backend(), request.method(), request.target().origin(), request.target().target(),
                         request.headers(), request.body(), timeout)
                         .handle((response, error) -> {
@@ -126,8 +125,17 @@ final class RestConnector {
                 });
     }
 
-    /** A backend request, built once per call (its headers take the trace context before each attempt). */
+    /**
+     * A backend request, built once per call (its headers take the trace context before each attempt).
+     *
+     * @param url    the whole URL, for the JDK client ({@code https}, or no event-loop transport); null when the call
+     *               goes on the event loop's connections, which need only {@code target}
+     */
     private record Prepared(String method, URI url, Http.Target target, Map<String, String> headers, byte[] body) {
+        boolean onLoop() {
+            return url == null;
+        }
+
         HttpRequest jdk(java.time.Duration timeout) {
             HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(timeout);
             headers.forEach(builder::header);
