@@ -20,7 +20,10 @@
 #      per router and query); QUERIES (rest grpc join);
 #      JFR (0; 1 records both routers' measured rounds with JFR and prints the connectors router's hot methods);
 #      ROUTER_JAVA_OPTS: extra JVM options for both routers (e.g. -Xlog:jit+compilation=debug:file=/tmp/jit-%p.log);
-#      MODE (together | sequential).
+#      MODE (together | sequential);
+#      ASPROF=<libasyncProfiler.so>: both routers sampled by async-profiler over the measured rounds (CPU time, native
+#      and JVM frames, vtable/itable stubs included, which JFR attributes to the calling line); collapsed stacks in
+#      $WORK/{connectors,graphql}.collapsed (the library ships in Maven Central's tools.profiler:async-profiler jar).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/bench/connectors"
@@ -31,6 +34,8 @@ source "$ROOT/bench/lib.sh"
 source "$HERE/settings.sh"
 QUERIES=${QUERIES:-rest grpc join}
 JFR=${JFR:-0}
+ASPROF=${ASPROF:-}
+[ -z "$ASPROF" ] || [ -f "$ASPROF" ] || die "ASPROF names no file: $ASPROF"
 MODE=${MODE:-together}
 case "$MODE" in together|sequential) ;; *) die "MODE must be together or sequential, not '$MODE'" ;; esac
 HALF=$(( (CONNECTIONS + 1) / 2 ))   # each router's connections side by side
@@ -201,6 +206,12 @@ if [ "$JFR" = 1 ]; then
       jdk.CPUTimeSample#throttle=2ms > /dev/null || die "JFR.start failed"
   done
 fi
+if [ -n "$ASPROF" ]; then
+  for router in "${ROUTERS[@]}"; do
+    "$JAVA_HOME/bin/jcmd" "${PID[$router]}" JVMTI.agent_load "$ASPROF" "\"start,event=cpu,interval=1ms\"" > /dev/null ||
+      die "async-profiler did not start in the $router router"
+  done
+fi
 for round in $(seq 1 "$ROUNDS"); do
   for query in $QUERIES; do
     BENCH_QUERY_JSON="$WORK/$query.json"
@@ -219,6 +230,13 @@ for round in $(seq 1 "$ROUNDS"); do
   say "  round $round/$ROUNDS done"
 done
 
+if [ -n "$ASPROF" ]; then
+  for router in "${ROUTERS[@]}"; do
+    "$JAVA_HOME/bin/jcmd" "${PID[$router]}" JVMTI.agent_load "$ASPROF" "\"stop,collapsed,file=$WORK/$router.collapsed\"" \
+      > /dev/null || die "async-profiler did not stop in the $router router"
+  done
+  say "async-profiler: $WORK/{connectors,graphql}.collapsed"
+fi
 if [ "$JFR" = 1 ]; then
   for router in "${ROUTERS[@]}"; do
     "$JAVA_HOME/bin/jcmd" "${PID[$router]}" JFR.dump name=connbench filename="$WORK/$router.jfr" > /dev/null ||

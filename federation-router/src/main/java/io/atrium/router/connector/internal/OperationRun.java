@@ -103,6 +103,17 @@ public final class OperationRun {
     private record Selected(String type, List<Field> fields, OperationDefinition operation) {
     }
 
+    /** A selection on an object type and its slots, as {@link #recentObjectSlots} remembers them. */
+    private record Recent(String type, List<Field> fields, Slot[] slots) {
+    }
+
+    /**
+     * The last few {@link Recent} lookups, replaced in turn. Read and written without locks by whichever thread
+     * completes a resolver: an entry is an immutable record, so a reader sees a whole one or none.
+     */
+    private final Recent[] recent = new Recent[8];
+    private int recentNext;
+
     /**
      * One response key of a selection on a concrete type, with its field's metadata and resolver looked up once per
      * run rather than once per object (every item of a list has the same slots).
@@ -224,13 +235,33 @@ public final class OperationRun {
 
     /** The fields of one object, built at once when none waits for a resolver, else once the waiting ones are done. */
     private Object object(String type, Map<String, Object> parent, Slot[] fields, Path path) {
+        Map<String, Object> built = LinkedHashMap.newLinkedHashMap(fields.length);
+        for (int i = 0; i < fields.length; i++) {
+            Object value = field(type, parent, fields[i], path);
+            if (pending(value)) {
+                return waiting(type, parent, fields, path, built, i, value);
+            }
+            built.put(fields[i].key(), value);
+        }
+        return built;
+    }
+
+    /**
+     * The rest of {@link #object} from the first field that waits for a resolver: the fields before it are in
+     * {@code built} (one per slot, in slot order), the object is made once every field has its value.
+     */
+    private Object waiting(String type, Map<String, Object> parent, Slot[] fields, Path path,
+                           Map<String, Object> built, int first, Object firstValue) {
         Object[] values = new Object[fields.length];
-        for (int i = 0; i < values.length; i++) {
+        int i = 0;
+        for (Object value : built.values()) {
+            values[i++] = value;
+        }
+        values[first] = firstValue;
+        for (i = first + 1; i < fields.length; i++) {
             values[i] = field(type, parent, fields[i], path);
         }
-        Object settled = listOf(values);
-        return pending(settled) ? ((CompletableFuture<?>) settled).thenApply(list -> objectOf(fields, (List<?>) list))
-                : objectOf(fields, (List<?>) settled);
+        return ((CompletableFuture<?>) listOf(values)).thenApply(list -> objectOf(fields, (List<?>) list));
     }
 
     private static Map<String, Object> objectOf(Slot[] fields, List<?> values) {
@@ -284,15 +315,18 @@ public final class OperationRun {
             return null;
         }
         if (value instanceof List<?> list) {
-            Object[] items = new Object[list.size()];
-            for (int i = 0; i < items.length; i++) {
-                items[i] = complete(namedType, list.get(i), fields, path.with(i));
-            }
             // an ArrayList, as a GraphQL subgraph's parsed answer has: the router's merge and response writing then
             // iterate one list class (with two, their calls are bimorphic and the iterator's next() is not inlined)
-            Object settled = listOf(items);
-            return pending(settled) ? ((CompletableFuture<?>) settled).thenApply(done -> new ArrayList<>((List<?>) done))
-                    : new ArrayList<>((List<?>) settled);
+            int size = list.size();
+            ArrayList<Object> items = new ArrayList<>(size);
+            boolean waiting = false;
+            for (int i = 0; i < size; i++) {
+                Object item = complete(namedType, list.get(i), fields, path.with(i));
+                waiting |= pending(item);
+                items.add(item);
+            }
+            return !waiting ? items
+                    : ((CompletableFuture<?>) listOf(items.toArray())).thenApply(done -> new ArrayList<>((List<?>) done));
         }
         if (fields.getFirst().getSelectionSet() == null) {
             return value;
@@ -303,19 +337,40 @@ public final class OperationRun {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> object = (Map<String, Object>) map;
-        String concrete = concreteType(namedType, object);
-        if (concrete == null) {
-            return nullWithError(path, ConnectorException.of(ConnectorErrorCodes.CONNECTOR_RESPONSE_INVALID,
-                    "the connector's value for abstract type " + namedType + " names no known __typename"));
-        }
-        Slot[] selected = collected.computeIfAbsent(new Selected(concrete, fields, null), key -> {
-            Map<String, List<Field>> into = new LinkedHashMap<>();
-            for (Field field : key.fields()) {
-                collect(key.type(), field.getSelectionSet(), into);
+        Slot[] selected = recentObjectSlots(namedType, fields);
+        String concrete = namedType;
+        if (selected == null) {
+            concrete = concreteType(namedType, object);
+            if (concrete == null) {
+                return nullWithError(path, ConnectorException.of(ConnectorErrorCodes.CONNECTOR_RESPONSE_INVALID,
+                        "the connector's value for abstract type " + namedType + " names no known __typename"));
             }
-            return slots(key.type(), into);
-        });
+            selected = collected.computeIfAbsent(new Selected(concrete, fields, null), key -> {
+                Map<String, List<Field>> into = new LinkedHashMap<>();
+                for (Field field : key.fields()) {
+                    collect(key.type(), field.getSelectionSet(), into);
+                }
+                return slots(key.type(), into);
+            });
+            if (concrete.equals(namedType)) { // an object type (an abstract one is never its own concrete type)
+                recent[recentNext++ & (recent.length - 1)] = new Recent(namedType, fields, selected);
+            }
+        }
         return object(concrete, object, selected, path);
+    }
+
+    /**
+     * The slots of a selection on an object type looked up lately by this run, or null: a list's items and the
+     * objects below them ask for the same few (type, selection) pairs over and over, which {@link #collected} would
+     * answer only after hashing the selection's fields each time.
+     */
+    private Slot[] recentObjectSlots(String type, List<Field> fields) {
+        for (Recent seen : recent) {
+            if (seen != null && seen.fields() == fields && seen.type().equals(type)) {
+                return seen.slots();
+            }
+        }
+        return null;
     }
 
     private String concreteType(String namedType, Map<String, Object> value) {

@@ -27,11 +27,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -205,9 +208,40 @@ public final class RestConnectorProvider implements ConnectorProvider {
     }
 
     private static Map<String, Object> withoutTypename(Map<String, Object> representation) {
-        Map<String, Object> copy = new LinkedHashMap<>(representation);
-        copy.remove("__typename");
-        return copy;
+        return new WithoutTypename(representation);
+    }
+
+    /**
+     * A representation as {@code $batch} shows it: without {@code __typename}, read through rather than copied (a
+     * batch selection usually reads one key field of each).
+     */
+    private static final class WithoutTypename extends AbstractMap<String, Object> {
+        private final Map<String, Object> representation;
+        private Set<Entry<String, Object>> entries;
+
+        WithoutTypename(Map<String, Object> representation) {
+            this.representation = representation;
+        }
+
+        @Override
+        public Object get(Object key) {
+            return "__typename".equals(key) ? null : representation.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return !"__typename".equals(key) && representation.containsKey(key);
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            if (entries == null) {
+                Map<String, Object> copy = new LinkedHashMap<>(representation);
+                copy.remove("__typename");
+                entries = Collections.unmodifiableMap(copy).entrySet();
+            }
+            return entries;
+        }
     }
 
     /** The paths of the type's first resolvable key in this subgraph: how batch results are matched. */

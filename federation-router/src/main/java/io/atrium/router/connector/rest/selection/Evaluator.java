@@ -22,6 +22,7 @@ import io.atrium.router.connector.rest.selection.Ast.Step;
 import io.atrium.router.connector.rest.selection.Ast.SubSelection;
 import io.atrium.router.connector.rest.selection.Ast.VarHead;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,13 +42,20 @@ final class Evaluator {
         }
     };
 
-    private final Map<String, Object> variables;
+    /** The caller's variables until {@code ->as} binds one; then this evaluator's own copy. */
+    private Map<String, Object> variables;
+    private boolean copied;
 
+    /** @param variables read only: a binding copies them first */
     Evaluator(Map<String, Object> variables) {
         this.variables = variables;
     }
 
     void bind(String name, Object value) {
+        if (!copied) {
+            variables = new HashMap<>(variables);
+            copied = true;
+        }
         variables.put(name, value);
     }
 

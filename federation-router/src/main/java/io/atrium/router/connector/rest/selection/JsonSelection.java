@@ -1,6 +1,5 @@
 package io.atrium.router.connector.rest.selection;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,13 +35,13 @@ public final class JsonSelection {
      * @return the output, or null when the selection produced nothing
      */
     public Object apply(Object input, Map<String, Object> variables) {
-        Object result = new Evaluator(new HashMap<>(variables)).top(root, input);
+        Object result = new Evaluator(variables).top(root, input);
         return result == Evaluator.MISSING ? null : result;
     }
 
     /** Like {@link #apply} but tells "nothing" apart from null: the result is {@link #isMissing(Object) missing}. */
     public Object evaluate(Object input, Map<String, Object> variables) {
-        return new Evaluator(new HashMap<>(variables)).top(root, input);
+        return new Evaluator(variables).top(root, input);
     }
 
     public static boolean isMissing(Object value) {

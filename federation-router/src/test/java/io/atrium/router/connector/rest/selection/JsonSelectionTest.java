@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.atrium.router.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +46,19 @@ class JsonSelectionTest {
     /** Through the router's JSON codec, so YAML's Integer and the selection's Long compare equal. */
     private static Object normalize(Object value) {
         return Json.read(Json.write(value));
+    }
+
+    @Test
+    void aBindingStaysInItsApplication() {
+        JsonSelection selection = JsonSelection.parse("out: person->as($name, @.name)->echo([$args.id, $name])");
+        Map<String, Object> person = Map.of("person", Map.of("name", "Ben"));
+        Map<String, Object> vars = new HashMap<>(Map.of("$args", Map.of("id", 7)));
+        assertThat(selection.apply(person, vars)).isEqualTo(Map.of("out", List.of(7, "Ben")));
+        assertThat(vars).containsOnlyKeys("$args"); // the caller's variables are read, never written
+        // read-only variables (what callers pass) work, and the next application starts without the binding
+        assertThat(selection.apply(Map.of("person", Map.of("name", "Ada")), Map.of("$args", Map.of("id", 8))))
+                .isEqualTo(Map.of("out", List.of(8, "Ada")));
+        assertThat(JsonSelection.parse("out: $name").apply(person, Map.copyOf(vars))).isEqualTo(Map.of());
     }
 
     @Test
