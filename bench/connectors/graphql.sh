@@ -23,7 +23,8 @@
 #      MODE (together | sequential);
 #      ASPROF=<libasyncProfiler.so>: both routers sampled by async-profiler over the measured rounds (CPU time, native
 #      and JVM frames, vtable/itable stubs included, which JFR attributes to the calling line); collapsed stacks in
-#      $WORK/{connectors,graphql}.collapsed (the library ships in Maven Central's tools.profiler:async-profiler jar).
+#      $WORK/{connectors,graphql}.collapsed (the library ships in Maven Central's tools.profiler:async-profiler jar);
+#      ASPROF_OUTPUT: more output options for it (e.g. "ann": each Java frame marked interpreted, C1, C2 or inlined).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/bench/connectors"
@@ -232,7 +233,7 @@ done
 
 if [ -n "$ASPROF" ]; then
   for router in "${ROUTERS[@]}"; do
-    "$JAVA_HOME/bin/jcmd" "${PID[$router]}" JVMTI.agent_load "$ASPROF" "\"stop,collapsed,file=$WORK/$router.collapsed\"" \
+    "$JAVA_HOME/bin/jcmd" "${PID[$router]}" JVMTI.agent_load "$ASPROF" "\"stop,collapsed,${ASPROF_OUTPUT:+$ASPROF_OUTPUT,}file=$WORK/$router.collapsed\"" \
       > /dev/null || die "async-profiler did not stop in the $router router"
   done
   say "async-profiler: $WORK/{connectors,graphql}.collapsed"
