@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/edge/profile.sh — the edge alone, for finding where its CPU goes and comparing builds: scenarios (a) plain
-# proxying and (b) JWT + a rate limit that never trips (as in run.sh) against one small NGINX upstream. Every jar runs
+# proxying, (b) JWT + a rate limit that never trips and (f) header and JSON-field transformations (as in run.sh)
+# against one small NGINX upstream. Every jar runs
 # at once on its own port and rounds alternate between them, so machine noise hits each alike; CPU per request is split
 # into user and system time (/proc). With JFR=1 the first round of each jar is recorded and its hot methods printed;
 # with ASPROF=<libasyncProfiler.so> the first round is sampled by async-profiler instead (attached with jcmd, CPU time of
@@ -9,7 +10,7 @@
 # library ships in the tools.profiler:async-profiler jar on Maven Central (linux-x64/libasyncProfiler.so).
 # ./atrium bench edge (run.sh) is the comparison with NGINX as a proxy.
 # Usage: bench/edge/profile.sh [edge-jar ...]   (default: the built jar; e.g. a copy of the previous build and the new one)
-# Env: WARMUP (20 s per jar and scenario), DURATION (5 s), ROUNDS (6), CONNECTIONS (64), THREADS (2), SCENARIOS ("a b"),
+# Env: WARMUP (20 s per jar and scenario), DURATION (5 s), ROUNDS (6), CONNECTIONS (64), THREADS (2), SCENARIOS ("a b"; also f),
 #      TOGETHER (0; 1: all jars under load at once, each with its own wrk, for a machine too busy for one-after-the-other
 #      rounds to compare; no profiling then; a jar's place can bias it, so run both orders), RATE (unset: wrk as fast as it goes; a number: h2load --h1 holds that many
 #      requests per second over CONNECTIONS connections, so that batching per loop turn is alike for every jar), JFR (0), ASPROF (unset), ASPROF_EVENT (itimer), ASPROF_INTERVAL (1ms),
@@ -79,6 +80,8 @@ done
 target() { # scenario port -> wrk arguments
   if [ "$1" = b ]; then
     printf '%s\n' -H "Authorization: Bearer $JWT" "http://127.0.0.1:$2/protected"
+  elif [ "$1" = f ]; then
+    printf '%s\n' -H "X-Old-Tenant: acme" -H "X-Debug: 1" "http://127.0.0.1:$2/item"
   else
     printf '%s\n' "http://127.0.0.1:$2/"
   fi
