@@ -24,6 +24,16 @@ public final class Json {
     private Json() {
     }
 
+    /**
+     * A map for an object of {@code fields} fields built in code, with the table a parsed object has (16 buckets; twice
+     * the fields above 8) rather than the smallest that fits: such objects are read by key (the next mapping step, the
+     * response writer), and in a table sized to fit, keys share buckets. Measured (async-profiler, same answer, side by
+     * side): the response writer's lookups cost the connectors router 2.3x the GraphQL router's, 1.3x with this table.
+     */
+    public static Map<String, Object> object(int fields) {
+        return new LinkedHashMap<>(Math.max(16, 2 * fields));
+    }
+
     /** Parses a JSON document; throws {@link JsonException} when it is not valid JSON. */
     public static Object read(byte[] bytes) {
         try {

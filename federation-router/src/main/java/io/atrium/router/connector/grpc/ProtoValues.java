@@ -9,11 +9,11 @@ import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Message;
 import com.google.protobuf.WireFormat;
 import com.google.protobuf.util.Timestamps;
+import io.atrium.router.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -155,7 +155,7 @@ final class ProtoValues {
                 clearOneof(set, field);
             }
         }
-        Map<String, Object> out = LinkedHashMap.newLinkedHashMap(set.length);
+        Map<String, Object> out = Json.object(set.length);
         for (int i = 0; i < set.length; i++) {
             FieldDescriptor field = fields.all()[i];
             Object value = set[i];
@@ -302,7 +302,7 @@ final class ProtoValues {
                 set[entry.getKey().getIndex()] = entry.getValue();
             }
         }
-        Map<String, Object> out = LinkedHashMap.newLinkedHashMap(set.length);
+        Map<String, Object> out = Json.object(set.length);
         for (int i = 0; i < set.length; i++) {
             FieldDescriptor field = fields.all()[i];
             Object value = set[i];

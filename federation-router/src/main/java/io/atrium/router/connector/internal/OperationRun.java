@@ -27,6 +27,7 @@ import io.atrium.router.connector.ConnectorException;
 import io.atrium.router.connector.ConnectorSubgraph;
 import io.atrium.router.connector.FieldCall;
 import io.atrium.router.connector.FieldResolver;
+import io.atrium.router.json.Json;
 import io.atrium.router.supergraph.FieldMeta;
 import io.atrium.router.supergraph.Supergraph;
 import io.atrium.router.supergraph.TypeKind;
@@ -235,7 +236,7 @@ public final class OperationRun {
 
     /** The fields of one object, built at once when none waits for a resolver, else once the waiting ones are done. */
     private Object object(String type, Map<String, Object> parent, Slot[] fields, Path path) {
-        Map<String, Object> built = answerObject(fields.length);
+        Map<String, Object> built = Json.object(fields.length);
         for (int i = 0; i < fields.length; i++) {
             Object value = field(type, parent, fields[i], path);
             if (pending(value)) {
@@ -264,18 +265,8 @@ public final class OperationRun {
         return ((CompletableFuture<?>) listOf(values)).thenApply(list -> objectOf(fields, (List<?>) list));
     }
 
-    /**
-     * A map for one object of the answer, with the table a parsed subgraph answer's objects have (16 buckets, more
-     * for objects over 8 fields) rather than the smallest that fits: the router's response writing looks every
-     * selected key up in it, and in a table sized to fit, keys share buckets (async-profiler, same answer, side by
-     * side: those lookups cost the connectors router 2.3x what they cost the GraphQL router, 1.3x with this table).
-     */
-    private static Map<String, Object> answerObject(int fields) {
-        return new LinkedHashMap<>(Math.max(16, 2 * fields));
-    }
-
     private static Map<String, Object> objectOf(Slot[] fields, List<?> values) {
-        Map<String, Object> result = answerObject(values.size());
+        Map<String, Object> result = Json.object(values.size());
         for (int i = 0; i < fields.length; i++) {
             result.put(fields[i].key(), values.get(i));
         }

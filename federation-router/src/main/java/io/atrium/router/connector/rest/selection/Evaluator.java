@@ -21,6 +21,7 @@ import io.atrium.router.connector.rest.selection.Ast.Spread;
 import io.atrium.router.connector.rest.selection.Ast.Step;
 import io.atrium.router.connector.rest.selection.Ast.SubSelection;
 import io.atrium.router.connector.rest.selection.Ast.VarHead;
+import io.atrium.router.json.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -75,7 +76,7 @@ final class Evaluator {
             }
             return mapped;
         }
-        Map<String, Object> out = LinkedHashMap.newLinkedHashMap(sub.selections().size());
+        Map<String, Object> out = Json.object(sub.selections().size());
         for (Named named : sub.selections()) {
             named(named, value, out);
         }
