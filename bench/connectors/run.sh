@@ -93,6 +93,12 @@ YAML
   )
   say "$transcode_table"
   transcode=$(awk -v a="$(stat atrium 2)" -v b="$(stat armeria 2)" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }')
+  # Per round too: on a loaded host single rounds swing (one run's Armeria legs went from 20k to 51k requests/s). Both
+  # at once (as part (b) does) was tried and is not used: the transcoder's path is two processes and a hop, each of
+  # which waits for a core when Armeria's one process and two wrks share them, and it measured 0.50 where one after
+  # the other gave 1.05 for the same code within the hour.
+  say "transcode-vs-armeria per round, in round order (not in the last line): $(awk '$1 == "atrium" { a[++i] = $2 }
+    $1 == "armeria" { b[++j] = $2 } END { for (k = 1; k <= i; k++) printf "%s%.2f", (k > 1 ? " " : ""), (b[k] > 0 ? a[k] / b[k] : 0) }' "$WORK/results")"
   # (b) runs on the same cores: stop (a)'s processes first.
   cleanup
   pids_to_stop=()
