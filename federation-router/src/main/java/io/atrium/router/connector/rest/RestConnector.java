@@ -164,8 +164,9 @@ final class RestConnector {
             Http.appendQuery(url, connect.queryParams().apply(Map.of(), vars));
         }
         // plain http goes on the event loop's connections, which need only the origin and the request target
-        Http.Target target = Http.split(url.toString());
-        URI full = netty != null && "http".equalsIgnoreCase(target.origin().getScheme()) ? null : URI.create(url.toString());
+        String text = url.toString();
+        Http.Target target = Http.split(text);
+        URI full = netty != null && "http".equalsIgnoreCase(target.origin().getScheme()) ? null : URI.create(text);
         Map<String, String> headers = new LinkedHashMap<>();
         if (source != null) {
             headers(source.headers(), vars, headers);

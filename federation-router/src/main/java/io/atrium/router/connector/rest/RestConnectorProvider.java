@@ -207,7 +207,8 @@ public final class RestConnectorProvider implements ConnectorProvider {
         return list;
     }
 
-    private static Map<String, Object> withoutTypename(Map<String, Object> representation) {
+    /** A representation as {@code $batch} shows it (package-private for its test). */
+    static Map<String, Object> withoutTypename(Map<String, Object> representation) {
         return new WithoutTypename(representation);
     }
 
