@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -76,9 +75,10 @@ public final class GrpcResolvers {
             String coordinate = binding.typeName() + "." + binding.field();
             if (binding.batched()) {
                 batched.computeIfAbsent(binding.typeName(), t -> new ArrayList<>()).add(binding);
+                Batch batch = Batch.of(binding);
                 fields.put(coordinate, call -> call.parent().containsKey(binding.field())
                         ? CompletableFuture.completedFuture(call.parent().get(binding.field()))
-                        : batch(binding, List.of(call.parent().get(binding.key())), call.context())
+                        : batch(batch, java.util.Collections.singletonList(call.parent().get(binding.key())), call.context())
                                 .thenApply(found -> found.get(keyText(call.parent().get(binding.key())))));
                 continue;
             }
@@ -116,10 +116,12 @@ public final class GrpcResolvers {
      */
     private final class BatchedEntityFields implements EntityResolver {
         private final List<GrpcSubgraphGenerator.EntityFieldBinding> bindings;
+        private final List<Batch> batches;
         private final EntityBatching batching;
 
         BatchedEntityFields(List<GrpcSubgraphGenerator.EntityFieldBinding> bindings, int concurrency) {
             this.bindings = List.copyOf(bindings);
+            this.batches = bindings.stream().map(Batch::of).toList();
             int maxSize = bindings.stream().mapToInt(GrpcSubgraphGenerator.EntityFieldBinding::maxBatch).min().orElse(1);
             this.batching = EntityBatching.byPosition(maxSize, concurrency);
         }
@@ -132,14 +134,17 @@ public final class GrpcResolvers {
         @Override
         public CompletionStage<List<Object>> resolve(EntityCall call) {
             List<CompletableFuture<Map<String, Object>>> answers = new ArrayList<>(bindings.size());
-            for (GrpcSubgraphGenerator.EntityFieldBinding binding : bindings) {
+            for (Batch batch : batches) {
                 java.util.Set<Object> keys = new java.util.LinkedHashSet<>();
                 for (Map<String, Object> representation : call.representations()) {
-                    keys.add(representation.get(binding.key()));
+                    keys.add(representation.get(batch.binding().key()));
                 }
-                answers.add(batch(binding, new ArrayList<>(keys), call.context()).toCompletableFuture());
+                answers.add(batch(batch, new ArrayList<>(keys), call.context()).toCompletableFuture());
             }
-            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            // one batched field (the common case): mapped as its answer arrives, without an allOf stage
+            CompletableFuture<?> all = answers.size() == 1 ? answers.getFirst()
+                    : CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new));
+            return all.thenApply(ignored -> {
                 List<Map<String, Object>> byKey = new ArrayList<>(answers.size());
                 for (CompletableFuture<Map<String, Object>> answer : answers) {
                     byKey.add(answer.join());
@@ -159,22 +164,35 @@ public final class GrpcResolvers {
         }
     }
 
+    /** A batched field's descriptors, looked up once (three name lookups per call before). */
+    private record Batch(GrpcSubgraphGenerator.EntityFieldBinding binding, FieldDescriptor keyField, String keyJson,
+                         String resultJson, String match, String coordinate) {
+        static Batch of(GrpcSubgraphGenerator.EntityFieldBinding binding) {
+            FieldDescriptor keyField = binding.method().getInputType().findFieldByName(binding.keyField());
+            FieldDescriptor result = binding.method().getOutputType().findFieldByName(binding.result());
+            return new Batch(binding, keyField, keyField.getJsonName(), result.getJsonName(),
+                    result.getMessageType().findFieldByName(binding.matchField()).getJsonName(),
+                    binding.typeName() + "." + binding.field());
+        }
+    }
+
     /** One call of a batched field for these keys: key (as text) → the first answer carrying it, as GraphQL JSON. */
-    private CompletionStage<Map<String, Object>> batch(GrpcSubgraphGenerator.EntityFieldBinding binding, List<Object> keys,
-                                                       CallContext context) {
-        Descriptor input = binding.method().getInputType();
-        FieldDescriptor keyField = input.findFieldByName(binding.keyField());
-        List<Object> values = keys.stream().filter(Objects::nonNull)
-                .map(k -> keyField.getJavaType() == FieldDescriptor.JavaType.STRING ? (Object) keyText(k) : k).toList();
+    private CompletionStage<Map<String, Object>> batch(Batch batch, List<Object> keys, CallContext context) {
+        GrpcSubgraphGenerator.EntityFieldBinding binding = batch.binding();
+        boolean text = batch.keyField().getJavaType() == FieldDescriptor.JavaType.STRING;
+        List<Object> values = new ArrayList<>(keys.size());
+        for (Object key : keys) {
+            if (key != null) {
+                values.add(text ? keyText(key) : key);
+            }
+        }
         if (values.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
-        FieldDescriptor result = binding.method().getOutputType().findFieldByName(binding.result());
-        String match = result.getMessageType().findFieldByName(binding.matchField()).getJsonName();
-        return invoke(binding.method(), Map.of(keyField.getJsonName(), values), true, context,
-                binding.typeName() + "." + binding.field()).thenApply(response -> {
+        String match = batch.match();
+        return invoke(binding.method(), Map.of(batch.keyJson(), values), true, context, batch.coordinate(), response -> {
                     Map<String, Object> byKey = new LinkedHashMap<>();
-                    Object answers = ((Map<?, ?>) response).get(result.getJsonName());
+                    Object answers = ((Map<?, ?>) response).get(batch.resultJson());
                     if (binding.many()) { // one-to-many: every answer of a key, and an empty list for a key without one
                         for (Object key : values) {
                             byKey.putIfAbsent(keyText(key), new ArrayList<>());
@@ -218,6 +236,12 @@ public final class GrpcResolvers {
     /** One call of {@code method}: its answer as GraphQL values ({@link #toGraphQL}). */
     private CompletionStage<Object> invoke(MethodDescriptor method, Map<String, Object> arguments, boolean safe,
                                                    CallContext context, String coordinate) {
+        return invoke(method, arguments, safe, context, coordinate, java.util.function.Function.identity());
+    }
+
+    /** {@link #invoke} with {@code then} applied to the answer in the same stage (one future fewer per call). */
+    private <T> CompletionStage<T> invoke(MethodDescriptor method, Map<String, Object> arguments, boolean safe,
+                                          CallContext context, String coordinate, java.util.function.Function<Object, T> then) {
         DynamicMessage request;
         try {
             request = request(method.getInputType(), arguments);
@@ -270,7 +294,7 @@ public final class GrpcResolvers {
             if (attempted.value() instanceof ConnectorException error) {
                 throw error;
             }
-            return attempted.value() instanceof DynamicMessage message ? toGraphQL(message) : attempted.value();
+            return then.apply(attempted.value() instanceof DynamicMessage message ? toGraphQL(message) : attempted.value());
         });
     }
 

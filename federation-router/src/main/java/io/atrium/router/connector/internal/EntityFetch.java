@@ -124,7 +124,8 @@ final class EntityFetch {
                 return null;
             }));
         }
-        return CompletableFuture.allOf(matched.toArray(CompletableFuture[]::new));
+        // one chunk (the common case): its own future, without an allOf stage around it
+        return matched.size() == 1 ? matched.getFirst() : CompletableFuture.allOf(matched.toArray(CompletableFuture[]::new));
     }
 
     /** The result for representation {@code position} of a chunk, or null. */

@@ -132,6 +132,18 @@ class ProtoValuesTest {
             Timestamp timestamp = Timestamp.newBuilder().setSeconds(at[0]).setNanos((int) at[1]).build();
             assertThat(ProtoValues.timestamp(timestamp)).isEqualTo(com.google.protobuf.util.Timestamps.toString(timestamp));
         }
+        // the whole range: every year's leap rules, days around month ends, each fraction length
+        java.util.Random random = new java.util.Random(20261203);
+        long min = com.google.protobuf.util.Timestamps.MIN_VALUE.getSeconds();
+        long max = com.google.protobuf.util.Timestamps.MAX_VALUE.getSeconds();
+        int[] nanos = {0, 1, 999_999_999, 5_000_000, 7_000, 123_456_789, 100_000_000};
+        for (int i = 0; i < 50_000; i++) {
+            long seconds = i % 2 == 0 ? min + Math.floorMod(random.nextLong(), max - min + 1)
+                    : random.nextInt(4_000_000) * 86_400L - 1_000_000 * 86_400L + random.nextInt(3) - 1;
+            Timestamp timestamp = Timestamp.newBuilder().setSeconds(Math.max(min, Math.min(max, seconds)))
+                    .setNanos(nanos[random.nextInt(nanos.length)]).build();
+            assertThat(ProtoValues.timestamp(timestamp)).isEqualTo(com.google.protobuf.util.Timestamps.toString(timestamp));
+        }
         assertThatThrownBy(() -> ProtoValues.timestamp(Timestamp.newBuilder().setSeconds(253402300800L).build()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -159,11 +171,14 @@ class ProtoValuesTest {
         // last singular value wins, repeated ones accumulate, messages merge, a oneof member clears the other)
         java.util.Random random = new java.util.Random(20261203);
         ProtoValues values = new ProtoValues();
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < 800; i++) {
             DynamicMessage a = randomAll(random, 3);
             byte[] bytes = a.toByteArray();
             if (i % 2 == 1) {
                 bytes = com.google.protobuf.ByteString.copyFrom(bytes).concat(randomAll(random, 2).toByteString()).toByteArray();
+            }
+            if (i % 4 == 3) { // a third time: merged with what the first two made
+                bytes = com.google.protobuf.ByteString.copyFrom(bytes).concat(randomAll(random, 3).toByteString()).toByteArray();
             }
             DynamicMessage parsed = DynamicMessage.parseFrom(all, bytes);
             Map<String, Object> expected = values.toGraphQL(parsed);
