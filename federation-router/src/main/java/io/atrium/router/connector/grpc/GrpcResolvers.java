@@ -242,7 +242,7 @@ public final class GrpcResolvers {
     /** {@link #invoke} with {@code then} applied to the answer in the same stage (one future fewer per call). */
     private <T> CompletionStage<T> invoke(MethodDescriptor method, Map<String, Object> arguments, boolean safe,
                                           CallContext context, String coordinate, java.util.function.Function<Object, T> then) {
-        DynamicMessage request;
+        byte[] request;
         try {
             request = request(method.getInputType(), arguments);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
@@ -264,8 +264,7 @@ public final class GrpcResolvers {
             long deadline = System.nanoTime() + timeout.toNanos();
             // started and answered on the router event loop that called (GrpcUnaryClient): the mapping, merging and
             // the next fetches run where the answer arrives, as after a subgraph fetch
-            byte[] message = request.toByteArray();
-            return client.call(path, message, headers, Math.max(1, timeout.toNanos())).thenApply(reply -> {
+            return client.call(path, request, headers, Math.max(1, timeout.toNanos())).thenApply(reply -> {
                 if (reply.status() == GrpcUnaryClient.OK) {
                     Descriptor type = method.getOutputType();
                     // plain types straight from the wire bytes to GraphQL values; the rest parsed, then converted
@@ -298,15 +297,15 @@ public final class GrpcResolvers {
         });
     }
 
-    /** The request message: built directly when the arguments are plain, else through proto3 JSON. */
-    private DynamicMessage request(Descriptor type, Map<String, Object> arguments) throws InvalidProtocolBufferException {
-        DynamicMessage plain = ProtoValues.fromArguments(type, arguments);
+    /** The request message's bytes: written directly when the arguments are plain, else through proto3 JSON. */
+    private byte[] request(Descriptor type, Map<String, Object> arguments) throws InvalidProtocolBufferException {
+        byte[] plain = ProtoValues.encodeArguments(type, arguments);
         if (plain != null) {
             return plain;
         }
         DynamicMessage.Builder builder = DynamicMessage.newBuilder(type);
         parser.merge(GSON.toJson(toProtoJson(type, arguments)), builder);
-        return builder.build();
+        return builder.build().toByteArray();
     }
 
     /**
