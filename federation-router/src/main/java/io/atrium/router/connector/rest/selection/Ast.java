@@ -8,10 +8,32 @@ final class Ast {
     private Ast() {
     }
 
-    /** {@code { NamedSelection* }} (or the top level of a selection). */
-    record SubSelection(List<Named> selections) {
-        SubSelection {
-            selections = List.copyOf(selections);
+    /**
+     * {@code { NamedSelection* }} (or the top level of a selection).
+     *
+     * @param byKey each output key's entry, when every entry is one key (a field, a group or an aliased path, no two
+     *              with the same key, no spread): such a sub-selection's output can be read key by key
+     *              ({@link SelectionView}); else null
+     */
+    record SubSelection(List<Named> selections, Map<String, Named> byKey) {
+        SubSelection(List<Named> selections) {
+            this(List.copyOf(selections), keyed(selections));
+        }
+
+        private static Map<String, Named> keyed(List<Named> selections) {
+            Map<String, Named> byKey = new java.util.HashMap<>();
+            for (Named named : selections) {
+                String key = switch (named) {
+                    case Field field -> field.alias() != null ? field.alias() : field.key();
+                    case AliasedPath aliased -> aliased.alias();
+                    case Group group -> group.alias();
+                    case Spread ignored -> null;
+                };
+                if (key == null || byKey.putIfAbsent(key, named) != null) {
+                    return null;
+                }
+            }
+            return Map.copyOf(byKey);
         }
     }
 

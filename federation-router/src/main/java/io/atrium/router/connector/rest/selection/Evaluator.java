@@ -47,9 +47,17 @@ final class Evaluator {
     private Map<String, Object> variables;
     private boolean copied;
 
+    /** Whether objects are {@link SelectionView}s, mapped as read (no {@code ->as} in the selection). */
+    private final boolean lazy;
+
     /** @param variables read only: a binding copies them first */
     Evaluator(Map<String, Object> variables) {
+        this(variables, false);
+    }
+
+    Evaluator(Map<String, Object> variables, boolean lazy) {
         this.variables = variables;
+        this.lazy = lazy;
     }
 
     void bind(String name, Object value) {
@@ -76,11 +84,32 @@ final class Evaluator {
             }
             return mapped;
         }
+        if (lazy && sub.byKey() != null && value instanceof Map<?, ?>) {
+            return new SelectionView(this, sub, value);
+        }
+        return eager(sub, value);
+    }
+
+    /** The sub-selection's output object for {@code value}, every key mapped now. */
+    Map<String, Object> eager(SubSelection sub, Object value) {
         Map<String, Object> out = Json.object(sub.selections().size());
         for (Named named : sub.selections()) {
             named(named, value, out);
         }
         return out;
+    }
+
+    /** The value one entry of a keyed sub-selection gives for {@code value}, or {@link #MISSING}. */
+    Object value(Named named, Object value) {
+        return switch (named) {
+            case Field field -> {
+                Object v = get(value, field.key());
+                yield v == MISSING || field.sub() == null ? v : sub(field.sub(), v);
+            }
+            case AliasedPath aliased -> pathSelection(aliased.path(), value, value);
+            case Group group -> sub(group.sub(), value);
+            case Spread ignored -> throw new IllegalStateException("a spread has no key");
+        };
     }
 
     private void named(Named named, Object value, Map<String, Object> out) {

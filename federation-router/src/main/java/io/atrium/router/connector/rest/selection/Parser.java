@@ -39,6 +39,8 @@ final class Parser {
     private final String text;
     private int pos;
     final Set<String> variables = new LinkedHashSet<>();
+    /** Whether some {@code ->as} binds a variable (then the selection is evaluated in order, never lazily). */
+    boolean binds;
 
     Parser(String text) {
         this.text = text;
@@ -201,6 +203,7 @@ final class Parser {
                 if (!Methods.known(name)) {
                     throw error(pos, "unknown method ->" + name);
                 }
+                binds |= name.equals("as");
                 steps.add(new MethodStep(name, args));
             } else {
                 pos = save;

@@ -43,6 +43,65 @@ class JsonSelectionTest {
         assertThat(normalize(actual)).isEqualTo(normalize(expected));
     }
 
+    /**
+     * The same cases read as the router reads an answer — key by key with {@code get} and {@code containsKey}, never
+     * iterated — give the same values (outputs may be {@link SelectionView}s, mapped as read).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    @SuppressWarnings("unchecked")
+    void readKeyByKeyGivesTheSameValues(String name, String selection, Object input, Map<String, Object> vars,
+                                        Object expected) {
+        Object actual = JsonSelection.parse(selection).apply(normalize(input), (Map<String, Object>) normalize(vars));
+        assertReadsAs(actual, normalize(expected), name);
+    }
+
+    private static void assertReadsAs(Object actual, Object expected, String at) {
+        if (expected instanceof Map<?, ?> object) {
+            assertThat(actual).as(at).isInstanceOf(Map.class);
+            Map<?, ?> map = (Map<?, ?>) actual;
+            for (var entry : object.entrySet()) {
+                assertThat(map.containsKey(entry.getKey())).as("%s.%s present", at, entry.getKey()).isTrue();
+                assertReadsAs(map.get(entry.getKey()), entry.getValue(), at + "." + entry.getKey());
+            }
+            assertThat(map.containsKey("not-a-key")).as(at).isFalse();
+            assertThat(map.get("not-a-key")).as(at).isNull();
+        } else if (expected instanceof List<?> list) {
+            assertThat(actual).as(at).isInstanceOf(List.class);
+            assertThat((List<?>) actual).as(at).hasSameSizeAs(list);
+            for (int i = 0; i < list.size(); i++) {
+                assertReadsAs(((List<?>) actual).get(i), list.get(i), at + "[" + i + "]");
+            }
+        } else {
+            assertThat(normalize(actual)).as(at).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void anOutputIsMappedAsItIsRead() {
+        List<String> read = new java.util.ArrayList<>();
+        Map<String, Object> input = new java.util.LinkedHashMap<>(Map.of("a", 1, "c", Map.of("d", 2), "e", 3)) {
+            @Override
+            public Object get(Object key) {
+                read.add((String) key);
+                return super.get(key);
+            }
+        };
+        @SuppressWarnings("unchecked")
+        Map<String, Object> out = (Map<String, Object>) JsonSelection.parse("a b: c { d } f: e->add(1)")
+                .apply(input, Map.of());
+        assertThat(read).as("nothing mapped before it is read").isEmpty();
+        assertThat(out.get("f")).isEqualTo(4L);
+        assertThat(read).containsExactly("e");
+        assertThat(out).isEqualTo(Map.of("a", 1, "b", Map.of("d", 2), "f", 4L)); // iterated: every key, once
+        // with ->as, whose binding other entries may read, everything is mapped at once, in order
+        read.clear();
+        JsonSelection.parse("a: a->as($x) b: $x").apply(input, Map.of());
+        assertThat(read).containsExactly("a");
+        // two entries for one key: the later one wins unless it gives nothing, as mapped at once
+        assertThat(JsonSelection.parse("a: a a: nope").apply(input, Map.of())).isEqualTo(Map.of("a", 1));
+    }
+
     /** Through the router's JSON codec, so YAML's Integer and the selection's Long compare equal. */
     private static Object normalize(Object value) {
         return Json.read(Json.write(value));
