@@ -302,6 +302,12 @@ public final class OperationRun {
         } catch (RuntimeException e) {
             called = CompletableFuture.failedFuture(e);
         }
+        if (called.isDone()) {
+            // answered already (a batched field its entity call brought along): shaped now, so the object it belongs
+            // to is built at once rather than through futures (three stages and a join per parent object before)
+            return called.isCompletedExceptionally() ? nullWithError(path, called.exceptionNow())
+                    : complete(meta.namedType(), called.getNow(null), fields, path);
+        }
         return called.handle((value, error) -> error != null ? nullWithError(path, error)
                 : complete(meta.namedType(), value, fields, path)).thenCompose(OperationRun::settled);
     }

@@ -163,8 +163,8 @@ public final class RestConnectorProvider implements ConnectorProvider {
 
             @Override
             public CompletionStage<List<Object>> resolve(EntityCall call) {
-                return connector.call(Map.of("$args", withoutTypename(call.representations().getFirst())), call.context())
-                        .thenApply(RestConnectorProvider::listOfOne);
+                return connector.call(Map.of("$args", withoutTypename(call.representations().getFirst())), call.context(),
+                        RestConnectorProvider::listOfOne);
             }
         };
     }
@@ -186,15 +186,15 @@ public final class RestConnectorProvider implements ConnectorProvider {
             @Override
             public CompletionStage<List<Object>> resolve(EntityCall call) {
                 if (batching.match() == EntityBatching.Match.SINGLE) {
-                    return connector.call(Map.of("$this", call.representations().getFirst()), call.context())
-                            .thenApply(RestConnectorProvider::listOfOne);
+                    return connector.call(Map.of("$this", call.representations().getFirst()), call.context(),
+                            RestConnectorProvider::listOfOne);
                 }
                 List<Object> batch = new ArrayList<>(call.representations().size());
                 for (Map<String, Object> representation : call.representations()) {
                     batch.add(withoutTypename(representation));
                 }
-                return connector.call(Map.of("$batch", batch), call.context())
-                        .thenApply(result -> result instanceof List<?> list ? new ArrayList<Object>(list) : listOfOne(result));
+                return connector.call(Map.of("$batch", batch), call.context(),
+                        result -> result instanceof List<?> list ? new ArrayList<Object>(list) : listOfOne(result));
             }
         };
     }
