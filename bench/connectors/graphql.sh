@@ -24,7 +24,11 @@
 #      ASPROF=<libasyncProfiler.so>: both routers sampled by async-profiler over the measured rounds (CPU time, native
 #      and JVM frames, vtable/itable stubs included, which JFR attributes to the calling line); collapsed stacks in
 #      $WORK/{connectors,graphql}.collapsed (the library ships in Maven Central's tools.profiler:async-profiler jar);
-#      ASPROF_OUTPUT: more output options for it (e.g. "ann": each Java frame marked interpreted, C1, C2 or inlined).
+#      ASPROF_OUTPUT: more output options for it (e.g. "ann": each Java frame marked interpreted, C1, C2 or inlined);
+#      BASELINE_JAR=<router jar>: compare two builds of the connectors router instead: the "graphql" router runs the
+#      connectors supergraph and config too, from this jar (e.g. main's before a change), side by side with this
+#      build's; the ratios are then baseline CPU per request / this build's (> 1: this build is cheaper), named
+#      <query>-vs-baseline, and the backends column counts the services both call.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$ROOT/bench/connectors"
@@ -38,6 +42,8 @@ JFR=${JFR:-0}
 ASPROF=${ASPROF:-}
 [ -z "$ASPROF" ] || [ -f "$ASPROF" ] || die "ASPROF names no file: $ASPROF"
 MODE=${MODE:-together}
+BASELINE_JAR=${BASELINE_JAR:-}
+[ -z "$BASELINE_JAR" ] || [ -f "$BASELINE_JAR" ] || die "BASELINE_JAR names no file: $BASELINE_JAR"
 case "$MODE" in together|sequential) ;; *) die "MODE must be together or sequential, not '$MODE'" ;; esac
 HALF=$(( (CONNECTIONS + 1) / 2 ))   # each router's connections side by side
 SERVICE_OPTS=(-Xmx256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
@@ -105,7 +111,7 @@ write_supergraph_config graphql "http://127.0.0.1:${PORT[orders-graphql]}/graphq
 for router in "${ROUTERS[@]}"; do
   {
     printf 'format_version: 1\nhot_reload: false\n'
-    if [ "$router" = connectors ]; then cat <<YAML
+    if [ "$router" = connectors ] || [ -n "$BASELINE_JAR" ]; then cat <<YAML
 connectors:
   rest:
     orders:
@@ -120,10 +126,12 @@ YAML
   } > "$WORK/$router.router.yaml"
 done
 
-declare -A ADMIN
+declare -A ADMIN JAR_OF=([connectors]="$ROUTER_JAR" [graphql]="${BASELINE_JAR:-$ROUTER_JAR}")
+# A/B of two builds: the baseline runs the connectors supergraph as well
+[ -z "$BASELINE_JAR" ] || cp "$WORK/connectors.supergraph.graphql" "$WORK/graphql.supergraph.graphql"
 for router in "${ROUTERS[@]}"; do
   PORT[$router]=$(free_port); ADMIN[$router]=$(free_port)
-  "$JAVA" "${ROUTER_OPTS[@]}" -jar "$ROUTER_JAR" --config "$WORK/$router.router.yaml" \
+  "$JAVA" "${ROUTER_OPTS[@]}" -jar "${JAR_OF[$router]}" --config "$WORK/$router.router.yaml" \
     --supergraph "$WORK/$router.supergraph.graphql" --port "${PORT[$router]}" --admin-port "${ADMIN[$router]}" \
     > "$WORK/$router.log" 2>&1 &
   PID[$router]=$!; pids_to_stop+=("$!")
@@ -184,7 +192,7 @@ backends_of() { # router -> the pids of the services it calls (side by side: onl
   # accounts and products serve both routers in the same seconds)
   local shared="${PID[accounts]} ${PID[products]}"
   [ "$MODE" = sequential ] || shared=""
-  if [ "$1" = connectors ]; then echo "$shared ${PID[orders]} ${PID[payments]}"
+  if [ "$1" = connectors ] || [ -n "$BASELINE_JAR" ]; then echo "$shared ${PID[orders]} ${PID[payments]}"
   else echo "$shared ${PID[orders-graphql]} ${PID[payments-graphql]}"; fi
 }
 leg() { # query router connections: one router's leg, its line (with its backends' CPU per request) to stdout
@@ -260,6 +268,7 @@ else
   say "medians; router CPU = the router process only; backends = the services only that router called (accounts and"
   say "products serve both); 2 shared cores, other sessions' load included: compare same-run rows)"
 fi
+[ -z "$BASELINE_JAR" ] || say "BASELINE_JAR: the 'graphql' rows are the baseline build, over the same connectors"
 printf '%-22s %10s %9s %9s %16s %16s\n' "" "rps" "p50 ms" "p99 ms" "router us/req" "backends us/req"
 for query in $QUERIES; do
   for router in "${ROUTERS[@]}"; do
@@ -272,11 +281,18 @@ sed 's/^/  /' "$WORK/calls"
 ratio() { # graphql router CPU per request / connectors router CPU per request: higher is better for the connectors
   awk -v g="$(stat "$1-graphql" 5)" -v c="$(stat "$1-connectors" 5)" 'BEGIN { if (g > 0 && c > 0) printf "%.2f", g / c; else printf "n/a" }'
 }
-{
-  for query in rest grpc; do [[ " $QUERIES " == *" $query "* ]] || echo "$query-vs-graphql=n/a"; done
-  for query in $QUERIES; do echo "$query-vs-graphql=$(ratio "$query")"; done
-} > "$RATIOS"
-say "router CPU ratios (graphql / connectors; >= 0.9 is the target): $(paste -sd' ' "$RATIOS")"
+if [ -n "$BASELINE_JAR" ]; then
+  # A/B of two builds: not the target's ratio, so not written where run.sh takes its last line from
+  say "router CPU ratios (baseline build / this build, both over connectors; > 1: this build is cheaper):" \
+    "$(for query in $QUERIES; do printf '%s-vs-baseline=%s ' "$query" "$(ratio "$query")"; done)"
+  rm -f "$RATIOS"
+else
+  {
+    for query in rest grpc; do [[ " $QUERIES " == *" $query "* ]] || echo "$query-vs-graphql=n/a"; done
+    for query in $QUERIES; do echo "$query-vs-graphql=$(ratio "$query")"; done
+  } > "$RATIOS"
+  say "router CPU ratios (graphql / connectors; >= 0.9 is the target): $(paste -sd' ' "$RATIOS")"
+fi
 rounds() { # each round's ratio: its two legs ran in the same seconds (or back to back), so the host's drift cancels
   paste <(awk -v l="$1-graphql" '$1==l {print $5}' "$results") <(awk -v l="$1-connectors" '$1==l {print $5}' "$results") |
     awk '$2 > 0 { printf "%s%.2f", (NR > 1 ? " " : ""), $1 / $2 }'

@@ -299,7 +299,7 @@ public final class GrpcResolvers {
 
     /** The request message's bytes: written directly when the arguments are plain, else through proto3 JSON. */
     private byte[] request(Descriptor type, Map<String, Object> arguments) throws InvalidProtocolBufferException {
-        byte[] plain = ProtoValues.encodeArguments(type, arguments);
+        byte[] plain = ProtoArguments.encodeArguments(type, arguments);
         if (plain != null) {
             return plain;
         }

@@ -20,11 +20,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Messages to and from GraphQL values without proto3 JSON text in between, for the shapes that are common and plain:
- * what {@link GrpcResolvers} otherwise gets by printing a message with {@code JsonFormat}, reading the text with Gson
- * and converting the result (and the reverse for arguments), value for value the same. A type with maps or
- * well-known types other than {@code Timestamp} (or arguments that are not plain strings, booleans and ints) is not
- * handled here ({@code null} back): the callers then take the JSON route, which handles everything.
+ * Messages to GraphQL values without proto3 JSON text in between, for the shapes that are common and plain: what
+ * {@link GrpcResolvers} otherwise gets by printing a message with {@code JsonFormat}, reading the text with Gson and
+ * converting the result, value for value the same (arguments the other way: {@link ProtoArguments}). A type with maps
+ * or well-known types other than {@code Timestamp} is not handled here ({@code null} back): the callers then take the
+ * JSON route, which handles everything.
  */
 final class ProtoValues {
 
@@ -438,107 +438,6 @@ final class ProtoValues {
         }
     }
 
-    /**
-     * The request message for GraphQL arguments that are all plain — strings, booleans and ints (or lists of them) for
-     * string, bool and int32 fields named by their JSON names — as its wire bytes, written directly: the bytes the JSON
-     * route's message serializes to (fields in number order, implicit-presence defaults left out, repeated numbers
-     * packed where the field is), without building a message.
-     *
-     * @return null when some argument is not plain, for the JSON route
-     */
-    static byte[] encodeArguments(Descriptor type, Map<String, Object> arguments) {
-        FieldDescriptor[] fields = new FieldDescriptor[arguments.size()];
-        Object[] values = new Object[arguments.size()];
-        int count = 0;
-        for (Map.Entry<String, Object> entry : arguments.entrySet()) {
-            FieldDescriptor field = byJsonName(type, entry.getKey());
-            if (field == null || field.isMapField() || field.getContainingOneof() != null) {
-                return null;
-            }
-            Object value = entry.getValue();
-            if (value == null) {
-                continue; // null is the default
-            }
-            if (field.isRepeated() ? !(value instanceof List<?> list) || !list.stream().allMatch(item -> plainArgument(field, item))
-                    : !plainArgument(field, value)) {
-                return null;
-            }
-            int at = count++;
-            while (at > 0 && fields[at - 1].getNumber() > field.getNumber()) { // insertion: a few arguments at most
-                fields[at] = fields[at - 1];
-                values[at] = values[at - 1];
-                at--;
-            }
-            fields[at] = field;
-            values[at] = value;
-        }
-        try {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64);
-            com.google.protobuf.CodedOutputStream out = com.google.protobuf.CodedOutputStream.newInstance(bytes, 64);
-            for (int i = 0; i < count; i++) {
-                FieldDescriptor field = fields[i];
-                if (!field.isRepeated()) {
-                    if (!isDefault(field, values[i]) || field.hasPresence()) {
-                        writeArgument(out, field, values[i]);
-                    }
-                    continue;
-                }
-                List<?> items = (List<?>) values[i];
-                if (items.isEmpty()) {
-                    continue;
-                }
-                if (field.isPacked()) {
-                    int size = 0;
-                    for (Object item : items) {
-                        size += argumentSize(field, item);
-                    }
-                    out.writeTag(field.getNumber(), WireFormat.WIRETYPE_LENGTH_DELIMITED);
-                    out.writeUInt32NoTag(size);
-                    for (Object item : items) {
-                        switch (field.getType()) {
-                            case BOOL -> out.writeBoolNoTag((Boolean) item);
-                            case SINT32 -> out.writeSInt32NoTag((Integer) item);
-                            case SFIXED32 -> out.writeSFixed32NoTag((Integer) item);
-                            default -> out.writeInt32NoTag((Integer) item);
-                        }
-                    }
-                } else {
-                    for (Object item : items) {
-                        writeArgument(out, field, item);
-                    }
-                }
-            }
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static boolean isDefault(FieldDescriptor field, Object value) {
-        return value instanceof String text ? text.isEmpty() : value instanceof Boolean b ? !b : ((Integer) value) == 0;
-    }
-
-    private static void writeArgument(com.google.protobuf.CodedOutputStream out, FieldDescriptor field, Object value)
-            throws IOException {
-        switch (field.getType()) {
-            case STRING -> out.writeString(field.getNumber(), (String) value);
-            case BOOL -> out.writeBool(field.getNumber(), (Boolean) value);
-            case SINT32 -> out.writeSInt32(field.getNumber(), (Integer) value);
-            case SFIXED32 -> out.writeSFixed32(field.getNumber(), (Integer) value);
-            default -> out.writeInt32(field.getNumber(), (Integer) value);
-        }
-    }
-
-    private static int argumentSize(FieldDescriptor field, Object value) {
-        return switch (field.getType()) {
-            case BOOL -> 1;
-            case SINT32 -> com.google.protobuf.CodedOutputStream.computeSInt32SizeNoTag((Integer) value);
-            case SFIXED32 -> 4;
-            default -> com.google.protobuf.CodedOutputStream.computeInt32SizeNoTag((Integer) value);
-        };
-    }
-
     static FieldDescriptor byJsonName(Descriptor type, String name) {
         for (FieldDescriptor field : type.getFields()) {
             if (field.getJsonName().equals(name)) {
@@ -546,14 +445,5 @@ final class ProtoValues {
             }
         }
         return null;
-    }
-
-    private static boolean plainArgument(FieldDescriptor field, Object value) {
-        return switch (field.getType()) {
-            case STRING -> value instanceof String;
-            case BOOL -> value instanceof Boolean;
-            case INT32, SINT32, SFIXED32 -> value instanceof Integer;
-            default -> false;
-        };
     }
 }

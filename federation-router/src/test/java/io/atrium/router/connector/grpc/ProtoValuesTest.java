@@ -164,15 +164,15 @@ class ProtoValuesTest {
                 Map.of("sint32Value", -70000, "sfixed32Value", Integer.MAX_VALUE, "manyString", List.of("日本", "")),
                 new java.util.HashMap<>(java.util.Collections.singletonMap("stringValue", null)));
         for (Map<String, Object> arguments : cases) {
-            byte[] direct = ProtoValues.encodeArguments(all, arguments);
+            byte[] direct = ProtoArguments.encodeArguments(all, arguments);
             DynamicMessage.Builder parsed = DynamicMessage.newBuilder(all);
             JsonFormat.parser().merge(Json.writeString(arguments), parsed);
             assertThat(direct).as("%s", arguments).isEqualTo(parsed.build().toByteArray());
         }
-        assertThat(ProtoValues.encodeArguments(all, Map.of("int64Value", "5"))).as("not plain: the JSON route").isNull();
-        assertThat(ProtoValues.encodeArguments(all, Map.of("manyInt32", List.of(1, "2")))).as("not plain").isNull();
-        assertThat(ProtoValues.encodeArguments(all, Map.of("nope", "5"))).as("unknown: the JSON route's error").isNull();
-        assertThat(ProtoValues.encodeArguments(all, Map.of("pickString", "x"))).as("a oneof member").isNull();
+        assertThat(ProtoArguments.encodeArguments(all, Map.of("int64Value", "5"))).as("not plain: the JSON route").isNull();
+        assertThat(ProtoArguments.encodeArguments(all, Map.of("manyInt32", List.of(1, "2")))).as("not plain").isNull();
+        assertThat(ProtoArguments.encodeArguments(all, Map.of("nope", "5"))).as("unknown: the JSON route's error").isNull();
+        assertThat(ProtoArguments.encodeArguments(all, Map.of("pickString", "x"))).as("a oneof member").isNull();
     }
 
     @Test
