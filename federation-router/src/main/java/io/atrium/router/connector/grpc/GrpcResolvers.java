@@ -70,12 +70,12 @@ public final class GrpcResolvers {
             fields.put(root.typeName() + "." + root.field(), call -> invoke(root.method(), call.arguments(), safe,
                     call.context(), root.typeName() + "." + root.field()));
         }
-        Map<String, List<GrpcSubgraphGenerator.EntityFieldBinding>> batched = new LinkedHashMap<>();
+        Map<String, List<Batch>> batched = new LinkedHashMap<>();
         for (GrpcSubgraphGenerator.EntityFieldBinding binding : bindings.entityFields()) {
             String coordinate = binding.typeName() + "." + binding.field();
             if (binding.batched()) {
-                batched.computeIfAbsent(binding.typeName(), t -> new ArrayList<>()).add(binding);
                 Batch batch = Batch.of(binding);
+                batched.computeIfAbsent(binding.typeName(), t -> new ArrayList<>()).add(batch);
                 fields.put(coordinate, call -> call.parent().containsKey(binding.field())
                         ? CompletableFuture.completedFuture(call.parent().get(binding.field()))
                         : batch(batch, java.util.Collections.singletonList(call.parent().get(binding.key())), call.context())
@@ -115,14 +115,12 @@ public final class GrpcResolvers {
      * the runtime matches by position. All batched fields of the type are fetched with the entity, selected or not.
      */
     private final class BatchedEntityFields implements EntityResolver {
-        private final List<GrpcSubgraphGenerator.EntityFieldBinding> bindings;
         private final List<Batch> batches;
         private final EntityBatching batching;
 
-        BatchedEntityFields(List<GrpcSubgraphGenerator.EntityFieldBinding> bindings, int concurrency) {
-            this.bindings = List.copyOf(bindings);
-            this.batches = bindings.stream().map(Batch::of).toList();
-            int maxSize = bindings.stream().mapToInt(GrpcSubgraphGenerator.EntityFieldBinding::maxBatch).min().orElse(1);
+        BatchedEntityFields(List<Batch> batches, int concurrency) {
+            this.batches = List.copyOf(batches);
+            int maxSize = batches.stream().mapToInt(batch -> batch.binding().maxBatch()).min().orElse(1);
             this.batching = EntityBatching.byPosition(maxSize, concurrency);
         }
 
@@ -133,7 +131,7 @@ public final class GrpcResolvers {
 
         @Override
         public CompletionStage<List<Object>> resolve(EntityCall call) {
-            List<CompletableFuture<Map<String, Object>>> answers = new ArrayList<>(bindings.size());
+            List<CompletableFuture<Map<String, Object>>> answers = new ArrayList<>(batches.size());
             for (Batch batch : batches) {
                 java.util.Set<Object> keys = new java.util.LinkedHashSet<>();
                 for (Map<String, Object> representation : call.representations()) {
@@ -152,9 +150,9 @@ public final class GrpcResolvers {
                 // the fields only: the runtime reads each entity over its representation (which keeps the key)
                 List<Object> entities = new ArrayList<>(call.representations().size());
                 for (Map<String, Object> representation : call.representations()) {
-                    Map<String, Object> entity = LinkedHashMap.newLinkedHashMap(bindings.size());
-                    for (int i = 0; i < bindings.size(); i++) {
-                        GrpcSubgraphGenerator.EntityFieldBinding binding = bindings.get(i);
+                    Map<String, Object> entity = LinkedHashMap.newLinkedHashMap(batches.size());
+                    for (int i = 0; i < batches.size(); i++) {
+                        GrpcSubgraphGenerator.EntityFieldBinding binding = batches.get(i).binding();
                         entity.put(binding.field(), byKey.get(i).get(keyText(representation.get(binding.key()))));
                     }
                     entities.add(entity);

@@ -148,13 +148,13 @@ final class ProtoValues {
                     }
                     clearOneof(set, field);
                 } else { // seen again: merged, which is what parsing the two encodings one after the other does
+                    if (length < 0 || start + length > buffer.length) {
+                        throw new NotPlain(); // a length past the end: the parser's error to report
+                    }
                     encodings = encodings == null ? new byte[set.length][] : encodings;
                     int from = (int) (ranges[index] >>> 32);
                     byte[] before = encodings[index] != null ? encodings[index]
                             : java.util.Arrays.copyOfRange(buffer, from, from + (int) ranges[index]);
-                    if (start + length > buffer.length || length < 0) {
-                        throw new NotPlain();
-                    }
                     byte[] merged = java.util.Arrays.copyOf(before, before.length + length);
                     System.arraycopy(buffer, start, merged, before.length, length);
                     in.skipRawBytes(length);

@@ -51,10 +51,6 @@ final class Evaluator {
     private final boolean lazy;
 
     /** @param variables read only: a binding copies them first */
-    Evaluator(Map<String, Object> variables) {
-        this(variables, false);
-    }
-
     Evaluator(Map<String, Object> variables, boolean lazy) {
         this.variables = variables;
         this.lazy = lazy;
